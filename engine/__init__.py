@@ -1,0 +1,20 @@
+"""rcsim's rule engine: the Fiverr Resolution Center's rules over a simulated clock, in TinyDB.
+
+Pure: the standard library and tinydb only; no UI toolkit, no OS clock, no sleeping.
+"""
+
+from .errors import RcsimError, Refusal, SimulationFileError
+from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from .rules import ACTIONS, Rules
+from .service import (
+    DeadlineView, EventView, FieldSpec, MessageView, Option, OrderView, PartyView, RequestView,
+    Simulation,
+)
+from .timeutil import format_duration, parse_duration
+
+__all__ = [
+    "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
+    "EventView", "FieldSpec", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
+    "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "format_duration",
+    "parse_duration",
+]

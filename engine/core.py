@@ -1,0 +1,478 @@
+"""The rules themselves: checks, effects and deadlines over one simulation's state.
+
+Every public method either raises a Refusal before touching anything, or applies its whole
+effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
+(deadline, creation order) when the clock moves, so each fires once, at its own instant.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Mapping
+
+from .errors import Refusal
+from .model import (
+    FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other,
+)
+from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
+from .timeutil import DAY, iso
+
+ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
+
+
+def label(action: str) -> str:
+    """An action's name as words, for English refusals ("ask to cancel")."""
+    return action.replace("_", " ")
+
+
+def _status_words(statuses: Iterable[str]) -> str:
+    return " or ".join(s.replace("_", " ") for s in statuses)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A pending deadline: when, what kind, on which order (and request), and what it will do."""
+
+    at: int
+    seq: int
+    kind: str  # "request" or "auto_complete"
+    order: str
+    request: str | None
+    request_type: str | None
+    outcome: str  # "expire", "cancel", "accept" or "complete"
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a check found: the order, the request an answer acts on, and the field spec."""
+
+    order: Order
+    request: Request | None
+    fields: Mapping[str, str]
+
+
+class State:
+    """One simulation's rules, clock and records, with the rule engine's operations on them."""
+
+    def __init__(self, rules: Rules, now: int) -> None:
+        self.rules = rules
+        self.now = now
+        self.orders: dict[str, Order] = {}
+        self.requests: dict[str, Request] = {}
+        self.messages: list[Message] = []
+        self.threads: dict[str, list[Message]] = {}  # order id -> its messages, in order
+        self.events: list[Event] = []
+        self.counters = {"request": 0, "message": 0, "event": 0, "deadline": 0}
+        self._heap: list[tuple[int, int, str, str]] = []
+
+    # ---------------------------------------------------------------- derived facts
+
+    def is_late(self, order: Order) -> bool:
+        """An in-progress order is late once the clock is past its due date."""
+        return order.status == "in_progress" and order.due is not None and self.now > order.due
+
+    def is_very_late(self, order: Order) -> bool:
+        """An in-progress order is very late from `very_late_hours` after its due date on."""
+        return (order.status == "in_progress" and order.due is not None
+                and self.now >= order.due + self.rules.very_late_seconds)
+
+    def order(self, order_id: str) -> Order:
+        """The order with this id, or a refusal naming it."""
+        try:
+            return self.orders[order_id]
+        except (KeyError, TypeError):
+            raise Refusal("unknown_order", order=order_id) from None
+
+    # ---------------------------------------------------------------- orders
+
+    def add_order(self, order_id: str, title: str, price: Any, delivery_days: Any,
+                  status: str = "in_progress", due: int | None = None) -> list[Event]:
+        """Add an order in a starting status; `due` (a timestamp) overrides now + delivery_days."""
+        if not isinstance(order_id, str) or not order_id.strip():
+            raise Refusal("invalid_order", detail="the id must be a non-empty text")
+        if order_id in self.orders:
+            raise Refusal("duplicate_order", order=order_id)
+        if not isinstance(title, str) or not title.strip():
+            raise Refusal("invalid_order", detail=f"{order_id} needs a non-empty title")
+        cents = self._cents("price", price)
+        if cents <= 0:
+            raise Refusal("invalid_order", detail=f"the price of {order_id} must be above 0")
+        if isinstance(delivery_days, bool) or not isinstance(delivery_days, int) or delivery_days < 1:
+            raise Refusal("invalid_order",
+                          detail=f"delivery_days of {order_id} must be a whole number above 0")
+        if status not in ADDABLE_STATUSES:
+            raise Refusal("invalid_order", detail=f"an order starts as {_status_words(ADDABLE_STATUSES)}, "
+                                                  f"not {status!r}")
+        if due is not None and status == "incomplete":
+            raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
+        order = Order(id=order_id, title=title, price=cents, delivery_days=delivery_days,
+                      status=status, created=self.now)
+        if status != "incomplete":
+            order.due = due if due is not None else self.now + delivery_days * DAY
+        if status == "delivered":
+            order.delivered_at = self.now
+            self._start_review(order, self.rules.auto_complete_seconds)
+        self.orders[order_id] = order
+        return [self._event("order_added", order_id, SYSTEM, {
+            "title": title, "price": cents, "delivery_days": delivery_days, "status": status,
+            "due": iso(order.due) if order.due is not None else None,
+        })]
+
+    # ---------------------------------------------------------------- checks
+
+    def check(self, party: str, action: str, order_id: str, request_id: str | None = None) -> Check:
+        """Raise the refusal a party would get for this action on this order now, or pass."""
+        if party not in PARTIES:
+            raise Refusal("unknown_party", party=party)
+        if action not in ACTIONS:
+            raise Refusal("unknown_action", action=action)
+        order = self.order(order_id)
+        if order.status in FINAL_STATUSES:
+            raise Refusal("order_final", order=order.id, status=order.status)
+        roles = self.rules.roles(action)
+        if action in ANSWER_ACTIONS:
+            request = self._target_request(order, request_id)
+            role = "requester" if action == "withdraw" else "responder"
+            if role == "requester" and party != request.requester:
+                raise Refusal("not_requester", requester=request.requester, request=request.id)
+            if role == "responder" and party != request.responder:
+                raise Refusal("not_responder", responder=request.responder, request=request.id)
+            if action != "withdraw" and action not in self.rules.answers(request.type):
+                raise Refusal("wrong_answer", request_type=request.type, action=action,
+                              answers=" or ".join(self.rules.answers(request.type)))
+            spec = roles.get(role)
+            if spec is None:  # the rules data gives nobody this answer
+                raise Refusal("wrong_party", allowed="nobody", action_label=label(action))
+            return Check(order, request, spec["fields"])
+        spec = roles.get(party)
+        if spec is None:
+            raise Refusal("wrong_party", allowed=" or ".join(roles), action_label=label(action))
+        allowed = spec["while"]
+        if not (order.status in allowed or ("very_late" in allowed and self.is_very_late(order))):
+            if action == "cancel_order":
+                raise Refusal("direct_cancel_not_allowed", order=order.id, status=self._status_text(order))
+            raise Refusal("wrong_status", action_label=label(action).capitalize(),
+                          status=self._status_text(order), allowed=_status_words(allowed))
+        if order.open_request and (action in OPENING_ACTIONS or spec.get("blocked_by_open_request")):
+            open_request = self.requests[order.open_request]
+            code = "request_open" if action in OPENING_ACTIONS else "request_blocks"
+            raise Refusal(code, order=order.id, request=open_request.id,
+                          request_type=open_request.type.replace("_", " "),
+                          action_label=label(action).capitalize())
+        return Check(order, None, spec["fields"])
+
+    def _status_text(self, order: Order) -> str:
+        if self.is_very_late(order):
+            return "in progress and very late"
+        if self.is_late(order):
+            return "in progress and late"
+        return order.status.replace("_", " ")
+
+    def _target_request(self, order: Order, request_id: str | None) -> Request:
+        if request_id is not None:
+            request = self.requests.get(request_id)
+            if request is None or request.order != order.id:
+                raise Refusal("unknown_request", request=request_id, order=order.id)
+            if request.state != "open":
+                raise Refusal("request_ended", request=request.id, order=order.id, state=request.state)
+            return request
+        if order.open_request is None:
+            raise Refusal("no_open_request", order=order.id)
+        return self.requests[order.open_request]
+
+    def fields(self, party: str, action: str, spec: Mapping[str, str],
+               given: Mapping[str, Any]) -> dict[str, Any]:
+        """The action's fields, checked against the spec and normalised (money in cents)."""
+        what = label(action)
+        for name in given:
+            if name not in spec:
+                known = ", ".join(spec) or "none"
+                raise Refusal("field_unknown", action_label=what, field=name, known=known)
+        out: dict[str, Any] = {}
+        for name, need in spec.items():
+            value = given.get(name)
+            if value is None:
+                if need == "required":
+                    raise Refusal("field_required", field=name, action_label=what)
+                continue
+            if name in ("comment", "extra_description"):
+                if not isinstance(value, str):
+                    raise Refusal("field_type", field=name, expected="a text", found=value)
+                if len(value) > self.rules.comment_max_chars:
+                    raise Refusal("comment_too_long", length=len(value),
+                                  limit=self.rules.comment_max_chars)
+                if not value.strip():
+                    if need == "required":
+                        raise Refusal("field_blank", field=name, action_label=what)
+                    continue
+                out[name] = value
+            elif name == "reason":
+                choices = self.rules.reasons(party)
+                if value not in choices:
+                    raise Refusal("unknown_reason", reason=value, party=party,
+                                  choices=", ".join(choices))
+                out[name] = value
+            elif name == "days":
+                low = self.rules.data["extension_days_min"]
+                high = self.rules.data["extension_days_max"]
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise Refusal("field_type", field=name, expected="a whole number of days",
+                                  found=value)
+                if not low <= value <= high:
+                    raise Refusal("field_range", field=name, low=low, high=high, found=value)
+                out[name] = value
+            elif name == "extra_price":
+                cents = self._cents(name, value)
+                if cents < 0:
+                    raise Refusal("field_negative", field=name, found=value)
+                out[name] = cents
+        if out.get("extra_price", 0) > 0 and "extra_description" in spec and "extra_description" not in out:
+            raise Refusal("field_required", field="extra_description",
+                          action_label=f"{what} with a paid extra")
+        return out
+
+    @staticmethod
+    def _cents(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise Refusal("field_type", field=name, expected="an amount in US dollars", found=value)
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise Refusal("field_type", field=name, expected="an amount in US dollars",
+                          found=value) from None
+        if not amount.is_finite():
+            raise Refusal("field_type", field=name, expected="an amount in US dollars", found=value)
+        cents = amount * 100
+        if cents != cents.to_integral_value():
+            raise Refusal("field_cents", field=name, found=value)
+        return int(cents)
+
+    # ---------------------------------------------------------------- acting
+
+    def act(self, party: str, action: str, order_id: str, given: Mapping[str, Any]) -> list[Event]:
+        """Check and apply one party's action; returns the events it produced."""
+        given = dict(given)
+        request_id = given.pop("request", None)
+        found = self.check(party, action, order_id, request_id)
+        fields = self.fields(party, action, found.fields, given)
+        order, request = found.order, found.request
+        if action in OPENING_ACTIONS:
+            return self._open(party, action, order, fields)
+        if request is not None:
+            return self._answer(party, action, order, request, fields)
+        return getattr(self, f"_do_{action}")(party, order, fields)
+
+    def _do_submit_requirements(self, party: str, order: Order, fields: dict) -> list[Event]:
+        order.status = "in_progress"
+        order.due = self.now + order.delivery_days * DAY
+        return [self._event("submit_requirements", order.id, party, {"due": iso(order.due)})]
+
+    def _do_deliver(self, party: str, order: Order, fields: dict) -> list[Event]:
+        order.status = "delivered"
+        order.delivered_at = self.now
+        self._start_review(order, self.rules.auto_complete_seconds)
+        self._message(order, party, "deliver", fields)
+        return [self._event("deliver", order.id, party, fields)]
+
+    def _do_accept_delivery(self, party: str, order: Order, fields: dict) -> list[Event]:
+        self._complete(order)
+        return [self._event("accept_delivery", order.id, party, {})]
+
+    def _do_request_revision(self, party: str, order: Order, fields: dict) -> list[Event]:
+        order.status = "in_revision"
+        order.review_deadline = order.review_remaining = None
+        self._message(order, party, "request_revision", fields)
+        return [self._event("request_revision", order.id, party, fields)]
+
+    def _do_cancel_order(self, party: str, order: Order, fields: dict) -> list[Event]:
+        was = "incomplete" if order.status == "incomplete" else "very_late"
+        self._cancel(order, kind="direct", initiator=party, resolved_by="direct", request=None)
+        self._message(order, party, "cancel_order", fields)
+        return [self._event("cancel_order", order.id, party, {**fields, "while": was})]
+
+    def _open(self, party: str, action: str, order: Order, fields: dict) -> list[Event]:
+        rtype = OPENING_ACTIONS[action]
+        self.counters["request"] += 1
+        request = Request(
+            id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=party,
+            responder=other(party), state="open", opened_at=self.now,
+            deadline=self.now + self.rules.response_seconds[rtype], seq=self._next_seq(),
+            reason=fields.get("reason"), comment=fields.get("comment"), days=fields.get("days"),
+            extra_price=fields.get("extra_price", 0), extra_description=fields.get("extra_description"),
+        )
+        self.requests[request.id] = request
+        order.requests.append(request.id)
+        order.open_request = request.id
+        if order.review_deadline is not None:  # the auto-complete waits while a request is open
+            order.review_remaining = order.review_deadline - self.now
+            order.review_deadline = None
+        heapq.heappush(self._heap, (request.deadline, request.seq, "request", request.id))
+        self._message(order, party, action, fields, request=request.id)
+        return [self._event(action, order.id, party, {
+            **fields, "request": request.id, "request_type": rtype, "deadline": iso(request.deadline),
+        })]
+
+    def _answer(self, party: str, action: str, order: Order, request: Request,
+                fields: dict) -> list[Event]:
+        data: dict[str, Any] = {**fields, "request": request.id, "request_type": request.type}
+        request.answer = fields.get("comment")
+        if action == "withdraw":
+            self._close(request, "withdrawn")
+        elif action == "decline":
+            self._close(request, "declined")
+        elif action == "respond_update":
+            self._close(request, "answered")
+        else:  # accept
+            data["effect"] = self._apply_accept(request)
+        self._message(order, party, action, fields, request=request.id)
+        return [self._event(action, order.id, party, data)]
+
+    def _apply_accept(self, request: Request) -> str:
+        order = self.orders[request.order]
+        self._close(request, "accepted")
+        if request.type == "cancellation":
+            self._cancel(order, kind="mutual", initiator=request.requester,
+                         resolved_by="accept", request=request.id)
+            return "cancelled"
+        if request.type == "extension":
+            order.due = (order.due if order.due is not None else self.now) + (request.days or 0) * DAY
+            order.extras_total += request.extra_price
+            return "due_moved"
+        return "none"
+
+    # ---------------------------------------------------------------- shared effects
+
+    def _close(self, request: Request, state: str) -> None:
+        request.state = state
+        request.closed_at = self.now
+        order = self.orders[request.order]
+        order.open_request = None
+        if order.status == "delivered" and order.review_remaining is not None:
+            self._start_review(order, order.review_remaining)
+
+    def _start_review(self, order: Order, seconds: int) -> None:
+        """Start (or resume) the auto-complete countdown, or hold it while a request is open."""
+        if order.open_request is not None:
+            order.review_deadline, order.review_remaining = None, seconds
+            return
+        order.review_remaining = None
+        order.review_deadline = self.now + seconds
+        order.review_seq = self._next_seq()
+        heapq.heappush(self._heap, (order.review_deadline, order.review_seq, "auto_complete", order.id))
+
+    def _complete(self, order: Order) -> None:
+        order.status = "completed"
+        order.closed_at = self.now
+        order.review_deadline = order.review_remaining = None
+
+    def _cancel(self, order: Order, *, kind: str, initiator: str, resolved_by: str,
+                request: str | None) -> None:
+        order.status = "cancelled"
+        order.closed_at = self.now
+        order.review_deadline = order.review_remaining = None
+        order.cancellation = {"kind": kind, "initiator": initiator, "resolved_by": resolved_by,
+                              "request": request}
+
+    def _message(self, order: Order, sender: str, action: str, fields: Mapping[str, Any],
+                 request: str | None = None) -> None:
+        text, reason = fields.get("comment"), fields.get("reason")
+        if text is None and reason is None:
+            return
+        self.counters["message"] += 1
+        message = Message(
+            id=self.counters["message"], order=order.id, at=self.now, sender=sender,
+            recipient=other(sender), action=action, text=text or "", reason=reason, request=request,
+        )
+        self.messages.append(message)
+        self.threads.setdefault(order.id, []).append(message)
+
+    def _event(self, etype: str, order_id: str, actor: str, data: Mapping[str, Any]) -> Event:
+        self.counters["event"] += 1
+        event = Event(seq=self.counters["event"], at=self.now, type=etype, order=order_id,
+                      actor=actor, data=dict(data))
+        self.events.append(event)
+        return event
+
+    def _next_seq(self) -> int:
+        self.counters["deadline"] += 1
+        return self.counters["deadline"]
+
+    # ---------------------------------------------------------------- time
+
+    def _valid(self, at: int, seq: int, kind: str, ref: str) -> bool:
+        if kind == "request":
+            request = self.requests[ref]
+            return request.state == "open" and request.deadline == at and request.seq == seq
+        order = self.orders[ref]
+        return order.status == "delivered" and order.review_deadline == at and order.review_seq == seq
+
+    def _clean_top(self) -> None:
+        while self._heap and not self._valid(*self._heap[0]):
+            heapq.heappop(self._heap)
+
+    def rebuild_indexes(self) -> None:
+        """Rebuild what is derived from the records: threads and the deadline heap (after loading)."""
+        self.threads = {}
+        for message in self.messages:
+            self.threads.setdefault(message.order, []).append(message)
+        heap = [(r.deadline, r.seq, "request", r.id) for r in self.requests.values() if r.state == "open"]
+        heap += [(o.review_deadline, o.review_seq, "auto_complete", o.id)
+                 for o in self.orders.values() if o.review_deadline is not None]
+        heapq.heapify(heap)
+        self._heap = heap
+
+    def _describe(self, at: int, seq: int, kind: str, ref: str) -> Deadline:
+        if kind == "request":
+            request = self.requests[ref]
+            outcome = {"order_update": "expire", "cancellation": "cancel",
+                       "extension": self.rules.extension_timeout}[request.type]
+            return Deadline(at, seq, kind, request.order, request.id, request.type, outcome)
+        return Deadline(at, seq, kind, ref, None, None, "complete")
+
+    def next_deadline(self) -> Deadline | None:
+        """The earliest pending deadline, or None."""
+        self._clean_top()
+        return self._describe(*self._heap[0]) if self._heap else None
+
+    def pending_deadlines(self, limit: int | None = None) -> list[Deadline]:
+        """Pending deadlines in the order they will fire."""
+        valid = [entry for entry in self._heap if self._valid(*entry)]
+        chosen = heapq.nsmallest(limit, valid) if limit is not None else sorted(valid)
+        return [self._describe(*entry) for entry in chosen]
+
+    def advance_to(self, target: int) -> list[Event]:
+        """Move the clock to `target`, firing every deadline passed at its own instant, in order."""
+        if target < self.now:
+            raise Refusal("clock_backwards", now=iso(self.now), target=iso(target))
+        fired: list[Event] = []
+        heap = self._heap
+        while heap and heap[0][0] <= target:
+            entry = heapq.heappop(heap)
+            if self._valid(*entry):
+                self.now = entry[0]
+                fired.append(self._fire(entry[2], entry[3]))
+        self.now = target
+        return fired
+
+    def _fire(self, kind: str, ref: str) -> Event:
+        if kind == "auto_complete":
+            order = self.orders[ref]
+            self._complete(order)
+            return self._event("auto_complete", order.id, SYSTEM, {})
+        request = self.requests[ref]
+        data: dict[str, Any] = {"request": request.id, "request_type": request.type}
+        if request.type == "extension" and self.rules.extension_timeout == "accept":
+            data["effect"] = self._apply_accept(request)
+        else:
+            self._close(request, "expired")
+            if request.type == "cancellation":
+                order = self.orders[request.order]
+                self._cancel(order, kind="mutual", initiator=request.requester,
+                             resolved_by="timeout", request=request.id)
+                data["effect"] = "cancelled"
+            else:
+                data["effect"] = "none"
+        data["outcome"] = request.state
+        return self._event("timeout", request.order, SYSTEM, data)

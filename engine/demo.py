@@ -1,0 +1,33 @@
+"""The built-in demo simulation: orders in every interesting state, from data/demo.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .rules import DATA_DIR
+from .service import Instant, Simulation
+from .timeutil import HOUR, iso
+
+DEMO_FILE = DATA_DIR / "demo.json"
+
+
+def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed",
+                demo_file: Path = DEMO_FILE) -> Simulation:
+    """A new simulation at `start`, filled with the demo's orders and requests."""
+    with open(demo_file, encoding="utf-8") as handle:
+        demo = json.load(handle)
+    sim = Simulation.create(path, start=start, policy=policy)
+    now = int(sim.now.timestamp())
+    orders = []
+    for spec in demo["orders"]:
+        spec = dict(spec)
+        hours = spec.pop("due_hours", None)
+        if hours is not None:
+            spec["due"] = iso(now + int(hours) * HOUR)
+        orders.append(spec)
+    sim.add_orders(orders)
+    for step in demo["steps"]:
+        fields = dict(step)
+        sim.act(fields.pop("actor"), fields.pop("action"), fields.pop("order"), **fields)
+    return sim

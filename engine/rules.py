@@ -1,0 +1,178 @@
+"""The rules as data: durations, reason lists and who may do what, read from data/rules.json."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import Refusal
+from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+RULES_FILE = DATA_DIR / "rules.json"
+
+# Names of the numeric rules a simulation may override, with their lowest allowed value.
+NUMBERS: dict[str, int] = {
+    "update_response_hours": 1,
+    "cancellation_response_hours": 1,
+    "extension_response_hours": 1,
+    "auto_complete_hours": 1,
+    "very_late_hours": 0,
+    "comment_max_chars": 1,
+    "extension_days_min": 1,
+    "extension_days_max": 1,
+}
+TIMEOUT_OUTCOMES = ("expire", "accept")
+FIELD_NAMES = ("comment", "reason", "days", "extra_price", "extra_description")
+ANSWER_ROLES = ("responder", "requester")
+OPENING_ACTIONS = {"request_update": "order_update", "ask_to_cancel": "cancellation",
+                   "request_extension": "extension"}
+ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
+ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
+           "cancel_order", *OPENING_ACTIONS, *ANSWER_ACTIONS)
+# "very_late" is the one derived condition a rule may name beside the base statuses.
+CONDITIONS = (*BASE_STATUSES, "very_late")
+
+
+def _bad(detail: str) -> Refusal:
+    return Refusal("bad_rules", detail=detail)
+
+
+def load_policies(path: Path = RULES_FILE) -> dict[str, dict[str, Any]]:
+    """Every policy of the rules file, each resolved to a complete, validated rule set."""
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
+    raw = document["policies"]
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def resolve(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+        if name in resolved:
+            return resolved[name]
+        if name in seen or name not in raw:
+            raise _bad(f"policy {name!r} is unknown or extends itself")
+        body = dict(raw[name])
+        parent = body.pop("extends", None)
+        merged = copy.deepcopy(resolve(parent, seen + (name,))) if parent else {}
+        merged.update(copy.deepcopy(body))
+        validate(merged)
+        resolved[name] = merged
+        return merged
+
+    for name in raw:
+        resolve(name)
+    return resolved
+
+
+def policy_rules(policy: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The rule set of a named policy, with a simulation's overrides applied and validated."""
+    policies = load_policies()
+    if policy not in policies:
+        raise _bad(f"there is no policy {policy!r} (there are: {', '.join(policies)})")
+    rules = copy.deepcopy(policies[policy])
+    rules["policy"] = policy
+    for key, value in (overrides or {}).items():
+        if key not in rules or key in ("policy", "description"):
+            raise _bad(f"there is no rule called {key!r}")
+        rules[key] = copy.deepcopy(value)
+    validate(rules)
+    return rules
+
+
+def validate(rules: Mapping[str, Any]) -> None:
+    """Raise a Refusal naming the first rule that is missing or has the wrong form."""
+    for key, low in NUMBERS.items():
+        value = rules.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise _bad(f"{key} must be a whole number of at least {low}, not {value!r}")
+    if rules["extension_days_min"] > rules["extension_days_max"]:
+        raise _bad("extension_days_min is larger than extension_days_max")
+    if rules.get("extension_timeout") not in TIMEOUT_OUTCOMES:
+        raise _bad(f"extension_timeout must be one of {TIMEOUT_OUTCOMES}, "
+                   f"not {rules.get('extension_timeout')!r}")
+    reasons = rules.get("reasons")
+    if not isinstance(reasons, dict) or set(reasons) != set(PARTIES):
+        raise _bad("reasons must list the reasons of the buyer and of the freelancer")
+    for party, ids in reasons.items():
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+            raise _bad(f"reasons.{party} must be a non-empty list of reason names")
+        if len(set(ids)) != len(ids):
+            raise _bad(f"reasons.{party} names a reason twice")
+    requests = rules.get("requests")
+    if not isinstance(requests, dict) or set(requests) != set(REQUEST_TYPES):
+        raise _bad(f"requests must describe exactly {', '.join(REQUEST_TYPES)}")
+    for rtype, spec in requests.items():
+        if spec.get("opened_with") != next(a for a, t in OPENING_ACTIONS.items() if t == rtype):
+            raise _bad(f"requests.{rtype}.opened_with is not the action that opens it")
+        answers = spec.get("answers")
+        if not isinstance(answers, list) or not answers or not set(answers) <= set(ANSWER_ACTIONS):
+            raise _bad(f"requests.{rtype}.answers must be a list drawn from {ANSWER_ACTIONS}")
+    actions = rules.get("actions")
+    if not isinstance(actions, dict) or set(actions) != set(ACTIONS):
+        raise _bad(f"actions must describe exactly {', '.join(ACTIONS)}")
+    for action, by_role in actions.items():
+        roles = ANSWER_ROLES if action in ANSWER_ACTIONS else PARTIES
+        if not isinstance(by_role, dict) or not by_role or not set(by_role) <= set(roles):
+            raise _bad(f"actions.{action} must be keyed by {' or '.join(roles)}")
+        for role, spec in by_role.items():
+            where = f"actions.{action}.{role}"
+            if action not in ANSWER_ACTIONS:
+                allowed = spec.get("while")
+                if not isinstance(allowed, list) or not set(allowed) <= set(CONDITIONS):
+                    raise _bad(f"{where}.while must be a list drawn from {CONDITIONS}")
+            fields = spec.get("fields")
+            if not isinstance(fields, dict) or not set(fields) <= set(FIELD_NAMES) or not all(
+                v in ("required", "optional") for v in fields.values()
+            ):
+                raise _bad(f"{where}.fields must map field names to 'required' or 'optional'")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A validated rule set with typed accessors; `data` is exactly what the file holds."""
+
+    data: Mapping[str, Any]
+
+    @property
+    def policy(self) -> str:
+        return self.data["policy"]
+
+    def hours(self, name: str) -> int:
+        return self.data[name]
+
+    @cached_property
+    def response_seconds(self) -> dict[str, int]:
+        return {
+            "order_update": self.data["update_response_hours"] * 3600,
+            "cancellation": self.data["cancellation_response_hours"] * 3600,
+            "extension": self.data["extension_response_hours"] * 3600,
+        }
+
+    @property
+    def auto_complete_seconds(self) -> int:
+        return self.data["auto_complete_hours"] * 3600
+
+    @property
+    def very_late_seconds(self) -> int:
+        return self.data["very_late_hours"] * 3600
+
+    @property
+    def comment_max_chars(self) -> int:
+        return self.data["comment_max_chars"]
+
+    @property
+    def extension_timeout(self) -> str:
+        return self.data["extension_timeout"]
+
+    def reasons(self, party: str) -> tuple[str, ...]:
+        return tuple(self.data["reasons"][party])
+
+    def answers(self, request_type: str) -> tuple[str, ...]:
+        return tuple(self.data["requests"][request_type]["answers"])
+
+    def roles(self, action: str) -> Mapping[str, Any]:
+        """Who may take an action: parties, or "responder" / "requester" for answers."""
+        return self.data["actions"][action]

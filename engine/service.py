@@ -1,0 +1,426 @@
+"""The one way in: the facade that the TUI, the command line, the scenarios and the tests use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .core import Deadline, State
+from .errors import Refusal
+from .model import PARTIES, SYSTEM, Event, Message, Order, Request, other
+from .rules import ACTIONS, Rules, policy_rules
+from .store import Store
+from .timeutil import duration, iso, parse_iso, to_datetime, to_ts
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of an action's form: its name, whether it is required, and its choices."""
+
+    name: str
+    required: bool
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    """An action a party might take on an order, whether it may right now, and why not."""
+
+    action: str
+    allowed: bool
+    refusal: Refusal | None
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request as both parties see it; `remaining` counts down while it is open."""
+
+    id: str
+    order: str
+    type: str
+    requester: str
+    responder: str
+    state: str
+    opened_at: datetime
+    deadline: datetime
+    closed_at: datetime | None
+    remaining: int | None
+    reason: str | None
+    comment: str | None
+    days: int | None
+    extra_price: int
+    extra_description: str | None
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message of an order's thread."""
+
+    id: int
+    order: str
+    at: datetime
+    sender: str
+    recipient: str
+    action: str
+    text: str
+    reason: str | None
+    request: str | None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as a party sees it: base status, derived lateness, the overlay, countdowns."""
+
+    id: str
+    title: str
+    price: int
+    extras_total: int
+    status: str
+    late: bool
+    very_late: bool
+    due: datetime | None
+    due_in: int | None
+    delivered_at: datetime | None
+    auto_complete_at: datetime | None
+    auto_complete_in: int | None
+    auto_complete_paused: bool
+    cancellation: Mapping[str, Any] | None
+    open_request: RequestView | None
+    requests: tuple[RequestView, ...]
+    thread: tuple[MessageView, ...]
+
+    @property
+    def total(self) -> int:
+        return self.price + self.extras_total
+
+    @property
+    def in_resolution(self) -> bool:
+        """The Resolution Center overlay: a request is open (the base status is unchanged)."""
+        return self.open_request is not None
+
+    @property
+    def last_request(self) -> RequestView | None:
+        return self.requests[-1] if self.requests else None
+
+    @property
+    def display_status(self) -> str:
+        """What the order list shows first: overlay > very late > late > base status."""
+        if self.in_resolution:
+            return "in_resolution"
+        if self.very_late:
+            return "very_late"
+        if self.late:
+            return "late"
+        return self.status
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """Everything one party sees: the clock, its orders and its inbox."""
+
+    party: str
+    now: datetime
+    orders: tuple[OrderView, ...]
+    inbox: tuple[MessageView, ...]
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An event of the log, with the parties it concerns (both, unless one party acted)."""
+
+    seq: int
+    at: datetime
+    type: str
+    order: str
+    actor: str
+    data: Mapping[str, Any]
+
+    @property
+    def concerns(self) -> tuple[str, ...]:
+        return PARTIES if self.actor == SYSTEM else (other(self.actor),)
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A pending deadline and what it will do when the clock reaches it."""
+
+    at: datetime
+    kind: str
+    order: str
+    request: str | None
+    request_type: str | None
+    outcome: str
+
+
+Instant = datetime | str
+Duration = timedelta | str | int
+
+
+class Simulation:
+    """One simulation: its rules, simulated clock, orders, requests, messages and event log.
+
+    Every change (an order added, an action, a clock move) is checked in full before anything
+    changes, then written to the TinyDB database in one atomic write. A refusal raises
+    `Refusal` and leaves memory and disk as they were.
+    """
+
+    def __init__(self, store: Store, state: State) -> None:
+        self._store = store
+        self._state = state
+
+    # ---------------------------------------------------------------- lifecycle
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str] | None = None, *, start: Instant,
+               policy: str = "seed", rules: Mapping[str, Any] | None = None) -> Simulation:
+        """A new simulation in a new file (or in memory when `path` is None).
+
+        The policy's rules, with `rules` overriding some of them, are copied into the database.
+        """
+        data = policy_rules(policy, rules)
+        start_ts = _instant(start)
+        store = Store.memory() if path is None else Store.create_file(path)
+        state = State(Rules(data), start_ts)
+        store.save(state)
+        return cls(store, state)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Simulation:
+        """An existing simulation file; one that is not a simulation is refused, untouched."""
+        store = Store.open_file(path)
+        return cls(store, store.load())
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path | None:
+        return self._store.path
+
+    @property
+    def rules(self) -> Rules:
+        return self._state.rules
+
+    @property
+    def policy(self) -> str:
+        return self._state.rules.policy
+
+    @property
+    def now(self) -> datetime:
+        return to_datetime(self._state.now)
+
+    def _commit(self) -> None:
+        """Write the state; if the write fails, go back to what the file holds and re-raise."""
+        try:
+            self._store.save(self._state)
+        except BaseException:
+            if self._store.path is not None and self._store.path.exists():
+                self._store.db.storage._data = None  # force a re-read of the file
+                self._state = self._store.load()
+            raise
+
+    # ---------------------------------------------------------------- orders
+
+    def add_order(self, id: str, title: str, price: float | int, delivery_days: int,
+                  status: str = "in_progress", due: Instant | None = None) -> OrderView:
+        """Add one order ("incomplete", "in_progress" or "delivered"); one write."""
+        self.add_orders([{"id": id, "title": title, "price": price, "delivery_days": delivery_days,
+                          "status": status, "due": due}])
+        return self._order_view(self._state.orders[id])
+
+    def add_orders(self, specs: Iterable[Mapping[str, Any]]) -> None:
+        """Add several orders in one write; if one is refused, none is added."""
+        specs = list(specs)
+        probe = State(self._state.rules, self._state.now)
+        probe.orders = dict(self._state.orders)
+        for spec in specs:  # check them all on a probe first, so a refusal changes nothing
+            probe.add_order(**_order_args(spec))
+        for spec in specs:
+            self._state.add_order(**_order_args(spec))
+        self._commit()
+
+    # ---------------------------------------------------------------- acting
+
+    def act(self, party: str, action: str, order: str, **fields: Any) -> tuple[EventView, ...]:
+        """Let a party act on an order; returns the events. Refused actions raise `Refusal`."""
+        events = self._state.act(party, action, order, fields)
+        self._commit()
+        return tuple(_event_view(e) for e in events)
+
+    def may(self, party: str, action: str, order: str) -> Refusal | None:
+        """None if the party may take this action on this order now, else the refusal."""
+        try:
+            self._state.check(party, action, order)
+        except Refusal as refusal:
+            return refusal
+        return None
+
+    def options(self, party: str, order: str) -> tuple[Option, ...]:
+        """Every action, and for each whether this party may take it now and why not."""
+        self._state.order(order)  # an unknown order is refused, not listed as all-no
+        if party not in PARTIES:
+            raise Refusal("unknown_party", party=party)
+        result = []
+        for action in ACTIONS:
+            try:
+                found = self._state.check(party, action, order)
+            except Refusal as refusal:
+                result.append(Option(action, False, refusal, ()))
+                continue
+            specs = tuple(
+                FieldSpec(name, need == "required",
+                          self.rules.reasons(party) if name == "reason" else ())
+                for name, need in found.fields.items())
+            result.append(Option(action, True, None, specs))
+        return tuple(result)
+
+    def allowed(self, party: str, order: str) -> tuple[str, ...]:
+        """The actions this party may take on this order right now."""
+        return tuple(o.action for o in self.options(party, order) if o.allowed)
+
+    # ---------------------------------------------------------------- time
+
+    def advance(self, by: Duration) -> tuple[EventView, ...]:
+        """Move the clock forward by a duration ("36h", a timedelta or seconds); one write."""
+        seconds = duration(by)
+        if seconds < 0:
+            target = self._state.now + seconds
+            raise Refusal("clock_backwards", now=iso(self._state.now), target=iso(target))
+        return self._advance(self._state.now + seconds)
+
+    def advance_to(self, instant: Instant) -> tuple[EventView, ...]:
+        """Move the clock to an instant, firing every deadline passed in order; one write."""
+        return self._advance(_instant(instant))
+
+    def advance_to_next_deadline(self) -> tuple[EventView, ...]:
+        """Move the clock exactly to the earliest pending deadline and fire it (and its ties)."""
+        upcoming = self._state.next_deadline()
+        if upcoming is None:
+            raise Refusal("no_deadline")
+        return self._advance(upcoming.at)
+
+    def _advance(self, target: int) -> tuple[EventView, ...]:
+        events = self._state.advance_to(target)
+        self._commit()
+        return tuple(_event_view(e) for e in events)
+
+    def next_deadline(self) -> DeadlineView | None:
+        """The earliest pending deadline, or None."""
+        upcoming = self._state.next_deadline()
+        return None if upcoming is None else _deadline_view(upcoming)
+
+    def deadlines(self, limit: int | None = None) -> tuple[DeadlineView, ...]:
+        """Pending deadlines in the order they will fire."""
+        return tuple(_deadline_view(d) for d in self._state.pending_deadlines(limit))
+
+    # ---------------------------------------------------------------- views
+
+    def order_ids(self) -> tuple[str, ...]:
+        return tuple(self._state.orders)
+
+    def order_view(self, order: str) -> OrderView:
+        """One order as both parties see it."""
+        return self._order_view(self._state.order(order))
+
+    def view(self, party: str) -> PartyView:
+        """Everything `party` sees: the clock, its orders and its inbox."""
+        if party not in PARTIES:
+            raise Refusal("unknown_party", party=party)
+        orders = tuple(self._order_view(o) for o in self._state.orders.values())
+        inbox = tuple(_message_view(m) for m in self._state.messages if m.recipient == party)
+        return PartyView(party, self.now, orders, inbox)
+
+    def events(self, since: int = 0) -> tuple[EventView, ...]:
+        """The event log after sequence number `since` (0: all of it)."""
+        # Sequence numbers run 1, 2, 3, ... without gaps, so `since` is also a list index.
+        return tuple(_event_view(e) for e in self._state.events[max(0, since):])
+
+    def request(self, request_id: str) -> RequestView:
+        request = self._state.requests.get(request_id)
+        if request is None:
+            raise Refusal("unknown_request", request=request_id, order="-")
+        return self._request_view(request)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as plain data (what the file holds), for comparisons in tests."""
+        s = self._state
+        return {
+            "now": s.now, "counters": dict(s.counters), "rules": dict(s.rules.data),
+            "orders": [o.to_doc() for o in s.orders.values()],
+            "requests": [r.to_doc() for r in s.requests.values()],
+            "messages": [m.to_doc() for m in s.messages],
+            "events": [e.to_doc() for e in s.events],
+        }
+
+    def _request_view(self, r: Request) -> RequestView:
+        now = self._state.now
+        return RequestView(
+            r.id, r.order, r.type, r.requester, r.responder, r.state, to_datetime(r.opened_at),
+            to_datetime(r.deadline), _dt(r.closed_at), r.deadline - now if r.state == "open" else None,
+            r.reason, r.comment, r.days, r.extra_price, r.extra_description, r.answer)
+
+    def _order_view(self, o: Order) -> OrderView:
+        s = self._state
+        requests = tuple(self._request_view(s.requests[r]) for r in o.requests)
+        open_request = next((r for r in requests if r.state == "open"), None)
+        return OrderView(
+            id=o.id, title=o.title, price=o.price, extras_total=o.extras_total, status=o.status,
+            late=s.is_late(o), very_late=s.is_very_late(o), due=_dt(o.due),
+            due_in=None if o.due is None or o.status != "in_progress" else o.due - s.now,
+            delivered_at=_dt(o.delivered_at), auto_complete_at=_dt(o.review_deadline),
+            auto_complete_in=None if o.review_deadline is None else o.review_deadline - s.now,
+            auto_complete_paused=o.review_remaining is not None,
+            cancellation=dict(o.cancellation) if o.cancellation else None,
+            open_request=open_request, requests=requests,
+            thread=tuple(_message_view(m) for m in s.threads.get(o.id, ())),
+        )
+
+
+def _instant(value: Instant) -> int:
+    if isinstance(value, datetime):
+        return to_ts(value)
+    if isinstance(value, str):
+        return parse_iso(value)
+    raise Refusal("bad_instant", text=str(value))
+
+
+def _dt(ts: int | None) -> datetime | None:
+    return None if ts is None else to_datetime(ts)
+
+
+def _order_args(spec: Mapping[str, Any]) -> dict[str, Any]:
+    known = {"id", "title", "price", "delivery_days", "status", "due"}
+    unknown = set(spec) - known
+    if unknown:
+        raise Refusal("invalid_order", detail=f"unknown field(s) {', '.join(sorted(unknown))}")
+    for key in ("id", "title", "price", "delivery_days"):
+        if key not in spec:
+            raise Refusal("invalid_order", detail=f"the field {key!r} is missing")
+    due = spec.get("due")
+    return {"order_id": spec["id"], "title": spec["title"], "price": spec["price"],
+            "delivery_days": spec["delivery_days"], "status": spec.get("status") or "in_progress",
+            "due": None if due is None else _instant(due)}
+
+
+def _message_view(m: Message) -> MessageView:
+    return MessageView(m.id, m.order, to_datetime(m.at), m.sender, m.recipient, m.action, m.text,
+                       m.reason, m.request)
+
+
+def _event_view(e: Event) -> EventView:
+    return EventView(e.seq, to_datetime(e.at), e.type, e.order, e.actor, e.data)
+
+
+def _deadline_view(d: Deadline) -> DeadlineView:
+    return DeadlineView(to_datetime(d.at), d.kind, d.order, d.request, d.request_type, d.outcome)

@@ -1,0 +1,181 @@
+"""TinyDB storage of one simulation: one file, one atomic write per action or clock move.
+
+The only module that imports tinydb. The file is an ordinary TinyDB JSON database with the
+tables meta, rules, orders, requests, messages and events. TinyDB's table API rewrites the
+whole file on every insert or update, so a fast-forward that fires thousands of deadlines would
+write thousands of times; instead the engine keeps the state in memory and hands TinyDB's
+storage the complete new database once per action, through a storage that writes a temporary
+file, flushes, fsyncs and renames it into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage, Storage
+
+from .core import State
+from .errors import SimulationFileError
+from .model import Event, Message, Order, Request
+from .rules import Rules, validate
+from .timeutil import iso, parse_iso
+
+FORMAT = "rcsim-simulation"
+VERSION = 1
+TABLES = ("meta", "rules", "orders", "requests", "messages", "events")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB JSON storage whose writes are all-or-nothing (temp file, fsync, rename).
+
+    The file is parsed once; after that the last data read or written is served from memory,
+    which is sound because one simulation file belongs to one process at a time.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._data: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return None
+            except (OSError, UnicodeDecodeError) as error:
+                raise SimulationFileError(self.path, f"cannot be read ({error})") from None
+            if not text.strip():
+                raise SimulationFileError(self.path, "is empty: it is not a simulation file")
+            try:
+                self._data = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise SimulationFileError(
+                    self.path, f"is not valid JSON (line {error.lineno}, column {error.colno}: "
+                    f"{error.msg}): it is not a simulation file") from None
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        directory = self.path.parent
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        _fsync_directory(directory)
+        self._data = data
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (where the platform allows opening a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """One simulation's TinyDB database, on disk (`path`) or in memory (`path` is None)."""
+
+    def __init__(self, db: TinyDB, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def memory(cls) -> Store:
+        return cls(TinyDB(storage=MemoryStorage), None)
+
+    @classmethod
+    def create_file(cls, path: str | os.PathLike[str]) -> Store:
+        """A store for a new simulation file; an existing file is refused, never overwritten."""
+        path = Path(path)
+        if path.exists():
+            raise SimulationFileError(path, "already exists: a new simulation is never written over a file")
+        if not path.parent.is_dir():
+            raise SimulationFileError(path, f"cannot be created: the folder {path.parent} does not exist")
+        return cls(TinyDB(path, storage=AtomicJSONStorage), path)
+
+    @classmethod
+    def open_file(cls, path: str | os.PathLike[str]) -> Store:
+        """A store over an existing simulation file (checked when loaded)."""
+        path = Path(path)
+        if not path.is_file():
+            raise SimulationFileError(path, "does not exist" if not path.exists() else "is not a file")
+        return cls(TinyDB(path, storage=AtomicJSONStorage), path)
+
+    # ---------------------------------------------------------------- reading
+
+    def load(self) -> State:
+        """The state held in the database; a file that is not a simulation is refused."""
+        where = self.path if self.path is not None else "<memory>"
+        raw = self.db.storage.read()
+        if not isinstance(raw, dict) or "meta" not in raw:
+            raise SimulationFileError(where, "has no rcsim meta table: it is not a simulation file")
+        meta = self.db.table("meta").get(doc_id=1)
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise SimulationFileError(where, "is not an rcsim simulation (its meta table names no "
+                                      f"format {FORMAT!r})")
+        if meta.get("version") != VERSION:
+            raise SimulationFileError(where, f"is a simulation of format version {meta.get('version')!r}; "
+                                      f"this rcsim reads version {VERSION}")
+        try:
+            rules_doc = self.db.table("rules").get(doc_id=1)
+            validate(rules_doc)
+            state = State(Rules(dict(rules_doc)), parse_iso(meta["now"]))
+            state.counters = {k: int(v) for k, v in meta["counters"].items()}
+            for doc in self._rows("orders"):
+                order = Order.from_doc(doc)
+                state.orders[order.id] = order
+            for doc in self._rows("requests"):
+                request = Request.from_doc(doc)
+                state.requests[request.id] = request
+            state.messages = [Message.from_doc(doc) for doc in self._rows("messages")]
+            state.events = [Event.from_doc(doc) for doc in self._rows("events")]
+            state.rebuild_indexes()
+        except SimulationFileError:
+            raise
+        except Exception as error:  # any damage inside: name it, touch nothing
+            raise SimulationFileError(where, f"is damaged ({type(error).__name__}: {error})") from None
+        return state
+
+    def _rows(self, table: str) -> list[dict[str, Any]]:
+        return sorted(self.db.table(table).all(), key=lambda doc: doc.doc_id)
+
+    # ---------------------------------------------------------------- writing
+
+    def save(self, state: State) -> None:
+        """Write the whole simulation in one storage write."""
+        meta = {"format": FORMAT, "version": VERSION, "now": iso(state.now),
+                "policy": state.rules.policy, "counters": dict(state.counters)}
+        data = {
+            "meta": {"1": meta},
+            "rules": {"1": dict(state.rules.data)},
+            "orders": {str(i): o.to_doc() for i, o in enumerate(state.orders.values(), 1)},
+            "requests": {str(i): r.to_doc() for i, r in enumerate(state.requests.values(), 1)},
+            "messages": {str(m.id): m.to_doc() for m in state.messages},
+            "events": {str(e.seq): e.to_doc() for e in state.events},
+        }
+        self.db.storage.write(data)
+        self.db.clear_cache()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,77 @@
+"""Simulated time as whole seconds since the Unix epoch (UTC), and its text forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from .errors import Refusal
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
+
+
+def to_ts(moment: datetime) -> int:
+    """Seconds since the epoch of an aware datetime (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def to_datetime(ts: int) -> datetime:
+    """The aware UTC datetime of a timestamp."""
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+@lru_cache(maxsize=4096)
+def iso(ts: int) -> str:
+    """ISO 8601 in UTC with a Z, to the second: the form stored in files and shown in logs."""
+    return to_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=4096)
+def parse_iso(text: str) -> int:
+    """The timestamp of an ISO 8601 instant; a value without a zone is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        raise Refusal("bad_instant", text=text) from None
+    return to_ts(moment)
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as "90m", "47h", "2d" or "1d12h" (days, hours, minutes)."""
+    cleaned = text.strip().lower().replace(" ", "") if isinstance(text, str) else ""
+    match = _DURATION.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise Refusal("bad_duration", text=text)
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return days * DAY + hours * HOUR + minutes * 60
+
+
+def format_duration(seconds: int) -> str:
+    """A compact countdown such as "1d 23h 59m" (negative durations get a leading minus)."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, DAY)
+    hours, rest = divmod(rest, HOUR)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days}d")
+    if hours or days:
+        parts.append(f"{hours}h")
+    parts.append(f"{minutes}m")
+    return sign + " ".join(parts)
+
+
+def duration(value: timedelta | int | str) -> int:
+    """Seconds in a timedelta, a number of seconds or a duration text."""
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, str):
+        return parse_duration(value)
+    return int(value)
