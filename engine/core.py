@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from .errors import Refusal
 from .model import (
@@ -20,15 +20,6 @@ from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 from .timeutil import DAY, iso
 
 ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
-
-
-def label(action: str) -> str:
-    """An action's name as words, for English refusals ("ask to cancel")."""
-    return action.replace("_", " ")
-
-
-def _status_words(statuses: Iterable[str]) -> str:
-    return " or ".join(s.replace("_", " ") for s in statuses)
 
 
 @dataclass(frozen=True)
@@ -103,7 +94,7 @@ class State:
             raise Refusal("invalid_order",
                           detail=f"delivery_days of {order_id} must be a whole number above 0")
         if status not in ADDABLE_STATUSES:
-            raise Refusal("invalid_order", detail=f"an order starts as {_status_words(ADDABLE_STATUSES)}, "
+            raise Refusal("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
                                                   f"not {status!r}")
         if due is not None and status == "incomplete":
             raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
@@ -141,34 +132,34 @@ class State:
                 raise Refusal("not_responder", responder=request.responder, request=request.id)
             if action != "withdraw" and action not in self.rules.answers(request.type):
                 raise Refusal("wrong_answer", request_type=request.type, action=action,
-                              answers=" or ".join(self.rules.answers(request.type)))
+                              answers=self.rules.answers(request.type))
             spec = roles.get(role)
             if spec is None:  # the rules data gives nobody this answer
-                raise Refusal("wrong_party", allowed="nobody", action_label=label(action))
+                raise Refusal("wrong_party", allowed=(), action=action)
             return Check(order, request, spec["fields"])
         spec = roles.get(party)
         if spec is None:
-            raise Refusal("wrong_party", allowed=" or ".join(roles), action_label=label(action))
+            raise Refusal("wrong_party", allowed=tuple(roles), action=action)
         allowed = spec["while"]
         if not (order.status in allowed or ("very_late" in allowed and self.is_very_late(order))):
             if action == "cancel_order":
-                raise Refusal("direct_cancel_not_allowed", order=order.id, status=self._status_text(order))
-            raise Refusal("wrong_status", action_label=label(action).capitalize(),
-                          status=self._status_text(order), allowed=_status_words(allowed))
+                raise Refusal("direct_cancel_not_allowed", order=order.id, status=self.display_status(order))
+            raise Refusal("wrong_status", action=action, status=self.display_status(order),
+                          allowed=tuple(allowed))
         if order.open_request and (action in OPENING_ACTIONS or spec.get("blocked_by_open_request")):
             open_request = self.requests[order.open_request]
             code = "request_open" if action in OPENING_ACTIONS else "request_blocks"
             raise Refusal(code, order=order.id, request=open_request.id,
-                          request_type=open_request.type.replace("_", " "),
-                          action_label=label(action).capitalize())
+                          request_type=open_request.type, action=action)
         return Check(order, None, spec["fields"])
 
-    def _status_text(self, order: Order) -> str:
+    def display_status(self, order: Order) -> str:
+        """The status a party sees first: very late > late > the base status (no overlay)."""
         if self.is_very_late(order):
-            return "in progress and very late"
+            return "very_late"
         if self.is_late(order):
-            return "in progress and late"
-        return order.status.replace("_", " ")
+            return "late"
+        return order.status
 
     def _target_request(self, order: Order, request_id: str | None) -> Request:
         if request_id is not None:
@@ -185,17 +176,15 @@ class State:
     def fields(self, party: str, action: str, spec: Mapping[str, str],
                given: Mapping[str, Any]) -> dict[str, Any]:
         """The action's fields, checked against the spec and normalised (money in cents)."""
-        what = label(action)
         for name in given:
             if name not in spec:
-                known = ", ".join(spec) or "none"
-                raise Refusal("field_unknown", action_label=what, field=name, known=known)
+                raise Refusal("field_unknown", action=action, field=name, known=tuple(spec))
         out: dict[str, Any] = {}
         for name, need in spec.items():
             value = given.get(name)
             if value is None:
                 if need == "required":
-                    raise Refusal("field_required", field=name, action_label=what)
+                    raise Refusal("field_required", field=name, action=action)
                 continue
             if name in ("comment", "extra_description"):
                 if not isinstance(value, str):
@@ -205,14 +194,13 @@ class State:
                                   limit=self.rules.comment_max_chars)
                 if not value.strip():
                     if need == "required":
-                        raise Refusal("field_blank", field=name, action_label=what)
+                        raise Refusal("field_blank", field=name, action=action)
                     continue
                 out[name] = value
             elif name == "reason":
                 choices = self.rules.reasons(party)
                 if value not in choices:
-                    raise Refusal("unknown_reason", reason=value, party=party,
-                                  choices=", ".join(choices))
+                    raise Refusal("unknown_reason", reason=value, party=party, choices=choices)
                 out[name] = value
             elif name == "days":
                 low = self.rules.data["extension_days_min"]
@@ -229,8 +217,7 @@ class State:
                     raise Refusal("field_negative", field=name, found=value)
                 out[name] = cents
         if out.get("extra_price", 0) > 0 and "extra_description" in spec and "extra_description" not in out:
-            raise Refusal("field_required", field="extra_description",
-                          action_label=f"{what} with a paid extra")
+            raise Refusal("extra_needs_description")
         return out
 
     @staticmethod
