@@ -128,9 +128,9 @@ class Store:
         """The state held in the database; a file that is not a simulation is refused."""
         where = self.path if self.path is not None else "<memory>"
         raw = self.db.storage.read()
-        if not isinstance(raw, dict) or "meta" not in raw:
+        if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
             raise SimulationFileError(where, "has no rcsim meta table: it is not a simulation file")
-        meta = self.db.table("meta").get(doc_id=1)
+        meta = raw["meta"].get("1")  # read directly: TinyDB chokes on a damaged document
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise SimulationFileError(where, "is not an rcsim simulation (its meta table names no "
                                       f"format {FORMAT!r})")

@@ -1,0 +1,265 @@
+"""The simulation file: a TinyDB database, written once per change, refused when it is not one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import tinydb
+
+import engine.store
+from engine import Simulation, SimulationFileError
+from engine.store import FORMAT, TABLES, VERSION
+
+from .conftest import START
+
+
+def busy_sim(path: Path) -> Simulation:
+    """A file simulation with orders, open and closed requests, messages and fired deadlines."""
+    sim = Simulation.create(path, start=START)
+    sim.add_orders([
+        {"id": "A", "title": "Logo", "price": 120, "delivery_days": 3},
+        {"id": "B", "title": "Copy", "price": 85.5, "delivery_days": 4, "status": "incomplete"},
+        {"id": "C", "title": "Photos", "price": 60, "delivery_days": 2, "status": "delivered"},
+        {"id": "D", "title": "Video", "price": 300, "delivery_days": 5},
+    ])
+    sim.act("buyer", "ask_to_cancel", "A", comment="Plans changed", reason="no_longer_needed")
+    sim.act("freelancer", "request_extension", "D", days=2, extra_price=15.25,
+            extra_description="Second cut", comment="Need two more days")
+    sim.act("buyer", "ask_to_cancel", "C", comment="Wrong colours")
+    sim.advance("12h")
+    sim.act("freelancer", "decline", "C", comment="They match the brief")
+    sim.advance("50h")  # A's cancellation times out
+    return sim
+
+
+def test_round_trip_create_act_close_open_gives_same_snapshot(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = busy_sim(path)
+    before = sim.snapshot()
+    deadlines = sim.deadlines()
+    assert before["events"] and before["messages"] and before["requests"]
+    sim.close()
+    with Simulation.open(path) as again:
+        assert again.snapshot() == before
+        assert again.deadlines() == deadlines
+        assert again.order_view("A").status == "cancelled"
+        # and it carries on the same way: D's extension runs out at its own deadline
+        events = again.advance("10d")
+        assert [(e.type, e.order, e.data["outcome"]) for e in events if e.type == "timeout"] == [
+            ("timeout", "D", "expired")]
+
+
+def test_file_is_a_tinydb_database_with_the_documented_tables(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = busy_sim(path)
+    snap = sim.snapshot()
+    sim.close()
+    db = tinydb.TinyDB(path)
+    try:
+        assert set(db.tables()) == set(TABLES)
+        meta = db.table("meta").all()
+        assert len(meta) == 1
+        assert meta[0]["format"] == FORMAT and meta[0]["version"] == VERSION
+        assert meta[0]["now"] == "2026-03-04T23:00:00Z"
+        rules = db.table("rules").all()
+        assert len(rules) == 1 and rules[0]["cancellation_response_hours"] == 48
+        orders = {doc["id"]: doc for doc in db.table("orders").all()}
+        assert set(orders) == {"A", "B", "C", "D"}
+        assert orders["B"]["price"] == 8550 and orders["A"]["status"] == "cancelled"
+        assert len(db.table("events").all()) == len(snap["events"])
+        assert len(db.table("requests").all()) == 3
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("step", ["act", "advance_many", "next_deadline", "add_orders"])
+def test_one_change_is_exactly_one_storage_write_however_many_deadlines_fire(tmp_path, monkeypatch, step):
+    sim = Simulation.create(tmp_path / "sim.json", start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(40)])
+    for i in range(40):
+        sim.act("buyer", "ask_to_cancel", f"O{i}", comment="bye")
+    writes = []
+    real_write = engine.store.AtomicJSONStorage.write
+
+    def counting_write(self, data):
+        writes.append(len(data["events"]))
+        return real_write(self, data)
+
+    monkeypatch.setattr(engine.store.AtomicJSONStorage, "write", counting_write)
+    if step == "act":
+        sim.act("freelancer", "accept", "O0")
+    elif step == "advance_many":
+        events = sim.advance("30d")
+        assert len(events) == 40  # forty deadlines fired ...
+    elif step == "next_deadline":
+        events = sim.advance_to_next_deadline()
+        assert len(events) == 40  # all forty share one instant: ties fire together
+    else:
+        sim.add_orders([{"id": f"N{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(25)])
+    assert len(writes) == 1  # ... in one write
+    assert writes[0] == len(sim.snapshot()["events"])
+    sim.close()
+
+
+def test_refused_action_writes_nothing(tmp_path, monkeypatch):
+    sim = Simulation.create(tmp_path / "sim.json", start=START)
+    sim.add_order("A", "t", 10, 3)
+    writes = []
+    monkeypatch.setattr(engine.store.AtomicJSONStorage, "write", lambda self, data: writes.append(1))
+    with pytest.raises(engine.Refusal):
+        sim.act("buyer", "accept_delivery", "A")
+    with pytest.raises(engine.Refusal):
+        sim.advance("-1h")
+    assert writes == []
+    sim.close()
+
+
+def _good_doc(tmp_path: Path) -> dict:
+    path = tmp_path / "good.json"
+    busy_sim(path).close()
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _damaged(doc: dict) -> dict:
+    doc = json.loads(json.dumps(doc))
+    first = next(iter(doc["orders"]))
+    del doc["orders"][first]["status"]
+    return doc
+
+
+def _bad_order_time(doc: dict) -> dict:
+    doc = json.loads(json.dumps(doc))
+    first = next(iter(doc["orders"]))
+    doc["orders"][first]["created"] = "yesterday-ish"
+    return doc
+
+
+def _bad_rules(doc: dict) -> dict:
+    doc = json.loads(json.dumps(doc))
+    doc["rules"]["1"]["cancellation_response_hours"] = "two days"
+    return doc
+
+
+def _meta(doc: dict, **changes) -> dict:
+    doc = json.loads(json.dumps(doc))
+    doc["meta"]["1"].update(changes)
+    return doc
+
+
+BAD_FILES = {
+    # name: (bytes or a function of the good document, words the problem must contain)
+    "empty": (lambda d: b"", "empty"),
+    "blank": (lambda d: b"  \n\t", "empty"),
+    "not_json": (lambda d: b"this is { not json", "not valid JSON"),
+    "not_utf8": (lambda d: b"\xff\xfe\x00garbage", "cannot be read"),
+    "json_without_meta": (lambda d: {k: v for k, v in d.items() if k != "meta"}, "no rcsim meta table"),
+    "json_list": (lambda d: [1, 2, 3], "no rcsim meta table"),
+    "json_null": (lambda d: None, "no rcsim meta table"),
+    "plain_tinydb": (lambda d: {"_default": {"1": {"a": 1}}}, "no rcsim meta table"),
+    "meta_not_a_table": (lambda d: {**d, "meta": ["format"]}, "no rcsim meta table"),
+    "meta_text": (lambda d: {**d, "meta": "rcsim"}, "no rcsim meta table"),
+    "meta_doc_text": (lambda d: {**d, "meta": {"1": "rcsim-simulation"}}, "not an rcsim simulation"),
+    "wrong_format": (lambda d: _meta(d, format="someone-else"), "not an rcsim simulation"),
+    "unknown_version": (lambda d: _meta(d, version=99), "version 99"),
+    "damaged_order_doc": (_damaged, "damaged"),
+    "bad_instant_in_order": (_bad_order_time, "damaged"),
+    "bad_rules": (_bad_rules, "damaged"),
+    "bad_clock": (lambda d: _meta(d, now=None), "damaged"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_refused_file_names_file_and_problem_and_is_left_byte_identical(tmp_path, name):
+    make, words = BAD_FILES[name]
+    content = make(_good_doc(tmp_path))
+    raw = content if isinstance(content, bytes) else json.dumps(content).encode("utf-8")
+    path = tmp_path / f"{name}.json"
+    path.write_bytes(raw)
+    with pytest.raises(SimulationFileError) as info:
+        Simulation.open(path)
+    error = info.value
+    assert error.path == str(path)
+    assert str(path) in str(error)
+    assert words in error.problem
+    assert path.read_bytes() == raw
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["good.json", path.name])
+
+
+def test_missing_file_is_refused_and_not_created(tmp_path):
+    path = tmp_path / "nothing-here.json"
+    with pytest.raises(SimulationFileError) as info:
+        Simulation.open(path)
+    assert info.value.path == str(path) and "does not exist" in info.value.problem
+    assert not path.exists()
+
+
+def test_a_folder_is_not_a_simulation_file(tmp_path):
+    with pytest.raises(SimulationFileError) as info:
+        Simulation.open(tmp_path)
+    assert "not a file" in info.value.problem
+
+
+def test_create_refuses_an_existing_path_and_leaves_it_alone(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_bytes(b"precious")
+    with pytest.raises(SimulationFileError) as info:
+        Simulation.create(path, start=START)
+    assert info.value.path == str(path) and "already exists" in info.value.problem
+    assert path.read_bytes() == b"precious"
+
+
+def test_create_refuses_an_existing_simulation_too(tmp_path):
+    path = tmp_path / "sim.json"
+    busy_sim(path).close()
+    raw = path.read_bytes()
+    with pytest.raises(SimulationFileError):
+        Simulation.create(path, start=START)
+    assert path.read_bytes() == raw
+
+
+def test_create_in_a_missing_folder_is_refused(tmp_path):
+    path = tmp_path / "no" / "such" / "sim.json"
+    with pytest.raises(SimulationFileError) as info:
+        Simulation.create(path, start=START)
+    assert "does not exist" in info.value.problem
+    assert not (tmp_path / "no").exists()
+
+
+def test_refused_rules_create_no_file(tmp_path):
+    path = tmp_path / "sim.json"
+    with pytest.raises(engine.Refusal) as info:
+        Simulation.create(path, start=START, rules={"cancellation_response_hours": 0})
+    assert info.value.code == "bad_rules"
+    with pytest.raises(engine.Refusal):
+        Simulation.create(path, start=START, rules={"no_such_rule": 1})
+    assert not path.exists()
+
+
+def test_write_leaves_no_temporary_files_behind(tmp_path):
+    sim = busy_sim(tmp_path / "sim.json")
+    sim.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["sim.json"]
+
+
+def test_memory_simulation_behaves_like_a_file_one(tmp_path):
+    on_disk = busy_sim(tmp_path / "sim.json")
+    memory = Simulation.create(None, start=START)
+    assert memory.path is None
+    memory.add_orders([
+        {"id": "A", "title": "Logo", "price": 120, "delivery_days": 3},
+        {"id": "B", "title": "Copy", "price": 85.5, "delivery_days": 4, "status": "incomplete"},
+        {"id": "C", "title": "Photos", "price": 60, "delivery_days": 2, "status": "delivered"},
+        {"id": "D", "title": "Video", "price": 300, "delivery_days": 5},
+    ])
+    memory.act("buyer", "ask_to_cancel", "A", comment="Plans changed", reason="no_longer_needed")
+    memory.act("freelancer", "request_extension", "D", days=2, extra_price=15.25,
+               extra_description="Second cut", comment="Need two more days")
+    memory.act("buyer", "ask_to_cancel", "C", comment="Wrong colours")
+    memory.advance("12h")
+    memory.act("freelancer", "decline", "C", comment="They match the brief")
+    memory.advance("50h")
+    assert memory.snapshot() == on_disk.snapshot()
+    on_disk.close()
+    memory.close()
