@@ -1,0 +1,996 @@
+"""Scenario files: load and validate a TOML story, play it step by step, check it, report it.
+
+A scenario file (TOML, read with the standard library's ``tomllib``) tells one story on a fresh,
+in-memory simulation and says what must hold along the way::
+
+    title = "Buyer asks to cancel; the freelancer never answers"   # required
+    description = "Shown while presenting."                        # optional
+    start = "2026-03-02T09:00:00Z"                                 # required, UTC
+    policy = "seed"                                                # optional: seed | current
+
+    [rules]                            # optional overrides, named as in data/rules.json
+    cancellation_response_hours = 72
+
+    [[orders]]                         # id, title, price (USD), delivery_days; optional
+    id = "FO-1001"                     # status (incomplete | in_progress | delivered)
+    title = "Logo design"              # and due (an instant)
+    price = 120
+    delivery_days = 3
+
+    [[steps]]                          # each step is exactly one of four kinds:
+    actor = "buyer"                    # 1. an action: actor, action, order and the
+    action = "ask_to_cancel"           #    action's fields (comment, reason, days,
+    order = "FO-1001"                  #    extra_price, extra_description; request);
+    comment = "Sorry, the project was dropped."
+    # fails = true; error = "..."      #    `fails = true`: must be refused (`error`: a
+                                       #    part of the refusal's message)
+    [[steps]]
+    advance = "47h59m"                 # 2. a clock move by a duration, or "next"
+    [[steps]]
+    until = "2026-03-04T09:00:00Z"     # 3. a clock move to an instant
+    [[steps]]                          # 4. expectations on one order
+    expect = { order = "FO-1001", status = "cancelled", cancellation = "mutual" }
+    note = "Any step may carry a note: narration shown while presenting."
+
+``expect`` keys: ``order`` (required unless only ``now`` is checked), ``status``, ``late``,
+``very_late``, ``request`` (state of the order's latest request or ``none``), ``request_type``,
+``cancellation`` (``mutual``, ``direct`` or ``none``), ``due`` and ``now`` (instants; ``due`` may
+be ``none``), ``open_requests`` (a count) and ``inbox = { buyer = "text", freelancer = "text" }``
+(that party received a message on this order containing the text).
+
+A file is validated completely before anything runs (``load``): a bad file raises
+``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong.
+``Player(scenario)`` then plays it on a fresh in-memory ``Simulation``, one ``step()`` at a time
+(for an app that presents it) or all at once (``run()``); each ``StepResult`` holds the events
+fired with their simulated time, the refusal, or each expectation's expected and found value.
+
+``main(argv)`` is ``rcsim run FILE... [--json]``: it prints a transcript per file (or one JSON
+document per line with ``--json``) and exits 0 when every expectation held and every ``fails``
+step was refused, 1 when one did not, and 2 when a file is not a valid scenario (nothing is run
+then). ``python -m engine.scenario FILE...`` does the same. Every English text the runner prints
+comes from ``TEXT`` below, so that a translation has one place to go.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence, TextIO
+
+from .errors import Refusal
+from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from .rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, load_policies, policy_rules
+from .service import EventView, OrderView, Simulation
+from .timeutil import iso, parse_duration, parse_iso, to_datetime, to_ts
+
+# ------------------------------------------------------------------------------------ texts
+
+# Every English sentence the loader and the runner produce, by a stable code (as in
+# engine.errors.MESSAGES), so that a later translation replaces this one table.
+TEXT: dict[str, str] = {
+    # where a problem is
+    "at_file": "{path}",
+    "at_step": "step {step}",
+    "at_order": "order {index}{order_id}",
+    "at_key": "key {key!r}",
+    "at_rules": "[rules]",
+    # what is wrong with a file
+    "unreadable": "cannot be read: {detail}",
+    "toml": "is not valid TOML: {detail}",
+    "missing": "is missing: {what}",
+    "unknown_top": "is not a scenario key (the keys are: {known})",
+    "unknown_step_key": "is not a key of {kind} step (its keys are: {known})",
+    "unknown_field": "is not a field of {action} (its fields are: {known})",
+    "unknown_expect": "is not something expect can check (it checks: {known})",
+    "type": "must be {expected}, not {found!r}",
+    "choice": "must be one of {choices}, not {found!r}",
+    "empty_list": "must hold at least one {what}",
+    "no_kind": "is none of the step kinds: give exactly one of actor/action, advance, until, expect",
+    "several_kinds": "mixes {kinds}: a step is exactly one of action, advance, until, expect",
+    "unknown_action": "{found!r} is not an action (the actions are: {known})",
+    "unknown_order": "there is no order {found!r} in this file (the orders are: {known})",
+    "duplicate_order": "the order id {found!r} is used twice (first by order {first})",
+    "field_required": "{action} by the {actor} needs {field!r} (or mark the step `fails = true`)",
+    "error_without_fails": "is only meaningful together with `fails = true`",
+    "backwards": "{found} is before {earliest}, where the clock already is by then",
+    "refused_by_engine": "{detail}",
+    # the transcript
+    "scenario": "Scenario {path}: {title}",
+    "setup": "  policy {policy}, start {start}{overrides}",
+    "overrides": ", rules changed: {items}",
+    "order_line": "  order {id}: {title}, ${price}, {days} day(s), {status}{due}",
+    "due": ", due {due}",
+    "note": "      note: {note}",
+    "step_action": "{number:>3}. {actor} {action} {order}{fields}{fails}",
+    "step_fails": " (must be refused{error})",
+    "step_fails_error": ": {error!r}",
+    "step_advance": "{number:>3}. advance {by} -> {now}",
+    "step_next": "{number:>3}. advance to the next deadline -> {now}",
+    "step_until": "{number:>3}. until {instant} -> {now}",
+    "step_expect": "{number:>3}. expect {order}",
+    "event": "      {at}  {type} {order} by {actor}{data}",
+    "no_events": "      (nothing happened)",
+    "refused_ok": "      refused as expected: {message}",
+    "refused": "      REFUSED: {message}",
+    "check_ok": "      ok    {key}: expected {expected}, found {found}",
+    "check_fail": "      FAIL  {key}: expected {expected}, found {found}",
+    "step_failed": "      FAIL  {problem}",
+    "problem_refused": "the action was refused: {message}",
+    "problem_not_refused": "the action was expected to be refused, but it was allowed",
+    "problem_wrong_refusal": "refused, but the message does not contain {error!r}: {message}",
+    "problem_state_changed": "the refusal changed the simulation (the engine promises it does not)",
+    "problem_clock": "the clock could not move: {message}",
+    "failure": "  FAILED step {number} ({what}): {problem}",
+    "failure_check": "  FAILED step {number} (expect {order}): {key}: expected {expected}, found {found}",
+    "result_pass": "  PASS: {steps} steps, {checks} expectations held",
+    "result_fail": "  FAIL: {failed} of {steps} steps failed",
+    "summary": "{count} scenario(s): {passed} passed, {failed} failed",
+    "invalid": "invalid scenario: {message}",
+    "not_run": "nothing was run: {count} file(s) are not valid scenarios",
+    "no_files": "no scenario files given (a directory holds none)",
+    "none": "none",
+    "nothing": "(nothing)",
+}
+
+
+def text(code: str, **params: Any) -> str:
+    """The English text of a code, filled from its parameters."""
+    return TEXT[code].format(**params)
+
+
+# ------------------------------------------------------------------------------------ errors
+
+
+class ScenarioError(Exception):
+    """A file that is not a valid scenario: where (file, step or order, key) and what is wrong.
+
+    Raised by `load` before anything runs; `code` and `params` identify the problem for a
+    translation or a test, `message` is the English sentence.
+    """
+
+    def __init__(self, path: str | Path, code: str, *, step: int | None = None,
+                 order: int | None = None, order_id: str | None = None,
+                 key: str | None = None, rules: bool = False, **params: Any) -> None:
+        self.path = str(path)
+        self.code = code
+        self.step = step
+        self.order = order
+        self.key = key
+        self.params = params
+        where = [text("at_file", path=self.path)]
+        if step is not None:
+            where.append(text("at_step", step=step))
+        if order is not None:
+            where.append(text("at_order", index=order,
+                              order_id=f" ({order_id})" if order_id else ""))
+        if rules:
+            where.append(text("at_rules"))
+        if key is not None:
+            where.append(text("at_key", key=key))
+        self.problem = text(code, **params)
+        self.message = ": ".join(where) + ": " + self.problem
+        super().__init__(self.message)
+
+
+# ------------------------------------------------------------------------------------ the format
+
+TOP_KEYS = ("title", "description", "start", "policy", "rules", "orders", "steps")
+ORDER_KEYS = ("id", "title", "price", "delivery_days", "status", "due")
+ORDER_STATUSES = ("incomplete", "in_progress", "delivered")
+ACTION_KEYS = ("actor", "action", "order", "fails", "error", "note")
+EXPECT_KEYS = ("order", "status", "late", "very_late", "request", "request_type", "cancellation",
+               "due", "now", "open_requests", "inbox")
+STEP_KINDS = ("action", "advance", "until", "expect")
+NEXT = "next"
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """An order the simulation starts with."""
+
+    id: str
+    title: str
+    price: int | float
+    delivery_days: int
+    status: str = "in_progress"
+    due: datetime | None = None
+
+    def as_args(self) -> dict[str, Any]:
+        """The keyword arguments of `Simulation.add_orders` for this order."""
+        return {"id": self.id, "title": self.title, "price": self.price,
+                "delivery_days": self.delivery_days, "status": self.status, "due": self.due}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a scenario: its 1-based number and its optional narration."""
+
+    number: int
+    note: str | None = None
+    kind = "step"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionStep(Step):
+    """A party acts on an order; with `fails`, the action must be refused."""
+
+    actor: str
+    action: str
+    order: str
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    fails: bool = False
+    error: str | None = None
+    kind = "action"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvanceStep(Step):
+    """The clock moves forward by a duration, or (`seconds` None) to the next deadline."""
+
+    by: str
+    seconds: int | None
+    kind = "advance"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UntilStep(Step):
+    """The clock moves forward to an instant."""
+
+    instant: datetime
+    kind = "until"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectStep(Step):
+    """Expectations on one order, checked in file order; `inbox` is split per party."""
+
+    order: str | None
+    checks: tuple[tuple[str, Any], ...]
+    kind = "expect"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario file: how the simulation starts and the steps to play on it."""
+
+    path: str
+    title: str
+    description: str | None
+    start: datetime
+    policy: str
+    rules: Mapping[str, Any]
+    orders: tuple[OrderSpec, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def simulation(self) -> Simulation:
+        """A fresh in-memory simulation holding this scenario's orders, before any step."""
+        sim = Simulation.create(None, start=self.start, policy=self.policy, rules=dict(self.rules))
+        sim.add_orders(o.as_args() for o in self.orders)
+        return sim
+
+
+# ------------------------------------------------------------------------------------ loading
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file completely; raise ScenarioError naming the problem."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise ScenarioError(path, "unreadable", detail=error.strerror or str(error)) from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ScenarioError(path, "unreadable", detail=f"not UTF-8 text ({error.reason})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(path, "toml", detail=str(error)) from None
+    return parse(document, path)
+
+
+def loads(source: str, path: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as TOML text (`path` only names it in errors)."""
+    try:
+        document = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(path, "toml", detail=str(error)) from None
+    return parse(document, path)
+
+
+def parse(document: Mapping[str, Any], path: str | Path = "<scenario>") -> Scenario:
+    """Validate a scenario already read into plain data (as tomllib gives it)."""
+    return _Loader(str(path), document).scenario()
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+class _Loader:
+    """Checks one document, key by key, and builds the Scenario; the first problem raises."""
+
+    def __init__(self, path: str, document: Mapping[str, Any]) -> None:
+        self.path = path
+        self.doc = document
+
+    def fail(self, code: str, **params: Any) -> ScenarioError:
+        return ScenarioError(self.path, code, **params)
+
+    # ---- helpers that raise at a location given as keyword arguments (step=, order=, key=)
+
+    def text_value(self, value: Any, key: str, *, blank_ok: bool = False, **where: Any) -> str:
+        if not isinstance(value, str) or (not blank_ok and not value.strip()):
+            raise self.fail("type", key=key, expected="a non-empty text", found=value, **where)
+        return value
+
+    def instant(self, value: Any, key: str, *, none_ok: bool = False, **where: Any) -> datetime | None:
+        if none_ok and value == "none":
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        if isinstance(value, str):
+            try:
+                return to_datetime(parse_iso(value))
+            except Refusal as refusal:
+                raise self.fail("refused_by_engine", key=key, detail=refusal.message, **where) from None
+        if isinstance(value, (date, time)):
+            raise self.fail("type", key=key, found=value, **where,
+                            expected="an instant with a date and a time, like 2026-03-02T09:00:00Z")
+        raise self.fail("type", key=key, found=value, **where,
+                        expected="an instant, like \"2026-03-02T09:00:00Z\"")
+
+    def boolean(self, value: Any, key: str, **where: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail("type", key=key, expected="true or false", found=value, **where)
+        return value
+
+    def choice(self, value: Any, key: str, choices: Sequence[str], **where: Any) -> str:
+        if value not in choices:
+            raise self.fail("choice", key=key, choices=", ".join(choices), found=value, **where)
+        return value
+
+    # ---- the document
+
+    def scenario(self) -> Scenario:
+        doc = self.doc
+        for key in doc:
+            if key not in TOP_KEYS:
+                raise self.fail("unknown_top", key=key, known=", ".join(TOP_KEYS))
+        for key in ("title", "start", "orders", "steps"):
+            if key not in doc:
+                raise self.fail("missing", what=f"the key {key!r}")
+        title = self.text_value(doc["title"], "title")
+        description = doc.get("description")
+        if description is not None:
+            description = self.text_value(description, "description", blank_ok=True)
+        start = self.instant(doc["start"], "start")
+        policies = load_policies()
+        policy = self.choice(doc.get("policy", "seed"), "policy", tuple(policies))
+        rules = doc.get("rules", {})
+        if not isinstance(rules, dict):
+            raise self.fail("type", key="rules", expected="a table of rule names and values",
+                            found=rules)
+        try:
+            policy_rules(policy, rules)
+        except Refusal as refusal:
+            detail = refusal.params.get("detail", refusal.message)
+            raise self.fail("refused_by_engine", rules=True, detail=detail) from None
+        orders = self.orders(doc["orders"], start, policy, rules)
+        steps = self.steps(doc["steps"], {o.id for o in orders}, start, policies[policy], rules)
+        return Scenario(self.path, title, description, start, policy,
+                        MappingProxyType(dict(rules)), orders, steps)
+
+    def orders(self, raw: Any, start: datetime, policy: str,
+               rules: Mapping[str, Any]) -> tuple[OrderSpec, ...]:
+        if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
+            raise self.fail("type", key="orders", expected="a list of [[orders]] tables", found=raw)
+        if not raw:
+            raise self.fail("empty_list", key="orders", what="[[orders]] table")
+        # Each order is added to a probe simulation, so that whatever the engine would refuse
+        # (a price of 0, an unknown status...) is found now, with the order's number.
+        probe = Simulation.create(None, start=start, policy=policy, rules=dict(rules))
+        first: dict[str, int] = {}
+        specs = []
+        for index, spec in enumerate(raw, start=1):
+            order_id = spec.get("id") if isinstance(spec.get("id"), str) else None
+            where = {"order": index, "order_id": order_id}
+            for key in spec:
+                if key not in ORDER_KEYS:
+                    raise self.fail("unknown_step_key", key=key, kind="an order",
+                                    known=", ".join(ORDER_KEYS), **where)
+            for key in ("id", "title", "price", "delivery_days"):
+                if key not in spec:
+                    raise self.fail("missing", what=f"the key {key!r}", **where)
+            order_id = self.text_value(spec["id"], "id", **where)
+            if order_id in first:
+                raise self.fail("duplicate_order", key="id", found=order_id,
+                                first=first[order_id], **where)
+            first[order_id] = index
+            self.text_value(spec["title"], "title", **where)
+            status = self.choice(spec.get("status", "in_progress"), "status", ORDER_STATUSES,
+                                 **where)
+            due = self.instant(spec["due"], "due", **where) if "due" in spec else None
+            order = OrderSpec(order_id, spec["title"], spec["price"], spec["delivery_days"],
+                              status, due)
+            try:
+                probe.add_orders([order.as_args()])
+            except Refusal as refusal:
+                key = next((k for k in ("price", "delivery_days", "due") if k in refusal.message),
+                           None)
+                detail = refusal.params.get("detail", refusal.message)
+                raise self.fail("refused_by_engine", key=key, detail=detail, **where) from None
+            specs.append(order)
+        return tuple(specs)
+
+    def steps(self, raw: Any, order_ids: set[str], start: datetime,
+              policy_data: Mapping[str, Any], overrides: Mapping[str, Any]) -> tuple[Step, ...]:
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            raise self.fail("type", key="steps", expected="a list of [[steps]] tables", found=raw)
+        if not raw:
+            raise self.fail("empty_list", key="steps", what="[[steps]] table")
+        actions_spec = {**policy_data, **overrides}["actions"]
+        self.order_ids = order_ids
+        # The clock's lowest possible position, to refuse an `until` that surely goes back.
+        self.earliest: int | None = to_ts(start)
+        return tuple(self.step(number, spec, actions_spec)
+                     for number, spec in enumerate(raw, start=1))
+
+    def known_order(self, value: Any, key: str, **where: Any) -> str:
+        value = self.text_value(value, key, **where)
+        if value not in self.order_ids:
+            raise self.fail("unknown_order", key=key, found=value,
+                            known=", ".join(sorted(self.order_ids)), **where)
+        return value
+
+    def step(self, number: int, spec: Mapping[str, Any], actions_spec: Mapping[str, Any]) -> Step:
+        where = {"step": number}
+        kinds = [k for k in STEP_KINDS if k in spec or (k == "action" and "actor" in spec)]
+        if not kinds:
+            raise self.fail("no_kind", **where)
+        if len(kinds) > 1:
+            raise self.fail("several_kinds", kinds=" and ".join(kinds), **where)
+        note = spec.get("note")
+        if note is not None:
+            note = self.text_value(note, "note", **where)
+        kind = kinds[0]
+        if kind == "action":
+            return self.action_step(number, note, spec, actions_spec)
+        for key in spec:
+            if key not in (kind, "note"):
+                raise self.fail("unknown_step_key", key=key, kind=f"an {kind}" if kind[0] in "aeiou"
+                                else f"a {kind}", known=f"{kind}, note", **where)
+        if kind == "advance":
+            by = spec["advance"]
+            if by == NEXT:
+                self.earliest = None  # unknown from here until the next `until`
+                return AdvanceStep(number=number, note=note, by=by, seconds=None)
+            if not isinstance(by, str):
+                raise self.fail("type", key="advance", found=by, **where,
+                                expected="a duration text like \"47h\" or \"next\"")
+            try:
+                seconds = parse_duration(by)
+            except Refusal as refusal:
+                raise self.fail("refused_by_engine", key="advance", detail=refusal.message,
+                                **where) from None
+            if self.earliest is not None:
+                self.earliest += seconds
+            return AdvanceStep(number=number, note=note, by=by, seconds=seconds)
+        if kind == "until":
+            instant = self.instant(spec["until"], "until", **where)
+            ts = to_ts(instant)
+            if self.earliest is not None and ts < self.earliest:
+                raise self.fail("backwards", key="until", found=iso(ts),
+                                earliest=iso(self.earliest), **where)
+            self.earliest = ts if self.earliest is None else max(ts, self.earliest)
+            return UntilStep(number=number, note=note, instant=instant)
+        return self.expect_step(number, note, spec["expect"])
+
+    def action_step(self, number: int, note: str | None, spec: Mapping[str, Any],
+                    actions_spec: Mapping[str, Any]) -> ActionStep:
+        where = {"step": number}
+        for key in ("actor", "action", "order"):
+            if key not in spec:
+                raise self.fail("missing", what=f"the key {key!r} of an action step", **where)
+        actor = self.choice(spec["actor"], "actor", PARTIES, **where)
+        action = spec["action"]
+        if action not in ACTIONS:
+            raise self.fail("unknown_action", key="action", found=action,
+                            known=", ".join(ACTIONS), **where)
+        order = self.known_order(spec["order"], "order", **where)
+        fails = self.boolean(spec.get("fails", False), "fails", **where)
+        error = spec.get("error")
+        if error is not None:
+            error = self.text_value(error, "error", **where)
+            if not fails:
+                raise self.fail("error_without_fails", key="error", **where)
+        # The fields this action takes by anyone (a `fails` step may use the wrong party's);
+        # answers may also name the request they answer.
+        by_role = actions_spec[action]
+        takes = [f for f in FIELD_NAMES if any(f in s["fields"] for s in by_role.values())]
+        if action in ANSWER_ACTIONS:
+            takes.append("request")
+        fields = {k: v for k, v in spec.items() if k not in ACTION_KEYS}
+        for key in fields:
+            if key not in takes:
+                raise self.fail("unknown_field", key=key, action=action,
+                                known=", ".join(takes) or "none", **where)
+        if not fails:  # a step that must succeed has to give what its party's form requires
+            role = ("requester" if action == "withdraw" else "responder") \
+                if action in ANSWER_ACTIONS else actor
+            needed = by_role.get(role, {"fields": {}})["fields"]
+            for name, need in needed.items():
+                if need == "required" and name not in fields:
+                    raise self.fail("field_required", key=name, action=action, actor=actor,
+                                    field=name, **where)
+        return ActionStep(number=number, note=note, actor=actor, action=action, order=order,
+                          fields=MappingProxyType(fields), fails=fails, error=error)
+
+    def expect_step(self, number: int, note: str | None, raw: Any) -> ExpectStep:
+        where = {"step": number}
+        if not isinstance(raw, dict):
+            raise self.fail("type", key="expect", expected="a table like { order = \"FO-1\", "
+                            "status = \"in_progress\" }", found=raw, **where)
+        for key in raw:
+            if key not in EXPECT_KEYS:
+                raise self.fail("unknown_expect", key=f"expect.{key}",
+                                known=", ".join(EXPECT_KEYS), **where)
+        checked = [k for k in raw if k != "order"]
+        if not checked:
+            raise self.fail("missing", key="expect", what="something to check besides the order",
+                            **where)
+        order = None
+        if "order" in raw:
+            order = self.known_order(raw["order"], "expect.order", **where)
+        elif checked != ["now"]:
+            raise self.fail("missing", key="expect", what="the key 'order'", **where)
+        checks: list[tuple[str, Any]] = []
+        for key in checked:
+            value, name = raw[key], f"expect.{key}"
+            if key == "status":
+                checks.append((key, self.choice(value, name, BASE_STATUSES, **where)))
+            elif key in ("late", "very_late"):
+                checks.append((key, self.boolean(value, name, **where)))
+            elif key == "request":
+                checks.append((key, self.choice(value, name, ("none", *REQUEST_STATES), **where)))
+            elif key == "request_type":
+                checks.append((key, self.choice(value, name, ("none", *REQUEST_TYPES), **where)))
+            elif key == "cancellation":
+                checks.append((key, self.choice(value, name, ("none", "mutual", "direct"),
+                                                **where)))
+            elif key in ("due", "now"):
+                instant = self.instant(value, name, none_ok=key == "due", **where)
+                checks.append((key, "none" if instant is None else iso(to_ts(instant))))
+            elif key == "open_requests":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise self.fail("type", key=name, expected="a count (0, 1, ...)",
+                                    found=value, **where)
+                checks.append((key, value))
+            else:  # inbox
+                if not isinstance(value, dict) or not value:
+                    raise self.fail("type", key=name, found=value, **where,
+                                    expected="a table like { buyer = \"text\" }")
+                for party, wanted in value.items():
+                    self.choice(party, f"{name}.{party}", PARTIES, **where)
+                    self.text_value(wanted, f"{name}.{party}", **where)
+                    checks.append((f"inbox.{party}", wanted))
+        return ExpectStep(number=number, note=note, order=order, checks=tuple(checks))
+
+
+# ------------------------------------------------------------------------------------ playing
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One expectation: the key, what the file expected, what the simulation showed."""
+
+    key: str
+    expected: Any
+    found: Any
+    passed: bool
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one step did: the events it fired (each with its simulated time), the refusal it
+    met, or its checks; `passed` says whether it went as the file says, `problem` why not."""
+
+    step: Step
+    passed: bool
+    now: datetime
+    events: tuple[EventView, ...] = ()
+    refusal: Refusal | None = None
+    checks: tuple[CheckResult, ...] = ()
+    problem: str | None = None
+
+    @property
+    def number(self) -> int:
+        return self.step.number
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole run: the scenario, the events of its set-up, and every step's result."""
+
+    scenario: Scenario
+    setup_events: tuple[EventView, ...]
+    results: tuple[StepResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> tuple[StepResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+
+class Player:
+    """Plays a Scenario on a fresh in-memory Simulation, one step at a time.
+
+    The app presents a scenario by calling `step()` once per key press and showing
+    `simulation` after it; `run()` plays whatever is left. A step that does not go as the file
+    says is recorded as failed and the play continues.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.simulation = scenario.simulation()
+        self.setup_events: tuple[EventView, ...] = self.simulation.events()
+        self.results: list[StepResult] = []
+
+    @property
+    def position(self) -> int:
+        """How many steps have been played."""
+        return len(self.results)
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.scenario.steps)
+
+    @property
+    def next_step(self) -> Step | None:
+        """The step `step()` will play, or None at the end."""
+        return None if self.done else self.scenario.steps[self.position]
+
+    def step(self) -> StepResult:
+        """Play the next step and return its result; IndexError when all have been played."""
+        if self.done:
+            raise IndexError("every step of the scenario has been played")
+        step = self.scenario.steps[self.position]
+        if isinstance(step, ActionStep):
+            result = self._act(step)
+        elif isinstance(step, ExpectStep):
+            result = self._expect(step)
+        else:
+            result = self._move(step)
+        self.results.append(result)
+        return result
+
+    def run(self) -> Report:
+        """Play every remaining step and return the report of the whole run."""
+        while not self.done:
+            self.step()
+        return self.report()
+
+    def report(self) -> Report:
+        """The report of the steps played so far."""
+        return Report(self.scenario, self.setup_events, tuple(self.results))
+
+    def _act(self, step: ActionStep) -> StepResult:
+        sim = self.simulation
+        before = sim.snapshot()
+        try:
+            events = sim.act(step.actor, step.action, step.order, **step.fields)
+        except Refusal as refusal:
+            if sim.snapshot() != before:
+                problem = text("problem_state_changed")
+            elif not step.fails:
+                problem = text("problem_refused", message=refusal.message)
+            elif step.error is not None and step.error.lower() not in refusal.message.lower():
+                problem = text("problem_wrong_refusal", error=step.error, message=refusal.message)
+            else:
+                problem = None
+            return StepResult(step, problem is None, sim.now, refusal=refusal, problem=problem)
+        problem = text("problem_not_refused") if step.fails else None
+        return StepResult(step, problem is None, sim.now, events=events, problem=problem)
+
+    def _move(self, step: Step) -> StepResult:
+        sim = self.simulation
+        try:
+            if isinstance(step, UntilStep):
+                events = sim.advance_to(step.instant)
+            elif step.seconds is None:
+                events = sim.advance_to_next_deadline()
+            else:
+                events = sim.advance(step.seconds)
+        except Refusal as refusal:
+            return StepResult(step, False, sim.now, refusal=refusal,
+                              problem=text("problem_clock", message=refusal.message))
+        return StepResult(step, True, sim.now, events=events)
+
+    def _expect(self, step: ExpectStep) -> StepResult:
+        sim = self.simulation
+        view = sim.order_view(step.order) if step.order is not None else None
+        checks = []
+        for key, expected in step.checks:
+            found = self._found(key, view)
+            if key.startswith("inbox."):
+                passed = any(expected.lower() in item.lower() for item in found)
+                found = list(found)
+            else:
+                passed = found == expected
+            checks.append(CheckResult(key, expected, found, passed))
+        return StepResult(step, all(c.passed for c in checks), sim.now, checks=tuple(checks))
+
+    def _found(self, key: str, view: OrderView | None) -> Any:
+        sim = self.simulation
+        if key == "now":
+            return iso(to_ts(sim.now))
+        assert view is not None
+        last = view.last_request
+        if key == "status":
+            return view.status
+        if key == "late":
+            return view.late
+        if key == "very_late":
+            return view.very_late
+        if key == "request":
+            return last.state if last else "none"
+        if key == "request_type":
+            return last.type if last else "none"
+        if key == "cancellation":
+            return view.cancellation["kind"] if view.cancellation else "none"
+        if key == "due":
+            return iso(to_ts(view.due)) if view.due is not None else "none"
+        if key == "open_requests":
+            return sum(1 for r in view.requests if r.state == "open")
+        party = key.split(".", 1)[1]
+        # What that party received on this order: each message's text, and the reason chosen.
+        return tuple(
+            m.text + (f" [reason: {m.reason}]" if m.reason else "")
+            for m in sim.view(party).inbox if m.order == view.id
+        )
+
+
+def play(scenario: Scenario) -> Report:
+    """Play a whole scenario on a fresh simulation."""
+    return Player(scenario).run()
+
+
+# ------------------------------------------------------------------------------------ reporting
+
+
+def _show(value: Any) -> str:
+    """A value as the transcript shows it: texts quoted, booleans as in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]" if value else text("nothing")
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _fields(fields: Mapping[str, Any]) -> str:
+    if not fields:
+        return ""
+    return " (" + ", ".join(f"{k}={_show(v)}" for k, v in fields.items()) + ")"
+
+
+def describe_step(step: Step, now: datetime | None = None) -> str:
+    """One line saying what a step does (`now`: the clock after a clock move)."""
+    at = iso(to_ts(now)) if now is not None else "?"
+    if isinstance(step, ActionStep):
+        fails = ""
+        if step.fails:
+            err = text("step_fails_error", error=step.error) if step.error else ""
+            fails = text("step_fails", error=err)
+        return text("step_action", number=step.number, actor=step.actor, action=step.action,
+                    order=step.order, fields=_fields(step.fields), fails=fails)
+    if isinstance(step, AdvanceStep):
+        if step.seconds is None:
+            return text("step_next", number=step.number, now=at)
+        return text("step_advance", number=step.number, by=step.by, now=at)
+    if isinstance(step, UntilStep):
+        return text("step_until", number=step.number, instant=iso(to_ts(step.instant)), now=at)
+    assert isinstance(step, ExpectStep)
+    return text("step_expect", number=step.number, order=step.order or "")
+
+
+def describe_event(event: EventView) -> str:
+    """One line for an event, with its simulated time."""
+    data = {k: v for k, v in event.data.items() if v is not None}
+    return text("event", at=iso(to_ts(event.at)), type=event.type, order=event.order,
+                actor=event.actor, data=_fields(data))
+
+
+def describe_result(result: StepResult) -> list[str]:
+    """The transcript lines of one step: what it did, its note, what happened, its checks."""
+    step = result.step
+    lines = [describe_step(step, result.now)]
+    if step.note:
+        lines.append(text("note", note=step.note))
+    if result.refusal is not None and isinstance(step, ActionStep):
+        code = "refused_ok" if step.fails else "refused"
+        lines.append(text(code, message=result.refusal.message))
+    for check in result.checks:
+        lines.append(text("check_ok" if check.passed else "check_fail", key=check.key,
+                          expected=_show(check.expected), found=_show(check.found)))
+    if not isinstance(step, ExpectStep) and result.refusal is None:
+        lines.extend(describe_event(e) for e in result.events)
+        if not result.events:
+            lines.append(text("no_events"))
+    if result.problem is not None and not (result.refusal is not None and not step.fails
+                                           and isinstance(step, ActionStep)):
+        lines.append(text("step_failed", problem=result.problem))
+    return lines
+
+
+def describe_failures(report: Report) -> list[str]:
+    """One line per failed step or expectation, each naming the step (and key, expected, found)."""
+    lines = []
+    for result in report.failures:
+        step = result.step
+        if isinstance(step, ExpectStep):
+            for check in result.checks:
+                if not check.passed:
+                    lines.append(text("failure_check", number=step.number,
+                                      order=step.order or "", key=check.key,
+                                      expected=_show(check.expected), found=_show(check.found)))
+        else:
+            what = describe_step(step, result.now).strip().split(". ", 1)[-1]
+            lines.append(text("failure", number=step.number, what=what, problem=result.problem))
+    return lines
+
+
+def transcript(report: Report) -> str:
+    """The readable transcript of a run: set-up, every step, and the result."""
+    sc = report.scenario
+    overrides = ""
+    if sc.rules:
+        overrides = text("overrides", items=", ".join(f"{k} = {v}" for k, v in sc.rules.items()))
+    lines = [text("scenario", path=sc.path, title=sc.title)]
+    if sc.description:
+        lines.append("  " + " ".join(sc.description.split()))
+    lines.append(text("setup", policy=sc.policy, start=iso(to_ts(sc.start)), overrides=overrides))
+    for event in report.setup_events:
+        due = event.data.get("due")
+        lines.append(text("order_line", id=event.order, title=event.data["title"],
+                          price=f"{event.data['price'] / 100:.2f}",
+                          days=event.data["delivery_days"], status=event.data["status"],
+                          due=text("due", due=due) if due else ""))
+    for result in report.results:
+        lines.extend(describe_result(result))
+    checks = sum(len(r.checks) for r in report.results)
+    if report.passed:
+        lines.append(text("result_pass", steps=len(report.results), checks=checks))
+    else:
+        lines.extend(describe_failures(report))
+        lines.append(text("result_fail", failed=len(report.failures), steps=len(report.results)))
+    return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(to_ts(value))
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _event_json(event: EventView) -> dict[str, Any]:
+    return {"seq": event.seq, "at": iso(to_ts(event.at)), "type": event.type,
+            "order": event.order, "actor": event.actor, "data": _jsonable(event.data)}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The run as plain data: the same content as the transcript, for machines."""
+    sc = report.scenario
+    steps = []
+    for result in report.results:
+        step = result.step
+        entry: dict[str, Any] = {"number": step.number, "kind": step.kind, "note": step.note,
+                                 "passed": result.passed, "now": iso(to_ts(result.now))}
+        if isinstance(step, ActionStep):
+            entry.update(actor=step.actor, action=step.action, order=step.order,
+                         fields=dict(step.fields), fails=step.fails, error=step.error)
+        elif isinstance(step, AdvanceStep):
+            entry["advance"] = step.by
+        elif isinstance(step, UntilStep):
+            entry["until"] = iso(to_ts(step.instant))
+        else:
+            entry["order"] = step.order
+        entry["events"] = [_event_json(e) for e in result.events]
+        entry["refusal"] = (None if result.refusal is None else
+                            {"code": result.refusal.code, "message": result.refusal.message})
+        if isinstance(step, ExpectStep):
+            entry["checks"] = [{"key": c.key, "expected": c.expected, "found": c.found,
+                                "passed": c.passed} for c in result.checks]
+        entry["problem"] = result.problem
+        steps.append(entry)
+    return {
+        "file": sc.path, "title": sc.title, "description": sc.description, "policy": sc.policy,
+        "start": iso(to_ts(sc.start)), "rules": dict(sc.rules), "passed": report.passed,
+        "failed_steps": [r.number for r in report.failures],
+        "setup": [_event_json(e) for e in report.setup_events], "steps": steps,
+    }
+
+
+# ------------------------------------------------------------------------------------ command line
+
+
+def _files(paths: Iterable[str]) -> list[Path]:
+    """The files named, with a directory standing for the *.toml files in it."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    return found
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module).
+
+    `argv` may start with "run" (as `rcsim` hands it over) or with the first file.
+    """
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["run"]:
+        args = args[1:]
+    parser = argparse.ArgumentParser(
+        prog="rcsim run", description="Play scenario files headless and check their expectations.")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="a scenario file (TOML), or a directory of them")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document per file (one per line) instead of a transcript")
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exit_:  # argparse has printed its message; return rather than exit
+        return int(exit_.code or 0)
+    files = _files(options.files)
+    if not files:
+        print(text("no_files"), file=err)
+        return 2
+    # Every file is validated before any is played: nothing is half-run.
+    scenarios, invalid = [], 0
+    for path in files:
+        try:
+            scenarios.append(load(path))
+        except ScenarioError as error:
+            invalid += 1
+            print(text("invalid", message=error.message), file=err)
+    if invalid:
+        print(text("not_run", count=invalid), file=err)
+        return 2
+    passed = 0
+    for index, scenario in enumerate(scenarios):
+        report = play(scenario)
+        passed += report.passed
+        if options.json:
+            print(json.dumps(report_json(report), ensure_ascii=False), file=out)
+        else:
+            if index:
+                print(file=out)
+            print(transcript(report), file=out)
+    if not options.json and len(scenarios) > 1:
+        print(file=out)
+        print(text("summary", count=len(scenarios), passed=passed,
+                   failed=len(scenarios) - passed), file=out)
+    return 0 if passed == len(scenarios) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
