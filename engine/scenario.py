@@ -22,8 +22,8 @@ in-memory simulation and says what must hold along the way::
     action = "ask_to_cancel"           #    action's fields (comment, reason, days,
     order = "FO-1001"                  #    extra_price, extra_description; request);
     comment = "Sorry, the project was dropped."
-    # fails = true; error = "..."      #    `fails = true`: must be refused (`error`: a
-                                       #    part of the refusal's message)
+    # fails = true; error = "..."      #    `fails = true`: must be refused (`error`: the
+                                       #    refusal's code, or a part of its message)
     [[steps]]
     advance = "47h59m"                 # 2. a clock move by a duration, or "next"
     [[steps]]
@@ -695,7 +695,7 @@ class Player:
                 problem = text("problem_state_changed")
             elif not step.fails:
                 problem = text("problem_refused", message=refusal.message)
-            elif step.error is not None and step.error.lower() not in refusal.message.lower():
+            elif step.error is not None and not refusal_matches(refusal, step.error):
                 problem = text("problem_wrong_refusal", error=step.error, message=refusal.message)
             else:
                 problem = None
@@ -759,6 +759,12 @@ class Player:
             m.text + (f" [reason: {m.reason}]" if m.reason else "")
             for m in sim.view(party).inbox if m.order == view.id
         )
+
+
+def refusal_matches(refusal: Refusal, error: str) -> bool:
+    """Whether a step's `error` names this refusal: its code (stable, in every language) or a
+    part of its message (case does not matter)."""
+    return error == refusal.code or error.lower() in refusal.message.lower()
 
 
 def play(scenario: Scenario) -> Report:
