@@ -56,6 +56,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -835,8 +836,9 @@ def describe_result(result: StepResult) -> list[str]:
         lines.extend(describe_event(e) for e in result.events)
         if not result.events:
             lines.append(text("no_events"))
-    if result.problem is not None and not (result.refusal is not None and not step.fails
-                                           and isinstance(step, ActionStep)):
+    # A refused action has already said so on its "REFUSED" line.
+    refused_line = isinstance(step, ActionStep) and not step.fails and result.refusal is not None
+    if result.problem is not None and not refused_line:
         lines.append(text("step_failed", problem=result.problem))
     return lines
 
@@ -866,7 +868,8 @@ def transcript(report: Report) -> str:
         overrides = text("overrides", items=", ".join(f"{k} = {v}" for k, v in sc.rules.items()))
     lines = [text("scenario", path=sc.path, title=sc.title)]
     if sc.description:
-        lines.append("  " + " ".join(sc.description.split()))
+        lines.extend(textwrap.wrap(" ".join(sc.description.split()), width=96,
+                                   initial_indent="  ", subsequent_indent="  "))
     lines.append(text("setup", policy=sc.policy, start=iso(to_ts(sc.start)), overrides=overrides))
     for event in report.setup_events:
         due = event.data.get("due")
