@@ -1,0 +1,1 @@
+"""rcsim's terminal app: buyer and freelancer side by side over one simulation (Textual)."""

@@ -1,0 +1,104 @@
+"""Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs scenarios."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import platformdirs
+
+from engine import RcsimError, Simulation, SimulationFileError
+from engine.demo import create_demo
+
+from .i18n import t
+
+POLICIES = ("seed", "current")
+
+
+def default_path() -> Path:
+    """The default simulation file, in the user's data directory."""
+    return Path(platformdirs.user_data_dir("rcsim")) / "simulation.json"
+
+
+def wall_clock_hour() -> datetime:
+    """The current hour of the wall clock in UTC (minutes zeroed): the start of a new simulation.
+
+    The UI may read the OS clock; the engine never does.
+    """
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rcsim", description=t("cli.description"))
+    p.add_argument("--db", metavar="PATH", help=t("cli.db", default=default_path()))
+    p.add_argument("--new", action="store_true", help=t("cli.new"))
+    p.add_argument("--policy", choices=POLICIES, help=t("cli.policy"))
+    return p
+
+
+def backup_name(path: Path, now: datetime) -> Path:
+    """A free name next to `path` for keeping an old simulation ("simulation.json.20260302T0900.bak")."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    return candidate
+
+
+def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
+    """The simulation the arguments ask for: opened, or created from the demo. Raises RcsimError."""
+    args = parser().parse_args(argv)
+    path = Path(args.db).expanduser() if args.db else default_path()
+    if args.db is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not args.new:
+        sim = Simulation.open(path)
+        if args.policy and args.policy != sim.policy:
+            print(t("cli.policy_ignored", path=path, policy=sim.policy), file=sys.stderr)
+        return sim
+    backup = None
+    if path.exists():  # --new: keep the old file aside, never delete it
+        backup = backup_name(path, datetime.now(timezone.utc))
+        path.rename(backup)
+    try:
+        sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed")
+    except BaseException:
+        if backup is not None and not path.exists():
+            backup.rename(path)  # put the old file back where it was
+        raise
+    if backup is not None:
+        print(t("cli.backup", backup=backup), file=sys.stderr)
+    return sim
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`rcsim [--db PATH] [--new] [--policy seed|current]`, or `rcsim run ...` for scenarios."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "run":
+        from engine import scenario  # written alongside; imported only when asked for
+
+        return int(scenario.main(args[1:]) or 0)
+    try:
+        sim = load_simulation(args)
+    except SimulationFileError as error:
+        print(t("cli.refused", path=error.path, problem=error.problem), file=sys.stderr)
+        return 2
+    except RcsimError as error:
+        print(t("cli.error", error=error), file=sys.stderr)
+        return 2
+    from .app import make_app
+
+    try:
+        make_app(sim).run()
+    finally:
+        sim.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""The App: owns the simulation and one `revision` reactive; both panes re-read on every change."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from engine import EventView, Refusal, Simulation
+
+from .describe import describe_event
+from .i18n import refusal_text, set_language, t
+from .messages import ActionRequested, ClockRequested
+from .widgets.clock_bar import ClockBar
+from .widgets.event_log import EventLog
+from .widgets.party_pane import PartyPane
+
+OPENING_ACTIONS = ("request_update", "ask_to_cancel", "request_extension")
+SPEEDS = ("10m", "1h", "6h", "1d")
+TICKS_PER_SECOND = 2
+# Actions that move the clock or change the layout; they wait while a dialog is open.
+MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
+                       "toggle_log", "help", "focus_pane", "quit"}
+
+
+class RcsimApp(App[None]):
+    """Buyer ("Kunde") on the left, freelancer on the right, the clock on top, the log below."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "rcsim"
+
+    BINDINGS = [
+        Binding("h", "advance('1h')", t("key.hour")),
+        Binding("d", "advance('1d')", t("key.day")),
+        Binding("t", "jump", t("key.jump")),
+        Binding("n", "next_deadline", t("key.next")),
+        Binding("p", "toggle_play", t("key.play")),
+        Binding("right_square_bracket", "faster", t("key.faster"), show=False),
+        Binding("left_square_bracket", "slower", t("key.slower"), show=False),
+        Binding("l", "toggle_log", t("key.log")),
+        Binding("question_mark", "help", t("key.help"), key_display="?"),
+        Binding("f1", "help", t("key.help"), show=False),
+        Binding("1", "focus_pane('buyer')", t("key.buyer"), show=False),
+        Binding("2", "focus_pane('freelancer')", t("key.freelancer"), show=False),
+        Binding("q", "quit", t("key.quit")),
+    ]
+
+    revision: reactive[int] = reactive(0)
+    playing: reactive[bool] = reactive(False)
+    speed: reactive[str] = reactive(SPEEDS[1])
+
+    def __init__(self, sim: Simulation, *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.sim = sim
+        self.cursor_blink = cursor_blink
+        self._timer: Timer | None = None
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(self.sim).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        with Horizontal(id="panes"):
+            yield PartyPane(self.sim, "buyer").data_bind(RcsimApp.revision)
+            yield PartyPane(self.sim, "freelancer").data_bind(RcsimApp.revision)
+        yield EventLog(self.sim).data_bind(RcsimApp.revision)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("app.subtitle", policy=self.sim.policy)
+        self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
+        self.pane("buyer").focus_list()
+
+    def pane(self, party: str) -> PartyPane:
+        return self.query_one(f"#{party}-pane", PartyPane)
+
+    # ---------------------------------------------------------------- after every change
+
+    def changed(self, events: Iterable[EventView] = ()) -> None:
+        """Bump the revision (every view re-reads the engine) and tell each party what concerns it."""
+        for event in events:
+            for party in event.concerns:
+                self.pane(party).add_notice(event.at, describe_event(event))
+        self.revision += 1
+
+    # ---------------------------------------------------------------- acting
+
+    async def on_action_requested(self, message: ActionRequested) -> None:
+        """A pane or a form asks to act: the engine decides; a refusal changes nothing."""
+        try:
+            events = self.sim.act(message.party, message.action, message.order, **message.fields)
+        except Refusal as refusal:
+            if message.form is not None and message.form.is_attached:
+                message.form.show_refusal(refusal)
+            else:
+                self.pane(message.party).show_refusal(refusal)
+            return
+        if message.form is not None and message.form is self.screen:
+            await message.form.dismiss(None)
+        self.changed(events)
+        if message.action in OPENING_ACTIONS and events:
+            from .screens.request_sent import RequestSentScreen
+            request = self.sim.request(events[0].data["request"])
+            self.push_screen(RequestSentScreen(request, self.sim.rules))
+
+    # ---------------------------------------------------------------- the clock
+
+    def move_clock(self, how: str, value: str = "") -> Refusal | None:
+        """Move the simulated clock ("by" a duration or to the "next" deadline); returns a refusal."""
+        try:
+            if how == "next":
+                events = self.sim.advance_to_next_deadline()
+            else:
+                events = self.sim.advance(value)
+        except Refusal as refusal:
+            self.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
+            return refusal
+        self.query_one(ClockBar).show_message("")
+        self.changed(events)
+        return None
+
+    def _tick(self) -> None:
+        """One step of play mode: an explicit clock move by the speed's share of a second."""
+        from engine import parse_duration
+        step = parse_duration(self.speed) // TICKS_PER_SECOND
+        self.move_clock("by", f"{step // 60}m")
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.resume() if playing else self._timer.pause()
+
+    def on_clock_requested(self, message: ClockRequested) -> None:
+        command = message.command
+        if command == "hour":
+            self.action_advance("1h")
+        elif command == "day":
+            self.action_advance("1d")
+        elif command == "jump":
+            self.action_jump()
+        elif command == "next":
+            self.action_next_deadline()
+        elif command == "play":
+            self.action_toggle_play()
+        elif command == "speed":
+            self.speed = SPEEDS[(SPEEDS.index(self.speed) + 1) % len(SPEEDS)]
+
+    # ---------------------------------------------------------------- key actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        if action == "next_deadline" and self.sim.next_deadline() is None:
+            return None
+        return True
+
+    def action_advance(self, value: str) -> None:
+        self.move_clock("by", value)
+
+    def action_jump(self) -> None:
+        from .screens.duration import DurationScreen
+        self.push_screen(DurationScreen(lambda text: self.move_clock("by", text)))
+
+    def action_next_deadline(self) -> None:
+        self.move_clock("next")
+
+    def action_toggle_play(self) -> None:
+        self.playing = not self.playing
+
+    def action_faster(self) -> None:
+        self.speed = SPEEDS[min(SPEEDS.index(self.speed) + 1, len(SPEEDS) - 1)]
+
+    def action_slower(self) -> None:
+        self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one(EventLog)
+        log.display = not log.display
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+        self.push_screen(HelpScreen(self.sim.rules.data))
+
+    def action_focus_pane(self, party: str) -> None:
+        self.pane(party).focus_list()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("command.hour"), t("command.hour.help"), lambda: self.action_advance("1h"))
+        yield SystemCommand(t("command.day"), t("command.day.help"), lambda: self.action_advance("1d"))
+        yield SystemCommand(t("command.jump"), t("command.jump.help"), self.action_jump)
+        yield SystemCommand(t("command.next"), t("command.next.help"), self.action_next_deadline)
+        yield SystemCommand(t("command.play"), t("command.play.help"), self.action_toggle_play)
+        yield SystemCommand(t("command.log"), t("command.log.help"), self.action_toggle_log)
+        yield SystemCommand(t("command.help"), t("command.help.help"), self.action_help)
+
+
+def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,
+             language: str | None = None, theme: str | None = None) -> RcsimApp:
+    """The one way to build the App: for the command line, the tests and the benchmark."""
+    if language is not None:
+        set_language(language)
+    app = RcsimApp(sim, cursor_blink=cursor_blink)
+    if animation_level is not None:
+        app.animation_level = animation_level  # type: ignore[assignment]
+    if theme is not None:
+        app.theme = theme
+    return app

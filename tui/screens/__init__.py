@@ -1,0 +1,1 @@
+"""Modal screens: the Resolution Center choice, action forms, confirmations, duration and help."""

@@ -1,0 +1,54 @@
+"""The confirmation after a request: sent to the other party, no copy to support, answer-by date."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from engine import RequestView, Rules
+
+from ..describe import the_party, timeout_outcome
+from ..i18n import fmt_countdown, fmt_datetime, label, t
+
+
+class RequestSentScreen(ModalScreen[None]):
+    """Says where the request went, that Customer Support got no copy, and by when to answer."""
+
+    BINDINGS = [Binding("escape", "close", t("button.ok")), Binding("enter", "close", t("button.ok"), show=False)]
+
+    def __init__(self, request: RequestView, rules: Rules) -> None:
+        super().__init__(classes="dialog-screen")
+        self.request = request
+        self.rules = rules
+
+    def compose(self) -> ComposeResult:
+        r = self.request
+        other = the_party(r.responder)
+        lines = [
+            Content(t("confirm.sent", type=label("request_type", r.type).lower(), request=r.id,
+                      other=other, order=r.order)),
+            Content.styled(t("confirm.no_support"), "bold"),
+            Content(t("confirm.deadline", Other=other.capitalize(), deadline=fmt_datetime(r.deadline),
+                      countdown=fmt_countdown(r.remaining))),
+            Content(t(f"confirm.timeout.{timeout_outcome(self.rules, r)}")),
+            Content.styled(t("confirm.withdraw"), "italic"),
+        ]
+        with Vertical(id="sent-dialog", classes="dialog"):
+            yield Static(Content.styled(t("confirm.title"), "bold"), classes="dialog-title")
+            yield Static(Content("\n").join(lines), id="sent-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(t("button.ok")), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

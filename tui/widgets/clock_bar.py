@@ -1,0 +1,79 @@
+"""The simulated clock, always visible: the time, the next deadline and the clock controls."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Button, Static
+
+from engine import Simulation
+
+from ..describe import describe_deadline
+from ..i18n import fmt_countdown, fmt_datetime, t
+from ..messages import ClockRequested
+
+
+class ClockBar(Vertical):
+    """Shows the simulation's clock; its buttons post `ClockRequested` to the App."""
+
+    revision: reactive[int] = reactive(0, init=False)
+    playing: reactive[bool] = reactive(False, init=False)
+    speed: reactive[str] = reactive("1h", init=False)
+
+    def __init__(self, sim: Simulation) -> None:
+        super().__init__(id="clock-bar")
+        self.sim = sim
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="clock-line"):
+            yield Static(id="clock-now")
+            yield Static(id="clock-state")
+        yield Static(id="clock-next")
+        with Horizontal(id="clock-buttons", classes="button-row"):
+            yield Button(Content(t("clock.hour")), id="clock-hour", compact=True)
+            yield Button(Content(t("clock.day")), id="clock-day", compact=True)
+            yield Button(Content(t("clock.jump")), id="clock-jump", compact=True)
+            yield Button(Content(t("clock.next_button")), id="clock-next-button", compact=True)
+            yield Button(Content(t("clock.play")), id="clock-play", compact=True)
+            yield Button(Content(t("clock.speed", speed=self.speed)), id="clock-speed", compact=True)
+            yield Static(id="clock-message")
+
+    def on_mount(self) -> None:
+        self.refresh_clock()
+
+    def watch_revision(self) -> None:
+        self.refresh_clock()
+
+    def watch_playing(self) -> None:
+        self.refresh_clock()
+
+    def watch_speed(self) -> None:
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        now = self.sim.now
+        self.query_one("#clock-now", Static).update(Content.styled(
+            t("clock.now", now=fmt_datetime(now, "datetime"), tz=t("format.timezone")), "bold"))
+        state = t("clock.playing" if self.playing else "clock.paused", speed=self.speed)
+        self.query_one("#clock-state", Static).update(Content(state))
+        upcoming = self.sim.next_deadline()
+        if upcoming is None:
+            text = t("clock.next_none")
+        else:
+            text = t("clock.next", what=describe_deadline(upcoming), at=fmt_datetime(upcoming.at),
+                     countdown=fmt_countdown(int((upcoming.at - now).total_seconds())))
+        self.query_one("#clock-next", Static).update(Content(text))
+        self.query_one("#clock-next-button", Button).disabled = upcoming is None
+        self.query_one("#clock-play", Button).label = Content(t("clock.pause" if self.playing else "clock.play"))
+        self.query_one("#clock-speed", Button).label = Content(t("clock.speed", speed=self.speed))
+
+    def show_message(self, text: str) -> None:
+        """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""
+        self.query_one("#clock-message", Static).update(Content.styled(text, "bold"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        command = (event.button.id or "").removeprefix("clock-").removesuffix("-button")
+        self.post_message(ClockRequested(command))

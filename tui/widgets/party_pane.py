@@ -1,0 +1,355 @@
+"""One party's side of the simulation: its order list and the selected order's page.
+
+The same class serves the buyer and the freelancer; they differ only by `party`, and what
+each button may do comes from `Simulation.options(party, order)`, never from rules copied here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Button, DataTable, Static
+
+from engine import Option, OrderView, Refusal, RequestView, Simulation
+
+from ..describe import (
+    cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
+    timeout_outcome,
+)
+from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
+from ..messages import ActionRequested
+from ..text import clean, one_line, plain
+
+# Where each action lives on screen (layout, not rules: whether it may run comes from the engine).
+ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
+                      "request_extension", "cancel_order")
+ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
+RC_ACTIONS = ("request_update", "ask_to_cancel")
+COLUMNS = ("order", "title", "status", "due", "request")
+MAX_NOTICES = 3
+TITLE_WIDTH = 17
+
+Cell = tuple[str, str]  # (plain text, Rich style)
+
+
+def button_id(action: str) -> str:
+    return "act-" + action.replace("_", "-")
+
+
+class PartyPane(Vertical):
+    """A party's order list and order page; re-reads its view whenever `revision` changes."""
+
+    BINDINGS = [
+        Binding("r", "resolution_center", t("key.rc")),
+    ]
+
+    revision: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, sim: Simulation, party: str) -> None:
+        super().__init__(id=f"{party}-pane", classes="party-pane")
+        self.sim = sim
+        self.party = party
+        self.order_id: str | None = None
+        self.orders: dict[str, OrderView] = {}
+        self.options: dict[str, Option] = {}
+        self.notices: list[tuple[str, str, str]] = []  # (time, text, kind)
+        self._rows: dict[str, tuple[Cell, ...]] = {}
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="notices")
+        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="order-page"):
+            with Horizontal(id="page-head"):
+                yield Static(id="page-title")
+                yield Button(Content(t("page.resolution_center")), id="rc-button", compact=True,
+                             variant="primary")
+            yield Static(id="page-details")
+            yield Static(id="page-request")
+            with Horizontal(id="request-actions", classes="button-row"):
+                for action in ANSWER_ACTIONS:
+                    yield Button(Content(label("action", action)), id=button_id(action),
+                                 compact=True, classes="action")
+            yield Static(Content(t("page.actions")), id="actions-title", classes="section")
+            with Horizontal(id="order-actions", classes="button-row"):
+                for action in ORDER_PAGE_ACTIONS:
+                    yield Button(Content(label("action", action)), id=button_id(action),
+                                 compact=True, classes="action")
+            yield Static(id="actions-hint")
+            yield Static(id="page-history")
+            yield Static(Content(t("page.thread")), classes="section")
+            yield Static(id="thread")
+
+    def on_mount(self) -> None:
+        self.border_title = Content(t("pane.title", party=party_label(self.party)))
+        table = self.query_one("#orders", DataTable)
+        for key in COLUMNS:
+            table.add_column(Text(t(f"column.{key}")), key=key)
+        self.reload()
+
+    def watch_revision(self) -> None:
+        self.reload()
+
+    # ---------------------------------------------------------------- reading the engine
+
+    def reload(self) -> None:
+        """Re-read this party's view from the engine and show it."""
+        view = self.sim.view(self.party)
+        self.orders = {o.id: o for o in view.orders}
+        self._update_table(view.orders)
+        if self.order_id not in self.orders:
+            self.order_id = view.orders[0].id if view.orders else None
+        self._update_page()
+        self._render_notices()
+
+    def _row(self, o: OrderView) -> tuple[Cell, ...]:
+        status_style = ("bold red" if o.very_late else "dark_orange3" if o.late
+                        else "italic" if o.status == "cancelled" else "")
+        if o.status in ("in_progress",) and o.due_in is not None:
+            due = fmt_countdown(o.due_in)
+        elif o.status == "delivered":
+            due = (t("list.due.paused") if o.auto_complete_paused
+                   else t("list.due.delivered", countdown=fmt_countdown(o.auto_complete_in)))
+        else:
+            due = t("list.due.waiting")
+        request: Cell = ("", "")
+        r = o.open_request
+        if r is not None:
+            request = (t("list.request", type=t(f"request_type_short.{r.type}"),
+                         countdown=fmt_duration(r.remaining or 0)), "bold")
+        status = "very_late" if o.very_late else "late" if o.late else o.status
+        return ((o.id, "bold"), (one_line(o.title, TITLE_WIDTH), ""),
+                (t(f"status_list.{status}"), status_style), (due, ""), request)
+
+    def _update_table(self, orders: tuple[OrderView, ...]) -> None:
+        table = self.query_one("#orders", DataTable)
+        for o in orders:
+            row = self._row(o)
+            old = self._rows.get(o.id)
+            if old is None:
+                table.add_row(*(Text(text, style=style) for text, style in row), key=o.id)
+            elif old != row:
+                for key, before, after in zip(COLUMNS, old, row):
+                    if before != after:
+                        table.update_cell(o.id, key, Text(after[0], style=after[1]),
+                                          update_width=True)
+            self._rows[o.id] = row
+
+    # ---------------------------------------------------------------- the order page
+
+    def _update_page(self) -> None:
+        order = self.orders.get(self.order_id) if self.order_id else None
+        title = self.query_one("#page-title", Static)
+        if order is None:
+            title.update(Content(t("page.empty")))
+            for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread"):
+                widget.update("")
+            for button in self.query(".action"):
+                button.display = False
+            return
+        self.options = {o.action: o for o in self.sim.options(self.party, order.id)}
+        title.update(Content.assemble((order.id, "bold"), "  ", plain(order.title)))
+        self.query_one("#page-details", Static).update(self._details(order))
+        self.query_one("#page-request", Static).update(self._request_box(order))
+        self._update_buttons(order)
+        self.query_one("#page-history", Static).update(self._history(order))
+        self.query_one("#thread", Static).update(self._thread(order))
+
+    def _details(self, o: OrderView) -> Content:
+        status = [(status_label(o), "bold")]
+        if o.in_resolution:
+            status += [("  ·  ", ""), (t("overlay.in_resolution"), "bold reverse")]
+        lines: list[Content] = [Content.assemble(t("page.status"), *status)]
+        if o.cancellation:
+            lines.append(Content(cancellation_label(o)))
+        lines.append(Content(t("page.price", price=fmt_money(o.price), extras=fmt_money(o.extras_total),
+                                total=fmt_money(o.total))))
+        if o.due is None:
+            lines.append(Content(t("page.due_none")))
+        else:
+            countdown = fmt_countdown(o.due_in) if o.due_in is not None else ""
+            text = t("page.due", due=fmt_datetime(o.due), countdown=countdown)
+            lines.append(Content(text if countdown else text.replace(" ()", "")))
+        if o.delivered_at is not None and o.status in ("delivered", "completed"):
+            lines.append(Content(t("page.delivered", at=fmt_datetime(o.delivered_at))))
+        if o.status == "delivered":
+            if o.auto_complete_paused:
+                lines.append(Content(t("page.auto_complete_paused")))
+            elif o.auto_complete_at is not None:
+                lines.append(Content(t("page.auto_complete", at=fmt_datetime(o.auto_complete_at),
+                                       countdown=fmt_countdown(o.auto_complete_in))))
+        if o.status in ("completed", "cancelled"):
+            lines.append(Content.styled(t("page.closed"), "italic"))
+        return Content("\n").join(lines)
+
+    def _request_box(self, o: OrderView) -> Content:
+        r = o.open_request
+        if r is None:
+            last = o.last_request
+            if last is not None and last.state == "declined" and o.status not in ("completed", "cancelled"):
+                return Content.styled(t("page.declined_hint"), "italic")
+            return Content("")
+        lines = [Content.assemble((t("page.request.open", type=label("request_type", r.type),
+                                     request=r.id, requester=the_party(r.requester)), "bold"))]
+        if r.reason:
+            lines.append(Content(t("page.request.reason", reason=reason_label(r.requester, r.reason))))
+        if r.days:
+            lines.append(Content(t("page.request.days", days=r.days)))
+        if r.extra_price:
+            lines.append(plain(extras_text(r)))
+        if r.comment:
+            lines.append(Content.assemble(t("page.request.comment"), (clean(r.comment), "italic")))
+        lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder).capitalize(),
+                                         deadline=fmt_datetime(r.deadline),
+                                         countdown=fmt_countdown(r.remaining)), "bold")))
+        lines.append(Content(t(f"page.request.timeout.{timeout_outcome(self.sim.rules, r)}")))
+        if r.requester == self.party:
+            lines.append(Content.styled(t("page.request.waiting", responder=the_party(r.responder)), "italic"))
+        else:
+            lines.append(Content.styled(t("page.request.your_turn"), "italic"))
+        return Content("\n").join(lines)
+
+    def _update_buttons(self, o: OrderView) -> None:
+        final = o.status in ("completed", "cancelled")
+        for action in ANSWER_ACTIONS:
+            option = self.options.get(action)
+            button = self.query_one("#" + button_id(action), Button)
+            button.display = bool(option and option.allowed)
+        self.query_one("#request-actions").display = any(
+            self.options.get(a) and self.options[a].allowed for a in ANSWER_ACTIONS)
+        unavailable = False
+        shown = False
+        for action in ORDER_PAGE_ACTIONS:
+            button = self.query_one("#" + button_id(action), Button)
+            has_role = self.party in self.sim.rules.roles(action)
+            option = self.options.get(action)
+            button.display = has_role and not final
+            if not button.display or option is None:
+                continue
+            shown = True
+            button.set_class(not option.allowed, "-unavailable")
+            button.tooltip = Text(refusal_text(option.refusal)) if option.refusal else None
+            unavailable = unavailable or not option.allowed
+        self.query_one("#order-actions").display = shown
+        self.query_one("#actions-title").display = shown
+        self.query_one("#actions-hint", Static).update(
+            Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
+
+    def _history(self, o: OrderView) -> Content:
+        closed = [r for r in o.requests if r.state != "open"]
+        if not closed:
+            return Content("")
+        lines = [Content.styled(t("page.history"), "bold underline")]
+        for r in closed:
+            when = fmt_datetime(r.closed_at) if r.closed_at else ""
+            lines.append(Content(f"{when}  " + t("page.history.item", request=r.id,
+                                                    type=label("request_type", r.type),
+                                                    requester=the_party(r.requester),
+                                                    state=label("request_state", r.state))))
+        return Content("\n").join(lines)
+
+    def _thread(self, o: OrderView) -> Content:
+        if not o.thread:
+            return Content.styled(t("page.thread.empty"), "italic")
+        parts: list[Content] = []
+        for m in o.thread:
+            head = t("page.thread.item", at=fmt_datetime(m.at), sender=party_label(m.sender),
+                     action=label("action", m.action))
+            parts.append(Content.styled(head, "bold"))
+            if m.reason:
+                parts.append(Content(t("page.thread.reason", reason=reason_label(m.sender, m.reason))))
+            if m.text:
+                parts.append(plain(m.text))
+        return Content("\n").join(parts)
+
+    # ---------------------------------------------------------------- notices
+
+    def add_notice(self, at: datetime, text: str, kind: str = "event") -> None:
+        """Show a notice (an event that concerns this party, or a refusal) at the top of the pane."""
+        self.notices.append((fmt_datetime(at), text, kind))
+        del self.notices[:-MAX_NOTICES]
+        self._render_notices()
+
+    def show_refusal(self, refusal: Refusal | None) -> None:
+        if refusal is None:
+            return
+        self.add_notice(self.sim.now, t("notice.refused", message=refusal_text(refusal)), "refusal")
+
+    def _render_notices(self) -> None:
+        widget = self.query_one("#notices", Static)
+        widget.display = bool(self.notices)
+        lines = [Content.assemble((f"{at}  ", "bold"), (clean(text), "bold" if kind == "refusal" else ""))
+                 for at, text, kind in self.notices]
+        widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
+        widget.update(Content("\n").join(lines))
+
+    # ---------------------------------------------------------------- user input
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        key = event.row_key.value
+        if key != self.order_id:
+            self.order_id = key
+            self._update_page()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click on the highlighted row) is "View": go to the order page."""
+        event.stop()
+        self.order_id = event.row_key.value
+        self._update_page()
+        self.query_one("#order-page").scroll_home(animate=False)
+        self.query_one("#rc-button").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button_id_ = event.button.id or ""
+        if button_id_ == "rc-button":
+            self.action_resolution_center()
+        elif button_id_.startswith("act-"):
+            self.request_action(button_id_[4:].replace("-", "_"))
+
+    def select_order(self, order_id: str) -> None:
+        """Move the list's cursor to an order (and show its page)."""
+        table = self.query_one("#orders", DataTable)
+        table.move_cursor(row=table.get_row_index(order_id))
+        self.order_id = order_id
+        self._update_page()
+
+    def request_action(self, action: str) -> None:
+        """Take an action on the selected order: refused ones say why; ones with fields ask first."""
+        if self.order_id is None:
+            return
+        option = self.options.get(action)
+        if option is None or not option.allowed:
+            self.show_refusal(option.refusal if option else self.sim.may(self.party, action, self.order_id))
+            return
+        if not option.fields:
+            self.post_message(ActionRequested(self.party, action, self.order_id))
+            return
+        from ..screens.action_form import ActionFormScreen
+        self.app.push_screen(ActionFormScreen(self.sim, self.party, action, self.orders[self.order_id], option))
+
+    def action_resolution_center(self) -> None:
+        """The "Resolution Center" button: choose an action, then fill in its form."""
+        if self.order_id is None:
+            return
+        from ..screens.resolution_center import ResolutionCenterScreen
+        order = self.orders[self.order_id]
+        choices = [self.options[a] for a in RC_ACTIONS
+                   if a in self.options and self.party in self.sim.rules.roles(a)]
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.request_action(action)
+
+        self.app.push_screen(ResolutionCenterScreen(self.party, order, tuple(choices)), chosen)
+
+    def focus_list(self) -> None:
+        self.query_one("#orders", DataTable).focus()
