@@ -273,9 +273,10 @@ class Scenario:
     def name(self) -> str:
         return Path(self.path).name
 
-    def simulation(self) -> Simulation:
-        """A fresh in-memory simulation holding this scenario's orders, before any step."""
-        sim = Simulation.create(None, start=self.start, policy=self.policy, rules=dict(self.rules))
+    def simulation(self, path: str | Path | None = None) -> Simulation:
+        """A fresh simulation holding this scenario's orders, before any step (in memory, or in
+        a new file at `path`, e.g. for an app that presents the scenario)."""
+        sim = Simulation.create(path, start=self.start, policy=self.policy, rules=dict(self.rules))
         sim.add_orders(o.as_args() for o in self.orders)
         return sim
 
@@ -642,9 +643,11 @@ class Player:
     says is recorded as failed and the play continues.
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, simulation: Simulation | None = None) -> None:
+        """`simulation`: one made by `scenario.simulation(...)` and not changed since; by
+        default a fresh in-memory one."""
         self.scenario = scenario
-        self.simulation = scenario.simulation()
+        self.simulation = simulation if simulation is not None else scenario.simulation()
         self.setup_events: tuple[EventView, ...] = self.simulation.events()
         self.results: list[StepResult] = []
 
@@ -725,7 +728,7 @@ class Player:
         for key, expected in step.checks:
             found = self._found(key, view)
             if key.startswith("inbox."):
-                passed = any(expected.lower() in item.lower() for item in found)
+                passed = any(expected in item for item in found)  # exactly as typed
                 found = list(found)
             else:
                 passed = found == expected

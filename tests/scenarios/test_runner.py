@@ -297,3 +297,48 @@ def test_refusal_leaves_the_simulation_unchanged(write: Write) -> None:
     result = player.step()
     assert result.passed and result.refusal is not None
     assert player.simulation.snapshot() == before
+
+
+def test_player_on_a_file_backed_simulation(write: Write, tmp_path: Path) -> None:
+    """The app may present a scenario on a simulation file of its own."""
+    scenario = load(write(STORY))
+    simulation = scenario.simulation(tmp_path / "presented.json")
+    player = Player(scenario, simulation)
+    assert player.run().passed
+    assert (tmp_path / "presented.json").exists()
+    assert player.simulation.order_view("FO-1").status == "cancelled"
+
+
+def test_inbox_text_is_matched_exactly_as_typed(write: Write) -> None:
+    report = Player(load(write('''
+        [[steps]]
+        actor = "buyer"
+        action = "request_update"
+        order = "FO-1"
+        comment = "Any news?"
+
+        [[steps]]
+        expect = { order = "FO-1", inbox = { freelancer = "any news" } }
+        '''))).run()
+    assert not report.passed
+
+
+def test_a_refusal_that_changed_the_state_is_a_failure(write: Write,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine promises a refusal changes nothing; the player checks that promise."""
+    player = Player(load(write('''
+        [[steps]]
+        actor = "freelancer"
+        action = "withdraw"
+        order = "FO-1"
+        fails = true
+        ''')))
+    simulation = player.simulation
+
+    def broken_act(*args: object, **kwargs: object) -> None:
+        simulation.advance("1h")  # a change, then the refusal
+        raise Refusal("no_open_request", order="FO-1")
+
+    monkeypatch.setattr(simulation, "act", broken_act)
+    result = player.step()
+    assert not result.passed and "changed the simulation" in (result.problem or "")
