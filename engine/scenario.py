@@ -38,6 +38,9 @@ in-memory simulation and says what must hold along the way::
 be ``none``), ``open_requests`` (a count) and ``inbox = { buyer = "text", freelancer = "text" }``
 (that party received a message on this order containing the text).
 
+Unknown keys are errors everywhere (a typo never passes silently); an action step must give
+the fields its party's form requires unless it is marked ``fails = true``.
+
 A file is validated completely before anything runs (``load``): a bad file raises
 ``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong.
 ``Player(scenario)`` then plays it on a fresh in-memory ``Simulation``, one ``step()`` at a time
@@ -47,7 +50,8 @@ fired with their simulated time, the refusal, or each expectation's expected and
 ``main(argv)`` is ``rcsim run FILE... [--json]``: it prints a transcript per file (or one JSON
 document per line with ``--json``) and exits 0 when every expectation held and every ``fails``
 step was refused, 1 when one did not, and 2 when a file is not a valid scenario (nothing is run
-then). ``python -m engine.scenario FILE...`` does the same. Every English text the runner prints
+then; a directory stands for its ``*.toml`` files). ``python -m engine.scenario FILE...`` does
+the same. Every English text the runner prints
 comes from ``TEXT`` below, so that a translation has one place to go.
 """
 
@@ -311,10 +315,6 @@ def loads(source: str, path: str = "<scenario>") -> Scenario:
 def parse(document: Mapping[str, Any], path: str | Path = "<scenario>") -> Scenario:
     """Validate a scenario already read into plain data (as tomllib gives it)."""
     return _Loader(str(path), document).scenario()
-
-
-def _type_name(value: Any) -> str:
-    return type(value).__name__
 
 
 class _Loader:
