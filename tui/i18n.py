@@ -73,16 +73,70 @@ def label(kind: str, identifier: str | None) -> str:
     return t(f"{kind}.{identifier}")
 
 
+def _word(kind: str, value: Any) -> str:
+    key = f"{kind}.{value}"
+    return t(key) if has(key) else str(value)
+
+
+def _words(kind: str, values: Any, joiner: str) -> str:
+    if isinstance(values, str):
+        values = (values,)
+    items = [_word(kind, v) for v in values or ()]
+    return t(joiner).join(items) if items else t("word.none")
+
+
+def _party_word(value: Any) -> str:
+    if has(f"party.{value}.the"):
+        return t(f"party.{value}.the")
+    return _word("role", value)
+
+
+def refusal_params(code: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A refusal's parameters with the engine's identifiers turned into words of this language."""
+    out = dict(params)
+    for key, value in params.items():
+        if key == "action":
+            out[key] = _word("verb", value)
+        elif key == "status":
+            out[key] = _word("status_word", value)
+        elif key == "request_type":
+            out[key] = _word("request_word", value)
+        elif key == "field":
+            out[key] = _word("field_word", value)
+        elif key == "state":
+            out[key] = _word("request_state", value)
+        elif key == "allowed":
+            if code == "wrong_party":
+                parties = [_party_word(v) for v in ((value,) if isinstance(value, str) else value or ())]
+                out[key] = t("word.or").join(parties) if parties else t("word.nobody")
+            else:
+                out[key] = _words("status_word", value, "word.or")
+        elif key == "answers":
+            out[key] = _words("verb", value, "word.or")
+        elif key == "known":
+            out[key] = _words("field_word", value, "word.list_sep")
+        elif key in ("responder", "requester"):
+            out[key] = _party_word(value)
+        elif key == "choices":
+            party = params.get("party")
+            values = (value,) if isinstance(value, str) else value or ()
+            out[key] = t("word.list_sep").join(_word(f"reason.{party}", v) for v in values)
+    if "party" in params and code != "unknown_party":
+        out["party"] = _party_word(params["party"])
+    return out
+
+
 def refusal_text(refusal: Any) -> str:
     """An engine refusal in the current language, from its code and params.
 
     Falls back to the engine's own English message when the key or one of its params is missing.
     """
-    key = "refusal." + str(getattr(refusal, "code", ""))
+    code = str(getattr(refusal, "code", ""))
+    key = "refusal." + code
     if not has(key):
         return str(getattr(refusal, "message", refusal))
     try:
-        return t(key, **dict(getattr(refusal, "params", {}) or {}))
+        return t(key, **refusal_params(code, dict(getattr(refusal, "params", {}) or {})))
     except (KeyError, IndexError, ValueError):
         return str(getattr(refusal, "message", refusal))
 

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from engine import Option, OrderView, Refusal, Simulation
 
@@ -51,6 +51,7 @@ class ActionFormScreen(ModalScreen[None]):
         return t(key, hours=self.sim.rules.data[hours_key])
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         blink = getattr(self.app, "cursor_blink", True)
         with VerticalScroll(id="form-dialog", classes="dialog"):
             yield Static(Content.styled(t("form.title", action=label("action", self.action),

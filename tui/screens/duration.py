@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from engine import Refusal
 
@@ -26,6 +26,7 @@ class DurationScreen(ModalScreen[None]):
         self.apply = apply
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with Vertical(id="duration-dialog", classes="dialog"):
             yield Static(Content.styled(t("duration.title"), "bold"), classes="dialog-title")
             yield Static(Content(t("duration.prompt")))

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from ..i18n import t
 
@@ -38,6 +38,7 @@ class HelpScreen(ModalScreen[None]):
         self.rules = rules
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Content.styled(t("help.title"), "bold"), classes="dialog-title")
             for line in help_lines(self.rules):

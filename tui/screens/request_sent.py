@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from engine import RequestView, Rules
 
@@ -26,6 +26,7 @@ class RequestSentScreen(ModalScreen[None]):
         self.rules = rules
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         r = self.request
         other = the_party(r.responder)
         lines = [

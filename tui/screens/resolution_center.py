@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, RadioButton, RadioSet, Static
 
 from engine import OrderView, Option
 
@@ -28,6 +28,7 @@ class ResolutionCenterScreen(ModalScreen[str | None]):
         self.choices = choices
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         other = the_party("freelancer" if self.party == "buyer" else "buyer")
         with Vertical(id="rc-dialog", classes="dialog"):
             yield Static(Content.styled(t("rc.title", order=self.order.id,

@@ -1,0 +1,123 @@
+"""Shared fixtures of the TUI tests: one fixed start, one terminal size, user-like helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.events import Paste
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from engine.demo import create_demo
+from tui import i18n
+from tui.app import RcsimApp, make_app
+
+START = "2026-03-02T09:00:00Z"
+SIZE = (160, 48)
+"""The one terminal size of every Pilot and snapshot test."""
+
+
+def build_app(sim: Any = None, **rules: Any) -> RcsimApp:
+    """A fresh app over a fresh in-memory demo at START: no blink, no animation, English."""
+    if sim is None:
+        sim = create_demo(None, start=START)
+    return make_app(sim, cursor_blink=False, animation_level="none", language="en")
+
+
+@pytest.fixture
+def app() -> RcsimApp:
+    return build_app()
+
+
+@pytest.fixture(autouse=True)
+def no_missing_keys():
+    """Every text the app asked for exists in the translation file."""
+    i18n.missing_keys.clear()
+    yield
+    assert not i18n.missing_keys, f"missing i18n keys: {sorted(i18n.missing_keys)}"
+
+
+def plain(value: Any) -> str:
+    if isinstance(value, Text):
+        return value.plain
+    return str(value)
+
+
+def pane_text(app: RcsimApp, party: str) -> str:
+    """Everything a party's pane shows now: notices, the order list and the visible order page."""
+    pane = app.pane(party)
+    parts: list[str] = []
+    table = pane.query_one("#orders", DataTable)
+    for row_key in table.rows:
+        parts.append("  ".join(plain(cell) for cell in table.get_row(row_key)))
+    for static in pane.query(Static):
+        if static.display and not static.has_class("action") and static.id != "rc-button":
+            parts.append(plain(static.content))
+    for button in pane.query(".action"):
+        if button.display and button.parent.display:
+            parts.append(f"[button {button.id}{' unavailable' if button.has_class('-unavailable') else ''}]")
+    return "\n".join(parts)
+
+
+def screen_text(app: RcsimApp) -> str:
+    """The text of every Static on the active screen (dialogs)."""
+    return "\n".join(plain(s.content) for s in app.screen.query(Static) if s.display)
+
+
+def row(app: RcsimApp, party: str, order: str) -> str:
+    table = app.pane(party).query_one("#orders", DataTable)
+    return "  ".join(plain(c) for c in table.get_row(order))
+
+
+async def open_order(pilot: Pilot, party: str, order: str) -> None:
+    """Click the order in the party's list, then View (Enter): the seed's step 1."""
+    await pilot.pause()  # let the first layout settle before clicking into it
+    table = pilot.app.pane(party).query_one("#orders", DataTable)
+    index = table.get_row_index(order)
+    await pilot.click(f"#{party}-pane #orders", offset=(3, index + 1 - table.scroll_y))
+    await pilot.pause()
+    if pilot.app.focused is table:  # a click on the highlighted row is already "View"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert pilot.app.pane(party).order_id == order
+
+
+async def activate(pilot: Pilot, selector: str) -> None:
+    """Focus a button (scrolling it into view) and press Enter, as a keyboard user does."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Paste text into the focused field (typing long texts key by key is slow)."""
+    assert pilot.app.focused is not None
+    pilot.app.post_message(Paste(text))  # as the driver does: the App forwards it to the focus
+    await pilot.pause()
+
+
+async def open_rc(pilot: Pilot, party: str, order: str, choice: str | None = None) -> None:
+    """Order list, View, "Resolution Center", and (if given) choose the action and Continue."""
+    await open_order(pilot, party, order)
+    await activate(pilot, f"#{party}-pane #rc-button")
+    if choice is not None:
+        await pilot.click(f"#choice-{choice.replace('_', '-')}")
+        await pilot.click("#rc-continue")
+        await pilot.pause()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop (no pytest-asyncio in the test extra)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
+    asyncio.run(pyfuncitem.obj(**kwargs))
+    return True

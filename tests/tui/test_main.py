@@ -1,0 +1,92 @@
+"""Start-up: the default file, --db, --new, --policy, refused files and `rcsim run`."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+
+from engine import Simulation
+from tui import __main__ as cli
+
+
+@pytest.fixture
+def data_home(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_first_start_creates_the_demo_at_the_current_wall_clock_hour(data_home):
+    with freeze_time("2026-05-06 14:37:12"):
+        sim = cli.load_simulation([])
+    try:
+        assert sim.now.isoformat() == "2026-05-06T14:00:00+00:00"
+        assert sim.path == data_home / "rcsim" / "simulation.json"
+        assert len(sim.order_ids()) == 12 and sim.policy == "seed"
+    finally:
+        sim.close()
+
+
+def test_a_second_start_continues_where_it_was_left(data_home):
+    with freeze_time("2026-05-06 14:37:12"):
+        sim = cli.load_simulation([])
+    sim.advance("5h")
+    sim.close()
+    with freeze_time("2027-01-01 00:00:00"):
+        again = cli.load_simulation([])
+    try:
+        assert again.now.isoformat() == "2026-05-06T19:00:00+00:00"
+    finally:
+        again.close()
+
+
+def test_new_keeps_the_old_file_as_a_backup_and_policy_applies(tmp_path, capsys):
+    path = tmp_path / "sim.json"
+    with freeze_time("2026-05-06 14:37:12"):
+        cli.load_simulation(["--db", str(path)]).close()
+        old = path.read_bytes()
+        sim = cli.load_simulation(["--db", str(path), "--new", "--policy", "current"])
+    try:
+        assert sim.policy == "current"
+        backups = list(tmp_path.glob("sim.json.*.bak"))
+        assert len(backups) == 1 and backups[0].read_bytes() == old
+        assert "kept the old simulation" in capsys.readouterr().err
+    finally:
+        sim.close()
+
+
+def test_policy_does_not_change_an_existing_simulation(tmp_path, capsys):
+    path = tmp_path / "sim.json"
+    Simulation.create(path, start="2026-03-02T09:00:00Z").close()
+    sim = cli.load_simulation(["--db", str(path), "--policy", "current"])
+    try:
+        assert sim.policy == "seed"
+        assert "new simulation only" in capsys.readouterr().err
+    finally:
+        sim.close()
+
+
+@pytest.mark.parametrize("content", [b"", b"not json", b'{"_default": {}}', b"\xff\xfe"])
+def test_a_refused_file_exits_2_and_stays_untouched(tmp_path, capsys, content):
+    path = tmp_path / "broken.json"
+    path.write_bytes(content)
+    assert cli.main(["--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open" in err and str(path) in err
+    assert path.read_bytes() == content
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_run_dispatches_to_the_scenario_runner(monkeypatch):
+    calls = []
+    fake = types.ModuleType("engine.scenario")
+    fake.main = lambda argv: calls.append(argv) or 3
+    monkeypatch.setitem(sys.modules, "engine.scenario", fake)
+    import engine
+
+    monkeypatch.setattr(engine, "scenario", fake, raising=False)
+    assert cli.main(["run", "a.toml", "--verbose"]) == 3
+    assert calls == [["a.toml", "--verbose"]]

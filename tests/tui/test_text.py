@@ -1,0 +1,60 @@
+"""User text is shown as typed and never interpreted; every translation key exists."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from engine import Refusal
+from engine.errors import MESSAGES
+from tui import i18n
+from tui.text import clean, one_line, plain
+
+
+def test_markup_stays_text():
+    content = plain("[bold]x[/bold] [link=https://e.com]y[/link]")
+    assert content.plain == "[bold]x[/bold] [link=https://e.com]y[/link]"
+    assert not content.spans
+
+
+def test_escapes_and_controls_are_made_visible():
+    assert clean("\x1b[31mred\x1b[0m") == "\u241b[31mred\u241b[0m"
+    assert clean("a\x07b\x00c\x7f") == "a\u2407b\u2400c\u2421"
+    assert clean("tab\there") == "tab    here"
+    assert clean("\u202eevil") == "evil"
+    assert clean("line 1\nline 2") == "line 1\nline 2"
+    assert "\x1b" not in clean("\x1b]8;;https://e.com\x07link\x1b]8;;\x07")
+
+
+def test_one_line_shortens_and_flattens():
+    assert one_line("a\nb   c", 10) == "a b c"
+    assert one_line("x" * 30, 10) == "x" * 9 + "\u2026"
+
+
+def test_every_refusal_code_has_a_translation():
+    assert not set(MESSAGES) - {k[len("refusal."):] for k in i18n.table("en") if k.startswith("refusal.")}
+
+
+def test_refusal_falls_back_to_the_engine_message():
+    refusal = Refusal("no_deadline")
+    refusal.code = "something_new"
+    assert i18n.refusal_text(refusal) == refusal.message
+
+
+def test_every_key_used_in_code_exists():
+    root = Path(i18n.__file__).parent
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
+    table = json.loads((i18n.I18N_DIR / "en.json").read_text(encoding="utf-8"))
+    assert used and not used - set(table)
+
+
+def test_formats():
+    from datetime import datetime, timezone
+
+    assert i18n.fmt_money(12000) == "$120.00"
+    assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)) == "Mar 2, 2026 9:00 AM"
+    assert i18n.fmt_countdown(-6 * 3600) == "6h overdue"
+    assert i18n.fmt_countdown(2 * 86400) == "in 2d 0h"
