@@ -1,0 +1,53 @@
+"""Helper of test_kill: act on a simulation file in a loop, printing "done N" after each call.
+
+N is the number of events in the log once the call has returned (and so has been written).
+Usage: python _kill_child.py PATH SEED
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from engine import Simulation  # noqa: E402
+
+VALUES = {"comment": "Written before the kill", "days": 1, "extra_price": 0}
+
+
+def main(path: str, seed: int) -> None:
+    rng = random.Random(seed)
+    sim = Simulation.open(path)
+    print("ready", len(sim.events()), flush=True)
+    added = 0
+    while True:
+        orders = [o for o in sim.order_ids() if sim.order_view(o).status not in ("completed", "cancelled")]
+        roll = rng.random()
+        if roll < 0.08 or len(orders) < 20:
+            added += 1
+            sim.add_orders([{"id": f"K{seed}-{added}-{i}", "title": "Killed?", "price": 30,
+                             "delivery_days": 2, "status": rng.choice(["incomplete", "in_progress", "delivered"])}
+                            for i in range(5)])
+        elif roll < 0.2:
+            sim.advance(rng.choice(["1h", "7h", "1d", "2d"]))
+        elif roll < 0.25 and sim.next_deadline() is not None:
+            sim.advance_to_next_deadline()
+        else:
+            order = rng.choice(orders)
+            party = rng.choice(["buyer", "freelancer"])
+            options = [o for o in sim.options(party, order) if o.allowed]
+            if not options:
+                sim.advance("1h")
+            else:
+                option = rng.choice(options)
+                fields = {f.name: (f.choices[0] if f.choices else VALUES[f.name])
+                          for f in option.fields if f.required}
+                sim.act(party, option.action, order, **fields)
+        print("done", len(sim.events()), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
