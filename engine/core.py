@@ -163,7 +163,8 @@ class State:
 
     def _target_request(self, order: Order, request_id: str | None) -> Request:
         if request_id is not None:
-            request = self.requests.get(request_id)
+            # a scenario or the UI may pass any value here: a non-text id is simply unknown
+            request = self.requests.get(request_id) if isinstance(request_id, str) else None
             if request is None or request.order != order.id:
                 raise Refusal("unknown_request", request=request_id, order=order.id)
             if request.state != "open":

@@ -140,6 +140,8 @@ class Store:
         try:
             rules_doc = self.db.table("rules").get(doc_id=1)
             validate(rules_doc)
+            if not isinstance(rules_doc.get("policy"), str):  # Rules.policy and every save need it
+                raise ValueError("the rules name no policy")
             state = State(Rules(dict(rules_doc)), parse_iso(meta["now"]))
             state.counters = {k: int(v) for k, v in meta["counters"].items()}
             for doc in self._rows("orders"):

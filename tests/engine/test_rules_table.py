@@ -461,6 +461,9 @@ def test_ended_request_cannot_change(order_in):
         refusal = refused(sim, "request_ended", sim.act, party, action, "A", request="R-1")
         assert refusal.params["state"] == "withdrawn"
     refused(sim, "unknown_request", sim.act, "freelancer", "accept", "A", request="R-99")
+    sim.act("buyer", "ask_to_cancel", "A", comment="stop again")
+    for wrong in (["R-2"], 2, {"id": "R-2"}):  # any value a scenario file might hold is refused
+        refused(sim, "unknown_request", sim.act, "freelancer", "accept", "A", request=wrong)
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled"])

@@ -142,6 +142,12 @@ def _bad_rules(doc: dict) -> dict:
     return doc
 
 
+def _rules_without_policy(doc: dict) -> dict:
+    doc = json.loads(json.dumps(doc))
+    del doc["rules"]["1"]["policy"]
+    return doc
+
+
 def _meta(doc: dict, **changes) -> dict:
     doc = json.loads(json.dumps(doc))
     doc["meta"]["1"].update(changes)
@@ -166,6 +172,7 @@ BAD_FILES = {
     "damaged_order_doc": (_damaged, "damaged"),
     "bad_instant_in_order": (_bad_order_time, "damaged"),
     "bad_rules": (_bad_rules, "damaged"),
+    "rules_without_policy": (_rules_without_policy, "no policy"),
     "bad_clock": (lambda d: _meta(d, now=None), "damaged"),
 }
 
