@@ -294,10 +294,14 @@ class Simulation:
     def advance(self, by: Duration) -> tuple[EventView, ...]:
         """Move the clock forward by a duration ("36h", a timedelta or seconds); one write."""
         seconds = duration(by)
+        target = self._state.now + seconds
+        try:
+            iso(target)  # a typed "99999999d" lands past the year 9999, where no instant exists
+        except (ValueError, OverflowError):
+            raise Refusal("bad_duration", text=str(by)) from None
         if seconds < 0:
-            target = self._state.now + seconds
             raise Refusal("clock_backwards", now=iso(self._state.now), target=iso(target))
-        return self._advance(self._state.now + seconds)
+        return self._advance(target)
 
     def advance_to(self, instant: Instant) -> tuple[EventView, ...]:
         """Move the clock to an instant, firing every deadline passed in order; one write."""

@@ -74,4 +74,7 @@ def duration(value: timedelta | int | str) -> int:
         return int(value.total_seconds())
     if isinstance(value, str):
         return parse_duration(value)
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):  # None, NaN, infinity: not a duration
+        raise Refusal("bad_duration", text=str(value)) from None

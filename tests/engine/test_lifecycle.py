@@ -344,6 +344,11 @@ def test_bad_clock_input_refused(make_sim):
     refused(sim, "bad_duration", sim.advance, "two days")
     refused(sim, "bad_duration", sim.advance, "")
     refused(sim, "bad_instant", sim.advance_to, "next tuesday")
+    refused(sim, "bad_instant", sim.advance_to, "10000-01-01T00:00:00Z")
+    # a duration that is typed fine but runs past the last instant (year 9999), or no number
+    for wrong in ("99999999d", None, float("nan"), float("inf")):
+        refused(sim, "bad_duration", sim.advance, wrong)
+    assert sim.now == T0
 
 
 def test_unknown_order_refused(make_sim):
