@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -32,7 +33,7 @@ MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faste
 class RcsimApp(App[None]):
     """Buyer ("Kunde") on the left, freelancer on the right, the clock on top, the log below."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "rcsim"
 
     BINDINGS = [
@@ -68,7 +69,6 @@ class RcsimApp(App[None]):
         with Horizontal(id="panes"):
             yield PartyPane(self.sim, "buyer").data_bind(RcsimApp.revision)
             yield PartyPane(self.sim, "freelancer").data_bind(RcsimApp.revision)
-        yield EventLog(self.sim).data_bind(RcsimApp.revision)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -178,8 +178,14 @@ class RcsimApp(App[None]):
         self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
 
     def action_toggle_log(self) -> None:
-        log = self.query_one(EventLog)
+        # Mounted on first use: a hidden log would still cost start-up time and layout passes.
+        logs = self.query(EventLog)
+        if not logs:
+            self.mount(EventLog(self.sim).data_bind(RcsimApp.revision), before=self.query_one(Footer))
+            return
+        log = logs.first()
         log.display = not log.display
+        log.reload()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

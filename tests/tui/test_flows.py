@@ -329,18 +329,19 @@ async def test_markup_and_escapes_in_comments_are_shown_as_typed(app):
 
 async def test_event_log_help_and_command_palette(app):
     async with app.run_test(size=SIZE) as pilot:
-        log = app.query_one("#event-log")
-        assert not log.display
+        assert not app.query("#event-log")
         await pilot.press("l")
         await pilot.pause()
+        log = app.query_one("#event-log")
         assert log.display
         assert log.query_one(DataTable).row_count == len(app.sim.events())
         await pilot.press("?")
         await pilot.pause()
         text = screen_text(app)
         assert "within 48 hours" in text and "within 96 hours" in text and "72 hours" in text
-        await pilot.press("escape")
+        await pilot.press("escape", "l")
         await pilot.pause()
+        assert not log.display
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Clock: next deadline" in titles and "Show or hide the event log" in titles
 

@@ -13,6 +13,7 @@ from engine import Simulation
 from ..describe import describe_deadline
 from ..i18n import fmt_countdown, fmt_datetime, t
 from ..messages import ClockRequested
+from ._update import update
 
 
 class ClockBar(Vertical):
@@ -54,24 +55,27 @@ class ClockBar(Vertical):
 
     def refresh_clock(self) -> None:
         now = self.sim.now
-        self.query_one("#clock-now", Static).update(Content.styled(
+        update(self.query_one("#clock-now", Static), Content.styled(
             t("clock.now", now=fmt_datetime(now, "datetime"), tz=t("format.timezone")), "bold"))
         state = t("clock.playing" if self.playing else "clock.paused", speed=self.speed)
-        self.query_one("#clock-state", Static).update(Content(state))
+        update(self.query_one("#clock-state", Static), Content(state))
         upcoming = self.sim.next_deadline()
         if upcoming is None:
             text = t("clock.next_none")
         else:
             text = t("clock.next", what=describe_deadline(upcoming), at=fmt_datetime(upcoming.at),
                      countdown=fmt_countdown(int((upcoming.at - now).total_seconds())))
-        self.query_one("#clock-next", Static).update(Content(text))
+        update(self.query_one("#clock-next", Static), Content(text))
         self.query_one("#clock-next-button", Button).disabled = upcoming is None
-        self.query_one("#clock-play", Button).label = Content(t("clock.pause" if self.playing else "clock.play"))
-        self.query_one("#clock-speed", Button).label = Content(t("clock.speed", speed=self.speed))
+        for button_id, label in (("#clock-play", t("clock.pause" if self.playing else "clock.play")),
+                                 ("#clock-speed", t("clock.speed", speed=self.speed))):
+            button = self.query_one(button_id, Button)
+            if str(button.label) != label:
+                button.label = Content(label)
 
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""
-        self.query_one("#clock-message", Static).update(Content.styled(text, "bold"))
+        update(self.query_one("#clock-message", Static), Content.styled(text, "bold"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

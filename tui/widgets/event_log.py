@@ -1,4 +1,4 @@
-"""The event log: every event of the simulation with its simulated time (toggled with a key)."""
+"""The event log: every event of the simulation with its simulated time, newest first (toggled with a key)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ class EventLog(Vertical):
         self.reload()
 
     def reload(self) -> None:
+        """Append the new events; while hidden nothing is done (adding rows costs a layout pass)."""
+        if not self.display:
+            return
         table = self.query_one(DataTable)
         new = self.sim.events(self.shown)
         for event in new:
@@ -50,4 +53,6 @@ class EventLog(Vertical):
                           key=str(event.seq))
         if new:
             self.shown = new[-1].seq
-            table.move_cursor(row=table.row_count - 1)
+            # Newest first: what just happened is always in view, without scrolling.
+            table.sort("seq", key=lambda cell: int(cell.plain), reverse=True)
+            table.move_cursor(row=0, animate=False)

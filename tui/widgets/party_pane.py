@@ -14,9 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
-from engine import Option, OrderView, Refusal, RequestView, Simulation
+from engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
 
 from ..describe import (
     cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
@@ -25,6 +26,7 @@ from ..describe import (
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
 from ..messages import ActionRequested
 from ..text import clean, one_line, plain
+from ._update import update
 
 # Where each action lives on screen (layout, not rules: whether it may run comes from the engine).
 ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
@@ -36,6 +38,12 @@ MAX_NOTICES = 3
 TITLE_WIDTH = 17
 
 Cell = tuple[str, str]  # (plain text, Rich style)
+
+
+def show(widget: Widget, visible: bool) -> None:
+    """Show or hide a widget; setting the same value again would still cost a layout pass."""
+    if widget.display != visible:
+        widget.display = visible
 
 
 def button_id(action: str) -> str:
@@ -91,7 +99,8 @@ class PartyPane(Vertical):
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
         table = self.query_one("#orders", DataTable)
         for key in COLUMNS:
-            table.add_column(Text(t(f"column.{key}")), key=key)
+            # Fixed widths: a changed cell then never re-measures the whole table.
+            table.add_column(Text(t(f"column.{key}")), key=key, width=self._column_width(key))
         self.reload()
 
     def watch_revision(self) -> None:
@@ -108,6 +117,22 @@ class PartyPane(Vertical):
             self.order_id = view.orders[0].id if view.orders else None
         self._update_page()
         self._render_notices()
+
+    def _column_width(self, key: str) -> int:
+        labels = [t(f"column.{key}")]
+        if key == "order":
+            labels += list(self.sim.order_ids())
+        elif key == "title":
+            labels.append("x" * TITLE_WIDTH)
+        elif key == "status":
+            labels += [t(f"status_list.{s}") for s in (*BASE_STATUSES, "late", "very_late")]
+        elif key == "due":
+            labels += [t("countdown.overdue", duration="10d 23h"), t("list.due.delivered", countdown=t(
+                "countdown.in", duration="2d 23h"))]
+        elif key == "request":
+            labels += [t("list.request", type=t(f"request_type_short.{r}"), countdown="13d 23h")
+                       for r in REQUEST_TYPES]
+        return max(len(label) for label in labels)
 
     def _row(self, o: OrderView) -> tuple[Cell, ...]:
         status_style = ("bold red" if o.very_late else "dark_orange3" if o.late
@@ -138,8 +163,7 @@ class PartyPane(Vertical):
             elif old != row:
                 for key, before, after in zip(COLUMNS, old, row):
                     if before != after:
-                        table.update_cell(o.id, key, Text(after[0], style=after[1]),
-                                          update_width=True)
+                        table.update_cell(o.id, key, Text(after[0], style=after[1]))
             self._rows[o.id] = row
 
     # ---------------------------------------------------------------- the order page
@@ -148,19 +172,19 @@ class PartyPane(Vertical):
         order = self.orders.get(self.order_id) if self.order_id else None
         title = self.query_one("#page-title", Static)
         if order is None:
-            title.update(Content(t("page.empty")))
+            update(title, Content(t("page.empty")))
             for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread"):
-                widget.update("")
+                update(widget, Content(""))
             for button in self.query(".action"):
                 button.display = False
             return
         self.options = {o.action: o for o in self.sim.options(self.party, order.id)}
-        title.update(Content.assemble((order.id, "bold"), "  ", plain(order.title)))
-        self.query_one("#page-details", Static).update(self._details(order))
-        self.query_one("#page-request", Static).update(self._request_box(order))
+        update(title, Content.assemble((order.id, "bold"), "  ", plain(order.title)))
+        update(self.query_one("#page-details", Static), self._details(order))
+        update(self.query_one("#page-request", Static), self._request_box(order))
         self._update_buttons(order)
-        self.query_one("#page-history", Static).update(self._history(order))
-        self.query_one("#thread", Static).update(self._thread(order))
+        update(self.query_one("#page-history", Static), self._history(order))
+        update(self.query_one("#thread", Static), self._thread(order))
 
     def _details(self, o: OrderView) -> Content:
         status = [(status_label(o), "bold")]
@@ -220,27 +244,29 @@ class PartyPane(Vertical):
         final = o.status in ("completed", "cancelled")
         for action in ANSWER_ACTIONS:
             option = self.options.get(action)
-            button = self.query_one("#" + button_id(action), Button)
-            button.display = bool(option and option.allowed)
-        self.query_one("#request-actions").display = any(
-            self.options.get(a) and self.options[a].allowed for a in ANSWER_ACTIONS)
+            show(self.query_one("#" + button_id(action), Button), bool(option and option.allowed))
+        show(self.query_one("#request-actions"), any(
+            self.options.get(a) and self.options[a].allowed for a in ANSWER_ACTIONS))
         unavailable = False
         shown = False
         for action in ORDER_PAGE_ACTIONS:
             button = self.query_one("#" + button_id(action), Button)
             has_role = self.party in self.sim.rules.roles(action)
             option = self.options.get(action)
-            button.display = has_role and not final
+            show(button, has_role and not final)
             if not button.display or option is None:
                 continue
             shown = True
             button.set_class(not option.allowed, "-unavailable")
-            button.tooltip = Text(refusal_text(option.refusal)) if option.refusal else None
+            tip = refusal_text(option.refusal) if option.refusal else None
+            if tip != getattr(button, "_tip", None):
+                button._tip = tip  # type: ignore[attr-defined]
+                button.tooltip = Text(tip) if tip else None
             unavailable = unavailable or not option.allowed
-        self.query_one("#order-actions").display = shown
-        self.query_one("#actions-title").display = shown
-        self.query_one("#actions-hint", Static).update(
-            Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
+        show(self.query_one("#order-actions"), shown)
+        show(self.query_one("#actions-title"), shown)
+        update(self.query_one("#actions-hint", Static),
+               Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
 
     def _history(self, o: OrderView) -> Content:
         closed = [r for r in o.requests if r.state != "open"]
@@ -284,11 +310,11 @@ class PartyPane(Vertical):
 
     def _render_notices(self) -> None:
         widget = self.query_one("#notices", Static)
-        widget.display = bool(self.notices)
+        show(widget, bool(self.notices))
         lines = [Content.assemble((f"{at}  ", "bold"), (clean(text), "bold" if kind == "refusal" else ""))
                  for at, text, kind in self.notices]
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
-        widget.update(Content("\n").join(lines))
+        update(widget, Content("\n").join(lines))
 
     # ---------------------------------------------------------------- user input
 
