@@ -35,7 +35,7 @@ ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
 RC_ACTIONS = ("request_update", "ask_to_cancel")
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
-TITLE_WIDTH = 17
+TITLE_WIDTH = 15
 
 Cell = tuple[str, str]  # (plain text, Rich style)
 
