@@ -189,7 +189,7 @@ class State:
                 continue
             if name in ("comment", "extra_description"):
                 if not isinstance(value, str):
-                    raise Refusal("field_type", field=name, expected="a text", found=value)
+                    raise Refusal("field_type", field=name, expected="text", found=value)
                 if len(value) > self.rules.comment_max_chars:
                     raise Refusal("comment_too_long", length=len(value),
                                   limit=self.rules.comment_max_chars)
@@ -207,7 +207,7 @@ class State:
                 low = self.rules.data["extension_days_min"]
                 high = self.rules.data["extension_days_max"]
                 if isinstance(value, bool) or not isinstance(value, int):
-                    raise Refusal("field_type", field=name, expected="a whole number of days",
+                    raise Refusal("field_type", field=name, expected="whole_days",
                                   found=value)
                 if not low <= value <= high:
                     raise Refusal("field_range", field=name, low=low, high=high, found=value)
@@ -224,14 +224,14 @@ class State:
     @staticmethod
     def _cents(name: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise Refusal("field_type", field=name, expected="an amount in US dollars", found=value)
+            raise Refusal("field_type", field=name, expected="amount", found=value)
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            raise Refusal("field_type", field=name, expected="an amount in US dollars",
+            raise Refusal("field_type", field=name, expected="amount",
                           found=value) from None
         if not amount.is_finite():
-            raise Refusal("field_type", field=name, expected="an amount in US dollars", found=value)
+            raise Refusal("field_type", field=name, expected="amount", found=value)
         cents = amount * 100
         if cents != cents.to_integral_value():
             raise Refusal("field_cents", field=name, found=value)

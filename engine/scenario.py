@@ -51,8 +51,8 @@ fired with their simulated time, the refusal, or each expectation's expected and
 document per line with ``--json``) and exits 0 when every expectation held and every ``fails``
 step was refused, 1 when one did not, and 2 when a file is not a valid scenario (nothing is run
 then; a directory stands for its ``*.toml`` files). ``python -m engine.scenario FILE...`` does
-the same. Every English text the runner prints
-comes from ``TEXT`` below, so that a translation has one place to go.
+the same. Every text the runner prints
+comes from the translation files (data/i18n/<lang>.json, keys "run.*"); ``--lang de`` prints German.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 from .errors import Refusal
+from .i18n import LANGUAGES, fmt_money, language, refusal_text, set_language
+from .i18n import text as translate
 from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from .rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, load_policies, policy_rules
 from .service import EventView, OrderView, Simulation
@@ -76,77 +78,9 @@ from .timeutil import iso, parse_duration, parse_iso, to_datetime, to_ts
 
 # ------------------------------------------------------------------------------------ texts
 
-# Every English sentence the loader and the runner produce, by a stable code (as in
-# engine.errors.MESSAGES), so that a later translation replaces this one table.
-TEXT: dict[str, str] = {
-    # where a problem is
-    "at_file": "{path}",
-    "at_step": "step {step}",
-    "at_order": "order {index}{order_id}",
-    "at_key": "key {key!r}",
-    "at_rules": "[rules]",
-    # what is wrong with a file
-    "unreadable": "cannot be read: {detail}",
-    "toml": "is not valid TOML: {detail}",
-    "missing": "is missing: {what}",
-    "unknown_top": "is not a scenario key (the keys are: {known})",
-    "unknown_step_key": "is not a key of {kind} step (its keys are: {known})",
-    "unknown_field": "is not a field of {action} (its fields are: {known})",
-    "unknown_expect": "is not something expect can check (it checks: {known})",
-    "type": "must be {expected}, not {found!r}",
-    "choice": "must be one of {choices}, not {found!r}",
-    "empty_list": "must hold at least one {what}",
-    "no_kind": "is none of the step kinds: give exactly one of actor/action, advance, until, expect",
-    "several_kinds": "mixes {kinds}: a step is exactly one of action, advance, until, expect",
-    "unknown_action": "{found!r} is not an action (the actions are: {known})",
-    "unknown_order": "there is no order {found!r} in this file (the orders are: {known})",
-    "duplicate_order": "the order id {found!r} is used twice (first by order {first})",
-    "field_required": "{action} by the {actor} needs {field!r} (or mark the step `fails = true`)",
-    "error_without_fails": "is only meaningful together with `fails = true`",
-    "backwards": "{found} is before {earliest}, where the clock already is by then",
-    "refused_by_engine": "{detail}",
-    # the transcript
-    "scenario": "Scenario {path}: {title}",
-    "setup": "  policy {policy}, start {start}{overrides}",
-    "overrides": ", rules changed: {items}",
-    "order_line": "  order {id}: {title}, ${price}, {days} day(s), {status}{due}",
-    "due": ", due {due}",
-    "note": "      note: {note}",
-    "step_action": "{number:>3}. {actor} {action} {order}{fields}{fails}",
-    "step_fails": " (must be refused{error})",
-    "step_fails_error": ": {error!r}",
-    "step_advance": "{number:>3}. advance {by} -> {now}",
-    "step_next": "{number:>3}. advance to the next deadline -> {now}",
-    "step_until": "{number:>3}. until {instant} -> {now}",
-    "step_expect": "{number:>3}. expect {order}",
-    "event": "      {at}  {type} {order} by {actor}{data}",
-    "no_events": "      (nothing happened)",
-    "refused_ok": "      refused as expected: {message}",
-    "refused": "      REFUSED: {message}",
-    "check_ok": "      ok    {key}: expected {expected}, found {found}",
-    "check_fail": "      FAIL  {key}: expected {expected}, found {found}",
-    "step_failed": "      FAIL  {problem}",
-    "problem_refused": "the action was refused: {message}",
-    "problem_not_refused": "the action was expected to be refused, but it was allowed",
-    "problem_wrong_refusal": "refused, but the message does not contain {error!r}: {message}",
-    "problem_state_changed": "the refusal changed the simulation (the engine promises it does not)",
-    "problem_clock": "the clock could not move: {message}",
-    "failure": "  FAILED step {number} ({what}): {problem}",
-    "failure_check": "  FAILED step {number} (expect {order}): {key}: expected {expected}, found {found}",
-    "result_pass": "  PASS: {steps} steps, {checks} expectations held",
-    "result_fail": "  FAIL: {failed} of {steps} steps failed",
-    "summary": "{count} scenario(s): {passed} passed, {failed} failed",
-    "invalid": "invalid scenario: {message}",
-    "not_run": "nothing was run: {count} file(s) are not valid scenarios",
-    "no_files": "no scenario files given (a directory holds none)",
-    "none": "none",
-    "nothing": "(nothing)",
-}
-
-
 def text(code: str, **params: Any) -> str:
-    """The English text of a code, filled from its parameters."""
-    return TEXT[code].format(**params)
+    """The loader's or the runner's text of a code, in the current language (data/i18n, "run.*")."""
+    return translate(language(), "run." + code, params)
 
 
 # ------------------------------------------------------------------------------------ errors
@@ -331,7 +265,7 @@ class _Loader:
 
     def text_value(self, value: Any, key: str, *, blank_ok: bool = False, **where: Any) -> str:
         if not isinstance(value, str) or (not blank_ok and not value.strip()):
-            raise self.fail("type", key=key, expected="a non-empty text", found=value, **where)
+            raise self.fail("type", key=key, expected=text("expected.non_empty_text"), found=value, **where)
         return value
 
     def instant(self, value: Any, key: str, *, none_ok: bool = False, **where: Any) -> datetime | None:
@@ -343,16 +277,16 @@ class _Loader:
             try:
                 return to_datetime(parse_iso(value))
             except Refusal as refusal:
-                raise self.fail("refused_by_engine", key=key, detail=refusal.message, **where) from None
+                raise self.fail("refused_by_engine", key=key, detail=refusal_text(refusal), **where) from None
         if isinstance(value, (date, time)):
             raise self.fail("type", key=key, found=value, **where,
-                            expected="an instant with a date and a time, like 2026-03-02T09:00:00Z")
+                            expected=text("expected.instant_with_time"))
         raise self.fail("type", key=key, found=value, **where,
-                        expected="an instant, like \"2026-03-02T09:00:00Z\"")
+                        expected=text("expected.instant"))
 
     def boolean(self, value: Any, key: str, **where: Any) -> bool:
         if not isinstance(value, bool):
-            raise self.fail("type", key=key, expected="true or false", found=value, **where)
+            raise self.fail("type", key=key, expected=text("expected.boolean"), found=value, **where)
         return value
 
     def choice(self, value: Any, key: str, choices: Sequence[str], **where: Any) -> str:
@@ -379,7 +313,7 @@ class _Loader:
         policy = self.choice(doc.get("policy", "seed"), "policy", tuple(policies))
         rules = doc.get("rules", {})
         if not isinstance(rules, dict):
-            raise self.fail("type", key="rules", expected="a table of rule names and values",
+            raise self.fail("type", key="rules", expected=text("expected.rules_table"),
                             found=rules)
         try:
             policy_rules(policy, rules)
@@ -394,9 +328,9 @@ class _Loader:
     def orders(self, raw: Any, start: datetime, policy: str,
                rules: Mapping[str, Any]) -> tuple[OrderSpec, ...]:
         if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
-            raise self.fail("type", key="orders", expected="a list of [[orders]] tables", found=raw)
+            raise self.fail("type", key="orders", expected=text("expected.orders_list"), found=raw)
         if not raw:
-            raise self.fail("empty_list", key="orders", what="[[orders]] table")
+            raise self.fail("empty_list", key="orders", what=text("expected.orders_table"))
         # Each order is added to a probe simulation, so that whatever the engine would refuse
         # (a price of 0, an unknown status...) is found now, with the order's number.
         probe = Simulation.create(None, start=start, policy=policy, rules=dict(rules))
@@ -436,9 +370,9 @@ class _Loader:
     def steps(self, raw: Any, order_ids: set[str], start: datetime,
               policy_data: Mapping[str, Any], overrides: Mapping[str, Any]) -> tuple[Step, ...]:
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            raise self.fail("type", key="steps", expected="a list of [[steps]] tables", found=raw)
+            raise self.fail("type", key="steps", expected=text("expected.steps_list"), found=raw)
         if not raw:
-            raise self.fail("empty_list", key="steps", what="[[steps]] table")
+            raise self.fail("empty_list", key="steps", what=text("expected.steps_table"))
         actions_spec = {**policy_data, **overrides}["actions"]
         self.order_ids = order_ids
         # The clock's lowest possible position, to refuse an `until` that surely goes back.
@@ -477,11 +411,11 @@ class _Loader:
                 return AdvanceStep(number=number, note=note, by=by, seconds=None)
             if not isinstance(by, str):
                 raise self.fail("type", key="advance", found=by, **where,
-                                expected="a duration text like \"47h\" or \"next\"")
+                                expected=text("expected.duration"))
             try:
                 seconds = parse_duration(by)
             except Refusal as refusal:
-                raise self.fail("refused_by_engine", key="advance", detail=refusal.message,
+                raise self.fail("refused_by_engine", key="advance", detail=refusal_text(refusal),
                                 **where) from None
             if self.earliest is not None:
                 self.earliest += seconds
@@ -539,21 +473,20 @@ class _Loader:
     def expect_step(self, number: int, note: str | None, raw: Any) -> ExpectStep:
         where = {"step": number}
         if not isinstance(raw, dict):
-            raise self.fail("type", key="expect", expected="a table like { order = \"FO-1\", "
-                            "status = \"in_progress\" }", found=raw, **where)
+            raise self.fail("type", key="expect", expected=text("expected.expect_table"), found=raw, **where)
         for key in raw:
             if key not in EXPECT_KEYS:
                 raise self.fail("unknown_expect", key=f"expect.{key}",
                                 known=", ".join(EXPECT_KEYS), **where)
         checked = [k for k in raw if k != "order"]
         if not checked:
-            raise self.fail("missing", key="expect", what="something to check besides the order",
+            raise self.fail("missing", key="expect", what=text("expected.something_to_check"),
                             **where)
         order = None
         if "order" in raw:
             order = self.known_order(raw["order"], "expect.order", **where)
         elif checked != ["now"]:
-            raise self.fail("missing", key="expect", what="the key 'order'", **where)
+            raise self.fail("missing", key="expect", what=text("expected.key_order"), **where)
         checks: list[tuple[str, Any]] = []
         for key in checked:
             value, name = raw[key], f"expect.{key}"
@@ -573,13 +506,13 @@ class _Loader:
                 checks.append((key, "none" if instant is None else iso(to_ts(instant))))
             elif key == "open_requests":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise self.fail("type", key=name, expected="a count (0, 1, ...)",
+                    raise self.fail("type", key=name, expected=text("expected.count"),
                                     found=value, **where)
                 checks.append((key, value))
             else:  # inbox
                 if not isinstance(value, dict) or not value:
                     raise self.fail("type", key=name, found=value, **where,
-                                    expected="a table like { buyer = \"text\" }")
+                                    expected=text("expected.inbox_table"))
                 for party, wanted in value.items():
                     self.choice(party, f"{name}.{party}", PARTIES, **where)
                     self.text_value(wanted, f"{name}.{party}", **where)
@@ -698,9 +631,9 @@ class Player:
             if sim.snapshot() != before:
                 problem = text("problem_state_changed")
             elif not step.fails:
-                problem = text("problem_refused", message=refusal.message)
+                problem = text("problem_refused", message=refusal_text(refusal))
             elif step.error is not None and not refusal_matches(refusal, step.error):
-                problem = text("problem_wrong_refusal", error=step.error, message=refusal.message)
+                problem = text("problem_wrong_refusal", error=step.error, message=refusal_text(refusal))
             else:
                 problem = None
             return StepResult(step, problem is None, sim.now, refusal=refusal, problem=problem)
@@ -718,7 +651,7 @@ class Player:
                 events = sim.advance(step.seconds)
         except Refusal as refusal:
             return StepResult(step, False, sim.now, refusal=refusal,
-                              problem=text("problem_clock", message=refusal.message))
+                              problem=text("problem_clock", message=refusal_text(refusal)))
         return StepResult(step, True, sim.now, events=events)
 
     def _expect(self, step: ExpectStep) -> StepResult:
@@ -831,7 +764,7 @@ def describe_result(result: StepResult) -> list[str]:
         lines.append(text("note", note=step.note))
     if result.refusal is not None and isinstance(step, ActionStep):
         code = "refused_ok" if step.fails else "refused"
-        lines.append(text(code, message=result.refusal.message))
+        lines.append(text(code, message=refusal_text(result.refusal)))
     for check in result.checks:
         lines.append(text("check_ok" if check.passed else "check_fail", key=check.key,
                           expected=_show(check.expected), found=_show(check.found)))
@@ -877,7 +810,7 @@ def transcript(report: Report) -> str:
     for event in report.setup_events:
         due = event.data.get("due")
         lines.append(text("order_line", id=event.order, title=event.data["title"],
-                          price=f"{event.data['price'] / 100:.2f}",
+                          price=fmt_money(event.data["price"]),
                           days=event.data["delivery_days"], status=event.data["status"],
                           due=text("due", due=due) if due else ""))
     for result in report.results:
@@ -925,7 +858,7 @@ def report_json(report: Report) -> dict[str, Any]:
             entry["order"] = step.order
         entry["events"] = [_event_json(e) for e in result.events]
         entry["refusal"] = (None if result.refusal is None else
-                            {"code": result.refusal.code, "message": result.refusal.message})
+                            {"code": result.refusal.code, "message": refusal_text(result.refusal)})
         if isinstance(step, ExpectStep):
             entry["checks"] = [{"key": c.key, "expected": c.expected, "found": c.found,
                                 "passed": c.passed} for c in result.checks]
@@ -962,16 +895,24 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["run"]:
         args = args[1:]
-    parser = argparse.ArgumentParser(
-        prog="rcsim run", description="Play scenario files headless and check their expectations.")
-    parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="a scenario file (TOML), or a directory of them")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document per file (one per line) instead of a transcript")
+    parser = argparse.ArgumentParser(prog="rcsim run", description=text("help.description"))
+    parser.add_argument("files", nargs="+", metavar="FILE", help=text("help.files"))
+    parser.add_argument("--json", action="store_true", help=text("help.json"))
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
     try:
         options = parser.parse_args(args)
     except SystemExit as exit_:  # argparse has printed its message; return rather than exit
         return int(exit_.code or 0)
+    previous = language()
+    set_language(options.lang)
+    try:
+        return _run(options, out, err)
+    finally:
+        set_language(previous)
+
+
+def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Validate every file, then play each; the exit status of `main`."""
     files = _files(options.files)
     if not files:
         print(text("no_files"), file=err)

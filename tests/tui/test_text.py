@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 
-from engine import Refusal
-from engine.errors import MESSAGES
 from tui import i18n
 from tui.text import clean, one_line, plain
 
@@ -30,25 +25,6 @@ def test_escapes_and_controls_are_made_visible():
 def test_one_line_shortens_and_flattens():
     assert one_line("a\nb   c", 10) == "a b c"
     assert one_line("x" * 30, 10) == "x" * 9 + "\u2026"
-
-
-def test_every_refusal_code_has_a_translation():
-    assert not set(MESSAGES) - {k[len("refusal."):] for k in i18n.table("en") if k.startswith("refusal.")}
-
-
-def test_refusal_falls_back_to_the_engine_message():
-    refusal = Refusal("no_deadline")
-    refusal.code = "something_new"
-    assert i18n.refusal_text(refusal) == refusal.message
-
-
-def test_every_key_used_in_code_exists():
-    root = Path(i18n.__file__).parent
-    used = set()
-    for path in root.rglob("*.py"):
-        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
-    table = json.loads((i18n.I18N_DIR / "en.json").read_text(encoding="utf-8"))
-    assert used and not used - set(table)
 
 
 def test_formats():

@@ -33,7 +33,7 @@ class RequestSentScreen(ModalScreen[None]):
             Content(t("confirm.sent", type=label("request_type", r.type).lower(), request=r.id,
                       other=other, order=r.order)),
             Content.styled(t("confirm.no_support"), "bold"),
-            Content(t("confirm.deadline", Other=other.capitalize(), deadline=fmt_datetime(r.deadline),
+            Content(t("confirm.deadline", Other=other[:1].upper() + other[1:], deadline=fmt_datetime(r.deadline),
                       countdown=fmt_countdown(r.remaining))),
             Content(t(f"confirm.timeout.{timeout_outcome(self.rules, r)}")),
             Content.styled(t("confirm.withdraw"), "italic"),
