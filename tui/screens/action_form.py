@@ -16,6 +16,7 @@ from engine import Option, OrderView, Refusal, Simulation
 
 from ..describe import reason_label
 from ..i18n import label, refusal_text, t
+from ..widgets.footer import LocalizedFooter
 from ..messages import ActionRequested
 from ..text import one_line
 
@@ -28,8 +29,8 @@ class ActionFormScreen(ModalScreen[None]):
     """Collects an action's fields and posts `ActionRequested`; a refusal is shown here."""
 
     BINDINGS = [
-        Binding("escape", "back", t("button.cancel")),
-        Binding("ctrl+s", "submit", t("button.submit")),
+        Binding("escape", "back", "button.cancel"),
+        Binding("ctrl+s", "submit", "button.submit"),
     ]
 
     def __init__(self, sim: Simulation, party: str, action: str, order: OrderView,
@@ -51,7 +52,7 @@ class ActionFormScreen(ModalScreen[None]):
         return t(key, hours=self.sim.rules.data[hours_key])
 
     def compose(self) -> ComposeResult:
-        yield Footer()
+        yield LocalizedFooter()
         blink = getattr(self.app, "cursor_blink", True)
         with VerticalScroll(id="form-dialog", classes="dialog"):
             yield Static(Content.styled(t("form.title", action=label("action", self.action),

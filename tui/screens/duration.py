@@ -14,19 +14,20 @@ from textual.widgets import Button, Footer, Input, Static
 from engine import Refusal
 
 from ..i18n import refusal_text, t
+from ..widgets.footer import LocalizedFooter
 
 
 class DurationScreen(ModalScreen[None]):
     """`apply(text)` moves the clock and returns the refusal, if any; the screen stays open on one."""
 
-    BINDINGS = [Binding("escape", "back", t("button.cancel"))]
+    BINDINGS = [Binding("escape", "back", "button.cancel")]
 
     def __init__(self, apply: Callable[[str], Refusal | None]) -> None:
         super().__init__(classes="dialog-screen")
         self.apply = apply
 
     def compose(self) -> ComposeResult:
-        yield Footer()
+        yield LocalizedFooter()
         with Vertical(id="duration-dialog", classes="dialog"):
             yield Static(Content.styled(t("duration.title"), "bold"), classes="dialog-title")
             yield Static(Content(t("duration.prompt")))

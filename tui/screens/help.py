@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from ..i18n import t
+from ..widgets.footer import LocalizedFooter
 
 HELP_KEYS = ("help.policy", "help.rc", "help.one_request", "help.update", "help.cancel",
              "help.extension", "help.late", "help.auto_complete", "help.comments", "help.keys")
@@ -30,15 +31,15 @@ def help_lines(rules: Mapping[str, Any]) -> list[str]:
 class HelpScreen(ModalScreen[None]):
     """Help: how the Resolution Center works in this simulation, and the keys."""
 
-    BINDINGS = [Binding("escape", "close", t("button.close")),
-                Binding("question_mark", "close", t("button.close"), show=False)]
+    BINDINGS = [Binding("escape", "close", "button.close"),
+                Binding("question_mark", "close", "button.close", show=False)]
 
     def __init__(self, rules: Mapping[str, Any]) -> None:
         super().__init__(classes="dialog-screen")
         self.rules = rules
 
     def compose(self) -> ComposeResult:
-        yield Footer()
+        yield LocalizedFooter()
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Content.styled(t("help.title"), "bold"), classes="dialog-title")
             for line in help_lines(self.rules):

@@ -13,12 +13,13 @@ from engine import RequestView, Rules
 
 from ..describe import the_party, timeout_outcome
 from ..i18n import fmt_countdown, fmt_datetime, label, t
+from ..widgets.footer import LocalizedFooter
 
 
 class RequestSentScreen(ModalScreen[None]):
     """Says where the request went, that Customer Support got no copy, and by when to answer."""
 
-    BINDINGS = [Binding("escape", "close", t("button.ok")), Binding("enter", "close", t("button.ok"), show=False)]
+    BINDINGS = [Binding("escape", "close", "button.ok"), Binding("enter", "close", "button.ok", show=False)]
 
     def __init__(self, request: RequestView, rules: Rules) -> None:
         super().__init__(classes="dialog-screen")
@@ -26,7 +27,7 @@ class RequestSentScreen(ModalScreen[None]):
         self.rules = rules
 
     def compose(self) -> ComposeResult:
-        yield Footer()
+        yield LocalizedFooter()
         r = self.request
         other = the_party(r.responder)
         lines = [

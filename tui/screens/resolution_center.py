@@ -13,13 +13,14 @@ from engine import OrderView, Option
 
 from ..describe import the_party
 from ..i18n import refusal_text, t
+from ..widgets.footer import LocalizedFooter
 from ..text import one_line
 
 
 class ResolutionCenterScreen(ModalScreen[str | None]):
     """The seed's step 3: the actions this party may open here; dismisses with the chosen one."""
 
-    BINDINGS = [Binding("escape", "back", t("button.cancel"))]
+    BINDINGS = [Binding("escape", "back", "button.cancel")]
 
     def __init__(self, party: str, order: OrderView, choices: tuple[Option, ...]) -> None:
         super().__init__(classes="dialog-screen")
@@ -28,7 +29,7 @@ class ResolutionCenterScreen(ModalScreen[str | None]):
         self.choices = choices
 
     def compose(self) -> ComposeResult:
-        yield Footer()
+        yield LocalizedFooter()
         other = the_party("freelancer" if self.party == "buyer" else "buyer")
         with Vertical(id="rc-dialog", classes="dialog"):
             yield Static(Content.styled(t("rc.title", order=self.order.id,
