@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -21,6 +21,10 @@ from .messages import ActionRequested, ClockRequested
 from .widgets.clock_bar import ClockBar
 from .widgets.event_log import EventLog
 from .widgets.party_pane import PartyPane
+
+if TYPE_CHECKING:
+    from engine.recording import Mark
+    from engine.scenario import Player, StepResult
 
 OPENING_ACTIONS = ("request_update", "ask_to_cancel", "request_extension")
 SPEEDS = ("10m", "1h", "6h", "1d")
@@ -50,22 +54,33 @@ class RcsimApp(App[None]):
         Binding("1", "focus_pane('buyer')", t("key.buyer"), show=False),
         Binding("2", "focus_pane('freelancer')", t("key.freelancer"), show=False),
         Binding("q", "quit", t("key.quit")),
+        # Presenting a scenario (shown only then) and recording one.
+        Binding("s", "present_step", t("present.key.step")),
+        Binding("e", "present_end", t("present.key.end")),
+        Binding("m", "mark_recording", t("record.key.mark"), show=False),
+        Binding("w", "save_recording", t("record.key.save"), show=False),
     ]
 
     revision: reactive[int] = reactive(0)
     playing: reactive[bool] = reactive(False)
     speed: reactive[str] = reactive(SPEEDS[1])
 
-    def __init__(self, sim: Simulation, *, cursor_blink: bool = True) -> None:
+    def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
+                 player: Player | None = None) -> None:
         super().__init__()
         self.sim = sim
         self.cursor_blink = cursor_blink
         self._timer: Timer | None = None
+        self.player = player  # presenting a scenario: it plays its steps on `sim`
+        self.recording_mark: Mark | None = None
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         yield ClockBar(self.sim).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        if self.player is not None:
+            from .widgets.presenter import PresenterBar
+            yield PresenterBar(self.player)
         with Horizontal(id="panes"):
             yield PartyPane(self.sim, "buyer").data_bind(RcsimApp.revision)
             yield PartyPane(self.sim, "freelancer").data_bind(RcsimApp.revision)
@@ -156,6 +171,12 @@ class RcsimApp(App[None]):
             return False
         if action == "next_deadline" and self.sim.next_deadline() is None:
             return None
+        if action in ("present_step", "present_end"):
+            if self.player is None or isinstance(self.screen, ModalScreen):
+                return False  # hidden from the Footer unless presenting
+            return None if self.player.done else True
+        if action in ("mark_recording", "save_recording") and isinstance(self.screen, ModalScreen):
+            return False
         return True
 
     def action_advance(self, value: str) -> None:
@@ -194,8 +215,67 @@ class RcsimApp(App[None]):
     def action_focus_pane(self, party: str) -> None:
         self.pane(party).focus_list()
 
+    # ---------------------------------------------------------------- presenting and recording
+
+    def present(self, results: list[StepResult]) -> None:
+        """Show played steps: their events in both panes, their order's page, the bar."""
+        from .widgets.presenter import PresenterBar
+        self.changed(event for result in results for event in result.events)
+        order = getattr(results[-1].step, "order", None) if results else None
+        if order in self.sim.order_ids():
+            for party in ("buyer", "freelancer"):
+                self.pane(party).select_order(order)
+        self.query_one(PresenterBar).show(results)
+
+    def action_present_step(self) -> None:
+        """Apply the scenario's next step (the Player plays it on this simulation)."""
+        if self.player is not None and not self.player.done:
+            self.present([self.player.step()])
+
+    def action_present_end(self) -> None:
+        """Play every remaining step, then show what went wrong and the summary."""
+        if self.player is not None and not self.player.done:
+            results = []
+            while not self.player.done:
+                results.append(self.player.step())
+            self.present(results)
+
+    def action_mark_recording(self) -> None:
+        """Note now as the start a later recording may begin at."""
+        from engine.recording import mark
+        from .i18n import fmt_datetime
+        self.recording_mark = mark(self.sim)
+        self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)),
+                    title=t("record.title"))
+
+    def action_save_recording(self) -> None:
+        """Ask for a file and save what was done as a scenario there."""
+        from engine.recording import free_name
+        from .screens.record import RecordScreen
+
+        def saved(result: object) -> None:
+            if result:
+                path, recording = result  # type: ignore[misc]
+                text = t("record.saved", path=path, orders=len(recording.orders),
+                         actions=recording.actions)
+                if recording.left_out:
+                    text += " " + t("record.left_out", count=len(recording.left_out))
+                self.notify(text, title=t("record.title"), timeout=10)
+
+        self.push_screen(RecordScreen(self.sim, self.recording_mark,
+                                      free_name(Path.cwd(), "recording")), saved)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if self.player is not None:
+            yield SystemCommand(t("present.command.step"), t("present.command.step.help"),
+                                self.action_present_step)
+            yield SystemCommand(t("present.command.end"), t("present.command.end.help"),
+                                self.action_present_end)
+        yield SystemCommand(t("record.command.mark"), t("record.command.mark.help"),
+                            self.action_mark_recording)
+        yield SystemCommand(t("record.command.save"), t("record.command.save.help"),
+                            self.action_save_recording)
         yield SystemCommand(t("command.hour"), t("command.hour.help"), lambda: self.action_advance("1h"))
         yield SystemCommand(t("command.day"), t("command.day.help"), lambda: self.action_advance("1d"))
         yield SystemCommand(t("command.jump"), t("command.jump.help"), self.action_jump)
@@ -206,11 +286,15 @@ class RcsimApp(App[None]):
 
 
 def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,
-             language: str | None = None, theme: str | None = None) -> RcsimApp:
-    """The one way to build the App: for the command line, the tests and the benchmark."""
+             language: str | None = None, theme: str | None = None,
+             player: Player | None = None) -> RcsimApp:
+    """The one way to build the App: for the command line, the tests and the benchmark.
+
+    `player`: present a scenario; `sim` must then be `player.simulation`.
+    """
     if language is not None:
         set_language(language)
-    app = RcsimApp(sim, cursor_blink=cursor_blink)
+    app = RcsimApp(sim, cursor_blink=cursor_blink, player=player)
     if animation_level is not None:
         app.animation_level = animation_level  # type: ignore[assignment]
     if theme is not None:
