@@ -169,9 +169,10 @@ class Simulation:
     `Refusal` and leaves memory and disk as they were.
     """
 
-    def __init__(self, store: Store, state: State) -> None:
+    def __init__(self, store: Store, state: State, *, read_only: bool = False) -> None:
         self._store = store
         self._state = state
+        self.read_only = read_only
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -186,14 +187,26 @@ class Simulation:
         start_ts = _instant(start)
         store = Store.memory() if path is None else Store.create_file(path)
         state = State(Rules(data), start_ts)
-        store.save(state)
+        try:
+            store.save(state)
+        except BaseException:
+            store.close()
+            raise
         return cls(store, state)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Simulation:
-        """An existing simulation file; one that is not a simulation is refused, untouched."""
-        store = Store.open_file(path)
-        return cls(store, store.load())
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Simulation:
+        """An existing simulation file; one that is not a simulation is refused, untouched.
+
+        A file is locked while one process has it open (a second `open` is refused); with
+        `read_only=True` it is read without the lock, and every change is refused.
+        """
+        store = Store.open_file(path, lock=not read_only)
+        try:
+            return cls(store, store.load(), read_only=read_only)
+        except BaseException:
+            store.close()  # a refused file keeps no lock
+            raise
 
     def close(self) -> None:
         self._store.close()
@@ -220,6 +233,10 @@ class Simulation:
     def now(self) -> datetime:
         return to_datetime(self._state.now)
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise Refusal("read_only", path=str(self.path))
+
     def _commit(self) -> None:
         """Write the state; if the write fails, go back to what the file holds and re-raise."""
         try:
@@ -241,6 +258,7 @@ class Simulation:
 
     def add_orders(self, specs: Iterable[Mapping[str, Any]]) -> None:
         """Add several orders in one write; if one is refused, none is added."""
+        self._writable()
         specs = list(specs)
         probe = State(self._state.rules, self._state.now)
         probe.orders = dict(self._state.orders)
@@ -254,6 +272,7 @@ class Simulation:
 
     def act(self, party: str, action: str, order: str, **fields: Any) -> tuple[EventView, ...]:
         """Let a party act on an order; returns the events. Refused actions raise `Refusal`."""
+        self._writable()
         events = self._state.act(party, action, order, fields)
         self._commit()
         return tuple(_event_view(e) for e in events)
@@ -315,6 +334,7 @@ class Simulation:
         return self._advance(upcoming.at)
 
     def _advance(self, target: int) -> tuple[EventView, ...]:
+        self._writable()
         events = self._state.advance_to(target)
         self._commit()
         return tuple(_event_view(e) for e in events)
@@ -344,6 +364,16 @@ class Simulation:
         orders = tuple(self._order_view(o) for o in self._state.orders.values())
         inbox = tuple(_message_view(m) for m in self._state.messages if m.recipient == party)
         return PartyView(party, self.now, orders, inbox)
+
+    def last_event_seq(self) -> int:
+        """The sequence number of the newest event (0: none yet), to pass later to `events(since)`.
+
+        Every change an action makes is to the order it acts on and is logged as an event on that
+        order; so while the clock and the list of orders stay put, the only orders whose views
+        can differ from an earlier read are the ones named by `events(since)`.
+        """
+        events = self._state.events
+        return events[-1].seq if events else 0
 
     def events(self, since: int = 0) -> tuple[EventView, ...]:
         """The event log after sequence number `since` (0: all of it)."""

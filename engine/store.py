@@ -16,6 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock
+    fcntl = None  # type: ignore[assignment]
+
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
@@ -93,12 +98,58 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+class FileLock:
+    """An exclusive lock on a simulation file, held while one process has it open.
+
+    TinyDB's JSON storage is not safe across processes: two apps on one file would each write
+    their own state over the other's. The lock is a `flock` on a companion file `<name>.lock`
+    (the simulation file itself is replaced by every atomic write, so it cannot carry the lock),
+    removed again on close; the operating system releases the lock when the process ends, even
+    when it is killed (a stale companion file left by a kill is simply locked anew).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self, simulation: Path) -> None:
+        if fcntl is None:  # no flock on this platform: one process per file is up to the user
+            return
+        for _ in range(5):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise SimulationFileError(simulation, "is open in another rcsim process: close "
+                                          "that one first (or use --db to pick another file)") from None
+            try:  # the holder may have removed the lock file between our open and our flock
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                return
+            os.close(fd)
+        raise SimulationFileError(simulation, "cannot be locked: its lock file keeps changing")
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:  # remove the companion file while still holding the lock, then let go
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+            os.close(self._fd)
+            self._fd = None
+
+
 class Store:
     """One simulation's TinyDB database, on disk (`path`) or in memory (`path` is None)."""
 
-    def __init__(self, db: TinyDB, path: Path | None) -> None:
+    def __init__(self, db: TinyDB, path: Path | None, lock: FileLock | None = None) -> None:
         self.db = db
         self.path = path
+        self.lock = lock
 
     @classmethod
     def memory(cls) -> Store:
@@ -112,15 +163,22 @@ class Store:
             raise SimulationFileError(path, "already exists: a new simulation is never written over a file")
         if not path.parent.is_dir():
             raise SimulationFileError(path, f"cannot be created: the folder {path.parent} does not exist")
-        return cls(TinyDB(path, storage=AtomicJSONStorage), path)
+        lock = FileLock(path)
+        lock.acquire(path)
+        return cls(TinyDB(path, storage=AtomicJSONStorage), path, lock)
 
     @classmethod
-    def open_file(cls, path: str | os.PathLike[str]) -> Store:
-        """A store over an existing simulation file (checked when loaded)."""
+    def open_file(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Store:
+        """A store over an existing simulation file (checked when loaded); `lock=False` reads a
+        file another process may hold, for a read-only look."""
         path = Path(path)
         if not path.is_file():
             raise SimulationFileError(path, "does not exist" if not path.exists() else "is not a file")
-        return cls(TinyDB(path, storage=AtomicJSONStorage), path)
+        if not lock:
+            return cls(TinyDB(path, storage=AtomicJSONStorage), path)
+        held = FileLock(path)
+        held.acquire(path)
+        return cls(TinyDB(path, storage=AtomicJSONStorage), path, held)
 
     # ---------------------------------------------------------------- reading
 
@@ -181,3 +239,5 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()

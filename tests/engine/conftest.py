@@ -55,5 +55,6 @@ def refused(sim: Simulation, code: str, call: Callable[..., Any], *args: Any, **
 
 
 def reopened(sim: Simulation) -> Simulation:
-    """The same simulation read back from its file (the caller closes it)."""
+    """The same simulation read back from its file after closing it (the caller closes this one)."""
+    sim.close()  # one process holds a simulation file at a time
     return Simulation.open(sim.path)

@@ -33,7 +33,8 @@ def test_sigkill_at_random_moments_never_loses_a_reported_action_or_the_file(tmp
         sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3,
                          "status": ("incomplete", "in_progress", "delivered")[i % 3]} for i in range(300)])
     rng = random.Random(20260302)
-    reported = len(Simulation.open(path).events())
+    with Simulation.open(path) as before:  # closed again: the child must be able to lock it
+        reported = len(before.events())
     first = reported
     killed_mid_run = 0
     for attempt in range(KILLS):

@@ -264,7 +264,7 @@ class EngineMachine(RuleBasedStateMachine):
             elif order["status"] in ("completed", "cancelled"):
                 assert order["open_request"] is None and order["review_deadline"] is None
                 self.final[order["id"]] = order
-        with Simulation.open(self.path) as on_disk:
+        with Simulation.open(self.path, read_only=True) as on_disk:
             assert on_disk.snapshot() == snap  # the file holds what memory holds
 
 

@@ -1,0 +1,80 @@
+"""One process holds a simulation file at a time; a read-only look needs no lock."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from engine import Refusal, Simulation, SimulationFileError
+
+from .conftest import START
+
+
+def test_a_second_open_of_a_held_file_is_refused_and_the_file_untouched(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = Simulation.create(path, start=START)
+    sim.add_order("A", "Logo", 120, 3)
+    before = path.read_bytes()
+    with pytest.raises(SimulationFileError) as caught:
+        Simulation.open(path)
+    assert caught.value.path == str(path)
+    assert "open in another rcsim process" in caught.value.problem
+    assert path.read_bytes() == before
+    sim.close()
+    with Simulation.open(path) as again:  # closing let it go
+        assert again.order_ids() == ("A",)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"], "no lock file left behind"
+
+
+def test_read_only_look_at_a_held_file_refuses_every_change(tmp_path):
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start=START) as sim:
+        sim.add_order("A", "Logo", 120, 3)
+        with Simulation.open(path, read_only=True) as look:
+            assert look.snapshot() == sim.snapshot()
+            before = path.read_bytes()
+            for change in (lambda: look.act("buyer", "request_update", "A"),
+                           lambda: look.advance("1h"),
+                           lambda: look.add_order("B", "Copy", 10, 1)):
+                with pytest.raises(Refusal) as caught:
+                    change()
+                assert caught.value.code == "read_only"
+            assert look.snapshot()["events"] == sim.snapshot()["events"]
+            assert path.read_bytes() == before
+
+
+def test_a_killed_holder_releases_the_file(tmp_path):
+    path = tmp_path / "sim.json"
+    Simulation.create(path, start=START).close()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from engine import Simulation
+        sim = Simulation.open({str(path)!r})
+        print("holding", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert holder.stdout.readline().strip() == b"holding"
+    with pytest.raises(SimulationFileError):
+        Simulation.open(path)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    holder.stdout.close()
+    holder.stdin.close()
+    with Simulation.open(path) as after:  # a stale lock file from the kill is simply locked anew
+        assert after.events() == ()
+
+
+def test_the_app_refuses_a_held_file_with_a_clear_message(tmp_path, capsys):
+    from tui.__main__ import main
+
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start=START):
+        before = path.read_bytes()
+        assert main(["--db", str(path), "--lang", "en"]) == 2
+        assert path.read_bytes() == before
+    err = capsys.readouterr().err
+    assert str(path) in err and "open in another rcsim process" in err
