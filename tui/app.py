@@ -17,6 +17,7 @@ from engine import EventView, Refusal, Simulation
 
 from .describe import describe_event
 from .i18n import refusal_text, set_language, t
+from .widgets.footer import LocalizedFooter
 from .messages import ActionRequested, ClockRequested
 from .widgets.clock_bar import ClockBar
 from .widgets.event_log import EventLog
@@ -41,29 +42,31 @@ class RcsimApp(App[None]):
     TITLE = "rcsim"
 
     BINDINGS = [
-        Binding("h", "advance('1h')", t("key.hour")),
-        Binding("d", "advance('1d')", t("key.day")),
-        Binding("t", "jump", t("key.jump")),
-        Binding("n", "next_deadline", t("key.next")),
-        Binding("p", "toggle_play", t("key.play")),
-        Binding("right_square_bracket", "faster", t("key.faster"), show=False),
-        Binding("left_square_bracket", "slower", t("key.slower"), show=False),
-        Binding("l", "toggle_log", t("key.log")),
-        Binding("question_mark", "help", t("key.help"), key_display="?"),
-        Binding("f1", "help", t("key.help"), show=False),
-        Binding("1", "focus_pane('buyer')", t("key.buyer"), show=False),
-        Binding("2", "focus_pane('freelancer')", t("key.freelancer"), show=False),
-        Binding("q", "quit", t("key.quit")),
+        Binding("h", "advance('1h')", "key.hour"),
+        Binding("d", "advance('1d')", "key.day"),
+        Binding("t", "jump", "key.jump"),
+        Binding("n", "next_deadline", "key.next"),
+        Binding("p", "toggle_play", "key.play"),
+        Binding("right_square_bracket", "faster", "key.faster", show=False),
+        Binding("left_square_bracket", "slower", "key.slower", show=False),
+        Binding("l", "toggle_log", "key.log"),
+        Binding("question_mark", "help", "key.help", key_display="?"),
+        Binding("f1", "help", "key.help", show=False),
+        Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
+        Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
+        Binding("q", "quit", "key.quit"),
         # Presenting a scenario (shown only then) and recording one.
-        Binding("s", "present_step", t("present.key.step")),
-        Binding("e", "present_end", t("present.key.end")),
-        Binding("m", "mark_recording", t("record.key.mark"), show=False),
-        Binding("w", "save_recording", t("record.key.save"), show=False),
+        Binding("s", "present_step", "present.key.step"),
+        Binding("e", "present_end", "present.key.end"),
+        Binding("m", "mark_recording", "record.key.mark", show=False),
+        Binding("w", "save_recording", "record.key.save", show=False),
     ]
 
-    revision: reactive[int] = reactive(0)
-    playing: reactive[bool] = reactive(False)
-    speed: reactive[str] = reactive(SPEEDS[1])
+    # repaint=False: a change is shown by the widgets bound to it; a repaint here would
+    # re-render the whole screen on every revision.
+    revision: reactive[int] = reactive(0, repaint=False)
+    playing: reactive[bool] = reactive(False, repaint=False)
+    speed: reactive[str] = reactive(SPEEDS[1], repaint=False)
 
     def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
                  player: Player | None = None) -> None:
@@ -84,7 +87,7 @@ class RcsimApp(App[None]):
         with Horizontal(id="panes"):
             yield PartyPane(self.sim, "buyer").data_bind(RcsimApp.revision)
             yield PartyPane(self.sim, "freelancer").data_bind(RcsimApp.revision)
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = t("app.subtitle", policy=self.sim.policy)

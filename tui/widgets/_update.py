@@ -1,9 +1,9 @@
-"""Cheap updates of Static widgets: skip unchanged content, skip the layout pass when the size holds."""
+"""Cheap updates: Statics skip unchanged content and same-size layout passes; Buttons skip unmounted restyles."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 
 def _fits(content: Content, width: int) -> int | None:
@@ -29,3 +29,16 @@ def update(widget: Static, content: Content) -> None:
         before, after = _fits(old, width), _fits(content, width)
         layout = before is None or after is None or before != after
     widget.update(content, layout=layout)
+
+
+class QuietButton(Button):
+    """A Button that skips the style passes its constructor asks for before it is mounted.
+
+    Button.__init__ sets `variant`, `flat` and `compact`, and each class change re-applies the
+    whole stylesheet to the button (~0.3 ms each, about 60 times at start-up); mounting applies
+    it once anyway.
+    """
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        if self.is_attached:
+            super().update_node_styles(animate)

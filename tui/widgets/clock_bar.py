@@ -13,15 +13,17 @@ from engine import Simulation
 from ..describe import describe_deadline
 from ..i18n import fmt_countdown, fmt_datetime, t
 from ..messages import ClockRequested
-from ._update import update
+from ._update import QuietButton, update
 
 
 class ClockBar(Vertical):
     """Shows the simulation's clock; its buttons post `ClockRequested` to the App."""
 
-    revision: reactive[int] = reactive(0, init=False)
-    playing: reactive[bool] = reactive(False, init=False)
-    speed: reactive[str] = reactive("1h", init=False)
+    # Triggers only: the watchers update the parts that change; a repaint of the whole bar
+    # would re-render it on every revision for nothing.
+    revision: reactive[int] = reactive(0, init=False, repaint=False)
+    playing: reactive[bool] = reactive(False, init=False, repaint=False)
+    speed: reactive[str] = reactive("1h", init=False, repaint=False)
 
     def __init__(self, sim: Simulation) -> None:
         super().__init__(id="clock-bar")
@@ -33,12 +35,12 @@ class ClockBar(Vertical):
             yield Static(id="clock-state")
         yield Static(id="clock-next")
         with Horizontal(id="clock-buttons", classes="button-row"):
-            yield Button(Content(t("clock.hour")), id="clock-hour", compact=True)
-            yield Button(Content(t("clock.day")), id="clock-day", compact=True)
-            yield Button(Content(t("clock.jump")), id="clock-jump", compact=True)
-            yield Button(Content(t("clock.next_button")), id="clock-next-button", compact=True)
-            yield Button(Content(t("clock.play")), id="clock-play", compact=True)
-            yield Button(Content(t("clock.speed", speed=self.speed)), id="clock-speed", compact=True)
+            yield QuietButton(Content(t("clock.hour")), id="clock-hour", compact=True)
+            yield QuietButton(Content(t("clock.day")), id="clock-day", compact=True)
+            yield QuietButton(Content(t("clock.jump")), id="clock-jump", compact=True)
+            yield QuietButton(Content(t("clock.next_button")), id="clock-next-button", compact=True)
+            yield QuietButton(Content(t("clock.play")), id="clock-play", compact=True)
+            yield QuietButton(Content(t("clock.speed", speed=self.speed)), id="clock-speed", compact=True)
             yield Static(id="clock-message")
 
     def on_mount(self) -> None:

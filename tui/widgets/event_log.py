@@ -21,7 +21,7 @@ LOG_COLUMNS = ("seq", "at", "order", "actor", "what")
 class EventLog(Vertical):
     """Appends the events it has not shown yet whenever `revision` changes."""
 
-    revision: reactive[int] = reactive(0, init=False)
+    revision: reactive[int] = reactive(0, init=False, repaint=False)  # a trigger, not shown
 
     def __init__(self, sim: Simulation) -> None:
         super().__init__(id="event-log")

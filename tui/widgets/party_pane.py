@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 from engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
 
@@ -26,7 +27,7 @@ from ..describe import (
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
 from ..messages import ActionRequested
 from ..text import clean, one_line, plain
-from ._update import update
+from ._update import QuietButton, update
 
 # Where each action lives on screen (layout, not rules: whether it may run comes from the engine).
 ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
@@ -50,14 +51,44 @@ def button_id(action: str) -> str:
     return "act-" + action.replace("_", "-")
 
 
+class OrderTable(DataTable):
+    """A DataTable whose changed cell re-renders its own row only.
+
+    DataTable.update_cell bumps a counter that is part of every render-cache key, so one changed
+    cell re-renders every visible cell of the table through Rich (about 170 per pane). Here only
+    the changed row's cached renders are dropped. (textual is pinned; these caches are 8.2.8's.)
+    """
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: object, *,
+                    update_width: bool = False) -> None:
+        if update_width:
+            super().update_cell(row_key, column_key, value, update_width=True)
+            return
+        row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
+        column_key = ColumnKey(column_key) if isinstance(column_key, str) else column_key
+        if row_key not in self._row_locations or column_key not in self._column_locations:
+            raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.")
+        self._data[row_key][column_key] = value
+        index = self._row_locations.get(row_key)
+        for cache, position, wanted in ((self._cell_render_cache, 0, row_key),
+                                        (self._row_render_cache, 0, row_key),
+                                        (self._row_renderable_cache, 1, index)):
+            for key in [key for key in cache.keys() if key[position] == wanted]:
+                cache.discard(key)
+        self._line_cache.clear()  # keyed by screen line; rebuilt cheaply from the row cache
+        self.refresh_row(index)
+
+
 class PartyPane(Vertical):
     """A party's order list and order page; re-reads its view whenever `revision` changes."""
 
     BINDINGS = [
-        Binding("r", "resolution_center", t("key.rc")),
+        Binding("r", "resolution_center", "key.rc"),
     ]
 
-    revision: reactive[int] = reactive(0, init=False)
+    # A trigger only: `reload` updates the parts that changed; a repaint would re-render the
+    # whole pane (border, table and page) on every revision.
+    revision: reactive[int] = reactive(0, init=False, repaint=False)
 
     def __init__(self, sim: Simulation, party: str) -> None:
         super().__init__(id=f"{party}-pane", classes="party-pane")
@@ -68,32 +99,37 @@ class PartyPane(Vertical):
         self.options: dict[str, Option] = {}
         self.notices: list[tuple[str, str, str]] = []  # (time, text, kind)
         self._rows: dict[str, tuple[Cell, ...]] = {}
+        self._read_at: tuple[datetime, tuple[str, ...], int] | None = None  # (clock, orders, event)
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         yield Static(id="notices")
-        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield OrderTable(id="orders", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="order-page"):
             with Horizontal(id="page-head"):
                 yield Static(id="page-title")
-                yield Button(Content(t("page.resolution_center")), id="rc-button", compact=True,
+                yield QuietButton(Content(t("page.resolution_center")), id="rc-button", compact=True,
                              variant="primary")
             yield Static(id="page-details")
             yield Static(id="page-request")
             with Horizontal(id="request-actions", classes="button-row"):
                 for action in ANSWER_ACTIONS:
-                    yield Button(Content(label("action", action)), id=button_id(action),
+                    yield QuietButton(Content(label("action", action)), id=button_id(action),
                                  compact=True, classes="action")
             yield Static(Content(t("page.actions")), id="actions-title", classes="section")
             with Horizontal(id="order-actions", classes="button-row"):
-                for action in ORDER_PAGE_ACTIONS:
-                    yield Button(Content(label("action", action)), id=button_id(action),
+                for action in self._page_actions():
+                    yield QuietButton(Content(label("action", action)), id=button_id(action),
                                  compact=True, classes="action")
             yield Static(id="actions-hint")
             yield Static(id="page-history")
             yield Static(Content(t("page.thread")), classes="section")
             yield Static(id="thread")
+
+    def _page_actions(self) -> tuple[str, ...]:
+        """The order-page actions this party has a role in (the others are never shown)."""
+        return tuple(a for a in ORDER_PAGE_ACTIONS if self.party in self.sim.rules.roles(a))
 
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
@@ -109,12 +145,23 @@ class PartyPane(Vertical):
     # ---------------------------------------------------------------- reading the engine
 
     def reload(self) -> None:
-        """Re-read this party's view from the engine and show it."""
-        view = self.sim.view(self.party)
-        self.orders = {o.id: o for o in view.orders}
-        self._update_table(view.orders)
+        """Re-read this party's view from the engine and show it.
+
+        While the clock and the list of orders stay put (an action, not a clock move), only the
+        orders named by the new events can have changed: re-read those, not all 200 of them.
+        """
+        read_at = (self.sim.now, self.sim.order_ids(), self.sim.last_event_seq())
+        if self._read_at is not None and self._read_at[:2] == read_at[:2]:
+            changed = {event.order for event in self.sim.events(self._read_at[2])}
+            views = tuple(self.sim.order_view(id_) for id_ in read_at[1] if id_ in changed)
+            self.orders.update((o.id, o) for o in views)
+        else:
+            views = self.sim.view(self.party).orders
+            self.orders = {o.id: o for o in views}
+        self._read_at = read_at
+        self._update_table(views)
         if self.order_id not in self.orders:
-            self.order_id = view.orders[0].id if view.orders else None
+            self.order_id = next(iter(self.orders), None)
         self._update_page()
         self._render_notices()
 
@@ -230,7 +277,7 @@ class PartyPane(Vertical):
             lines.append(plain(extras_text(r)))
         if r.comment:
             lines.append(Content.assemble(t("page.request.comment"), (clean(r.comment), "italic")))
-        lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder).capitalize(),
+        lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder)[:1].upper() + the_party(r.responder)[1:],
                                          deadline=fmt_datetime(r.deadline),
                                          countdown=fmt_countdown(r.remaining)), "bold")))
         lines.append(Content(t(f"page.request.timeout.{timeout_outcome(self.sim.rules, r)}")))
@@ -249,11 +296,10 @@ class PartyPane(Vertical):
             self.options.get(a) and self.options[a].allowed for a in ANSWER_ACTIONS))
         unavailable = False
         shown = False
-        for action in ORDER_PAGE_ACTIONS:
+        for action in self._page_actions():
             button = self.query_one("#" + button_id(action), Button)
-            has_role = self.party in self.sim.rules.roles(action)
             option = self.options.get(action)
-            show(button, has_role and not final)
+            show(button, not final)
             if not button.display or option is None:
                 continue
             shown = True
