@@ -31,7 +31,8 @@ class RecordScreen(ModalScreen["tuple[Path, Recording] | None"]):
         self.sim = sim
         self.mark = mark
         self.default_path = default_path
-        self._confirm: Path | None = None  # the existing file Save will replace if pressed again
+        # the existing file that a second Save replaces: a confirmation holds for that path only
+        self._confirm: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield LocalizedFooter()
@@ -94,9 +95,6 @@ class RecordScreen(ModalScreen["tuple[Path, Recording] | None"]):
             self._error(t("record.failed", error=error.strerror or str(error)))
             return
         self.dismiss((written, recording))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._confirm = None  # a replacement is confirmed for one path only
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

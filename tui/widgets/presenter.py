@@ -176,9 +176,13 @@ class PresenterBar(Vertical):
         if not self.last:
             return Content(t("present.ready"))
         lines: list[Content] = []
+        several = len(self.last) > 1
+        if several:  # run to the end: say what was played, then only what went wrong
+            lines.append(Content(t("present.played", first=self.last[0].number,
+                                   last=self.last[-1].number)))
         for result in self.last:
-            if len(self.last) > 1 and result.passed and not result.checks:
-                continue  # when running to the end: the expectations and what went wrong
+            if several and result.passed:
+                continue
             lines.append(Content.assemble(
                 (clean(t("present.last", number=result.number,
                          what=describe_step(result.step))), "bold")))

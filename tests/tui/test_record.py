@@ -1,0 +1,93 @@
+"""Recording from the app: mark a start, save through the dialog, never replace a file silently;
+the saved file plays back (engine.scenario) to the app's state."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import Input, RadioButton
+
+from engine import scenario
+from tui.messages import ActionRequested
+
+from .conftest import SIZE, build_app, screen_text
+
+COMMENT = 'Stop "now" \\ please\nsecond line 🎉 مرحبا'
+
+
+async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the dialog offers a name in the current directory
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h")  # +1 hour
+        app.post_message(ActionRequested("buyer", "ask_to_cancel", "FO-1001",
+                                         {"comment": COMMENT, "reason": "no_longer_needed"}))
+        await pilot.pause()
+        await pilot.press("enter")  # close the "request sent" confirmation
+        app.post_message(ActionRequested("buyer", "accept_delivery", "FO-1001"))  # refused
+        await pilot.pause()
+        await pilot.press("n")  # next deadline: timeouts fire
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Save a recording" in screen_text(app)
+        assert app.screen.query_one("#record-path", Input).value == str(tmp_path / "recording.toml")
+        await pilot.click("#record-save")
+        await pilot.pause()
+        saved = tmp_path / "recording.toml"
+        assert saved.exists() and not app.screen.query("#record-path")  # dialog closed
+        assert any("Saved to" in n.message and str(saved) in n.message
+                   for n in app._notifications)
+
+        played = scenario.Player(scenario.load(saved))
+        report = played.run()
+        assert report.passed, scenario.transcript(report)
+        assert played.simulation.snapshot() == app.sim.snapshot()
+        document = tomllib.loads(saved.read_text(encoding="utf-8"))
+        assert COMMENT in [s.get("comment") for s in document["steps"]]
+        steps = [(s.get("action"), s.get("order")) for s in document["steps"]]
+        assert ("ask_to_cancel", "FO-1001") in steps
+        assert ("accept_delivery", "FO-1001") not in steps  # refused, so not recorded
+
+        # the same name again: the dialog offers a free one; typed over, it asks before replacing
+        await pilot.press("w")
+        await pilot.pause()
+        field = app.screen.query_one("#record-path", Input)
+        assert field.value == str(tmp_path / "recording-2.toml")
+        field.value = str(saved)
+        before = saved.read_bytes()
+        await pilot.click("#record-save")
+        await pilot.pause()
+        assert "already exists" in screen_text(app) and saved.read_bytes() == before
+        app.screen.query_one("#record-path", Input).focus()
+        await pilot.press("enter")  # Save again (Enter in the field): replace
+        await pilot.pause()
+        assert not app.screen.query("#record-path")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["recording.toml"]
+
+
+async def test_a_marked_start_is_offered_and_leaves_out_what_it_cannot_write(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.press("m")  # mark the recording start here
+        await pilot.pause()
+        assert app.recording_mark is not None
+        await pilot.press("d")
+        await pilot.press("w")
+        await pilot.pause()
+        labels = [str(b.label) for b in app.screen.query(RadioButton)]
+        assert labels[0].startswith("From the simulation's start (Mar 2, 2026 9:00 AM)")
+        assert labels[1].startswith("From the marked start (Mar 3, 2026 9:00 AM)")
+        await pilot.click("#record-save")  # the marked start is chosen by default
+        await pilot.pause()
+        saved = tmp_path / "recording.toml"
+        source = saved.read_text(encoding="utf-8")
+        assert source.startswith("# Recorded by rcsim from a marked start")
+        assert "# Left out:" in source
+        assert any("left out" in n.message for n in app._notifications)
+        report = scenario.play(scenario.load(saved))
+        assert report.passed, scenario.transcript(report)
