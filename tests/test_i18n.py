@@ -61,6 +61,8 @@ def test_every_key_used_in_code_exists() -> None:
     for path in SOURCES:
         source = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', source))
+        # key descriptions name their text by key (LocalizedFooter shows it)
+        used |= set(re.findall(r'Binding\([^)\n]*?"([a-z_]+\.[a-z0-9_.]+)"', source))
         if path.name == "scenario.py":  # the runner's text("code") is "run.code"
             used |= {"run." + k for k in re.findall(r'\btext\(\s*"([a-z_.]+)"', source)}
     assert len(used) > 50

@@ -13,7 +13,7 @@ import platformdirs
 from engine import RcsimError, Simulation, SimulationFileError
 from engine.demo import create_demo
 
-from .i18n import t
+from .i18n import LANGUAGES, language_from_environment, set_language, t
 
 POLICIES = ("seed", "current")
 
@@ -37,7 +37,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--new", action="store_true", help=t("cli.new"))
     p.add_argument("--policy", choices=POLICIES, help=t("cli.policy"))
     p.add_argument("--scenario", metavar="FILE", help=t("present.cli.scenario"))
+    p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     return p
+
+
+def choose_language(args: Sequence[str]) -> str:
+    """`--lang de|en` if given, else the locale (German for LANG/LC_ALL de*, English otherwise).
+
+    Read before the parser is built, so that its help is in that language too.
+    """
+    for index, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
+        if value in LANGUAGES:
+            return value
+    return language_from_environment()
 
 
 def backup_name(path: Path, now: datetime) -> Path:
@@ -78,12 +92,14 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`rcsim [--db PATH] [--new] [--policy seed|current]`, or `rcsim run ...` for scenarios."""
+    """`rcsim [--db PATH] [--new] [--policy seed|current] [--lang de|en] [--scenario FILE]`, or
+    `rcsim run ...` for scenarios."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
         from engine import scenario  # written alongside; imported only when asked for
 
         return int(scenario.main(args[1:]) or 0)
+    set_language(choose_language(args))
     scenario_file = parser().parse_args(args).scenario
     if scenario_file is not None:
         return present(scenario_file)
