@@ -17,7 +17,7 @@ from textual.widgets import Footer
 from engine import EventView, Refusal, Simulation
 
 from .describe import describe_event
-from .i18n import refusal_text, set_language, t
+from .i18n import language, refusal_text, set_language, t
 from .widgets.footer import LocalizedFooter
 from .messages import ActionRequested, ClockRequested
 from .widgets.clock_bar import ClockBar
@@ -32,7 +32,7 @@ SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit"}
+                       "toggle_log", "help", "focus_pane", "quit", "switch_language"}
 
 
 class RcsimApp(App[None]):
@@ -54,6 +54,7 @@ class RcsimApp(App[None]):
         Binding("f1", "help", "key.help", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
+        Binding("g", "switch_language", "key.language"),
         Binding("q", "quit", "key.quit"),
         # Presenting a scenario (shown only then) and recording one.
         Binding("s", "present_step", "present.key.step"),
@@ -108,7 +109,7 @@ class RcsimApp(App[None]):
         """Bump the revision (every view re-reads the engine) and tell each party what concerns it."""
         for event in events:
             for party in event.concerns:
-                self.pane(party).add_notice(event.at, describe_event(event))
+                self.pane(party).add_notice(event.at, lambda event=event: describe_event(event))
         self.revision += 1
 
     # ---------------------------------------------------------------- acting
@@ -217,6 +218,17 @@ class RcsimApp(App[None]):
         log.display = not log.display
         log.reload()
 
+    def action_switch_language(self) -> None:
+        """German <-> English, live: every text is shown anew; the simulation and the selections stay."""
+        set_language("de" if language() == "en" else "en")
+        self.sub_title = t("app.subtitle", policy=self.sim.policy)
+        for screen in self.screen_stack:
+            for node in screen.walk_children(with_self=True):
+                relabel = getattr(node, "relabel", None)
+                if callable(relabel):
+                    relabel()
+        self.refresh_bindings()  # the Footers show their keys in the new language
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
         self.push_screen(HelpScreen(self.sim.rules.data))
@@ -285,6 +297,8 @@ class RcsimApp(App[None]):
                             self.action_mark_recording)
         yield SystemCommand(t("record.command.save"), t("record.command.save.help"),
                             self.action_save_recording)
+        yield SystemCommand(t("command.language"), t("command.language.help"),
+                            self.action_switch_language)
         yield SystemCommand(t("command.hour"), t("command.hour.help"), lambda: self.action_advance("1h"))
         yield SystemCommand(t("command.day"), t("command.day.help"), lambda: self.action_advance("1d"))
         yield SystemCommand(t("command.jump"), t("command.jump.help"), self.action_jump)

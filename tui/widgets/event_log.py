@@ -33,9 +33,16 @@ class EventLog(Vertical):
         yield DataTable(id="event-log-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Build the title, the columns and every row in the current language."""
+        self.query_one("#event-log-title", Static).update(Content.styled(t("log.title"), "bold"))
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         for key in LOG_COLUMNS:
             table.add_column(Text(t(f"log.column.{key}")), key=key)
+        self.shown = 0
         self.reload()
 
     def watch_revision(self) -> None:

@@ -7,6 +7,7 @@ each button may do comes from `Simulation.options(party, order)`, never from rul
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,7 +37,7 @@ ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
 RC_ACTIONS = ("request_update", "ask_to_cancel")
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
-TITLE_WIDTH = 15
+TITLE_WIDTH = 14
 
 Cell = tuple[str, str]  # (plain text, Rich style)
 
@@ -97,7 +98,7 @@ class PartyPane(Vertical):
         self.order_id: str | None = None
         self.orders: dict[str, OrderView] = {}
         self.options: dict[str, Option] = {}
-        self.notices: list[tuple[str, str, str]] = []  # (time, text, kind)
+        self.notices: list[tuple[datetime, str | Callable[[], str], str]] = []  # (time, text, kind)
         self._rows: dict[str, tuple[Cell, ...]] = {}
         self._read_at: tuple[datetime, tuple[str, ...], int] | None = None  # (clock, orders, event)
 
@@ -124,7 +125,7 @@ class PartyPane(Vertical):
                                  compact=True, classes="action")
             yield Static(id="actions-hint")
             yield Static(id="page-history")
-            yield Static(Content(t("page.thread")), classes="section")
+            yield Static(Content(t("page.thread")), id="thread-title", classes="section")
             yield Static(id="thread")
 
     def _page_actions(self) -> tuple[str, ...]:
@@ -133,11 +134,33 @@ class PartyPane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
+        self._add_columns()
+        self.reload()
+
+    def _add_columns(self) -> None:
         table = self.query_one("#orders", DataTable)
         for key in COLUMNS:
             # Fixed widths: a changed cell then never re-measures the whole table.
             table.add_column(Text(t(f"column.{key}")), key=key, width=self._column_width(key))
+
+    def relabel(self) -> None:
+        """Show every text anew in the current language, keeping the selected order."""
+        self.border_title = Content(t("pane.title", party=party_label(self.party)))
+        self.query_one("#rc-button", Button).label = Content(t("page.resolution_center"))
+        for button in self.query(".action").results(Button):
+            action = next(a for a in (*ANSWER_ACTIONS, *ORDER_PAGE_ACTIONS) if button.id == button_id(a))
+            button.label = Content(label("action", action))
+        update(self.query_one("#actions-title", Static), Content(t("page.actions")))
+        update(self.query_one("#thread-title", Static), Content(t("page.thread")))
+        table = self.query_one("#orders", DataTable)
+        selected = self.order_id
+        table.clear(columns=True)  # column widths depend on the language's labels
+        self._add_columns()
+        self._rows = {}
+        self._read_at = None
         self.reload()
+        if selected in self.orders:
+            self.select_order(selected)
 
     def watch_revision(self) -> None:
         self.reload()
@@ -174,10 +197,12 @@ class PartyPane(Vertical):
         elif key == "status":
             labels += [t(f"status_list.{s}") for s in (*BASE_STATUSES, "late", "very_late")]
         elif key == "due":
-            labels += [t("countdown.overdue", duration="10d 23h"), t("list.due.delivered", countdown=t(
-                "countdown.in", duration="2d 23h"))]
+            longest = fmt_duration(10 * 86400 + 23 * 3600)  # in this language's units
+            labels += [t("countdown.overdue", duration=longest), t("list.due.delivered", countdown=t(
+                "countdown.in", duration=fmt_duration(2 * 86400 + 23 * 3600)))]
         elif key == "request":
-            labels += [t("list.request", type=t(f"request_type_short.{r}"), countdown="13d 23h")
+            labels += [t("list.request", type=t(f"request_type_short.{r}"),
+                         countdown=fmt_duration(13 * 86400 + 23 * 3600))
                        for r in REQUEST_TYPES]
         return max(len(label) for label in labels)
 
@@ -343,21 +368,27 @@ class PartyPane(Vertical):
 
     # ---------------------------------------------------------------- notices
 
-    def add_notice(self, at: datetime, text: str, kind: str = "event") -> None:
-        """Show a notice (an event that concerns this party, or a refusal) at the top of the pane."""
-        self.notices.append((fmt_datetime(at), text, kind))
+    def add_notice(self, at: datetime, text: str | Callable[[], str], kind: str = "event") -> None:
+        """Show a notice (an event that concerns this party, or a refusal) at the top of the pane.
+
+        `text` may be a function giving it, so that a language switch shows it anew.
+        """
+        self.notices.append((at, text, kind))
         del self.notices[:-MAX_NOTICES]
         self._render_notices()
 
     def show_refusal(self, refusal: Refusal | None) -> None:
         if refusal is None:
             return
-        self.add_notice(self.sim.now, t("notice.refused", message=refusal_text(refusal)), "refusal")
+        self.add_notice(self.sim.now, lambda: t("notice.refused", message=refusal_text(refusal)),
+                        "refusal")
 
     def _render_notices(self) -> None:
         widget = self.query_one("#notices", Static)
         show(widget, bool(self.notices))
-        lines = [Content.assemble((f"{at}  ", "bold"), (clean(text), "bold" if kind == "refusal" else ""))
+        lines = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
+                                  (clean(text() if callable(text) else text),
+                                   "bold" if kind == "refusal" else ""))
                  for at, text, kind in self.notices]
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
         update(widget, Content("\n").join(lines))

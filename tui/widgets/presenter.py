@@ -141,6 +141,10 @@ class PresenterBar(Vertical):
         yield Static(id="present-next")
 
     def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Show every text anew in the current language (at mount and after a switch)."""
         sc = self.player.scenario
         self.query_one("#present-title", Static).update(
             Content.styled(clean(t("present.title", title=" ".join(sc.title.split()))), "bold"))
@@ -148,7 +152,7 @@ class PresenterBar(Vertical):
         widget = self.query_one("#present-description", Static)
         widget.display = bool(description)
         widget.update(Content(clean(description)))
-        self.show(())
+        self.show(self.last)
 
     @property
     def tally(self) -> tuple[int, int]:

@@ -1,0 +1,117 @@
+"""The app in German, and the live switch between German and English that loses nothing."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from engine.demo import create_demo
+from tui import i18n
+from tui.app import make_app
+from tui.widgets.footer import LocalizedFooter
+
+from .conftest import SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row
+
+
+def build_german_app():
+    """The same fresh demo as every other test, in German."""
+    return make_app(create_demo(None, start=START), cursor_blink=False, animation_level="none",
+                    language="de")
+
+
+def footer_text(app) -> str:
+    return " ".join(key.description for key in app.screen.query_one(LocalizedFooter).children
+                    if hasattr(key, "description"))
+
+
+# ---------------------------------------------------------------- snapshots in German
+
+
+def test_start_screen_german(snap_compare):
+    assert snap_compare(build_german_app(), terminal_size=SIZE)
+
+
+def test_resolution_center_form_german(snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await open_rc(pilot, "freelancer", "FO-1001", "ask_to_cancel")  # reason first, then explain
+
+    assert snap_compare(build_german_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_mutual_cancellation_german(snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await open_order(pilot, "buyer", "FO-1006")
+        await open_order(pilot, "freelancer", "FO-1006")
+        await pilot.press("n")  # the 48 hours run out: Einvernehmliche Stornierung
+
+    assert snap_compare(build_german_app(), terminal_size=SIZE, run_before=run_before)
+
+
+# ---------------------------------------------------------------- what a German user reads
+
+
+async def test_german_labels_dates_and_money():
+    app = build_german_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_order(pilot, "buyer", "FO-1001")
+        text = pane_text(app, "buyer")
+        assert "Kunde: meine Aufträge" in str(app.pane("buyer").border_title)
+        assert "Preis: 120,00 $" in text
+        assert "Liefertermin: 05.03.2026 09:00" in text
+        assert "Stark verspätet" in row(app, "buyer", "FO-1004")
+        assert "Lösungscenter" in footer_text(app) or "Lösungscenter" in text
+        assert "English" in footer_text(app)  # the key that switches back
+
+
+# ---------------------------------------------------------------- the live switch
+
+
+async def test_switching_language_live_keeps_the_simulation_and_the_selection():
+    app = build_app()  # English
+    async with app.run_test(size=SIZE) as pilot:
+        await open_order(pilot, "buyer", "FO-1008")
+        await open_order(pilot, "freelancer", "FO-1008")
+        await activate(pilot, "#freelancer-pane #act-respond-update")
+        await paste(pilot, "Sketches attached.")
+        await pilot.click("#submit")
+        await pilot.press("l")  # the event log is open
+        await activate(pilot, "#buyer-pane #act-accept-delivery")  # refused: a notice says why
+        await pilot.pause()
+        before = app.sim.snapshot()
+        assert "Buyer: my orders" in str(app.pane("buyer").border_title)
+        assert "Not possible" in pane_text(app, "buyer")
+        assert "Deutsch" in footer_text(app)
+
+        await pilot.press("g")
+        await pilot.pause()
+        assert i18n.language() == "de"
+        assert app.sim.snapshot() == before, "switching the language changes no state"
+        buyer = pane_text(app, "buyer")
+        assert "Kunde: meine Aufträge" in str(app.pane("buyer").border_title)
+        assert app.pane("buyer").order_id == "FO-1008" and app.pane("freelancer").order_id == "FO-1008"
+        assert "Nicht möglich" in buyer, "the refusal notice is shown anew in German"
+        assert "Sketches attached." in buyer, "what a user typed stays exactly as typed"
+        assert "Auftrag" in str(app.pane("buyer").query_one("#orders", DataTable).columns["order"].label)
+        log = app.query_one("#event-log-table", DataTable)
+        assert any("Update-Anfrage" in str(cell) for key in log.rows for cell in log.get_row(key))
+        assert "Simulierte Zeit" in str(app.query_one("#clock-now").content)
+        assert "English" in footer_text(app)
+
+        await pilot.press("g")
+        await pilot.pause()
+        assert i18n.language() == "en"
+        assert "Buyer: my orders" in str(app.pane("buyer").border_title)
+        assert "Not possible" in pane_text(app, "buyer")
+        assert app.sim.snapshot() == before
+
+
+async def test_order_lists_fit_their_panes_in_both_languages():
+    for language in ("en", "de"):
+        app = make_app(create_demo(None, start=START), cursor_blink=False, animation_level="none",
+                       language=language)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for party in ("buyer", "freelancer"):
+                table = app.pane(party).query_one("#orders", DataTable)
+                assert table.virtual_size.width <= table.size.width, (language, party)
+                assert not table.show_horizontal_scrollbar, (language, party)
