@@ -34,3 +34,11 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     assert "not_requester" in result.stdout
     assert "cancelled mutual" in result.stdout
     assert (tmp_path / "what-if.json").is_file()
+
+
+def test_readme_scenario_example_passes(tmp_path: Path) -> None:
+    from engine import scenario
+
+    story = tmp_path / "readme.toml"
+    story.write_text(_blocks("toml")[0], encoding="utf-8")
+    assert scenario.main([str(story)]) == 0
