@@ -101,10 +101,16 @@ class PartyPane(Vertical):
         self.notices: list[tuple[datetime, str | Callable[[], str], str]] = []  # (time, text, kind)
         self._rows: dict[str, tuple[Cell, ...]] = {}
         self._read_at: tuple[datetime, tuple[str, ...], int] | None = None  # (clock, orders, event)
+        self._answer_row: Horizontal | None = None  # mounted on first use
+        self._answer_buttons: dict[str, Button] = {}
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        # The first order's options, read now, so that its buttons are built with the classes
+        # they will show (a class changed after mounting restyles the button).
+        first = next(iter(self.sim.order_ids()), None)
+        options = {o.action: o for o in self.sim.options(self.party, first)} if first else {}
         yield Static(id="notices")
         yield OrderTable(id="orders", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="order-page"):
@@ -114,19 +120,30 @@ class PartyPane(Vertical):
                              variant="primary")
             yield Static(id="page-details")
             yield Static(id="page-request")
-            with Horizontal(id="request-actions", classes="button-row"):
-                for action in ANSWER_ACTIONS:
-                    yield QuietButton(Content(label("action", action)), id=button_id(action),
-                                 compact=True, classes="action")
+            # The answer buttons (#request-actions) are mounted here when an order first needs them.
             yield Static(Content(t("page.actions")), id="actions-title", classes="section")
             with Horizontal(id="order-actions", classes="button-row"):
                 for action in self._page_actions():
+                    option = options.get(action)
+                    unavailable = option is not None and not option.allowed
                     yield QuietButton(Content(label("action", action)), id=button_id(action),
-                                 compact=True, classes="action")
+                                 compact=True, classes="action -unavailable" if unavailable else "action")
             yield Static(id="actions-hint")
             yield Static(id="page-history")
             yield Static(Content(t("page.thread")), id="thread-title", classes="section")
             yield Static(id="thread")
+
+    def _mount_answer_row(self) -> dict[str, Button]:
+        """The answer buttons, mounted on first use: hidden at start in most simulations, so not
+        worth their five widgets' start-up time. Built in the current language (relabel() finds
+        them by their "action" class once mounted)."""
+        buttons = {action: QuietButton(Content(label("action", action)), id=button_id(action),
+                                       compact=True, classes="action")
+                   for action in ANSWER_ACTIONS}
+        self._answer_row = Horizontal(*buttons.values(), id="request-actions", classes="button-row")
+        self._answer_buttons = buttons
+        self.query_one("#order-page").mount(self._answer_row, after=self.query_one("#page-request"))
+        return buttons
 
     def _page_actions(self) -> tuple[str, ...]:
         """The order-page actions this party has a role in (the others are never shown)."""
@@ -174,6 +191,9 @@ class PartyPane(Vertical):
         orders named by the new events can have changed: re-read those, not all 200 of them.
         """
         read_at = (self.sim.now, self.sim.order_ids(), self.sim.last_event_seq())
+        if read_at == self._read_at:
+            return  # nothing changed in the engine since the last read (e.g. the data binding's
+            # first revision, just after on_mount read it)
         if self._read_at is not None and self._read_at[:2] == read_at[:2]:
             changed = {event.order for event in self.sim.events(self._read_at[2])}
             views = tuple(self.sim.order_view(id_) for id_ in read_at[1] if id_ in changed)
@@ -314,11 +334,13 @@ class PartyPane(Vertical):
 
     def _update_buttons(self, o: OrderView) -> None:
         final = o.status in ("completed", "cancelled")
-        for action in ANSWER_ACTIONS:
-            option = self.options.get(action)
-            show(self.query_one("#" + button_id(action), Button), bool(option and option.allowed))
-        show(self.query_one("#request-actions"), any(
-            self.options.get(a) and self.options[a].allowed for a in ANSWER_ACTIONS))
+        answers = {a: bool(self.options.get(a) and self.options[a].allowed) for a in ANSWER_ACTIONS}
+        if self._answer_row is None and any(answers.values()):
+            self._mount_answer_row()
+        if self._answer_row is not None:
+            for action, allowed in answers.items():
+                show(self._answer_buttons[action], allowed)
+            show(self._answer_row, any(answers.values()))
         unavailable = False
         shown = False
         for action in self._page_actions():
