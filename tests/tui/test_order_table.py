@@ -6,7 +6,7 @@ from rich.style import Style
 from textual.widgets import DataTable
 
 from engine.demo import create_demo
-from tui.widgets.party_pane import OrderTable
+from tui.widgets.order_table import OrderTable
 
 from .conftest import SIZE, START, build_app
 
