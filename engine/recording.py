@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import scenario as scenario_module
+from .atomic import write_text
 from .model import SYSTEM
 from .rules import FIELD_NAMES, policy_rules
 from .service import OrderView, Simulation
@@ -368,48 +368,7 @@ def free_name(directory: str | os.PathLike[str], stem: str = "recording",
 
 
 def write_new(path: str | os.PathLike[str], source: str, *, overwrite: bool = False) -> Path:
-    """Write `source` to `path` atomically: a temporary file in the same folder, flushed and
-    synced, then moved into place. An existing file is never replaced unless `overwrite`
-    (FileExistsError); a reader never sees half a file."""
-    target = Path(path)
-    if not overwrite and target.exists():
-        raise FileExistsError(f"{target} already exists")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n",
-                                         dir=target.parent or Path("."),
-                                         prefix=f".{target.name}.", suffix=".tmp", delete=False)
-    temp = Path(handle.name)
-    try:
-        with handle:
-            handle.write(source)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            try:
-                os.link(temp, target)  # fails if the name was taken meanwhile: never clobbers
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links: check, then rename
-                if target.exists():
-                    raise FileExistsError(f"{target} already exists") from None
-                os.replace(temp, target)
-    finally:
-        if temp.exists():
-            temp.unlink()
-    _sync_folder(target.parent)
-    return target
+    """Write `source` to `path` atomically; an existing file is never replaced unless
+    `overwrite` (FileExistsError); a reader never sees half a file."""
+    return write_text(path, source, overwrite=overwrite)
 
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

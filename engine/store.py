@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ except ImportError:  # pragma: no cover - Windows has no flock
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
+from .atomic import write_text
 from .core import State
 from .errors import SimulationFileError
 from .model import Event, Message, Order, Request
@@ -65,37 +65,8 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        directory = self.path.parent
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_directory(directory)
+        write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         self._data = data
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (where the platform allows opening a directory)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class FileLock:

@@ -3,7 +3,6 @@ and hold every action the process reported as done."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess

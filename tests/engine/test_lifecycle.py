@@ -8,7 +8,7 @@ import pytest
 
 from engine import Refusal, Simulation
 
-from .conftest import HOUR, START, T0, at, refused, reopened
+from .conftest import START, T0, at, refused, reopened
 
 
 # ------------------------------------------------------------------ lifecycle

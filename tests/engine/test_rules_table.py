@@ -10,7 +10,7 @@ import pytest
 
 from engine import Simulation
 
-from .conftest import DAY, HOUR, T0, at, refused
+from .conftest import HOUR, T0, at, refused
 
 OPENABLE = ("incomplete", "in_progress", "delivered", "in_revision")
 FREELANCER_REASONS = ("buyer_unresponsive", "out_of_scope", "cannot_complete", "buyer_asked",

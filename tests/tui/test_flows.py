@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from engine import Simulation
-from engine.demo import create_demo
 from textual.widgets import DataTable, Input, TextArea
 
 from tui.screens.action_form import ActionFormScreen

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from engine.scenario import Player, load
 from tui import __main__ as cli
 from tui.app import RcsimApp, make_app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tui import i18n
 from tui.text import clean, one_line, plain
 
