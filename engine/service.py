@@ -89,6 +89,7 @@ class OrderView:
     auto_complete_at: datetime | None
     auto_complete_in: int | None
     auto_complete_paused: bool
+    auto_complete_left: int | None  # seconds the paused auto-complete will have when it resumes
     cancellation: Mapping[str, Any] | None
     open_request: RequestView | None
     requests: tuple[RequestView, ...]
@@ -415,6 +416,7 @@ class Simulation:
             delivered_at=_dt(o.delivered_at), auto_complete_at=_dt(o.review_deadline),
             auto_complete_in=None if o.review_deadline is None else o.review_deadline - s.now,
             auto_complete_paused=o.review_remaining is not None,
+            auto_complete_left=o.review_remaining,
             cancellation=dict(o.cancellation) if o.cancellation else None,
             open_request=open_request, requests=requests,
             thread=tuple(_message_view(m) for m in s.threads.get(o.id, ())),

@@ -205,10 +205,12 @@ def test_auto_complete_paused_while_request_open_and_resumes_with_time_left(make
     sim.act("buyer", "ask_to_cancel", "A", comment="Not what I asked for")  # 42 h left
     view = sim.order_view("A")
     assert view.auto_complete_paused and view.auto_complete_at is None
+    assert view.auto_complete_left == 42 * 3600
     sim.advance("20h")
+    assert sim.order_view("A").auto_complete_left == 42 * 3600  # the paused countdown stands still
     sim.act("freelancer", "decline", "A", comment="It is")   # at 50 h: resumes with 42 h
     view = sim.order_view("A")
-    assert not view.auto_complete_paused
+    assert not view.auto_complete_paused and view.auto_complete_left is None
     assert view.auto_complete_at == at(hours=50 + 42) and view.auto_complete_in == 42 * 3600
     assert sim.advance("41h59m") == ()
     (event,) = sim.advance("1m")

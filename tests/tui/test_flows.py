@@ -382,3 +382,14 @@ async def test_clock_keys_wait_while_a_dialog_is_open(app):
         await pilot.pause()
         assert app.sim.now == now
         assert app.screen.query_one("#comment", TextArea).text == "h"
+
+
+async def test_paused_auto_complete_shows_the_time_it_keeps(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")  # an hour after delivery: 71 h of the 72 h are left
+        app.sim.act("buyer", "ask_to_cancel", "FO-1005", comment="Wrong episode.")
+        app.changed()
+        await open_order(pilot, "buyer", "FO-1005")
+        assert "Automatic completion paused while a request is open (2d 23h left when it resumes)" \
+            in pane_text(app, "buyer")
+        assert "paused" in row(app, "buyer", "FO-1005")

@@ -269,7 +269,8 @@ class PartyPane(Vertical):
             lines.append(Content(t("page.delivered", at=fmt_datetime(o.delivered_at))))
         if o.status == "delivered":
             if o.auto_complete_paused:
-                lines.append(Content(t("page.auto_complete_paused")))
+                lines.append(Content(t("page.auto_complete_paused",
+                                       left=fmt_duration(o.auto_complete_left or 0))))
             elif o.auto_complete_at is not None:
                 lines.append(Content(t("page.auto_complete", at=fmt_datetime(o.auto_complete_at),
                                        countdown=fmt_countdown(o.auto_complete_in))))
