@@ -24,6 +24,9 @@ def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = Tru
     temp = Path(handle.name)
     try:
         with handle:
+            # A temporary file is private (0600); the file it becomes keeps the mode it had,
+            # or gets the one any new file of this user gets.
+            os.chmod(handle.fileno(), _mode_of(target))
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -43,6 +46,15 @@ def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = Tru
             temp.unlink()
     sync_folder(target.parent)
     return target
+
+
+def _mode_of(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def sync_folder(folder: Path) -> None:

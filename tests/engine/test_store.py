@@ -270,3 +270,18 @@ def test_memory_simulation_behaves_like_a_file_one(tmp_path):
     assert memory.snapshot() == on_disk.snapshot()
     on_disk.close()
     memory.close()
+
+
+def test_atomic_writes_keep_the_file_mode(tmp_path):
+    import os
+    import stat
+
+    from engine.atomic import write_text
+
+    fresh = write_text(tmp_path / "new.toml", "a = 1\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask  # not the temp file's 0600
+    os.chmod(fresh, 0o640)
+    write_text(fresh, "a = 2\n")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640 and fresh.read_text() == "a = 2\n"
