@@ -20,6 +20,7 @@ from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 from .timeutil import DAY, iso
 
 ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
+MAX_DELIVERY_DAYS = 3650  # ten years: beyond it a due date soon leaves the calendar (year 9999)
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,10 @@ class State:
         cents = self._cents("price", price)
         if cents <= 0:
             raise Refusal("invalid_order", detail=f"the price of {order_id} must be above 0")
-        if isinstance(delivery_days, bool) or not isinstance(delivery_days, int) or delivery_days < 1:
-            raise Refusal("invalid_order",
-                          detail=f"delivery_days of {order_id} must be a whole number above 0")
+        if (isinstance(delivery_days, bool) or not isinstance(delivery_days, int)
+                or not 1 <= delivery_days <= MAX_DELIVERY_DAYS):
+            raise Refusal("invalid_order", detail=f"delivery_days of {order_id} must be a whole "
+                                                  f"number from 1 to {MAX_DELIVERY_DAYS}")
         if status not in ADDABLE_STATUSES:
             raise Refusal("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
                                                   f"not {status!r}")

@@ -15,16 +15,17 @@ from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 RULES_FILE = DATA_DIR / "rules.json"
 
-# Names of the numeric rules a simulation may override, with their lowest allowed value.
-NUMBERS: dict[str, int] = {
-    "update_response_hours": 1,
-    "cancellation_response_hours": 1,
-    "extension_response_hours": 1,
-    "auto_complete_hours": 1,
-    "very_late_hours": 0,
-    "comment_max_chars": 1,
-    "extension_days_min": 1,
-    "extension_days_max": 1,
+# Names of the numeric rules a simulation may override, with their lowest and highest allowed
+# values (ten years at most: a deadline must stay inside the calendar).
+NUMBERS: dict[str, tuple[int, int]] = {
+    "update_response_hours": (1, 87_600),
+    "cancellation_response_hours": (1, 87_600),
+    "extension_response_hours": (1, 87_600),
+    "auto_complete_hours": (1, 87_600),
+    "very_late_hours": (0, 87_600),
+    "comment_max_chars": (1, 1_000_000),
+    "extension_days_min": (1, 3_650),
+    "extension_days_max": (1, 3_650),
 }
 TIMEOUT_OUTCOMES = ("expire", "accept")
 FIELD_NAMES = ("comment", "reason", "days", "extra_price", "extra_description")
@@ -84,10 +85,10 @@ def policy_rules(policy: str, overrides: Mapping[str, Any] | None = None) -> dic
 
 def validate(rules: Mapping[str, Any]) -> None:
     """Raise a Refusal naming the first rule that is missing or has the wrong form."""
-    for key, low in NUMBERS.items():
+    for key, (low, high) in NUMBERS.items():
         value = rules.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise _bad(f"{key} must be a whole number of at least {low}, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _bad(f"{key} must be a whole number from {low} to {high}, not {value!r}")
     if rules["extension_days_min"] > rules["extension_days_max"]:
         raise _bad("extension_days_min is larger than extension_days_max")
     if rules.get("extension_timeout") not in TIMEOUT_OUTCOMES:

@@ -421,3 +421,11 @@ def test_start_instant_and_views(make_sim):
     assert view.now == T0 and [o.id for o in view.orders] == ["A"]
     refused(sim, "unknown_party", sim.view, "support")
     assert sim.order_view("A").due_in == 72 * 3600
+
+
+def test_orders_and_rules_stay_inside_the_calendar(make_sim):
+    sim = make_sim(A="in_progress")
+    refused(sim, "invalid_order", sim.add_order, "B", "Forever", 10, 10**9)
+    with pytest.raises(Refusal) as caught:
+        Simulation.create(None, start=START, rules={"cancellation_response_hours": 10**12})
+    assert caught.value.code == "bad_rules" and "cancellation_response_hours" in caught.value.message

@@ -260,7 +260,7 @@ def test_rule_override_with_a_refused_value(write: Write) -> None:
         [rules]
         cancellation_response_hours = 0
         ''' + ACTION))
-    assert "[rules]: cancellation_response_hours must be a whole number of at least 1, not 0" \
+    assert "[rules]: cancellation_response_hours must be a whole number from 1 to 87600, not 0" \
         in error.message
 
 
