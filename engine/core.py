@@ -413,11 +413,18 @@ class State:
         heapq.heapify(heap)
         self._heap = heap
 
+    def timeout_outcome(self, request_type: str) -> str:
+        """What an unanswered request of this type does: "expire", "cancel" or "accept"."""
+        if request_type == "cancellation":
+            return "cancel"
+        if request_type == "extension":
+            return self.rules.extension_timeout
+        return "expire"
+
     def _describe(self, at: int, seq: int, kind: str, ref: str) -> Deadline:
         if kind == "request":
             request = self.requests[ref]
-            outcome = {"order_update": "expire", "cancellation": "cancel",
-                       "extension": self.rules.extension_timeout}[request.type]
+            outcome = self.timeout_outcome(request.type)
             return Deadline(at, seq, kind, request.order, request.id, request.type, outcome)
         return Deadline(at, seq, kind, ref, None, None, "complete")
 

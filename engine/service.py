@@ -55,6 +55,7 @@ class RequestView:
     extra_price: int
     extra_description: str | None
     answer: str | None
+    on_timeout: str  # what it does if nobody answers in time: "expire", "cancel" or "accept"
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,8 @@ class Simulation:
         return RequestView(
             r.id, r.order, r.type, r.requester, r.responder, r.state, to_datetime(r.opened_at),
             to_datetime(r.deadline), _dt(r.closed_at), r.deadline - now if r.state == "open" else None,
-            r.reason, r.comment, r.days, r.extra_price, r.extra_description, r.answer)
+            r.reason, r.comment, r.days, r.extra_price, r.extra_description, r.answer,
+            self._state.timeout_outcome(r.type))
 
     def _order_view(self, o: Order) -> OrderView:
         s = self._state

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from engine import EventView, Refusal, Simulation
+from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
 from .i18n import language, refusal_text, set_language, t
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from engine.recording import Mark
     from engine.scenario import Player, StepResult
 
-OPENING_ACTIONS = ("request_update", "ask_to_cancel", "request_extension")
 SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.

@@ -89,15 +89,6 @@ def describe_deadline(deadline: DeadlineView) -> str:
     return t(f"deadline.{deadline.kind}.{deadline.outcome}", order=deadline.order, type=rtype)
 
 
-def timeout_outcome(sim_rules: Any, request: RequestView) -> str:
-    """The outcome key ("expire", "cancel", "accept") of a request that runs out."""
-    if request.type == "cancellation":
-        return "cancel"
-    if request.type == "extension":
-        return sim_rules.extension_timeout
-    return "expire"
-
-
 def extras_text(request: RequestView) -> str:
     return t("page.request.extras", description=request.extra_description or "",
              price=fmt_money(request.extra_price))

@@ -10,7 +10,7 @@ import pytest
 
 from engine import Simulation
 
-from .conftest import HOUR, T0, at, refused
+from .conftest import HOUR, START, T0, at, refused
 
 OPENABLE = ("incomplete", "in_progress", "delivered", "in_revision")
 FREELANCER_REASONS = ("buyer_unresponsive", "out_of_scope", "cannot_complete", "buyer_asked",
@@ -590,3 +590,19 @@ def test_revision_may_be_requested_while_cancellation_open(order_in):
     sim.act("buyer", "request_revision", "A", comment="Fix it instead")
     view = sim.order_view("A")
     assert view.status == "in_revision" and view.open_request.id == "R-1"
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("seed", {"order_update": "expire", "cancellation": "cancel", "extension": "expire"}),
+    ("current", {"order_update": "expire", "cancellation": "cancel", "extension": "accept"}),
+])
+def test_a_request_says_what_it_will_do_if_nobody_answers(policy, expected):
+    sim = Simulation.create(None, start=START, policy=policy)
+    sim.add_orders([{"id": t, "title": t, "price": 10, "delivery_days": 3} for t in expected])
+    sim.act("buyer", "request_update", "order_update")
+    sim.act("buyer", "ask_to_cancel", "cancellation", comment="Dropped.")
+    sim.act("freelancer", "request_extension", "extension", days=2)
+    for order, outcome in expected.items():
+        request = sim.order_view(order).open_request
+        assert request.on_timeout == outcome
+        assert next(d for d in sim.deadlines() if d.order == order).outcome == outcome

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from engine import RequestView, Rules
 
-from ..describe import the_party, timeout_outcome
+from ..describe import the_party
 from ..i18n import fmt_countdown, fmt_datetime, label, t
 from ..widgets.footer import LocalizedFooter
 
@@ -36,7 +36,7 @@ class RequestSentScreen(ModalScreen[None]):
             Content.styled(t("confirm.no_support"), "bold"),
             Content(t("confirm.deadline", Other=other[:1].upper() + other[1:], deadline=fmt_datetime(r.deadline),
                       countdown=fmt_countdown(r.remaining))),
-            Content(t(f"confirm.timeout.{timeout_outcome(self.rules, r)}")),
+            Content(t(f"confirm.timeout.{r.on_timeout}")),
             Content.styled(t("confirm.withdraw"), "italic"),
         ]
         with Vertical(id="sent-dialog", classes="dialog"):

@@ -19,10 +19,10 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
+from engine.rules import ANSWER_ACTIONS
 
 from ..describe import (
     cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
-    timeout_outcome,
 )
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
 from ..messages import ActionRequested
@@ -33,7 +33,6 @@ from .order_table import OrderTable
 # Where each action lives on screen (layout, not rules: whether it may run comes from the engine).
 ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
                       "request_extension", "cancel_order")
-ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
 RC_ACTIONS = ("request_update", "ask_to_cancel")
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
@@ -298,7 +297,7 @@ class PartyPane(Vertical):
         lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder)[:1].upper() + the_party(r.responder)[1:],
                                          deadline=fmt_datetime(r.deadline),
                                          countdown=fmt_countdown(r.remaining)), "bold")))
-        lines.append(Content(t(f"page.request.timeout.{timeout_outcome(self.sim.rules, r)}")))
+        lines.append(Content(t(f"page.request.timeout.{r.on_timeout}")))
         if r.requester == self.party:
             lines.append(Content.styled(t("page.request.waiting", responder=the_party(r.responder)), "italic"))
         else:
