@@ -17,7 +17,7 @@ from .model import (
     FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
-from .timeutil import DAY, iso
+from .timeutil import CLOCK_LIMIT, DAY, iso
 
 ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
 MAX_DELIVERY_DAYS = 3650  # ten years: beyond it a due date soon leaves the calendar (year 9999)
@@ -443,6 +443,8 @@ class State:
         """Move the clock to `target`, firing every deadline passed at its own instant, in order."""
         if target < self.now:
             raise Refusal("clock_backwards", now=iso(self.now), target=iso(target))
+        if target > CLOCK_LIMIT:
+            raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
         fired: list[Event] = []
         heap = self._heap
         while heap and heap[0][0] <= target:

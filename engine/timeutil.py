@@ -10,6 +10,9 @@ from .errors import Refusal
 
 HOUR = 3600
 DAY = 24 * HOUR
+# The simulated clock stops at the end of 9989: every deadline lies at most ten years ahead (the
+# rules' ranges), so none can leave the calendar, which ends with the year 9999.
+CLOCK_LIMIT = int(datetime(9990, 1, 1, tzinfo=timezone.utc).timestamp()) - 1
 
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 

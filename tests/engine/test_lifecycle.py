@@ -347,10 +347,20 @@ def test_bad_clock_input_refused(make_sim):
     refused(sim, "bad_duration", sim.advance, "")
     refused(sim, "bad_instant", sim.advance_to, "next tuesday")
     refused(sim, "bad_instant", sim.advance_to, "10000-01-01T00:00:00Z")
-    # a duration that is typed fine but runs past the last instant (year 9999), or no number
-    for wrong in ("99999999d", None, float("nan"), float("inf")):
+    for wrong in (None, float("nan"), float("inf")):  # no number at all
         refused(sim, "bad_duration", sim.advance, wrong)
+    # typed fine, but past the clock's end (9989), so that no deadline can leave the calendar
+    refused(sim, "clock_limit", sim.advance, "99999999d")
+    refused(sim, "clock_limit", sim.advance_to, "9995-01-01T00:00:00Z")
     assert sim.now == T0
+    with pytest.raises(Refusal) as caught:
+        Simulation.create(None, start="9995-01-01T00:00:00Z")
+    assert caught.value.code == "clock_limit"
+    near_the_end = Simulation.create(None, start="9989-12-01T00:00:00Z",
+                                     rules={"extension_response_hours": 87_600})
+    near_the_end.add_order("Z", "Last", 10, 3650)
+    near_the_end.act("freelancer", "request_extension", "Z", days=29)  # ten years ahead: fine
+    assert near_the_end.next_deadline().at.year == 9999
 
 
 def test_unknown_order_refused(make_sim):
