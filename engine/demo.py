@@ -13,11 +13,12 @@ DEMO_FILE = DATA_DIR / "demo.json"
 
 
 def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed",
-                demo_file: Path = DEMO_FILE) -> Simulation:
-    """A new simulation at `start`, filled with the demo's orders and requests."""
+                demo_file: Path = DEMO_FILE, keep_old_as: str | Path | None = None) -> Simulation:
+    """A new simulation at `start`, filled with the demo's orders and requests (an existing
+    file at `path` is kept as `keep_old_as`, see `Simulation.create`)."""
     with open(demo_file, encoding="utf-8") as handle:
         demo = json.load(handle)
-    sim = Simulation.create(path, start=start, policy=policy)
+    sim = Simulation.create(path, start=start, policy=policy, keep_old_as=keep_old_as)
     now = int(sim.now.timestamp())
     orders = []
     for spec in demo["orders"]:

@@ -180,21 +180,26 @@ class Simulation:
 
     @classmethod
     def create(cls, path: str | os.PathLike[str] | None = None, *, start: Instant,
-               policy: str = "seed", rules: Mapping[str, Any] | None = None) -> Simulation:
+               policy: str = "seed", rules: Mapping[str, Any] | None = None,
+               keep_old_as: str | os.PathLike[str] | None = None) -> Simulation:
         """A new simulation in a new file (or in memory when `path` is None).
 
         The policy's rules, with `rules` overriding some of them, are copied into the database.
+        An existing file is refused, or with `keep_old_as` renamed to that name and put back if
+        the new one cannot be written; one that another process has open is refused, untouched.
         """
         data = policy_rules(policy, rules)
         start_ts = _instant(start)
         if start_ts > CLOCK_LIMIT:
             raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
-        store = Store.memory() if path is None else Store.create_file(path)
+        store = Store.memory() if path is None else Store.create_file(path, keep_old_as)
         state = State(Rules(data), start_ts)
         try:
             store.save(state)
         except BaseException:
             store.close()
+            if keep_old_as is not None and Path(keep_old_as).exists() and not Path(path).exists():
+                os.rename(keep_old_as, path)  # put the old simulation back where it was
             raise
         return cls(store, state)
 

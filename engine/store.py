@@ -127,15 +127,28 @@ class Store:
         return cls(TinyDB(storage=MemoryStorage), None)
 
     @classmethod
-    def create_file(cls, path: str | os.PathLike[str]) -> Store:
-        """A store for a new simulation file; an existing file is refused, never overwritten."""
+    def create_file(cls, path: str | os.PathLike[str],
+                    keep_old_as: str | os.PathLike[str] | None = None) -> Store:
+        """A store for a new simulation file. An existing file is never overwritten: it is
+        refused, or with `keep_old_as` renamed to that (free) name first. The name is locked
+        before anything moves, so a file another process holds is refused, untouched."""
         path = Path(path)
-        if path.exists():
-            raise SimulationFileError(path, "already exists: a new simulation is never written over a file")
         if not path.parent.is_dir():
             raise SimulationFileError(path, f"cannot be created: the folder {path.parent} does not exist")
         lock = FileLock(path)
         lock.acquire(path)
+        try:
+            if path.exists():
+                if keep_old_as is None:
+                    raise SimulationFileError(path, "already exists: a new simulation is never "
+                                              "written over a file")
+                if Path(keep_old_as).exists():
+                    raise SimulationFileError(keep_old_as, "already exists: the old simulation "
+                                              "is never kept over another file")
+                os.rename(path, keep_old_as)
+        except BaseException:
+            lock.release()
+            raise
         return cls(TinyDB(path, storage=AtomicJSONStorage), path, lock)
 
     @classmethod

@@ -76,16 +76,10 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
         if args.policy and args.policy != sim.policy:
             print(t("cli.policy_ignored", path=path, policy=sim.policy), file=sys.stderr)
         return sim
-    backup = None
-    if path.exists():  # --new: keep the old file aside, never delete it
-        backup = backup_name(path, datetime.now(timezone.utc))
-        path.rename(backup)
-    try:
-        sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed")
-    except BaseException:
-        if backup is not None and not path.exists():
-            backup.rename(path)  # put the old file back where it was
-        raise
+    # --new: the engine keeps the old file aside (never deleting it) and refuses one in use
+    backup = backup_name(path, datetime.now(timezone.utc)) if path.exists() else None
+    sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed",
+                      keep_old_as=backup)
     if backup is not None:
         print(t("cli.backup", backup=backup), file=sys.stderr)
     return sim

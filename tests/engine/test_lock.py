@@ -78,3 +78,36 @@ def test_the_app_refuses_a_held_file_with_a_clear_message(tmp_path, capsys):
         assert path.read_bytes() == before
     err = capsys.readouterr().err
     assert str(path) in err and "open in another rcsim process" in err
+
+
+def test_a_new_simulation_keeps_the_old_file_aside_but_never_one_in_use(tmp_path):
+    path, backup = tmp_path / "sim.json", tmp_path / "sim.json.bak"
+    with Simulation.create(path, start=START) as old:
+        old.add_order("A", "Logo", 120, 3)
+        before = path.read_bytes()
+        with pytest.raises(SimulationFileError) as caught:  # another process has it open
+            Simulation.create(path, start=START, keep_old_as=backup)
+        assert "open in another rcsim process" in caught.value.problem
+        assert path.read_bytes() == before and not backup.exists()
+    with pytest.raises(SimulationFileError):  # without a name to keep it under: refused
+        Simulation.create(path, start=START)
+    backup.write_text("someone else's file")
+    with pytest.raises(SimulationFileError) as caught:  # never kept over another file
+        Simulation.create(path, start=START, keep_old_as=backup)
+    assert caught.value.path == str(backup) and path.read_bytes() == before
+    backup.unlink()
+    with Simulation.create(path, start=START, keep_old_as=backup) as new:
+        assert new.order_ids() == ()
+    assert backup.read_bytes() == before
+
+
+def test_the_app_does_not_start_afresh_over_a_file_in_use(tmp_path, capsys):
+    from tui.__main__ import main
+
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start=START):
+        before = path.read_bytes()
+        assert main(["--db", str(path), "--new", "--lang", "en"]) == 2
+        assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"], "no backup was made"
+    assert "open in another rcsim process" in capsys.readouterr().err
