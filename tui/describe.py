@@ -56,7 +56,7 @@ def describe_event(event: EventView) -> str:
     data = event.data
     params = {
         "order": event.order, "actor": party_label(event.actor),
-        "type": label("request_type", data.get("request_type")).lower() if data.get("request_type") else "",
+        "type": label("request_word", data.get("request_type")) if data.get("request_type") else "",
         "deadline": _when(data.get("deadline")), "days": data.get("days", ""),
         "status": label("status", data.get("status")) if data.get("status") else "",
     }
@@ -85,7 +85,7 @@ _EVENT_KEYS = {
 
 def describe_deadline(deadline: DeadlineView) -> str:
     """What a pending deadline will do."""
-    rtype = label("request_type", deadline.request_type).lower() if deadline.request_type else ""
+    rtype = label("request_word", deadline.request_type) if deadline.request_type else ""
     return t(f"deadline.{deadline.kind}.{deadline.outcome}", order=deadline.order, type=rtype)
 
 

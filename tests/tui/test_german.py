@@ -115,3 +115,15 @@ async def test_order_lists_fit_their_panes_in_both_languages():
                 table = app.pane(party).query_one("#orders", DataTable)
                 assert table.virtual_size.width <= table.size.width, (language, party)
                 assert not table.show_horizontal_scrollbar, (language, party)
+
+
+def test_german_nouns_keep_their_capitals_inside_sentences():
+    from tui.describe import describe_event
+
+    sim = create_demo(None, start=START)
+    (event,) = sim.act("freelancer", "accept", "FO-1006")
+    (deadline,) = [d for d in sim.deadlines() if d.order == "FO-1008"]
+    i18n.set_language("de")
+    assert "die Stornierungsanfrage zu FO-1006" in describe_event(event)
+    from tui.describe import describe_deadline
+    assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)

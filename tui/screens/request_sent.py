@@ -31,7 +31,7 @@ class RequestSentScreen(ModalScreen[None]):
         r = self.request
         other = the_party(r.responder)
         lines = [
-            Content(t("confirm.sent", type=label("request_type", r.type).lower(), request=r.id,
+            Content(t("confirm.sent", type=label("request_word", r.type), request=r.id,
                       other=other, order=r.order)),
             Content.styled(t("confirm.no_support"), "bold"),
             Content(t("confirm.deadline", Other=other[:1].upper() + other[1:], deadline=fmt_datetime(r.deadline),
