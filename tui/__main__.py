@@ -107,11 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from .app import make_app
 
+    app = make_app(sim)
     try:
-        make_app(sim).run()
+        app.run()
     finally:
         sim.close()
-    return 0
+    return exit_status(app)
+
+
+def exit_status(app: object) -> int:
+    """The process's exit status after the app ends: a crash is never 0 (Textual sets the
+    return code to 1 on an unhandled exception and shows the traceback)."""
+    code = getattr(app, "return_code", None)
+    return 0 if code is None else int(code)
 
 
 def present(path: str) -> int:
@@ -126,8 +134,9 @@ def present(path: str) -> int:
         return 2
     from .app import make_app
 
-    make_app(player.simulation, player=player).run()
-    return 0
+    app = make_app(player.simulation, player=player)
+    app.run()
+    return exit_status(app)
 
 
 if __name__ == "__main__":

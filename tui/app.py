@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Iterable
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,11 +19,11 @@ from engine import EventView, Refusal, Simulation
 from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
-from .i18n import language, refusal_text, set_language, t
-from .widgets.footer import LocalizedFooter
-from .messages import ActionRequested, ClockRequested
+from .i18n import LANGUAGES, refusal_text, set_language, t
+from .messages import ActionRequested, ClockRequested, PaneFocused
 from .widgets.clock_bar import ClockBar
-from .widgets.party_pane import PartyPane
+from .widgets.footer import LocalizedFooter
+from .widgets.party_pane import PaneState, PartyPane
 
 if TYPE_CHECKING:
     from engine.recording import Mark
@@ -68,9 +69,13 @@ class RcsimApp(App[None]):
     revision: reactive[int] = reactive(0, repaint=False)
     playing: reactive[bool] = reactive(False, repaint=False)
     speed: reactive[str] = reactive(SPEEDS[1], repaint=False)
+    language: reactive[str] = reactive("en", init=False, repaint=False)
+    """The language of every text; switching it builds the main screen anew in that language."""
+    front_party: reactive[str] = reactive("buyer", init=False, repaint=False)
+    """The party whose pane is in front: the only one shown when the screen is narrow."""
 
     def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
-                 player: Player | None = None) -> None:
+                 player: Player | None = None, language: str = "en") -> None:
         super().__init__()
         self.sim = sim
         self.cursor_blink = cursor_blink
@@ -78,22 +83,42 @@ class RcsimApp(App[None]):
         self._timer: Timer | None = None
         self.player = player  # presenting a scenario: it plays its steps on `sim`
         self.recording_mark: Mark | None = None
+        # What the screen shows beyond the engine's state, kept here so that the main screen can
+        # be built anew (after a language switch) exactly where it was.
+        self.pane_states = {"buyer": PaneState(), "freelancer": PaneState()}
+        self.log_shown = False
+        self.presented: list[StepResult] = []  # the steps played by the last presenter key
+        set_language(language)
+        self.set_reactive(RcsimApp.language, language)
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        """The main screen, built from the App's state alone: `recompose` after a language
+        switch gives exactly what a fresh start in that language shows."""
+        from .screens.main import TooSmall
+
+        yield TooSmall()
         yield ClockBar(self.sim).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
         if self.player is not None:
             from .widgets.presenter import PresenterBar
-            yield PresenterBar(self.player)
+            yield PresenterBar(self.player, self.presented)
         with Horizontal(id="panes"):
-            yield PartyPane(self.sim, "buyer").data_bind(RcsimApp.revision)
-            yield PartyPane(self.sim, "freelancer").data_bind(RcsimApp.revision)
+            for party in ("buyer", "freelancer"):
+                pane = PartyPane(self.sim, party, self.pane_states[party])
+                pane.set_class(party == self.front_party, "-front")
+                yield pane.data_bind(RcsimApp.revision)
+        if self.log_shown:
+            from .widgets.event_log import EventLog  # not needed for the first frame
+            yield EventLog(self.sim).data_bind(RcsimApp.revision)
         yield LocalizedFooter()
 
     def get_default_screen(self) -> Screen:
-        from .screens.main import MainScreen
-        return MainScreen(id="_default")
+        from .screens.main import BREAKPOINTS_H, BREAKPOINTS_W, MainScreen
+        screen = MainScreen(id="_default")
+        screen.HORIZONTAL_BREAKPOINTS = BREAKPOINTS_W
+        screen.VERTICAL_BREAKPOINTS = BREAKPOINTS_H
+        return screen
 
     async def run_async(self, **kwargs: Any) -> None:
         """Run with the cyclic garbage collector paused until the first frame is shown.
@@ -124,10 +149,21 @@ class RcsimApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = t("app.subtitle", policy=self.sim.policy)
         self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
-        self.pane("buyer").focus_list()
 
     def pane(self, party: str) -> PartyPane:
-        return self.query_one(f"#{party}-pane", PartyPane)
+        return self.main_screen.query_one(f"#{party}-pane", PartyPane)
+
+    @property
+    def main_screen(self) -> Screen:
+        """The screen with the panes (dialogs are pushed over it)."""
+        return self.screen_stack[0]
+
+    def on_pane_focused(self, message: PaneFocused) -> None:
+        self.front_party = message.party
+
+    def watch_front_party(self, party: str) -> None:
+        for pane in self.main_screen.query(PartyPane):
+            pane.set_class(pane.party == party, "-front")
 
     # ---------------------------------------------------------------- after every change
 
@@ -156,7 +192,7 @@ class RcsimApp(App[None]):
         if message.action in OPENING_ACTIONS and events:
             from .screens.request_sent import RequestSentScreen
             request = self.sim.request(events[0].data["request"])
-            self.push_screen(RequestSentScreen(request, self.sim.rules))
+            self.push_screen(RequestSentScreen(request))
 
     # ---------------------------------------------------------------- the clock
 
@@ -168,9 +204,9 @@ class RcsimApp(App[None]):
             else:
                 events = self.sim.advance(value)
         except Refusal as refusal:
-            self.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
+            self.main_screen.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
             return refusal
-        self.query_one(ClockBar).show_message("")
+        self.main_screen.query_one(ClockBar).show_message("")
         self.changed(events)
         return None
 
@@ -234,32 +270,57 @@ class RcsimApp(App[None]):
         self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
 
     def action_toggle_log(self) -> None:
+        self.log_shown = not self.log_shown
         # Mounted on first use: a hidden log would still cost start-up time and layout passes.
-        logs = self.query("#event-log")
+        logs = self.main_screen.query("#event-log")
         if not logs:
             from .widgets.event_log import EventLog  # not needed for the first frame
-            self.mount(EventLog(self.sim).data_bind(RcsimApp.revision), before=self.query_one(Footer))
+            self._log_mounting = self.main_screen.mount(
+                EventLog(self.sim).data_bind(RcsimApp.revision),
+                before=self.main_screen.query_one(Footer))
             return
         log = logs.first()
-        log.display = not log.display
+        log.display = self.log_shown
         log.reload()
 
     def action_switch_language(self) -> None:
-        """German <-> English, live: every text is shown anew; the simulation and the selections stay."""
-        set_language("de" if language() == "en" else "en")
+        """German <-> English, live: the main screen is built anew in the other language, as a
+        fresh start in it would be; the simulation, the selections and the notices stay."""
+        self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
+
+    async def watch_language(self, language: str) -> None:
+        set_language(language)
         self.sub_title = t("app.subtitle", policy=self.sim.policy)
-        for screen in self.screen_stack:
-            for node in screen.walk_children(with_self=True):
-                relabel = getattr(node, "relabel", None)
-                if callable(relabel):
-                    relabel()
+        if self.screen is self.main_screen:
+            await self._rebuild_main_screen()
+        else:  # a dialog (the command palette) is closing: rebuild once the main screen is back
+            self._rebuild_pending = True
+
+    _rebuild_pending = False
+
+    _log_mounting: Awaitable[None] | None = None
+
+    async def _rebuild_main_screen(self) -> None:
+        self._rebuild_pending = False
+        if self._log_mounting is not None:  # `l` just before `g`: let the log finish mounting
+            await self._log_mounting
+            self._log_mounting = None
+        for pane in self.main_screen.query(PartyPane):
+            pane.retired = True
+        await self.recompose()  # the active screen, from `compose`
+        self.pane(self.front_party).focus_list()
         self.refresh_bindings()  # the Footers show their keys in the new language
+
+    async def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._rebuild_pending and self.screen is self.main_screen:
+            await self._rebuild_main_screen()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
         self.push_screen(HelpScreen(self.sim.rules.data))
 
     def action_focus_pane(self, party: str) -> None:
+        self.front_party = party
         self.pane(party).focus_list()
 
     # ---------------------------------------------------------------- presenting and recording
@@ -272,7 +333,8 @@ class RcsimApp(App[None]):
         if order in self.sim.order_ids():
             for party in ("buyer", "freelancer"):
                 self.pane(party).select_order(order)
-        self.query_one(PresenterBar).show(results)
+        self.presented = list(results)
+        self.main_screen.query_one(PresenterBar).show(results)
 
     def action_present_step(self) -> None:
         """Apply the scenario's next step (the Player plays it on this simulation)."""
@@ -293,7 +355,7 @@ class RcsimApp(App[None]):
         from .i18n import fmt_datetime
         self.recording_mark = mark(self.sim)
         self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)),
-                    title=t("record.title"))
+                    title=t("record.notice_title"))
 
     def action_save_recording(self) -> None:
         """Ask for a file and save what was done as a scenario there."""
@@ -307,7 +369,7 @@ class RcsimApp(App[None]):
                          actions=recording.actions)
                 if recording.left_out:
                     text += " " + t("record.left_out", count=len(recording.left_out))
-                self.notify(text, title=t("record.title"), timeout=10)
+                self.notify(text, title=t("record.notice_title"), timeout=10)
 
         self.push_screen(RecordScreen(self.sim, self.recording_mark,
                                       free_name(Path.cwd(), "recording")), saved)
@@ -357,9 +419,10 @@ def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str
 
     `player`: present a scenario; `sim` must then be `player.simulation`.
     """
-    if language is not None:
-        set_language(language)
-    app = RcsimApp(sim, cursor_blink=cursor_blink, player=player)
+    if language is None:
+        from .i18n import language as current_language
+        language = current_language()
+    app = RcsimApp(sim, cursor_blink=cursor_blink, player=player, language=language)
     if animation_level is not None:
         app.animation_level = animation_level  # type: ignore[assignment]
     if theme is not None:

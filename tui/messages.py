@@ -42,3 +42,14 @@ class ClockRequested(Message):
 
     def __repr__(self) -> str:
         return f"ClockRequested(command={self.command!r})"
+
+
+class PaneFocused(Message):
+    """Something in a party's pane took the focus: that party's side is the one in front."""
+
+    def __init__(self, party: str) -> None:
+        super().__init__()
+        self.party = party
+
+    def __repr__(self) -> str:
+        return f"PaneFocused(party={self.party!r})"

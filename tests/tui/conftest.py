@@ -76,6 +76,9 @@ def row(app: RcsimApp, party: str, order: str) -> str:
 async def open_order(pilot: Pilot, party: str, order: str) -> None:
     """Click the order in the party's list, then View (Enter): the seed's step 1."""
     await pilot.pause()  # let the first layout settle before clicking into it
+    if not pilot.app.pane(party).display:  # a narrow screen shows one party: bring it to front
+        await pilot.press("1" if party == "buyer" else "2")
+        await pilot.pause()
     table = pilot.app.pane(party).query_one("#orders", DataTable)
     index = table.get_row_index(order)
     await pilot.click(f"#{party}-pane #orders", offset=(3, index + 1 - table.scroll_y))

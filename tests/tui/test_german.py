@@ -127,3 +127,15 @@ def test_german_nouns_keep_their_capitals_inside_sentences():
     assert "die Stornierungsanfrage zu FO-1006" in describe_event(event)
     from tui.describe import describe_deadline
     assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)
+
+
+def test_classic_80x24_terminal_german(snap_compare):
+    assert snap_compare(build_german_app(), terminal_size=(80, 24))
+
+
+def test_classic_80x24_after_a_live_switch_to_german(snap_compare):
+    """The same picture as a fresh German start (test_classic_80x24_terminal_german)."""
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.press("g")
+
+    assert snap_compare(build_app(), terminal_size=(80, 24), run_before=run_before)

@@ -90,3 +90,17 @@ def test_run_dispatches_to_the_scenario_runner(monkeypatch):
     monkeypatch.setattr(engine, "scenario", fake, raising=False)
     assert cli.main(["run", "a.toml", "--verbose"]) == 3
     assert calls == [["a.toml", "--verbose"]]
+
+
+def test_a_crash_never_exits_0():
+    """Textual shows the traceback of a crash and ends the app; the process must not exit 0."""
+    from engine.demo import create_demo
+    from tui.app import RcsimApp
+
+    class Crashing(RcsimApp):
+        def on_ready(self) -> None:
+            raise RuntimeError("boom")
+
+    app = Crashing(create_demo(None, start="2026-03-02T09:00:00Z"))
+    app.run(headless=True, size=(160, 48))
+    assert cli.exit_status(app) == 1

@@ -117,5 +117,22 @@ def test_help_screen(snap_compare):
 
 
 def test_small_terminal(snap_compare):
-    """At 100x30 both panes, the clock and the footer are still there."""
+    """At 100x30 (too narrow for both panes) one party is in front, with how to switch."""
     assert snap_compare(build_app(), terminal_size=(100, 30))
+
+
+def test_classic_80x24_terminal(snap_compare):
+    """The classic terminal: one party at a time, the clock with its time of day, every column."""
+    assert snap_compare(build_app(), terminal_size=(80, 24))
+
+
+def test_classic_80x24_resolution_center_scrolls(snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await open_rc(pilot, "buyer", "FO-1001")
+        await pilot.press("tab", "tab")  # down to Continue: the dialog scrolls to it
+
+    assert snap_compare(build_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_too_small_terminal(snap_compare):
+    assert snap_compare(build_app(), terminal_size=(60, 16))

@@ -6,13 +6,11 @@ from typing import Any, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from ..i18n import t
-from ..widgets.footer import LocalizedFooter
+from .dialog import Dialog
 
 HELP_KEYS = ("help.policy", "help.rc", "help.one_request", "help.update", "help.cancel",
              "help.extension", "help.late", "help.auto_complete", "help.comments", "help.keys")
@@ -28,31 +26,27 @@ def help_lines(rules: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
-    """Help: how the Resolution Center works in this simulation, and the keys."""
+class HelpScreen(Dialog[None]):
+    """Help: how the Resolution Center works in this simulation, and the keys. It opens at its
+    top, with the focus on the text, so the arrows and Page keys scroll it."""
 
-    BINDINGS = [Binding("escape", "close", "button.close"),
-                Binding("question_mark", "close", "button.close", show=False)]
+    BINDINGS = [Binding("escape", "back", "button.close"),
+                Binding("ctrl+s", "submit", "button.close", show=False),
+                Binding("question_mark", "back", "button.close", show=False)]
+    DIALOG_ID = "help-dialog"
+    SUBMIT = ("close", "button.close")
+    BACK = None
 
     def __init__(self, rules: Mapping[str, Any]) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.rules = rules
 
-    def compose(self) -> ComposeResult:
-        yield LocalizedFooter()
-        with VerticalScroll(id="help-dialog", classes="dialog"):
-            yield Static(Content.styled(t("help.title"), "bold"), classes="dialog-title")
-            for line in help_lines(self.rules):
-                yield Static(Content(line), classes="help-item")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(t("button.close")), id="close", variant="primary")
+    def title_text(self) -> str:
+        return t("help.title")
+
+    def compose_body(self) -> ComposeResult:
+        for line in help_lines(self.rules):
+            yield Static(Content(line), classes="help-item")
 
     def on_mount(self) -> None:
-        self.query_one("#close").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self.query_one("#help-dialog").focus()

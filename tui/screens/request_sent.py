@@ -4,53 +4,45 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
-from engine import RequestView, Rules
+from engine import RequestView
 
 from ..describe import the_party
 from ..i18n import fmt_countdown, fmt_datetime, label, t
-from ..widgets.footer import LocalizedFooter
+from .dialog import Dialog
 
 
-class RequestSentScreen(ModalScreen[None]):
+class RequestSentScreen(Dialog[None]):
     """Says where the request went, that Customer Support got no copy, and by when to answer."""
 
-    BINDINGS = [Binding("escape", "close", "button.ok"), Binding("enter", "close", "button.ok", show=False)]
+    BINDINGS = [Binding("escape", "back", "button.ok"), Binding("ctrl+s", "submit", "button.ok"),
+                Binding("enter", "submit", "button.ok", show=False)]
+    DIALOG_ID = "sent-dialog"
+    SUBMIT = ("ok", "button.ok")
+    BACK = None
 
-    def __init__(self, request: RequestView, rules: Rules) -> None:
-        super().__init__(classes="dialog-screen")
+    def __init__(self, request: RequestView) -> None:
+        super().__init__()
         self.request = request
-        self.rules = rules
 
-    def compose(self) -> ComposeResult:
-        yield LocalizedFooter()
+    def title_text(self) -> str:
+        return t("confirm.title")
+
+    def compose_body(self) -> ComposeResult:
         r = self.request
         other = the_party(r.responder)
         lines = [
             Content(t("confirm.sent", type=label("request_word", r.type), request=r.id,
                       other=other, order=r.order)),
             Content.styled(t("confirm.no_support"), "bold"),
-            Content(t("confirm.deadline", Other=other[:1].upper() + other[1:], deadline=fmt_datetime(r.deadline),
-                      countdown=fmt_countdown(r.remaining))),
+            Content(t("confirm.deadline", Other=other[:1].upper() + other[1:],
+                      deadline=fmt_datetime(r.deadline), countdown=fmt_countdown(r.remaining))),
             Content(t(f"confirm.timeout.{r.on_timeout}")),
             Content.styled(t("confirm.withdraw"), "italic"),
         ]
-        with Vertical(id="sent-dialog", classes="dialog"):
-            yield Static(Content.styled(t("confirm.title"), "bold"), classes="dialog-title")
-            yield Static(Content("\n").join(lines), id="sent-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(t("button.ok")), id="ok", variant="primary")
+        yield Static(Content("\n").join(lines), id="sent-text")
 
     def on_mount(self) -> None:
         self.query_one("#ok").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

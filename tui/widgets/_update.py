@@ -42,3 +42,13 @@ class QuietButton(Button):
     def update_node_styles(self, animate: bool = True) -> None:
         if self.is_attached:
             super().update_node_styles(animate)
+
+    def on_mount(self) -> None:
+        still(self)
+
+
+def still(button: Button) -> None:
+    """No pressed-look flash on a button when the app runs without animation: a snapshot must
+    not depend on whether 0.2 s passed since the last press."""
+    if button.app.animation_level == "none":
+        button.active_effect_duration = 0

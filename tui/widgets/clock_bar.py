@@ -46,14 +46,6 @@ class ClockBar(Vertical):
     def on_mount(self) -> None:
         self.refresh_clock()
 
-    def relabel(self) -> None:
-        """Show the buttons and the clock anew in the current language."""
-        for button_id, key in (("#clock-hour", "clock.hour"), ("#clock-day", "clock.day"),
-                               ("#clock-jump", "clock.jump"), ("#clock-next-button", "clock.next_button")):
-            self.query_one(button_id, Button).label = Content(t(key))
-        self.show_message("")
-        self.refresh_clock()
-
     def watch_revision(self) -> None:
         self.refresh_clock()
 

@@ -30,27 +30,25 @@ class EventLog(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(t("log.title"), "bold"), id="event-log-title")
-        yield DataTable(id="event-log-table", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        self.relabel()
-
-    def relabel(self) -> None:
-        """Build the title, the columns and every row in the current language."""
-        self.query_one("#event-log-title", Static).update(Content.styled(t("log.title"), "bold"))
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
+        table: DataTable[Text] = DataTable(id="event-log-table", cursor_type="row",
+                                           zebra_stripes=True)
         for key in LOG_COLUMNS:
             table.add_column(Text(t(f"log.column.{key}")), key=key)
-        self.shown = 0
+        yield table
+
+    def on_mount(self) -> None:
+        self._ready = True
         self.reload()
+
+    _ready = False  # its table exists (a key may ask to show the log while it is still mounting)
 
     def watch_revision(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        """Append the new events; while hidden nothing is done (adding rows costs a layout pass)."""
-        if not self.display:
+        """Append the new events; while hidden (or being removed) nothing is done (adding rows
+        costs a layout pass)."""
+        if not self.display or not self._ready:
             return
         table = self.query_one(DataTable)
         new = self.sim.events(self.shown)

@@ -25,7 +25,7 @@ from ..describe import (
     cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
 )
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
-from ..messages import ActionRequested
+from ..messages import ActionRequested, PaneFocused
 from ..text import clean, one_line, plain
 from ._update import QuietButton, update
 from .order_table import OrderTable
@@ -37,6 +37,7 @@ RC_ACTIONS = ("request_update", "ask_to_cancel")
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
 TITLE_WIDTH = 14
+MIN_TITLE_WIDTH = 6
 
 Cell = tuple[str, str]  # (plain text, Rich style)
 
@@ -51,6 +52,27 @@ def button_id(action: str) -> str:
     return "act-" + action.replace("_", "-")
 
 
+Notice = tuple[datetime, "str | Callable[[], str]", str]  # (simulated time, text, kind)
+
+
+class PaneState:
+    """What a pane shows that the engine does not hold: the selected order and the notices.
+
+    The App keeps one per party and hands it down, so a pane built anew (after a language
+    switch) carries on where the old one was.
+    """
+
+    __slots__ = ("order_id", "notices")
+
+    def __init__(self) -> None:
+        self.order_id: str | None = None
+        self.notices: list[Notice] = []
+
+
+def _notice_text(text: str | Callable[[], str]) -> str:
+    return text() if callable(text) else text
+
+
 class PartyPane(Vertical):
     """A party's order list and order page; re-reads its view whenever `revision` changes."""
 
@@ -62,18 +84,34 @@ class PartyPane(Vertical):
     # whole pane (border, table and page) on every revision.
     revision: reactive[int] = reactive(0, init=False, repaint=False)
 
-    def __init__(self, sim: Simulation, party: str) -> None:
+    def __init__(self, sim: Simulation, party: str, state: PaneState | None = None) -> None:
         super().__init__(id=f"{party}-pane", classes="party-pane")
         self.sim = sim
         self.party = party
-        self.order_id: str | None = None
+        self.state = state if state is not None else PaneState()
         self.orders: dict[str, OrderView] = {}
         self.options: dict[str, Option] = {}
-        self.notices: list[tuple[datetime, str | Callable[[], str], str]] = []  # (time, text, kind)
+        self._title_width = TITLE_WIDTH  # the list's Title column: narrower (or none) in a narrow pane
+        self.retired = False
+        """Set by the App just before this pane is replaced by a new one (a language switch):
+        its children may already be gone, so events still arriving change nothing."""
         self._rows: dict[str, tuple[Cell, ...]] = {}
         self._read_at: tuple[datetime, tuple[str, ...], int] | None = None  # (clock, orders, event)
         self._answer_row: Horizontal | None = None  # mounted on first use
         self._answer_buttons: dict[str, Button] = {}
+
+    @property
+    def order_id(self) -> str | None:
+        """The selected order (kept in `state`)."""
+        return self.state.order_id
+
+    @order_id.setter
+    def order_id(self, value: str | None) -> None:
+        self.state.order_id = value
+
+    @property
+    def notices(self) -> list[Notice]:
+        return self.state.notices
 
     # ---------------------------------------------------------------- layout
 
@@ -83,6 +121,8 @@ class PartyPane(Vertical):
         first = next(iter(self.sim.order_ids()), None)
         options = {o.action: o for o in self.sim.options(self.party, first)} if first else {}
         yield Static(id="notices")
+        # Shown only when the screen is too narrow for both panes side by side.
+        yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
         yield OrderTable(id="orders", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="order-page"):
             with Horizontal(id="page-head"):
@@ -123,26 +163,46 @@ class PartyPane(Vertical):
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
         self._add_columns()
+        selected = self.order_id  # a pane built anew goes on with its state's order
         self.reload()
+        if selected in self.orders and selected != next(iter(self.orders)):
+            self.select_order(selected)
 
     def _add_columns(self) -> None:
         table = self.query_one("#orders", DataTable)
-        for key in COLUMNS:
+        for key in self._columns():
             # Fixed widths: a changed cell then never re-measures the whole table.
             table.add_column(Text(t(f"column.{key}")), key=key, width=self._column_width(key))
 
-    def relabel(self) -> None:
-        """Show every text anew in the current language, keeping the selected order."""
-        self.border_title = Content(t("pane.title", party=party_label(self.party)))
-        self.query_one("#rc-button", Button).label = Content(t("page.resolution_center"))
-        for button in self.query(".action").results(Button):
-            action = next(a for a in (*ANSWER_ACTIONS, *ORDER_PAGE_ACTIONS) if button.id == button_id(a))
-            button.label = Content(label("action", action))
-        update(self.query_one("#actions-title", Static), Content(t("page.actions")))
-        update(self.query_one("#thread-title", Static), Content(t("page.thread")))
+    def on_resize(self) -> None:
+        """The Title column takes what room the other columns leave (the order page shows the
+        whole title); a pane too narrow for a readable title drops the column."""
+        if self.retired:
+            return
+        width = self._title_width_for(self.content_region.width)
+        if width != self._title_width:
+            self._title_width = width
+            self._rebuild_table()
+
+    def _title_width_for(self, width: int) -> int:
+        if width <= 0:  # not laid out yet
+            return TITLE_WIDTH
+        table = self.query_one("#orders", DataTable)
+        padding = 2 * table.cell_padding
+        others = sum(self._column_width(key) + padding for key in COLUMNS if key != "title")
+        if table.virtual_size.height > table.size.height > 0:  # rows overflow: a scrollbar
+            width -= table.styles.scrollbar_size_vertical
+        room = min(TITLE_WIDTH, width - others - padding)
+        return room if room >= MIN_TITLE_WIDTH else 0
+
+    def _columns(self) -> tuple[str, ...]:
+        return COLUMNS if self._title_width else tuple(k for k in COLUMNS if k != "title")
+
+    def _rebuild_table(self) -> None:
+        """Build the list's columns and rows anew, keeping the selected order."""
         table = self.query_one("#orders", DataTable)
         selected = self.order_id
-        table.clear(columns=True)  # column widths depend on the language's labels
+        table.clear(columns=True)
         self._add_columns()
         self._rows = {}
         self._read_at = None
@@ -151,7 +211,8 @@ class PartyPane(Vertical):
             self.select_order(selected)
 
     def watch_revision(self) -> None:
-        self.reload()
+        if not self.retired:
+            self.reload()
 
     # ---------------------------------------------------------------- reading the engine
 
@@ -184,7 +245,7 @@ class PartyPane(Vertical):
         if key == "order":
             labels += list(self.sim.order_ids())
         elif key == "title":
-            labels.append("x" * TITLE_WIDTH)
+            labels.append("x" * self._title_width)
         elif key == "status":
             labels += [t(f"status_list.{s}") for s in (*BASE_STATUSES, "late", "very_late")]
         elif key == "due":
@@ -213,8 +274,10 @@ class PartyPane(Vertical):
             request = (t("list.request", type=t(f"request_type_short.{r.type}"),
                          countdown=fmt_duration(r.remaining or 0)), "bold")
         status = "very_late" if o.very_late else "late" if o.late else o.status
-        return ((o.id, "bold"), (one_line(o.title, TITLE_WIDTH), ""),
-                (t(f"status_list.{status}"), status_style), (due, ""), request)
+        cells = {"order": (o.id, "bold"), "title": (one_line(o.title, self._title_width), ""),
+                 "status": (t(f"status_list.{status}"), status_style), "due": (due, ""),
+                 "request": request}
+        return tuple(cells[key] for key in self._columns())
 
     def _update_table(self, orders: tuple[OrderView, ...]) -> None:
         table = self.query_one("#orders", DataTable)
@@ -224,7 +287,7 @@ class PartyPane(Vertical):
             if old is None:
                 table.add_row(*(Text(text, style=style) for text, style in row), key=o.id)
             elif old != row:
-                for key, before, after in zip(COLUMNS, old, row):
+                for key, before, after in zip(self._columns(), old, row):
                     if before != after:
                         table.update_cell(o.id, key, Text(after[0], style=after[1]))
             self._rows[o.id] = row
@@ -367,6 +430,10 @@ class PartyPane(Vertical):
 
         `text` may be a function giving it, so that a language switch shows it anew.
         """
+        # The same notice again (a dimmed button pressed twice) moves to the end instead of
+        # stacking up and pushing other notices out.
+        shown = _notice_text(text)
+        self.notices[:] = [n for n in self.notices if n[2] != kind or _notice_text(n[1]) != shown]
         self.notices.append((at, text, kind))
         del self.notices[:-MAX_NOTICES]
         self._render_notices()
@@ -381,7 +448,7 @@ class PartyPane(Vertical):
         widget = self.query_one("#notices", Static)
         show(widget, bool(self.notices))
         lines = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
-                                  (clean(text() if callable(text) else text),
+                                  (clean(_notice_text(text)),
                                    "bold" if kind == "refusal" else ""))
                  for at, text, kind in self.notices]
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
@@ -389,8 +456,14 @@ class PartyPane(Vertical):
 
     # ---------------------------------------------------------------- user input
 
+    def on_descendant_focus(self) -> None:
+        if not self.retired:
+            self.post_message(PaneFocused(self.party))
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        if self.retired:
+            return
         key = event.row_key.value
         if key != self.order_id:
             self.order_id = key

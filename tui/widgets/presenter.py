@@ -127,10 +127,10 @@ def result_lines(result: StepResult) -> list[Content]:
 class PresenterBar(Vertical):
     """Shows a Player's progress; `show(results)` after each key press (attributes down)."""
 
-    def __init__(self, player: Player) -> None:
+    def __init__(self, player: Player, last: Sequence[StepResult] = ()) -> None:
         super().__init__(id="presenter")
         self.player = player
-        self.last: tuple[StepResult, ...] = ()
+        self.last: tuple[StepResult, ...] = tuple(last)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="present-head"):
@@ -141,10 +141,6 @@ class PresenterBar(Vertical):
         yield Static(id="present-next")
 
     def on_mount(self) -> None:
-        self.relabel()
-
-    def relabel(self) -> None:
-        """Show every text anew in the current language (at mount and after a switch)."""
         sc = self.player.scenario
         self.query_one("#present-title", Static).update(
             Content.styled(clean(t("present.title", title=" ".join(sc.title.split()))), "bold"))
