@@ -195,3 +195,11 @@ def test_refusals_here_render_in_both_languages() -> None:
         for code in ("outside_calendar", "extension_past_calendar", "timeout_past_calendar"):
             assert f"refusal.{code}" in table(lang)
         assert "R-1" in refusal_text(refusal, lang) and "9999" in refusal_text(refusal, lang)
+
+
+def test_an_instant_before_the_year_1000_is_written_so_that_it_reads_back(tmp_path: Path) -> None:
+    path = tmp_path / "early.json"
+    Simulation.create(path, start="0999-03-02T09:00:00Z").close()
+    assert '"0999-03-02T09:00:00Z"' in path.read_text(encoding="utf-8")
+    with Simulation.open(path) as sim:
+        assert sim.now == datetime(999, 3, 2, 9, tzinfo=timezone.utc)
