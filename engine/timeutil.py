@@ -76,6 +76,10 @@ def parse_duration(text: str) -> int:
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None:
         raise Refusal("bad_duration", text=text)
+    # Twelve digits of minutes already run far past the clock's end; more could not even be
+    # read (Python reads at most 4,300 digits), so such a duration is refused as too long.
+    if any(g and len(g.lstrip("0")) > 12 for g in match.groups()):
+        raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     return days * DAY + hours * HOUR + minutes * 60
 

@@ -203,3 +203,10 @@ def test_an_instant_before_the_year_1000_is_written_so_that_it_reads_back(tmp_pa
     assert '"0999-03-02T09:00:00Z"' in path.read_text(encoding="utf-8")
     with Simulation.open(path) as sim:
         assert sim.now == datetime(999, 3, 2, 9, tzinfo=timezone.utc)
+
+
+def test_a_duration_of_thousands_of_digits_is_refused_not_crashed_on(make_sim) -> None:
+    sim = make_sim()  # typed in the app's duration dialog, or given to advance()
+    refused(sim, "clock_limit", sim.advance, "9" * 5000 + "h")
+    refused(sim, "clock_limit", sim.advance, "1" + "0" * 13 + "m")
+    assert sim.advance("000000000000000001h") == ()  # leading zeros are no size
