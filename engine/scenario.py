@@ -38,8 +38,12 @@ in-memory simulation and says what must hold along the way::
 be ``none``), ``open_requests`` (a count) and ``inbox = { buyer = "text", freelancer = "text" }``
 (that party received a message on this order containing the text).
 
-Unknown keys are errors everywhere (a typo never passes silently); an action step must give
-the fields its party's form requires unless it is marked ``fails = true``.
+Unknown keys are errors everywhere (a typo never passes silently), named with the key they
+probably meant; an action step must give the fields its party's form requires unless it is
+marked ``fails = true``. A ``reason`` is one of the actor's reason codes (a ``fails`` step may
+give the other party's). Numbers are finite with at most MAX_DIGITS digits, nothing nests deeper
+than MAX_DEPTH, every instant has a UTC date, and no instant or ``advance`` takes the clock past
+its end (timeutil.CLOCK_LIMIT).
 
 A file is validated completely before anything runs (``load``): a bad file raises
 ``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong.
