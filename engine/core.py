@@ -17,7 +17,7 @@ from .model import (
     FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
-from .timeutil import CLOCK_LIMIT, DAY, iso
+from .timeutil import CALENDAR_END, CLOCK_LIMIT, DAY, in_calendar_or_refuse, iso
 
 ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
 MAX_DELIVERY_DAYS = 3650  # ten years: beyond it a due date soon leaves the calendar (year 9999)
@@ -100,6 +100,8 @@ class State:
                                                   f"not {status!r}")
         if due is not None and status == "incomplete":
             raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
+        if due is not None:
+            in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
         order = Order(id=order_id, title=title, price=cents, delivery_days=delivery_days,
                       status=status, created=self.now)
         if status != "incomplete":
@@ -135,6 +137,8 @@ class State:
             if action != "withdraw" and action not in self.rules.answers(request.type):
                 raise Refusal("wrong_answer", request_type=request.type, action=action,
                               answers=self.rules.answers(request.type))
+            if action == "accept" and request.type == "extension":
+                self.extended_due(order, request.days or 0, self.now, request=request.id)
             spec = roles.get(role)
             if spec is None:  # the rules data gives nobody this answer
                 raise Refusal("wrong_party", allowed=(), action=action)
@@ -282,8 +286,21 @@ class State:
         self._message(order, party, "cancel_order", fields)
         return [self._event("cancel_order", order.id, party, {**fields, "while": was})]
 
+    def extended_due(self, order: Order, days: int, at: int, request: str | None = None) -> int:
+        """The due date an extension of `days` accepted at `at` gives the order, or the refusal
+        saying that it would leave the calendar (and how many days still fit)."""
+        base = order.due if order.due is not None else at
+        due = base + days * DAY
+        if due > CALENDAR_END:
+            raise Refusal("extension_past_calendar", order=order.id, days=days,
+                          most=max(0, (CALENDAR_END - base) // DAY), limit=iso(CALENDAR_END),
+                          **({"request": request} if request else {}))
+        return due
+
     def _open(self, party: str, action: str, order: Order, fields: dict) -> list[Event]:
         rtype = OPENING_ACTIONS[action]
+        if rtype == "extension":  # before anything changes; accepting it could not be done
+            self.extended_due(order, fields.get("days") or 0, self.now)
         self.counters["request"] += 1
         request = Request(
             id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=party,
@@ -326,7 +343,7 @@ class State:
             self._cancel(order, kind="mutual", initiator=request.requester,
                          resolved_by="accept", request=request.id)
             return "cancelled"
-        if request.type == "extension":
+        if request.type == "extension":  # checked before (check, or advance_to for a timeout)
             order.due = (order.due if order.due is not None else self.now) + (request.days or 0) * DAY
             order.extras_total += request.extra_price
             return "due_moved"
@@ -445,6 +462,7 @@ class State:
             raise Refusal("clock_backwards", now=iso(self.now), target=iso(target))
         if target > CLOCK_LIMIT:
             raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
+        self._check_timeouts(target)
         fired: list[Event] = []
         heap = self._heap
         while heap and heap[0][0] <= target:
@@ -454,6 +472,31 @@ class State:
                 fired.append(self._fire(entry[2], entry[3]))
         self.now = target
         return fired
+
+    def _check_timeouts(self, target: int) -> None:
+        """Refuse a clock move, before anything fires, if an extension it would accept
+        automatically (policy `current`) would move a due date past the calendar's end.
+
+        The move is refused as a whole, so nothing is half done; the clock may still move up to
+        that deadline, and the request can be declined or withdrawn like any other. Each order
+        has at most one open request, and nothing else changes a due date while the clock
+        moves, so the due dates read now are the ones the timeouts would extend.
+        """
+        if self.rules.extension_timeout != "accept":
+            return
+        for entry in self._heap:
+            at, _, kind, ref = entry
+            if at > target or kind != "request" or not self._valid(*entry):
+                continue
+            request = self.requests[ref]
+            if request.type != "extension":
+                continue
+            try:
+                self.extended_due(self.orders[request.order], request.days or 0, at)
+            except Refusal:
+                raise Refusal("timeout_past_calendar", order=request.order, request=request.id,
+                              at=iso(at), days=request.days or 0,
+                              limit=iso(CALENDAR_END)) from None
 
     def _fire(self, kind: str, ref: str) -> Event:
         if kind == "auto_complete":

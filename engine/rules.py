@@ -22,7 +22,7 @@ NUMBERS: dict[str, tuple[int, int]] = {
     "cancellation_response_hours": (1, 87_600),
     "extension_response_hours": (1, 87_600),
     "auto_complete_hours": (1, 87_600),
-    "very_late_hours": (0, 87_600),
+    "very_late_hours": (1, 87_600),
     "comment_max_chars": (1, 1_000_000),
     "extension_days_min": (1, 3_650),
     "extension_days_max": (1, 3_650),
@@ -35,6 +35,15 @@ OPENING_ACTIONS = {"request_update": "order_update", "ask_to_cancel": "cancellat
 ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
 ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
            "cancel_order", *OPENING_ACTIONS, *ANSWER_ACTIONS)
+# Who may take each action (RULES.md Part 1, "Actions and their fields"): an override may take an
+# action away from a party, never give it to the other one. Answers go by role in the request.
+ACTION_PARTIES: dict[str, tuple[str, ...]] = {
+    "submit_requirements": ("buyer",), "deliver": ("freelancer",), "accept_delivery": ("buyer",),
+    "request_revision": ("buyer",), "cancel_order": ("buyer",), "request_update": ("buyer",),
+    "ask_to_cancel": ("buyer", "freelancer"), "request_extension": ("freelancer",),
+    "respond_update": ("responder",), "accept": ("responder",), "decline": ("responder",),
+    "withdraw": ("requester",),
+}
 # "very_late" is the one derived condition a rule may name beside the base statuses.
 CONDITIONS = (*BASE_STATUSES, "very_late")
 
@@ -106,10 +115,12 @@ def validate(rules: Mapping[str, Any]) -> None:
     if not isinstance(requests, dict) or set(requests) != set(REQUEST_TYPES):
         raise _bad(f"requests must describe exactly {', '.join(REQUEST_TYPES)}")
     for rtype, spec in requests.items():
+        if not isinstance(spec, dict):
+            raise _bad(f"requests.{rtype} must be a table")
         if spec.get("opened_with") != next(a for a, t in OPENING_ACTIONS.items() if t == rtype):
             raise _bad(f"requests.{rtype}.opened_with is not the action that opens it")
         answers = spec.get("answers")
-        if not isinstance(answers, list) or not answers or not set(answers) <= set(ANSWER_ACTIONS):
+        if not isinstance(answers, list) or not answers or not all(a in ANSWER_ACTIONS for a in answers):
             raise _bad(f"requests.{rtype}.answers must be a list drawn from {ANSWER_ACTIONS}")
     actions = rules.get("actions")
     if not isinstance(actions, dict) or set(actions) != set(ACTIONS):
@@ -120,9 +131,15 @@ def validate(rules: Mapping[str, Any]) -> None:
             raise _bad(f"actions.{action} must be keyed by {' or '.join(roles)}")
         for role, spec in by_role.items():
             where = f"actions.{action}.{role}"
+            if not isinstance(spec, dict):
+                raise _bad(f"{where} must be a table")
+            if role not in ACTION_PARTIES[action]:
+                raise _bad(f"{where} is not allowed: {action} belongs to "
+                           f"{' and '.join(ACTION_PARTIES[action])} only (RULES.md Part 1: "
+                           f"the buyer can never act as the freelancer, nor the reverse)")
             if action not in ANSWER_ACTIONS:
                 allowed = spec.get("while")
-                if not isinstance(allowed, list) or not set(allowed) <= set(CONDITIONS):
+                if not isinstance(allowed, list) or not all(c in CONDITIONS for c in allowed):
                     raise _bad(f"{where}.while must be a list drawn from {CONDITIONS}")
             fields = spec.get("fields")
             if not isinstance(fields, dict) or not set(fields) <= set(FIELD_NAMES) or not all(

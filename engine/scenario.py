@@ -38,8 +38,12 @@ in-memory simulation and says what must hold along the way::
 be ``none``), ``open_requests`` (a count) and ``inbox = { buyer = "text", freelancer = "text" }``
 (that party received a message on this order containing the text).
 
-Unknown keys are errors everywhere (a typo never passes silently); an action step must give
-the fields its party's form requires unless it is marked ``fails = true``.
+Unknown keys are errors everywhere (a typo never passes silently), named with the key they
+probably meant; an action step must give the fields its party's form requires unless it is
+marked ``fails = true``. A ``reason`` is one of the actor's reason codes (a ``fails`` step may
+give the other party's). Numbers are finite with at most MAX_DIGITS digits, nothing nests deeper
+than MAX_DEPTH, every instant has a UTC date, and no instant or ``advance`` takes the clock past
+its end (timeutil.CLOCK_LIMIT).
 
 A file is validated completely before anything runs (``load``): a bad file raises
 ``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong.
@@ -50,15 +54,22 @@ fired with their simulated time, the refusal, or each expectation's expected and
 ``main(argv)`` is ``rcsim run FILE... [--json]``: it prints a transcript per file (or one JSON
 document per line with ``--json``) and exits 0 when every expectation held and every ``fails``
 step was refused, 1 when one did not, and 2 when a file is not a valid scenario (nothing is run
-then; a directory stands for its ``*.toml`` files). ``python -m engine.scenario FILE...`` does
-the same. Every text the runner prints
-comes from the translation files (data/i18n/<lang>.json, keys "run.*"); ``--lang de`` prints German.
+then; a directory stands for its ``*.toml`` files). When the reader of the output goes away
+(``rcsim run ... | head``) the run stops there, quietly, with the status 141 a shell gives a
+command that a closed pipe ended. ``python -m engine.scenario FILE...`` does the same. Every text
+the runner prints comes from the translation files (data/i18n/<lang>.json, keys "run.*");
+``--lang de`` prints German. File names and user text (titles, notes, comments...) are printed
+inert, as the app shows them (engine/safetext.py): an escape sequence is shown, never executed.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import math
+import os
+import re
 import sys
 import textwrap
 import tomllib
@@ -70,11 +81,15 @@ from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 from .errors import Refusal
 from .i18n import LANGUAGES, fmt_money, language, refusal_text, set_language
+from .i18n import table as translations
 from .i18n import text as translate
 from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from .rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, load_policies, policy_rules
+from .safetext import clean, json_inert
 from .service import EventView, OrderView, Simulation
-from .timeutil import iso, parse_duration, parse_iso, to_datetime, to_ts
+from .timeutil import (
+    CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts,
+)
 
 # ------------------------------------------------------------------------------------ texts
 
@@ -112,8 +127,9 @@ class ScenarioError(Exception):
             where.append(text("at_rules"))
         if key is not None:
             where.append(text("at_key", key=key))
-        self.problem = text(code, **params)
-        self.message = ": ".join(where) + ": " + self.problem
+        # Inert as the app shows user text: a file name or a value may hold escape sequences.
+        self.problem = clean(text(code, **params))
+        self.message = clean(": ".join(where)) + ": " + self.problem
         super().__init__(self.message)
 
 
@@ -127,6 +143,16 @@ EXPECT_KEYS = ("order", "status", "late", "very_late", "request", "request_type"
                "due", "now", "open_requests", "inbox")
 STEP_KINDS = ("action", "advance", "until", "expect")
 NEXT = "next"
+# No value of a scenario nests deeper than a few tables and lists, and no number (a price, days,
+# hours, a count) needs more digits: beyond these a file is refused, naming where.
+MAX_DEPTH = 20
+MAX_DIGITS = 15
+# tomllib recurses once per nested array or inline table (RecursionError some hundreds deep) and
+# cannot read an integer of more than 4,300 digits (ValueError): before it reads a file, such a
+# value is replaced by one of these markers, which the validation then names with its step and key.
+_TOO_DEEP = "\x00rcsim:nested-too-deep"
+_TOO_LONG = "\x00rcsim:number-too-long"
+_LONG_RUN = 1000  # a run of more digits than this is a number far too large for any key
 
 
 @dataclass(frozen=True)
@@ -229,21 +255,125 @@ def load(path: str | Path) -> Scenario:
     except OSError as error:
         raise ScenarioError(path, "unreadable", detail=error.strerror or str(error)) from None
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ScenarioError(path, "unreadable", detail=f"not UTF-8 text ({error.reason})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(path, "toml", detail=str(error)) from None
-    return parse(document, path)
+    return loads(source, str(path))
 
 
 def loads(source: str, path: str = "<scenario>") -> Scenario:
     """Validate a scenario given as TOML text (`path` only names it in errors)."""
     try:
-        document = tomllib.loads(source)
+        document = tomllib.loads(_defuse(source))
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(path, "toml", detail=str(error)) from None
+    except (RecursionError, ValueError) as error:  # not expected after _defuse: still a message
+        raise ScenarioError(path, "toml", detail=type(error).__name__) from None
     return parse(document, path)
+
+
+def _string_end(source: str, i: int) -> int:
+    """The index after the TOML string that starts at `i` (any of its four kinds)."""
+    quote = source[i]
+    delimiter = quote * 3 if source.startswith(quote * 3, i) else quote
+    j, n = i + len(delimiter), len(source)
+    while j < n:
+        char = source[j]
+        if char == "\\" and quote == '"':
+            j += 2
+            continue
+        if char == "\n" and len(delimiter) == 1:
+            return j  # an unclosed one-line string: tomllib will say so
+        if source.startswith(delimiter, j):
+            j += len(delimiter)
+            extra = 0  # a multi-line string may end with one or two quotes of its own
+            while len(delimiter) == 3 and extra < 2 and j < n and source[j] == quote:
+                j, extra = j + 1, extra + 1
+            return j
+        j += 1
+    return n
+
+
+def _value_end(source: str, i: int) -> int:
+    """The index after the array or inline table that opens at `i`."""
+    depth, j, n = 0, i, len(source)
+    while j < n:
+        char = source[j]
+        if char in "\"'":
+            j = _string_end(source, j)
+            continue
+        if char == "#":
+            end = source.find("\n", j)
+            j = n if end < 0 else end
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return n
+
+
+_NUMBER_START = frozenset(" \t=[{,+-")
+_NUMBER_GOES_ON = frozenset(".eE_:xob") | frozenset("0123456789abcdefABCDEF")
+
+
+def _defuse(source: str) -> str:
+    """The TOML text with what tomllib cannot read replaced by a marker string: every array or
+    inline table nested deeper than MAX_DEPTH, and every integer of more than _LONG_RUN digits.
+
+    Strings and comments are left alone; a replaced array keeps its newlines, so every line
+    number tomllib reports stays right. A file that has neither is returned as it is.
+    """
+    out: list[str] = []
+    containers: list[str] = []  # the open arrays and inline tables, innermost last
+    i, n, line_start, copied = 0, len(source), True, 0
+    while i < n:
+        char = source[i]
+        if char == "\n":
+            line_start = True
+        elif char in "\"'":
+            i, line_start = _string_end(source, i), False
+            continue
+        elif char == "#" or (char == "[" and not containers and line_start):
+            end = source.find("\n", i)  # a comment, or a table header: to the end of the line
+            i = n if end < 0 else end
+            continue
+        elif char in "[{":
+            if len(containers) >= MAX_DEPTH:
+                end = _value_end(source, i)
+                newlines = source.count("\n", i, end) if containers[-1] == "[" else 0
+                out += [source[copied:i], f'"{_toml_escaped(_TOO_DEEP)}"', "\n" * newlines]
+                i = copied = end
+                line_start = False
+                continue
+            containers.append(char)
+        elif char in "]}":
+            if containers:
+                containers.pop()
+        elif char.isdigit() and (i == 0 or source[i - 1] in _NUMBER_START or source[i - 1] == "\n"):
+            end = i
+            while end < n and (source[end].isdigit() or source[end] == "_"):
+                end += 1
+            if end - i > _LONG_RUN and (end == n or source[end] not in _NUMBER_GOES_ON):
+                sign = 1 if i and source[i - 1] in "+-" else 0
+                out += [source[copied:i - sign], f'"{_toml_escaped(_TOO_LONG)}"']
+                copied = end
+            i, line_start = end, False
+            continue
+        if char not in " \t\r\n":
+            line_start = False
+        i += 1
+    if not out:
+        return source
+    out.append(source[copied:])
+    return "".join(out)
+
+
+def _toml_escaped(marker: str) -> str:
+    return marker.replace("\x00", "\\u0000")
 
 
 def parse(document: Mapping[str, Any], path: str | Path = "<scenario>") -> Scenario:
@@ -268,21 +398,27 @@ class _Loader:
             raise self.fail("type", key=key, expected=text("expected.non_empty_text"), found=value, **where)
         return value
 
-    def instant(self, value: Any, key: str, *, none_ok: bool = False, **where: Any) -> datetime | None:
+    def instant(self, value: Any, key: str, *, none_ok: bool = False, clock: bool = False,
+                **where: Any) -> datetime | None:
+        """An instant with a UTC date; with `clock`, one the simulated clock can reach."""
         if none_ok and value == "none":
             return None
-        if isinstance(value, datetime):
-            return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        if isinstance(value, str):
-            try:
-                return to_datetime(parse_iso(value))
-            except Refusal as refusal:
-                raise self.fail("refused_by_engine", key=key, detail=refusal_text(refusal), **where) from None
-        if isinstance(value, (date, time)):
-            raise self.fail("type", key=key, found=value, **where,
-                            expected=text("expected.instant_with_time"))
-        raise self.fail("type", key=key, found=value, **where,
-                        expected=text("expected.instant"))
+        try:
+            if isinstance(value, datetime):  # a TOML date-time: its UTC date may not exist
+                ts = in_calendar_or_refuse(to_ts(value), value.isoformat())
+            elif isinstance(value, str):
+                ts = parse_iso(value)
+            elif isinstance(value, (date, time)):
+                raise self.fail("type", key=key, found=value, **where,
+                                expected=text("expected.instant_with_time"))
+            else:
+                raise self.fail("type", key=key, found=value, **where,
+                                expected=text("expected.instant"))
+        except Refusal as refusal:
+            raise self.fail("refused_by_engine", key=key, detail=refusal_text(refusal), **where) from None
+        if clock and ts > CLOCK_LIMIT:
+            raise self.fail("past_clock_end", key=key, found=iso(ts), limit=iso(CLOCK_LIMIT), **where)
+        return to_datetime(ts)
 
     def boolean(self, value: Any, key: str, **where: Any) -> bool:
         if not isinstance(value, bool):
@@ -291,16 +427,76 @@ class _Loader:
 
     def choice(self, value: Any, key: str, choices: Sequence[str], **where: Any) -> str:
         if value not in choices:
-            raise self.fail("choice", key=key, choices=", ".join(choices), found=value, **where)
+            raise self.fail("choice", key=key, choices=", ".join(choices), found=value,
+                            hint=_hint(value, choices), **where)
         return value
+
+    def unknown_keys(self, spec: Mapping[str, Any], known: Sequence[str], code: str,
+                     takes: Sequence[str] | None = None, prefix: str = "", **params: Any) -> None:
+        """Raise for the first key of `spec` not in `known`, naming the one it probably meant
+        among `takes` (default: `known`), which the message lists."""
+        for key in spec:
+            if key not in known:
+                takes = known if takes is None else takes
+                raise self.fail(code, key=prefix + str(key), known=", ".join(takes),
+                                hint=_hint(key, takes), **params)
+
+    # ---- values at any depth
+
+    def at(self, path: tuple[Any, ...]) -> dict[str, Any]:
+        """Where a value lies, as ScenarioError takes it: the step or order (or [rules]) and the
+        key, as dotted names up to the first list index."""
+        names: list[str] = []
+        head, rest = path[0], list(path[1:])
+        where: dict[str, Any] = {}
+        container = self.doc.get(head)
+        if head in ("steps", "orders") and rest and isinstance(rest[0], int):
+            index = rest.pop(0)
+            if head == "steps":
+                where["step"] = index + 1
+            else:
+                spec = container[index] if isinstance(container, list) else None
+                order_id = spec.get("id") if isinstance(spec, dict) else None
+                where.update(order=index + 1,
+                             order_id=order_id if isinstance(order_id, str) else None)
+        elif head == "rules" and rest:
+            where["rules"] = True
+        else:
+            rest = [head, *rest]
+        for part in rest:
+            if not isinstance(part, str) or len(names) == 3:
+                break
+            names.append(part)
+        where["key"] = ".".join(names) if names else head
+        return where
+
+    def check_values(self) -> None:
+        """Every value at any depth: nested at most MAX_DEPTH deep, every number finite and of
+        at most MAX_DIGITS digits. Checked first, so that nothing later meets a value it cannot
+        handle (an integer too long to print, a recursion too deep)."""
+        largest = 10 ** MAX_DIGITS
+        stack: list[tuple[tuple[Any, ...], Any]] = [((k,), v) for k, v in reversed(self.doc.items())]
+        while stack:
+            path, value = stack.pop()
+            if len(path) > MAX_DEPTH or value == _TOO_DEEP:
+                raise self.fail("too_deep", most=MAX_DEPTH, **self.at(path))
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self.fail("not_finite", found=value, **self.at(path))
+            if path[-1] == _TOO_LONG or value == _TOO_LONG or (
+                    isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and abs(value) >= largest):
+                raise self.fail("too_large", most=MAX_DIGITS, **self.at(path))
+            if isinstance(value, dict):
+                stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
 
     # ---- the document
 
     def scenario(self) -> Scenario:
         doc = self.doc
-        for key in doc:
-            if key not in TOP_KEYS:
-                raise self.fail("unknown_top", key=key, known=", ".join(TOP_KEYS))
+        self.check_values()
+        self.unknown_keys(doc, TOP_KEYS, "unknown_top")
         for key in ("title", "start", "orders", "steps"):
             if key not in doc:
                 raise self.fail("missing", what=f"the key {key!r}")
@@ -308,20 +504,23 @@ class _Loader:
         description = doc.get("description")
         if description is not None:
             description = self.text_value(description, "description", blank_ok=True)
-        start = self.instant(doc["start"], "start")
+        start = self.instant(doc["start"], "start", clock=True)
         policies = load_policies()
         policy = self.choice(doc.get("policy", "seed"), "policy", tuple(policies))
         rules = doc.get("rules", {})
         if not isinstance(rules, dict):
             raise self.fail("type", key="rules", expected=text("expected.rules_table"),
                             found=rules)
+        names = [k for k in policies[policy] if k not in ("policy", "description")]
+        self.unknown_keys(rules, names, "unknown_rule", rules=True)
         try:
-            policy_rules(policy, rules)
+            rules_data = policy_rules(policy, rules)
         except Refusal as refusal:
             detail = refusal.params.get("detail", refusal.message)
-            raise self.fail("refused_by_engine", rules=True, detail=detail) from None
+            key = next((k for k in rules if str(detail).startswith(k)), None)  # the rule named
+            raise self.fail("refused_by_engine", rules=True, key=key, detail=detail) from None
         orders = self.orders(doc["orders"], start, policy, rules)
-        steps = self.steps(doc["steps"], {o.id for o in orders}, start, policies[policy], rules)
+        steps = self.steps(doc["steps"], {o.id for o in orders}, start, rules_data)
         return Scenario(self.path, title, description, start, policy,
                         MappingProxyType(dict(rules)), orders, steps)
 
@@ -339,10 +538,8 @@ class _Loader:
         for index, spec in enumerate(raw, start=1):
             order_id = spec.get("id") if isinstance(spec.get("id"), str) else None
             where = {"order": index, "order_id": order_id}
-            for key in spec:
-                if key not in ORDER_KEYS:
-                    raise self.fail("unknown_step_key", key=key, kind="an order",
-                                    known=", ".join(ORDER_KEYS), **where)
+            self.unknown_keys(spec, ORDER_KEYS, "unknown_step_key", kind=text("kind.order"),
+                              **where)
             for key in ("id", "title", "price", "delivery_days"):
                 if key not in spec:
                     raise self.fail("missing", what=f"the key {key!r}", **where)
@@ -368,29 +565,34 @@ class _Loader:
         return tuple(specs)
 
     def steps(self, raw: Any, order_ids: set[str], start: datetime,
-              policy_data: Mapping[str, Any], overrides: Mapping[str, Any]) -> tuple[Step, ...]:
+              rules_data: Mapping[str, Any]) -> tuple[Step, ...]:
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
             raise self.fail("type", key="steps", expected=text("expected.steps_list"), found=raw)
         if not raw:
             raise self.fail("empty_list", key="steps", what=text("expected.steps_table"))
-        actions_spec = {**policy_data, **overrides}["actions"]
+        self.rules_data = rules_data
         self.order_ids = order_ids
-        # The clock's lowest possible position, to refuse an `until` that surely goes back.
-        self.earliest: int | None = to_ts(start)
-        return tuple(self.step(number, spec, actions_spec)
-                     for number, spec in enumerate(raw, start=1))
+        # The clock's lowest possible position: an `until` before it surely goes back, and an
+        # `advance` or `until` past the clock's end can never be played. A move to the next
+        # deadline goes forward by an amount not known here, so the bound stays as it was.
+        self.earliest = to_ts(start)
+        return tuple(self.step(number, spec) for number, spec in enumerate(raw, start=1))
 
     def known_order(self, value: Any, key: str, **where: Any) -> str:
         value = self.text_value(value, key, **where)
         if value not in self.order_ids:
-            raise self.fail("unknown_order", key=key, found=value,
-                            known=", ".join(sorted(self.order_ids)), **where)
+            known = sorted(self.order_ids)
+            raise self.fail("unknown_order", key=key, found=value, known=", ".join(known),
+                            hint=_hint(value, known), **where)
         return value
 
-    def step(self, number: int, spec: Mapping[str, Any], actions_spec: Mapping[str, Any]) -> Step:
+    def step(self, number: int, spec: Mapping[str, Any]) -> Step:
         where = {"step": number}
         kinds = [k for k in STEP_KINDS if k in spec or (k == "action" and "actor" in spec)]
         if not kinds:
+            # A typo in the one key that says what a step is ("acter", "advnce") is named.
+            every = (*ACTION_KEYS, *FIELD_NAMES, "request", "advance", "until", "expect")
+            self.unknown_keys(spec, every, "unknown_step_key", kind=text("kind.step"), **where)
             raise self.fail("no_kind", **where)
         if len(kinds) > 1:
             raise self.fail("several_kinds", kinds=" and ".join(kinds), **where)
@@ -399,15 +601,12 @@ class _Loader:
             note = self.text_value(note, "note", **where)
         kind = kinds[0]
         if kind == "action":
-            return self.action_step(number, note, spec, actions_spec)
-        for key in spec:
-            if key not in (kind, "note"):
-                raise self.fail("unknown_step_key", key=key, kind=f"an {kind}" if kind[0] in "aeiou"
-                                else f"a {kind}", known=f"{kind}, note", **where)
+            return self.action_step(number, note, spec)
+        self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=text(f"kind.{kind}"),
+                          **where)
         if kind == "advance":
             by = spec["advance"]
             if by == NEXT:
-                self.earliest = None  # unknown from here until the next `until`
                 return AdvanceStep(number=number, note=note, by=by, seconds=None)
             if not isinstance(by, str):
                 raise self.fail("type", key="advance", found=by, **where,
@@ -417,30 +616,44 @@ class _Loader:
             except Refusal as refusal:
                 raise self.fail("refused_by_engine", key="advance", detail=refusal_text(refusal),
                                 **where) from None
-            if self.earliest is not None:
-                self.earliest += seconds
+            if self.earliest + seconds > CLOCK_LIMIT:
+                raise self.fail("advance_past_clock_end", key="advance", by=by,
+                                earliest=iso(self.earliest), limit=iso(CLOCK_LIMIT), **where)
+            self.earliest += seconds
             return AdvanceStep(number=number, note=note, by=by, seconds=seconds)
         if kind == "until":
-            instant = self.instant(spec["until"], "until", **where)
+            instant = self.instant(spec["until"], "until", clock=True, **where)
+            assert instant is not None
             ts = to_ts(instant)
-            if self.earliest is not None and ts < self.earliest:
+            if ts < self.earliest:
                 raise self.fail("backwards", key="until", found=iso(ts),
                                 earliest=iso(self.earliest), **where)
-            self.earliest = ts if self.earliest is None else max(ts, self.earliest)
+            self.earliest = ts
             return UntilStep(number=number, note=note, instant=instant)
         return self.expect_step(number, note, spec["expect"])
 
-    def action_step(self, number: int, note: str | None, spec: Mapping[str, Any],
-                    actions_spec: Mapping[str, Any]) -> ActionStep:
+    def action_step(self, number: int, note: str | None, spec: Mapping[str, Any]) -> ActionStep:
         where = {"step": number}
+        action = spec.get("action")
+        actions_spec = self.rules_data["actions"]
+        # The fields this action takes by anyone (a `fails` step may use the wrong party's);
+        # answers may also name the request they answer.
+        if action in ACTIONS:
+            by_role = actions_spec[action]
+            takes = [f for f in FIELD_NAMES if any(f in s["fields"] for s in by_role.values())]
+            if action in ANSWER_ACTIONS:
+                takes.append("request")
+        else:
+            by_role, takes = {}, [*FIELD_NAMES, "request"]
+        self.unknown_keys(spec, (*ACTION_KEYS, *FIELD_NAMES, "request"), "unknown_step_key",
+                          takes=(*ACTION_KEYS, *takes), kind=text("kind.action"), **where)
         for key in ("actor", "action", "order"):
             if key not in spec:
                 raise self.fail("missing", what=f"the key {key!r} of an action step", **where)
         actor = self.choice(spec["actor"], "actor", PARTIES, **where)
-        action = spec["action"]
         if action not in ACTIONS:
             raise self.fail("unknown_action", key="action", found=action,
-                            known=", ".join(ACTIONS), **where)
+                            known=", ".join(ACTIONS), hint=_hint(action, ACTIONS), **where)
         order = self.known_order(spec["order"], "order", **where)
         fails = self.boolean(spec.get("fails", False), "fails", **where)
         error = spec.get("error")
@@ -448,17 +661,10 @@ class _Loader:
             error = self.text_value(error, "error", **where)
             if not fails:
                 raise self.fail("error_without_fails", key="error", **where)
-        # The fields this action takes by anyone (a `fails` step may use the wrong party's);
-        # answers may also name the request they answer.
-        by_role = actions_spec[action]
-        takes = [f for f in FIELD_NAMES if any(f in s["fields"] for s in by_role.values())]
-        if action in ANSWER_ACTIONS:
-            takes.append("request")
         fields = {k: v for k, v in spec.items() if k not in ACTION_KEYS}
-        for key in fields:
-            if key not in takes:
-                raise self.fail("unknown_field", key=key, action=action,
-                                known=", ".join(takes) or "none", **where)
+        self.unknown_keys(fields, takes, "unknown_field", action=action, **where)
+        if "reason" in fields:
+            self.reason(fields["reason"], actor, fails, **where)
         if not fails:  # a step that must succeed has to give what its party's form requires
             role = ("requester" if action == "withdraw" else "responder") \
                 if action in ANSWER_ACTIONS else actor
@@ -470,14 +676,30 @@ class _Loader:
         return ActionStep(number=number, note=note, actor=actor, action=action, order=order,
                           fields=MappingProxyType(fields), fails=fails, error=error)
 
+    def reason(self, value: Any, actor: str, fails: bool, **where: Any) -> None:
+        """A reason is given as its code (`other`, not the label "Other"): one of the actor's, or
+        for a `fails` step any party's (to show that the other party's is refused)."""
+        reasons = self.rules_data["reasons"]
+        allowed = [c for party in PARTIES for c in reasons[party]] if fails else reasons[actor]
+        if isinstance(value, str) and value in allowed:
+            return
+        codes = reasons[actor]
+        hint = ""
+        if isinstance(value, str):  # the label of a code, in either language?
+            for lang in LANGUAGES:
+                for code in codes:
+                    label = translations(lang).get(f"reason.{actor}.{code}")
+                    if label is not None and label.casefold() == value.strip().casefold():
+                        hint = text("reason_label", reason=code)
+            hint = hint or _hint(value, codes)
+        raise self.fail("unknown_reason", key="reason", found=value, actor=actor,
+                        known=", ".join(codes), hint=hint, **where)
+
     def expect_step(self, number: int, note: str | None, raw: Any) -> ExpectStep:
         where = {"step": number}
         if not isinstance(raw, dict):
             raise self.fail("type", key="expect", expected=text("expected.expect_table"), found=raw, **where)
-        for key in raw:
-            if key not in EXPECT_KEYS:
-                raise self.fail("unknown_expect", key=f"expect.{key}",
-                                known=", ".join(EXPECT_KEYS), **where)
+        self.unknown_keys(raw, EXPECT_KEYS, "unknown_expect", prefix="expect.", **where)
         checked = [k for k in raw if k != "order"]
         if not checked:
             raise self.fail("missing", key="expect", what=text("expected.something_to_check"),
@@ -502,7 +724,8 @@ class _Loader:
                 checks.append((key, self.choice(value, name, ("none", "mutual", "direct"),
                                                 **where)))
             elif key in ("due", "now"):
-                instant = self.instant(value, name, none_ok=key == "due", **where)
+                instant = self.instant(value, name, none_ok=key == "due", clock=key == "now",
+                                       **where)
                 checks.append((key, "none" if instant is None else iso(to_ts(instant))))
             elif key == "open_requests":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -513,11 +736,23 @@ class _Loader:
                 if not isinstance(value, dict) or not value:
                     raise self.fail("type", key=name, found=value, **where,
                                     expected=text("expected.inbox_table"))
+                self.unknown_keys(value, PARTIES, "unknown_step_key", prefix=f"{name}.",
+                                  kind=text("kind.inbox"), **where)
                 for party, wanted in value.items():
-                    self.choice(party, f"{name}.{party}", PARTIES, **where)
                     self.text_value(wanted, f"{name}.{party}", **where)
                     checks.append((f"inbox.{party}", wanted))
         return ExpectStep(number=number, note=note, order=order, checks=tuple(checks))
+
+
+def _hint(found: Any, known: Iterable[str]) -> str:
+    """", did you mean 'actor'?" when `found` is close to one of `known` (difflib), else ""."""
+    if not isinstance(found, str):
+        return ""
+    known = list(known)
+    folded = {k.casefold(): k for k in known}
+    match = folded.get(found.casefold()) or next(
+        iter(difflib.get_close_matches(found, known, n=1)), None)
+    return text("did_you_mean", match=match) if match and match != found else ""
 
 
 # ------------------------------------------------------------------------------------ playing
@@ -884,9 +1119,27 @@ def _files(paths: Iterable[str]) -> list[Path]:
     return found
 
 
+# The exit status when the reader of the output went away (`rcsim run ... | head`): 128 + SIGPIPE,
+# what a shell reports for a command a closed pipe ended, as `yes | head` shows with pipefail.
+PIPE_CLOSED = 141
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its messages (which repeat what was typed) made inert."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        super().exit(status, clean(message) if message else None)
+
+
+def _say(stream: TextIO, line: str = "") -> None:
+    """Print runner text, inert: it holds file names and user text (titles, notes...)."""
+    print(clean(line), file=stream)
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
-    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module).
+    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module),
+    or PIPE_CLOSED (141) when the output's reader went away: the run stops there, quietly.
 
     `argv` may start with "run" (as `rcsim` hands it over) or with the first file.
     """
@@ -895,27 +1148,45 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["run"]:
         args = args[1:]
-    parser = argparse.ArgumentParser(prog="rcsim run", description=text("help.description"))
-    parser.add_argument("files", nargs="+", metavar="FILE", help=text("help.files"))
-    parser.add_argument("--json", action="store_true", help=text("help.json"))
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as exit_:  # argparse has printed its message; return rather than exit
-        return int(exit_.code or 0)
     previous = language()
-    set_language(options.lang)
     try:
+        parser = _Parser(prog="rcsim run", description=text("help.description"))
+        parser.add_argument("files", nargs="+", metavar="FILE", help=text("help.files"))
+        parser.add_argument("--json", action="store_true", help=text("help.json"))
+        parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
+        try:
+            options = parser.parse_args(args)
+        except SystemExit as exit_:  # argparse has printed its message; return rather than exit
+            return int(exit_.code or 0)
+        set_language(options.lang)
         return _run(options, out, err)
+    except BrokenPipeError:
+        _quiet(out, err)
+        return PIPE_CLOSED
     finally:
         set_language(previous)
+
+
+def _quiet(*streams: TextIO) -> None:
+    """After a closed pipe: point each stream whose reader went away at the null device, so
+    that what is still buffered, flushed at exit, raises nothing (Python's documented remedy)."""
+    for stream in streams:
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):  # not a file (a test's StringIO): nothing is left
+                pass
 
 
 def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate every file, then play each; the exit status of `main`."""
     files = _files(options.files)
     if not files:
-        print(text("no_files"), file=err)
+        _say(err, text("no_files"))
         return 2
     # Every file is validated before any is played: nothing is half-run.
     scenarios, invalid = [], 0
@@ -924,24 +1195,25 @@ def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             scenarios.append(load(path))
         except ScenarioError as error:
             invalid += 1
-            print(text("invalid", message=error.message), file=err)
+            _say(err, text("invalid", message=error.message))
     if invalid:
-        print(text("not_run", count=invalid), file=err)
+        _say(err, text("not_run", count=invalid))
         return 2
     passed = 0
     for index, scenario in enumerate(scenarios):
         report = play(scenario)
         passed += report.passed
         if options.json:
-            print(json.dumps(report_json(report), ensure_ascii=False), file=out)
+            # JSON escapes C0 controls itself; the rest a terminal acts on is escaped as \uXXXX.
+            print(json_inert(json.dumps(report_json(report), ensure_ascii=False)), file=out)
         else:
             if index:
-                print(file=out)
-            print(transcript(report), file=out)
+                _say(out)
+            _say(out, transcript(report))
     if not options.json and len(scenarios) > 1:
-        print(file=out)
-        print(text("summary", count=len(scenarios), passed=passed,
-                   failed=len(scenarios) - passed), file=out)
+        _say(out)
+        _say(out, text("summary", count=len(scenarios), passed=passed,
+                       failed=len(scenarios) - passed))
     return 0 if passed == len(scenarios) else 1
 
 

@@ -13,7 +13,9 @@ from .errors import Refusal
 from .model import PARTIES, SYSTEM, Event, Message, Order, Request, other
 from .rules import ACTIONS, Rules, policy_rules
 from .store import Store
-from .timeutil import CLOCK_LIMIT, duration, iso, parse_iso, to_datetime, to_ts
+from .timeutil import (
+    CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
+)
 
 
 @dataclass(frozen=True)
@@ -323,8 +325,9 @@ class Simulation:
         """Move the clock forward by a duration ("36h", a timedelta or seconds); one write."""
         seconds = duration(by)
         target = self._state.now + seconds
-        if seconds < 0:
-            raise Refusal("clock_backwards", now=iso(self._state.now), target=iso(target))
+        if seconds < 0:  # (a target before the year 1 has no date to name)
+            raise Refusal("clock_backwards", now=iso(self._state.now),
+                          target=iso(target) if in_calendar(target) else str(by))
         return self._advance(target)
 
     def advance_to(self, instant: Instant) -> tuple[EventView, ...]:
@@ -429,8 +432,8 @@ class Simulation:
 
 
 def _instant(value: Instant) -> int:
-    if isinstance(value, datetime):
-        return to_ts(value)
+    if isinstance(value, datetime):  # its own date may be fine and its UTC one not (an offset)
+        return in_calendar_or_refuse(to_ts(value), value.isoformat())
     if isinstance(value, str):
         return parse_iso(value)
     raise Refusal("bad_instant", text=str(value))

@@ -13,6 +13,9 @@ DAY = 24 * HOUR
 # The simulated clock stops at the end of 9989: every deadline lies at most ten years ahead (the
 # rules' ranges), so none can leave the calendar, which ends with the year 9999.
 CLOCK_LIMIT = int(datetime(9990, 1, 1, tzinfo=timezone.utc).timestamp()) - 1
+# The calendar itself, in UTC: the first and the last second that have a date.
+CALENDAR_START = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())
+CALENDAR_END = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
 
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 
@@ -29,20 +32,42 @@ def to_datetime(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, tz=timezone.utc)
 
 
+def in_calendar(ts: int) -> bool:
+    """Whether a timestamp has a date (the years 1 to 9999, in UTC)."""
+    return CALENDAR_START <= ts <= CALENDAR_END
+
+
 @lru_cache(maxsize=4096)
 def iso(ts: int) -> str:
-    """ISO 8601 in UTC with a Z, to the second: the form stored in files and shown in logs."""
-    return to_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC with a Z, to the second: the form stored in files and shown in logs.
+
+    The year has four digits (0999, not 999), so that `parse_iso` reads every form back.
+    """
+    moment = to_datetime(ts)
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%SZ")
 
 
 @lru_cache(maxsize=4096)
 def parse_iso(text: str) -> int:
-    """The timestamp of an ISO 8601 instant; a value without a zone is taken as UTC."""
+    """The timestamp of an ISO 8601 instant; a value without a zone is taken as UTC.
+
+    An instant that has no date in UTC (before the year 1 or after 9999 once its offset is
+    applied, like 9999-12-31T23:00:00-05:00) is refused, as every instant must be shown and
+    stored as a UTC date.
+    """
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, AttributeError):
         raise Refusal("bad_instant", text=text) from None
-    return to_ts(moment)
+    return in_calendar_or_refuse(to_ts(moment), text)
+
+
+def in_calendar_or_refuse(ts: int, text: object) -> int:
+    """`ts` if it has a date in UTC, else the refusal naming `text` (the instant as given)."""
+    if not in_calendar(ts):
+        raise Refusal("outside_calendar", text=str(text), start=iso(CALENDAR_START),
+                      end=iso(CALENDAR_END))
+    return ts
 
 
 def parse_duration(text: str) -> int:
@@ -51,6 +76,10 @@ def parse_duration(text: str) -> int:
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None:
         raise Refusal("bad_duration", text=text)
+    # Twelve digits of minutes already run far past the clock's end; more could not even be
+    # read (Python reads at most 4,300 digits), so such a duration is refused as too long.
+    if any(g and len(g.lstrip("0")) > 12 for g in match.groups()):
+        raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     return days * DAY + hours * HOUR + minutes * 60
 

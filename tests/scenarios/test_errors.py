@@ -95,6 +95,20 @@ def test_unknown_field_of_an_action(write: Write) -> None:
         fails = true
         '''))
     assert (error.step, error.key) == (1, "coment")
+    assert "key 'coment': is an unknown key, did you mean 'comment'? (the keys of an action step " \
+        "are: actor, action, order, fails, error, note, comment, reason)" in error.message
+
+
+def test_field_of_another_action(write: Write) -> None:
+    error = error_of(write('''
+        [[steps]]
+        actor = "buyer"
+        action = "ask_to_cancel"
+        order = "FO-1"
+        comment = "Sorry."
+        days = 3
+        '''))
+    assert (error.step, error.key, error.code) == (1, "days", "unknown_field")
     assert "is not a field of ask_to_cancel (its fields are: comment, reason)" in error.message
 
 
@@ -165,7 +179,8 @@ def test_order_that_does_not_exist_in_an_action(write: Write) -> None:
         order = "FO-9"
         '''))
     assert (error.step, error.key) == (1, "order")
-    assert "there is no order 'FO-9' in this file (the orders are: FO-1)" in error.message
+    assert "there is no order 'FO-9' in this file, did you mean 'FO-1'? (the orders are: FO-1)" \
+        in error.message
 
 
 def test_order_that_does_not_exist_in_an_expectation(write: Write) -> None:
@@ -218,7 +233,8 @@ def test_unknown_expect_key(write: Write) -> None:
         expect = { order = "FO-1", stauts = "cancelled" }
         '''))
     assert (error.step, error.key, error.code) == (1, "expect.stauts", "unknown_expect")
-    assert "is not something expect can check" in error.message and "status" in error.message
+    assert "key 'expect.stauts': is an unknown key: not something expect can check, did you " \
+        "mean 'status'? (it checks: order, status," in error.message
 
 
 @pytest.mark.parametrize("body, key, words", [
@@ -227,7 +243,8 @@ def test_unknown_expect_key(write: Write) -> None:
     ('request = "pending"', "expect.request", "must be one of none, open, accepted"),
     ('cancellation = "forced"', "expect.cancellation", "must be one of none, mutual, direct"),
     ('open_requests = -1', "expect.open_requests", "must be a count"),
-    ('inbox = { support = "hi" }', "expect.inbox.support", "must be one of buyer, freelancer"),
+    ('inbox = { support = "hi" }', "expect.inbox.support",
+     "is an unknown key (the keys of expect.inbox are: buyer, freelancer)"),
 ])
 def test_bad_expected_values(write: Write, body: str, key: str, words: str) -> None:
     error = error_of(write(f'''
@@ -251,8 +268,10 @@ def test_unknown_rule_override(write: Write) -> None:
         [rules]
         cancel_hours = 72
         ''' + ACTION))
-    assert error.code == "refused_by_engine"
-    assert "[rules]: there is no rule called 'cancel_hours'" in error.message
+    assert (error.code, error.key) == ("unknown_rule", "cancel_hours")
+    assert "[rules]: key 'cancel_hours': is an unknown key: there is no rule by that name, did " \
+        "you mean 'cancellation_response_hours'? (the rules are: update_response_hours," \
+        in error.message
 
 
 def test_rule_override_with_a_refused_value(write: Write) -> None:
@@ -260,8 +279,9 @@ def test_rule_override_with_a_refused_value(write: Write) -> None:
         [rules]
         cancellation_response_hours = 0
         ''' + ACTION))
-    assert "[rules]: cancellation_response_hours must be a whole number from 1 to 87600, not 0" \
-        in error.message
+    assert error.key == "cancellation_response_hours"
+    assert "[rules]: key 'cancellation_response_hours': cancellation_response_hours must be a " \
+        "whole number from 1 to 87600, not 0" in error.message
 
 
 def test_unknown_policy(write: Write) -> None:
@@ -300,7 +320,7 @@ def test_unknown_key_on_a_clock_step(write: Write) -> None:
         comment = "stray"
         '''))
     assert (error.step, error.key) == (1, "comment")
-    assert "is not a key of an advance step (its keys are: advance, note)" in error.message
+    assert "is an unknown key (the keys of an advance step are: advance, note)" in error.message
 
 
 def test_error_without_fails(write: Write) -> None:
@@ -311,7 +331,7 @@ def test_error_without_fails(write: Write) -> None:
 
 def test_unknown_top_level_key(write: Write) -> None:
     error = error_of(write(ACTION, top='author = "me"\n'))
-    assert "key 'author': is not a scenario key" in error.message
+    assert "key 'author': is an unknown key (the keys of a scenario are: title," in error.message
 
 
 def test_missing_title(write: Write) -> None:
