@@ -5,16 +5,17 @@ Pure: the standard library and tinydb only; no UI toolkit, no OS clock, no sleep
 
 from .errors import RcsimError, Refusal, SimulationFileError
 from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
     DeadlineView, EventView, FieldSpec, MessageView, Option, OrderView, PartyView, RequestView,
     Simulation,
 )
-from .timeutil import format_duration, parse_duration
+from .timeutil import parse_duration
 
 __all__ = [
     "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
     "EventView", "FieldSpec", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
-    "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "format_duration",
+    "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "other_party",
     "parse_duration",
 ]

@@ -33,6 +33,12 @@ ANSWER_ROLES = ("responder", "requester")
 OPENING_ACTIONS = {"request_update": "order_update", "ask_to_cancel": "cancellation",
                    "request_extension": "extension"}
 ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
+# Where a party finds each action (the seed's path): the Resolution Center offers the requests
+# below; the answers to an open request sit with that request; everything else is on the order
+# page. Which party may take which action is the rules data's business (`actions`).
+RESOLUTION_CENTER_ACTIONS = ("request_update", "ask_to_cancel")
+ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
+                      "request_extension", "cancel_order")
 ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
            "cancel_order", *OPENING_ACTIONS, *ANSWER_ACTIONS)
 # Who may take each action (RULES.md Part 1, "Actions and their fields"): an override may take an

@@ -10,8 +10,10 @@ from typing import Any, Iterable, Mapping
 
 from .core import Deadline, State
 from .errors import Refusal
-from .model import PARTIES, SYSTEM, Event, Message, Order, Request, other
-from .rules import ACTIONS, Rules, policy_rules
+from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other
+from .rules import (
+    ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
+)
 from .store import Store
 from .timeutil import (
     CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
@@ -20,21 +22,26 @@ from .timeutil import (
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of an action's form: its name, whether it is required, and its choices."""
+    """One field of an action's form: its name, whether it is required, its choices, and its
+    range (days: the lowest and highest number; texts: the longest length in `high`)."""
 
     name: str
     required: bool
     choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass(frozen=True)
 class Option:
-    """An action a party might take on an order, whether it may right now, and why not."""
+    """An action a party might take on an order, whether it may right now, and why not; an
+    action that opens a request also says how many hours the other party has to answer."""
 
     action: str
     allowed: bool
     refusal: Refusal | None
     fields: tuple[FieldSpec, ...]
+    response_hours: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,15 +119,29 @@ class OrderView:
         return self.requests[-1] if self.requests else None
 
     @property
-    def display_status(self) -> str:
-        """What the order list shows first: overlay > very late > late > base status."""
-        if self.in_resolution:
-            return "in_resolution"
+    def standing_delivery(self) -> datetime | None:
+        """When the delivery the order rests on was made: while it is delivered or completed
+        after a delivery (None in revision, cancelled, or never delivered)."""
+        return self.delivered_at if self.status in ("delivered", "completed") else None
+
+    @property
+    def final(self) -> bool:
+        """Completed or cancelled: nothing more can happen to it."""
+        return self.status in FINAL_STATUSES
+
+    @property
+    def timely_status(self) -> str:
+        """The base status with its lateness: very late > late > the base status."""
         if self.very_late:
             return "very_late"
         if self.late:
             return "late"
         return self.status
+
+    @property
+    def display_status(self) -> str:
+        """What a party sees first: the Resolution Center overlay > very late > late > base."""
+        return "in_resolution" if self.in_resolution else self.timely_status
 
 
 @dataclass(frozen=True)
@@ -308,12 +329,32 @@ class Simulation:
             except Refusal as refusal:
                 result.append(Option(action, False, refusal, ()))
                 continue
-            specs = tuple(
-                FieldSpec(name, need == "required",
-                          self.rules.reasons(party) if name == "reason" else ())
-                for name, need in found.fields.items())
-            result.append(Option(action, True, None, specs))
+            specs = tuple(self._field_spec(party, name, need == "required")
+                          for name, need in found.fields.items())
+            opens = OPENING_ACTIONS.get(action)
+            hours = self.rules.response_seconds[opens] // 3600 if opens else None
+            result.append(Option(action, True, None, specs, hours))
         return tuple(result)
+
+    def _field_spec(self, party: str, name: str, required: bool) -> FieldSpec:
+        data = self.rules.data
+        if name == "reason":
+            return FieldSpec(name, required, self.rules.reasons(party))
+        if name == "days":
+            return FieldSpec(name, required, low=data["extension_days_min"],
+                             high=data["extension_days_max"])
+        if name == "extra_price":
+            return FieldSpec(name, required, low=0)
+        return FieldSpec(name, required, high=self.rules.comment_max_chars)
+
+    def order_page_actions(self, party: str) -> tuple[str, ...]:
+        """The actions that party may ever take on an order page (whether it may now is
+        `options`): the lifecycle and, for the freelancer, the extension request."""
+        return tuple(a for a in ORDER_PAGE_ACTIONS if party in self.rules.roles(a))
+
+    def resolution_center_actions(self, party: str) -> tuple[str, ...]:
+        """The requests that party may ever open in the Resolution Center."""
+        return tuple(a for a in RESOLUTION_CENTER_ACTIONS if party in self.rules.roles(a))
 
     def allowed(self, party: str, order: str) -> tuple[str, ...]:
         """The actions this party may take on this order right now."""

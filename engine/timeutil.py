@@ -84,22 +84,6 @@ def parse_duration(text: str) -> int:
     return days * DAY + hours * HOUR + minutes * 60
 
 
-def format_duration(seconds: int) -> str:
-    """A compact countdown such as "1d 23h 59m" (negative durations get a leading minus)."""
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, DAY)
-    hours, rest = divmod(rest, HOUR)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days}d")
-    if hours or days:
-        parts.append(f"{hours}h")
-    parts.append(f"{minutes}m")
-    return sign + " ".join(parts)
-
-
 def duration(value: timedelta | int | str) -> int:
     """Seconds in a timedelta, a number of seconds or a duration text."""
     if isinstance(value, timedelta):

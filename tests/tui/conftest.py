@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 from typing import Any
 
 import pytest
@@ -113,14 +111,3 @@ async def open_rc(pilot: Pilot, party: str, order: str, choice: str | None = Non
         await pilot.click(f"#choice-{choice.replace('_', '-')}")
         await pilot.click("#rc-continue")
         await pilot.pause()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run `async def` tests in a fresh event loop (no pytest-asyncio in the test extra)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
-    asyncio.run(pyfuncitem.obj(**kwargs))
-    return True

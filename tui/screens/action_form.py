@@ -17,11 +17,6 @@ from ..messages import ActionRequested
 from ..text import one_line
 from .dialog import Dialog
 
-INTRO_HOURS = {"ask_to_cancel": "cancellation_response_hours",
-               "request_update": "update_response_hours",
-               "request_extension": "extension_response_hours"}
-
-
 class ActionFormScreen(Dialog[None]):
     """Collects an action's fields and posts `ActionRequested`; a refusal is shown here."""
 
@@ -34,16 +29,17 @@ class ActionFormScreen(Dialog[None]):
         self.party = party
         self.action = action
         self.order = order
+        self.option = option
         self.specs = {spec.name: spec for spec in option.fields}
 
     def _intro(self) -> str:
-        hours_key = INTRO_HOURS.get(self.action)
-        if hours_key is None:
+        hours = self.option.response_hours
+        if hours is None:  # not a request: nobody has to answer it
             return t("form.intro.other", action=label("action", self.action), order=self.order.id)
         key = f"form.intro.{self.action}"
         if self.action == "ask_to_cancel":
             key += f".{self.party}"
-        return t(key, hours=self.sim.rules.data[hours_key])
+        return t(key, hours=hours)
 
     def title_text(self) -> str:
         return t("form.title", action=label("action", self.action), order=self.order.id,
@@ -74,8 +70,7 @@ class ActionFormScreen(Dialog[None]):
                 area.cursor_blink = blink
                 yield area
             elif name == "days":
-                yield Label(Content(t("field.days", low=self.sim.rules.data["extension_days_min"],
-                                      high=self.sim.rules.data["extension_days_max"])),
+                yield Label(Content(t("field.days", low=spec.low, high=spec.high)),
                             classes="field-label")
                 yield self._input("days", "1")
             elif name == "extra_price":

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from engine import OrderView, Option
+from engine import OrderView, Option, other_party
 
 from ..describe import the_party
 from ..i18n import refusal_text, t
@@ -34,7 +34,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         return t("rc.title", order=self.order.id, title=one_line(self.order.title, 50))
 
     def compose_body(self) -> ComposeResult:
-        other = the_party("freelancer" if self.party == "buyer" else "buyer")
+        other = the_party(other_party(self.party))
         yield Static(Content(t("rc.intro", other=other)))
         with RadioSet(id="rc-choices"):
             for option in self.choices:

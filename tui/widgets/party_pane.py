@@ -30,10 +30,8 @@ from ..text import clean, one_line, plain
 from ._update import QuietButton, update
 from .order_table import OrderTable
 
-# Where each action lives on screen (layout, not rules: whether it may run comes from the engine).
-ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
-                      "request_extension", "cancel_order")
-RC_ACTIONS = ("request_update", "ask_to_cancel")
+# How the order list shows a status (presentation only: which status an order has is the engine's).
+STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
 TITLE_WIDTH = 14
@@ -158,7 +156,7 @@ class PartyPane(Vertical):
 
     def _page_actions(self) -> tuple[str, ...]:
         """The order-page actions this party has a role in (the others are never shown)."""
-        return tuple(a for a in ORDER_PAGE_ACTIONS if self.party in self.sim.rules.roles(a))
+        return self.sim.order_page_actions(self.party)
 
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
@@ -259,11 +257,10 @@ class PartyPane(Vertical):
         return max(len(label) for label in labels)
 
     def _row(self, o: OrderView) -> tuple[Cell, ...]:
-        status_style = ("bold red" if o.very_late else "dark_orange3" if o.late
-                        else "italic" if o.status == "cancelled" else "")
-        if o.status in ("in_progress",) and o.due_in is not None:
+        status = o.timely_status
+        if o.due_in is not None:  # in progress: the delivery date counts down
             due = fmt_countdown(o.due_in)
-        elif o.status == "delivered":
+        elif o.auto_complete_at is not None or o.auto_complete_paused:  # delivered
             due = (t("list.due.paused") if o.auto_complete_paused
                    else t("list.due.delivered", countdown=fmt_countdown(o.auto_complete_in)))
         else:
@@ -273,9 +270,9 @@ class PartyPane(Vertical):
         if r is not None:
             request = (t("list.request", type=t(f"request_type_short.{r.type}"),
                          countdown=fmt_duration(r.remaining or 0)), "bold")
-        status = "very_late" if o.very_late else "late" if o.late else o.status
         cells = {"order": (o.id, "bold"), "title": (one_line(o.title, self._title_width), ""),
-                 "status": (t(f"status_list.{status}"), status_style), "due": (due, ""),
+                 "status": (t(f"status_list.{status}"), STATUS_STYLES.get(status, "")),
+                 "due": (due, ""),
                  "request": request}
         return tuple(cells[key] for key in self._columns())
 
@@ -327,16 +324,15 @@ class PartyPane(Vertical):
             countdown = fmt_countdown(o.due_in) if o.due_in is not None else ""
             text = t("page.due", due=fmt_datetime(o.due), countdown=countdown)
             lines.append(Content(text if countdown else text.replace(" ()", "")))
-        if o.delivered_at is not None and o.status in ("delivered", "completed"):
-            lines.append(Content(t("page.delivered", at=fmt_datetime(o.delivered_at))))
-        if o.status == "delivered":
-            if o.auto_complete_paused:
-                lines.append(Content(t("page.auto_complete_paused",
-                                       left=fmt_duration(o.auto_complete_left or 0))))
-            elif o.auto_complete_at is not None:
-                lines.append(Content(t("page.auto_complete", at=fmt_datetime(o.auto_complete_at),
-                                       countdown=fmt_countdown(o.auto_complete_in))))
-        if o.status in ("completed", "cancelled"):
+        if o.standing_delivery is not None:
+            lines.append(Content(t("page.delivered", at=fmt_datetime(o.standing_delivery))))
+        if o.auto_complete_paused:
+            lines.append(Content(t("page.auto_complete_paused",
+                                   left=fmt_duration(o.auto_complete_left or 0))))
+        elif o.auto_complete_at is not None:
+            lines.append(Content(t("page.auto_complete", at=fmt_datetime(o.auto_complete_at),
+                                   countdown=fmt_countdown(o.auto_complete_in))))
+        if o.final:
             lines.append(Content.styled(t("page.closed"), "italic"))
         return Content("\n").join(lines)
 
@@ -344,7 +340,7 @@ class PartyPane(Vertical):
         r = o.open_request
         if r is None:
             last = o.last_request
-            if last is not None and last.state == "declined" and o.status not in ("completed", "cancelled"):
+            if last is not None and last.state == "declined" and not o.final:
                 return Content.styled(t("page.declined_hint"), "italic")
             return Content("")
         lines = [Content.assemble((t("page.request.open", type=label("request_type", r.type),
@@ -368,7 +364,7 @@ class PartyPane(Vertical):
         return Content("\n").join(lines)
 
     def _update_buttons(self, o: OrderView) -> None:
-        final = o.status in ("completed", "cancelled")
+        final = o.final
         answers = {a: bool(self.options.get(a) and self.options[a].allowed) for a in ANSWER_ACTIONS}
         if self._answer_row is None and any(answers.values()):
             self._mount_answer_row()
@@ -512,8 +508,8 @@ class PartyPane(Vertical):
             return
         from ..screens.resolution_center import ResolutionCenterScreen
         order = self.orders[self.order_id]
-        choices = [self.options[a] for a in RC_ACTIONS
-                   if a in self.options and self.party in self.sim.rules.roles(a)]
+        choices = [self.options[a] for a in self.sim.resolution_center_actions(self.party)
+                   if a in self.options]
 
         def chosen(action: str | None) -> None:
             if action:
