@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static,
 
 from engine import Option, OrderView, Refusal, Simulation
 
+from ..amounts import read_amount
 from ..describe import reason_label
 from ..i18n import label, refusal_text, t
 from ..widgets.footer import LocalizedFooter
@@ -121,11 +121,8 @@ class ActionFormScreen(ModalScreen[None]):
                 fields["days"] = int(text) if text.lstrip("-").isdigit() else text
         if "extra_price" in self.specs:
             text = self.query_one("#extra-price", Input).value.strip()
-            if text:
-                try:
-                    fields["extra_price"] = Decimal(text)
-                except InvalidOperation:
-                    fields["extra_price"] = text
+            if text:  # "12,50" where the app shows 12,50; ambiguous or malformed: as typed
+                fields["extra_price"] = read_amount(text)
         if "extra_description" in self.specs:
             text = self.query_one("#extra-description", Input).value
             if text.strip():
