@@ -80,3 +80,15 @@ def test_german_transcript_says_it_in_german() -> None:
     assert "ok     Status: erwartet „in Bearbeitung“, vorgefunden „in Bearbeitung“" in text
     text = _german(ROOT / "data" / "scenarios" / "buyer_cancel_timeout_mutual.toml")
     assert "  3. Die Uhr um 1 Tag 23 Stunden 59 Minuten vorstellen -> 2026-03-04T08:59:00Z" in text
+
+
+def test_a_german_validation_error_quotes_the_files_words(tmp_path: Path) -> None:
+    story = tmp_path / "no_comment.toml"
+    story.write_text('title = "t"\nstart = "2026-03-02T09:00:00Z"\n'
+                     '[[orders]]\nid = "FO-1"\ntitle = "Logo"\nprice = 10\ndelivery_days = 1\n'
+                     '[[steps]]\nactor = "buyer"\naction = "ask_to_cancel"\norder = "FO-1"\n',
+                     encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["run", "--lang", "de", str(story)], stdout=out, stderr=err) == 2
+    assert "die Aktion 'ask_to_cancel' von 'buyer' braucht 'comment'" in err.getvalue()
+    assert "durch" not in err.getvalue()
