@@ -65,6 +65,7 @@ import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence, TextIO
@@ -728,6 +729,10 @@ def _quote(value: Any) -> str:
     return text("quoted", text=repr(str(value))[1:-1])
 
 
+def _list_sep() -> str:
+    return translate(language(), "word.list_sep")
+
+
 def _word(kind: str, value: Any) -> str:
     """The label of an identifier in this language (the identifier itself if it has none)."""
     key = f"{kind}.{value}"
@@ -751,8 +756,8 @@ def _value(key: str, value: Any) -> str:
     if key.startswith("inbox."):
         if isinstance(value, (list, tuple)):
             party = key.split(".", 1)[1]
-            return (translate(language(), "word.list_sep").join(_inbox_item(str(v), party) for v in value)
-                    if value else text("nothing"))
+            items = [_inbox_item(str(v), party) for v in value]
+            return _list_sep().join(items) if items else text("nothing")
         return _quote(value)
     if value == "none" and key != "status":
         return _quote(text("none"))
@@ -769,8 +774,10 @@ def _field_value(party: str, name: str, value: Any) -> str:
     if name == "reason" and has(f"reason.{party}.{value}"):
         return _word(f"reason.{party}", value)  # a choice from the party's list: its label
     if name == "extra_price" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        cents = round(value * 100)
-        return fmt_money(cents) if cents == value * 100 else str(value)
+        cents = Decimal(str(value)) * 100  # a TOML number: an int or a finite float
+        if cents == cents.to_integral_value() and abs(cents) < 10 ** 15:
+            return fmt_money(int(cents))
+        return str(value)
     if name in ("days", "request"):
         return str(value)
     return _quote(value)
@@ -779,7 +786,7 @@ def _field_value(party: str, name: str, value: Any) -> str:
 def _fields(party: str, fields: Mapping[str, Any]) -> str:
     if not fields:
         return ""
-    return text("fields", items=translate(language(), "word.list_sep").join(
+    return text("fields", items=_list_sep().join(
         text("field", field=_word("field_word", k), value=_field_value(party, k, v))
         for k, v in fields.items()))
 

@@ -57,7 +57,8 @@ def _without_user_text(path: Path, transcript: str) -> str:
         kept = kept.replace(f"„{said}“", "„…“").replace(f"'{said}'", "'…'")
     for said in sorted(shown_plain, key=len, reverse=True):
         kept = kept.replace(said, "…")
-    return re.sub(r"geänderte Regeln: .*", "geänderte Regeln: …", kept)  # rule names, as written
+    # rule names of a [rules] table, as the file writes them
+    return re.sub(r"geänderte Regeln: .*", "geänderte Regeln: …", kept)
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)

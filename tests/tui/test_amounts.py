@@ -27,7 +27,8 @@ async def ask_for_extras(pilot, order: str, price: str) -> None:
     await open_order(pilot, "freelancer", order)
     await activate(pilot, "#freelancer-pane #act-request-extension")
     form = pilot.app.screen
-    for field, text in (("#days", "2"), ("#extra-price", price), ("#extra-description", "Source files")):
+    typed = (("#days", "2"), ("#extra-price", price), ("#extra-description", "Source files"))
+    for field, text in typed:
         form.query_one(field, Input).focus()
         await paste(pilot, text)
     await pilot.click("#submit")
