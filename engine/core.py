@@ -323,7 +323,8 @@ class State:
 
     def _answer(self, party: str, action: str, order: Order, request: Request,
                 fields: dict) -> list[Event]:
-        data: dict[str, Any] = {**fields, "request": request.id, "request_type": request.type}
+        data: dict[str, Any] = {**fields, "request": request.id, "request_type": request.type,
+                                "requester": request.requester}
         request.answer = fields.get("comment")
         if action == "withdraw":
             self._close(request, "withdrawn")
@@ -333,8 +334,18 @@ class State:
             self._close(request, "answered")
         else:  # accept
             data["effect"] = self._apply_accept(request)
+        data.update(self._outcome_facts(request))
         self._message(order, party, action, fields, request=request.id)
         return [self._event(action, order.id, party, data)]
+
+    def _outcome_facts(self, request: Request) -> dict[str, Any]:
+        """What a sentence about a closed request needs to say what happens next: for an
+        extension, the delivery date after it (moved or kept) and the extras it added."""
+        if request.type != "extension":
+            return {}
+        order = self.orders[request.order]
+        return {"due": iso(order.due) if order.due is not None else None,
+                "extras_added": request.extra_price if request.state == "accepted" else 0}
 
     def _apply_accept(self, request: Request) -> str:
         order = self.orders[request.order]
@@ -504,7 +515,8 @@ class State:
             self._complete(order)
             return self._event("auto_complete", order.id, SYSTEM, {})
         request = self.requests[ref]
-        data: dict[str, Any] = {"request": request.id, "request_type": request.type}
+        data: dict[str, Any] = {"request": request.id, "request_type": request.type,
+                                "requester": request.requester}
         if request.type == "extension" and self.rules.extension_timeout == "accept":
             data["effect"] = self._apply_accept(request)
         else:
@@ -517,4 +529,5 @@ class State:
             else:
                 data["effect"] = "none"
         data["outcome"] = request.state
+        data.update(self._outcome_facts(request))
         return self._event("timeout", request.order, SYSTEM, data)

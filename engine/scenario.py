@@ -75,17 +75,19 @@ import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 from .errors import Refusal
-from .i18n import LANGUAGES, fmt_money, language, refusal_text, set_language
+from .i18n import LANGUAGES, fmt_money, has, language, refusal_text, set_language
 from .i18n import table as translations
 from .i18n import text as translate
-from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, other
 from .rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, load_policies, policy_rules
 from .safetext import clean, json_inert
+from .sentences import day_count, duration_words, event_sentence
 from .service import EventView, OrderView, Simulation
 from .timeutil import (
     CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts,
@@ -947,21 +949,80 @@ def play(scenario: Scenario) -> Report:
 # ------------------------------------------------------------------------------------ reporting
 
 
-def _show(value: Any) -> str:
-    """A value as the transcript shows it: texts quoted, booleans as in TOML."""
+# The transcript says everything in words of its language: parties, actions, statuses, request
+# types and states, reasons, durations. What a user typed (a comment, an error to look for, an
+# inbox text) is quoted as the language quotes, with control characters escaped.
+
+EXPECT_WORDS = {"status": "status_word", "request": "request_state",
+                "request_type": "request_word"}
+_INBOX_REASON = re.compile(r"(?s)(.*) \[reason: (\w+)\]")
+
+
+def _quote(value: Any) -> str:
+    """A text of the file or of a user, quoted, its control characters escaped (never raw)."""
+    return text("quoted", text=repr(str(value))[1:-1])
+
+
+def _list_sep() -> str:
+    return translate(language(), "word.list_sep")
+
+
+def _word(kind: str, value: Any) -> str:
+    """The label of an identifier in this language (the identifier itself if it has none)."""
+    key = f"{kind}.{value}"
+    return translate(language(), key) if has(key) else str(value)
+
+
+def _inbox_item(item: str, party: str) -> str:
+    """A message a party received, as `Player` reports it ("text [reason: code]"), in words."""
+    match = _INBOX_REASON.fullmatch(item)
+    if match is None:
+        return _quote(item)
+    said, reason = match.groups()
+    reason_text = text("inbox_reason", reason=_word(f"reason.{other(party)}", reason))
+    return f"{_quote(said)} {reason_text}" if said else reason_text
+
+
+def _value(key: str, value: Any) -> str:
+    """An expected or found value of an `expect` key, as the transcript shows it."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]" if value else text("nothing")
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
+        return text("yes" if value else "no")
+    if key.startswith("inbox."):
+        if isinstance(value, (list, tuple)):
+            party = key.split(".", 1)[1]
+            items = [_inbox_item(str(v), party) for v in value]
+            return _list_sep().join(items) if items else text("nothing")
+        return _quote(value)
+    if value == "none" and key != "status":
+        return _quote(text("none"))
+    if key in EXPECT_WORDS:
+        return _quote(_word(EXPECT_WORDS[key], value))
+    if key == "cancellation":
+        return _quote(_word("run.cancellation", value))
+    if isinstance(value, int):
+        return str(value)
+    return _quote(value)
 
 
-def _fields(fields: Mapping[str, Any]) -> str:
+def _field_value(party: str, name: str, value: Any) -> str:
+    if name == "reason" and has(f"reason.{party}.{value}"):
+        return _word(f"reason.{party}", value)  # a choice from the party's list: its label
+    if name == "extra_price" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        cents = Decimal(str(value)) * 100  # a TOML number: an int or a finite float
+        if cents == cents.to_integral_value() and abs(cents) < 10 ** 15:
+            return fmt_money(int(cents))
+        return str(value)
+    if name in ("days", "request"):
+        return str(value)
+    return _quote(value)
+
+
+def _fields(party: str, fields: Mapping[str, Any]) -> str:
     if not fields:
         return ""
-    return " (" + ", ".join(f"{k}={_show(v)}" for k, v in fields.items()) + ")"
+    return text("fields", items=_list_sep().join(
+        text("field", field=_word("field_word", k), value=_field_value(party, k, v))
+        for k, v in fields.items()))
 
 
 def describe_step(step: Step, now: datetime | None = None) -> str:
@@ -970,25 +1031,31 @@ def describe_step(step: Step, now: datetime | None = None) -> str:
     if isinstance(step, ActionStep):
         fails = ""
         if step.fails:
-            err = text("step_fails_error", error=step.error) if step.error else ""
+            err = text("step_fails_error", error=_quote(step.error)) if step.error else ""
             fails = text("step_fails", error=err)
-        return text("step_action", number=step.number, actor=step.actor, action=step.action,
-                    order=step.order, fields=_fields(step.fields), fails=fails)
+        return text("step_action", number=step.number, actor=_word("party", step.actor),
+                    action=_word("verb", step.action), order=step.order,
+                    fields=_fields(step.actor, step.fields), fails=fails)
     if isinstance(step, AdvanceStep):
         if step.seconds is None:
             return text("step_next", number=step.number, now=at)
-        return text("step_advance", number=step.number, by=step.by, now=at)
+        return text("step_advance", number=step.number, by=duration_words(step.seconds), now=at)
     if isinstance(step, UntilStep):
         return text("step_until", number=step.number, instant=iso(to_ts(step.instant)), now=at)
     assert isinstance(step, ExpectStep)
-    return text("step_expect", number=step.number, order=step.order or "")
+    if step.order is None:
+        return text("step_expect_now", number=step.number)
+    return text("step_expect", number=step.number, order=step.order)
 
 
 def describe_event(event: EventView) -> str:
-    """One line for an event, with its simulated time."""
-    data = {k: v for k, v in event.data.items() if v is not None}
-    return text("event", at=iso(to_ts(event.at)), type=event.type, order=event.order,
-                actor=event.actor, data=_fields(data))
+    """One line for an event: its simulated time and what happened, in words."""
+    return text("event", at=iso(to_ts(event.at)), what=event_sentence(event))
+
+
+def _check_line(code: str, check: CheckResult, **params: Any) -> str:
+    return text(code, key=_word("run.check", check.key), expected=_value(check.key, check.expected),
+                found=_value(check.key, check.found), **params)
 
 
 def describe_result(result: StepResult) -> list[str]:
@@ -1001,8 +1068,7 @@ def describe_result(result: StepResult) -> list[str]:
         code = "refused_ok" if step.fails else "refused"
         lines.append(text(code, message=refusal_text(result.refusal)))
     for check in result.checks:
-        lines.append(text("check_ok" if check.passed else "check_fail", key=check.key,
-                          expected=_show(check.expected), found=_show(check.found)))
+        lines.append(_check_line("check_ok" if check.passed else "check_fail", check))
     if not isinstance(step, ExpectStep) and result.refusal is None:
         lines.extend(describe_event(e) for e in result.events)
         if not result.events:
@@ -1022,9 +1088,8 @@ def describe_failures(report: Report) -> list[str]:
         if isinstance(step, ExpectStep):
             for check in result.checks:
                 if not check.passed:
-                    lines.append(text("failure_check", number=step.number,
-                                      order=step.order or "", key=check.key,
-                                      expected=_show(check.expected), found=_show(check.found)))
+                    lines.append(_check_line("failure_check", check, number=step.number,
+                                             order=step.order or ""))
         else:
             what = describe_step(step, result.now).strip().split(". ", 1)[-1]
             lines.append(text("failure", number=step.number, what=what, problem=result.problem))
@@ -1046,7 +1111,8 @@ def transcript(report: Report) -> str:
         due = event.data.get("due")
         lines.append(text("order_line", id=event.order, title=event.data["title"],
                           price=fmt_money(event.data["price"]),
-                          days=event.data["delivery_days"], status=event.data["status"],
+                          days=day_count(event.data["delivery_days"]),
+                          status=_word("status_word", event.data["status"]),
                           due=text("due", due=due) if due else ""))
     for result in report.results:
         lines.extend(describe_result(result))

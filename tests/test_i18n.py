@@ -135,7 +135,8 @@ def test_rcsim_run_prints_english_unless_lang_de() -> None:
     assert "expected 'cancelled', found 'cancelled'" in english and "PASS" in english
     status, german = _run(path, "--lang", "de")
     assert status == 0
-    assert "erwartet 'cancelled', vorgefunden 'cancelled'" in german and "BESTANDEN" in german
+    assert "Status: erwartet „storniert“, vorgefunden „storniert“" in german
+    assert "BESTANDEN" in german
     assert "$120.00" in english and "120,00 $" in german
     assert i18n.language() == "en", "the runner leaves the language as it found it"
 
@@ -148,4 +149,4 @@ def test_rcsim_run_explains_a_refusal_in_german(tmp_path: Path) -> None:
         '[[steps]]\nactor = "buyer"\naction = "deliver"\norder = "FO-1"\n', encoding="utf-8")
     status, german = _run(str(story), "--lang", "de")
     assert status == 1
-    assert "die Aktion wurde abgelehnt: Nur der Freelancer kann: liefern." in german
+    assert "die Aktion wurde abgelehnt: „Liefern“ kann nur der Freelancer." in german

@@ -42,3 +42,41 @@ def test_readme_scenario_example_passes(tmp_path: Path) -> None:
     story = tmp_path / "readme.toml"
     story.write_text(_blocks("toml")[0], encoding="utf-8")
     assert scenario.main([str(story)]) == 0
+
+
+# Inline code that names a file or folder of the project: it starts with one of its folders.
+PROJECT_PATH = re.compile(r"`((?:\.\./|/|\./)?(?:data|engine|tui|tests|bench|docs|\.ci)/[^`\s]*"
+                          r"|[^`\s]+\.md)`")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _prose(text: str) -> str:
+    """The README without its fenced code blocks (commands and examples, not references)."""
+    return re.sub(r"```.*?```", "", text, flags=re.S)
+
+
+def test_readme_points_only_to_files_inside_the_repository() -> None:
+    """A clone stands on its own: every link and every path the README names is in the clone."""
+    root = README.parent.resolve()
+    text = README.read_text(encoding="utf-8")
+    assert "../" not in text, "the README points outside the repository"
+    targets = [link.split("#", 1)[0] for link in LINK.findall(text)
+               if not re.match(r"[a-z]+:", link) and not link.startswith("#")]
+    paths = PROJECT_PATH.findall(_prose(text))
+    assert "docs/RULES.md" in targets, "the rules the engine implements are linked"
+    assert "data/rules.json" in paths and len(paths) >= 5  # the pattern finds what it should
+    for name in targets + paths:
+        target = (root / name).resolve()
+        assert target.is_relative_to(root), f"{name} is outside the repository"
+        # a path with a wildcard names the folder it globs in
+        assert target.exists() or (("*" in name) and target.parent.is_dir()), f"{name} is missing"
+
+
+def test_the_rules_document_links_only_inside_the_repository() -> None:
+    root = README.parent.resolve()
+    rules = root / "docs" / "RULES.md"
+    for link in LINK.findall(rules.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", link) or link.startswith("#"):
+            continue
+        target = (rules.parent / link.split("#", 1)[0]).resolve()
+        assert target.is_relative_to(root) and target.exists(), link

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from engine import DeadlineView, EventView, OrderView, RequestView
+from engine.sentences import event_sentence, party_forms
 
-from .i18n import fmt_datetime, fmt_money, label, t
+from .i18n import fmt_money, label, t
 
 
 def party_label(party: str) -> str:
@@ -38,49 +36,13 @@ def cancellation_label(order: OrderView) -> str:
     if not c:
         return ""
     if c.get("kind") == "direct":
-        return t("cancellation.direct", initiator=the_party(c.get("initiator", "buyer")))
+        return t("cancellation.direct", **party_forms("initiator", c.get("initiator", "buyer")))
     return t(f"cancellation.mutual.{c.get('resolved_by', 'accept')}")
 
 
-def _when(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            return fmt_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            return value
-    return fmt_datetime(value) if isinstance(value, datetime) else ""
-
-
 def describe_event(event: EventView) -> str:
-    """One sentence about what happened."""
-    data = event.data
-    params = {
-        "order": event.order, "actor": party_label(event.actor),
-        "type": label("request_word", data.get("request_type")) if data.get("request_type") else "",
-        "deadline": _when(data.get("deadline")), "days": data.get("days", ""),
-        "status": label("status", data.get("status")) if data.get("status") else "",
-    }
-    etype = event.type
-    if etype == "timeout":
-        rtype = data.get("request_type")
-        key = f"event.timeout.{rtype}"
-        if rtype == "extension":
-            key += f".{data.get('outcome', 'expired')}"
-        return t(key, **params)
-    if etype == "accept" and data.get("effect") in ("cancelled", "due_moved"):
-        return t(f"event.accept.{data['effect']}", **params)
-    key = f"event.{etype}"
-    if key not in _EVENT_KEYS:
-        return t("event.unknown", order=event.order, type=etype)
-    return t(key, **params)
-
-
-_EVENT_KEYS = {
-    "event.order_added", "event.submit_requirements", "event.deliver", "event.accept_delivery",
-    "event.request_revision", "event.cancel_order", "event.request_update", "event.ask_to_cancel",
-    "event.request_extension", "event.respond_update", "event.accept", "event.decline",
-    "event.withdraw", "event.auto_complete",
-}
+    """One sentence about what happened (and, for an answer or a timeout, what happens next)."""
+    return event_sentence(event)
 
 
 def describe_deadline(deadline: DeadlineView) -> str:

@@ -245,7 +245,7 @@ def test_cancellation_by_buyer_times_out_after_48h_as_mutual_cancellation(order_
     (event,) = sim.advance("1m")
     assert (event.type, event.at, event.order) == ("timeout", at(hours=48), "A")
     assert event.data == {"request": "R-1", "request_type": "cancellation", "effect": "cancelled",
-                          "outcome": "expired"}
+                          "outcome": "expired", "requester": "buyer"}
     view = sim.order_view("A")
     assert view.status == "cancelled"
     assert view.cancellation == {"kind": "mutual", "initiator": "buyer", "resolved_by": "timeout",

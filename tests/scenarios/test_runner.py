@@ -99,7 +99,7 @@ def test_timeout_one_minute_early_fails(write: Write, capsys: pytest.CaptureFixt
                                'status = "cancelled", request = "open"'))
     assert main([str(path)]) == 1
     out = capsys.readouterr().out
-    assert "FAILED step 3 (expect FO-1): status: expected 'cancelled', found 'in_progress'" in out
+    assert "FAILED step 3 (expect FO-1): status: expected 'cancelled', found 'in progress'" in out
 
 
 def test_refused_action_without_fails_is_a_failure_and_the_run_goes_on(
@@ -120,7 +120,8 @@ def test_refused_action_without_fails_is_a_failure_and_the_run_goes_on(
     assert main([str(path)]) == 1
     out = capsys.readouterr().out
     assert "REFUSED: The buyer can cancel order FO-1 directly only" in out
-    assert "FAILED step 1 (buyer cancel_order FO-1): the action was refused" in out
+    assert "FAILED step 1 (Buyer: cancel the order directly, order FO-1): the action was refused" \
+        in out
 
 
 def test_fails_step_that_is_allowed_is_a_failure(write: Write,
@@ -195,10 +196,12 @@ def test_transcript_shows_events_with_their_time_and_the_notes(write: Write) -> 
     text = transcript(Player(load(write(STORY))).run())
     assert "Scenario" in text and "A test scenario" in text and "Written by a test." in text
     assert "policy seed, start 2026-03-02T09:00:00Z" in text
-    assert "order FO-1: Logo design, $120.00, 3 day(s), in_progress" in text
+    assert "order FO-1: Logo design, $120.00, 3 days, in progress" in text
     assert "note: The buyer asks." in text
-    assert "2026-03-04T09:00:00Z  timeout FO-1 by system" in text
-    assert "advance 47h59m -> 2026-03-04T08:59:00Z" in text
+    assert ("2026-03-04T09:00:00Z  The freelancer did not answer the buyer's cancellation "
+            "request on FO-1 in time: the order is cancelled automatically (mutual cancellation)."
+            in text)
+    assert "advance 1 day 23 hours 59 minutes -> 2026-03-04T08:59:00Z" in text
     assert "ok    cancellation: expected 'mutual', found 'mutual'" in text
     assert "PASS: 5 steps, 5 expectations held" in text
 

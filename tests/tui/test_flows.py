@@ -44,7 +44,7 @@ async def test_lifecycle_submit_deliver_revision_accept(app):
         assert sim.order_view("FO-1001").status == "delivered"
         await open_order(pilot, "buyer", "FO-1001")
         assert "Here are three logo drafts." in pane_text(app, "buyer")
-        assert "Freelancer delivered FO-1001" in pane_text(app, "buyer")
+        assert "The freelancer delivered FO-1001" in pane_text(app, "buyer")
 
         await activate(pilot, "#buyer-pane #act-request-revision")
         await pilot.click("#submit")  # a required comment left empty: refused, nothing changes
@@ -85,7 +85,7 @@ async def test_direct_cancellation_of_a_very_late_order(app):
         await pilot.pause()
         view = app.sim.order_view("FO-1004")
         assert view.status == "cancelled" and view.cancellation["kind"] == "direct"
-        assert "Buyer cancelled FO-1004 directly" in pane_text(app, "freelancer")
+        assert "The buyer cancelled FO-1004 directly" in pane_text(app, "freelancer")
 
 
 async def test_buyer_update_request_answered_by_freelancer(app):
@@ -222,7 +222,7 @@ async def test_next_deadline_fires_the_48h_timeouts(app):
         assert sim.order_view("FO-1008").status == "in_progress"
         for party in ("buyer", "freelancer"):
             text = pane_text(app, party)
-            assert "cancelled (mutual cancellation)" in text
+            assert "the order is cancelled automatically (mutual cancellation)" in text
             assert "Cancelled" in row(app, party, "FO-1006")
         assert "Wed, Mar 4, 2026 9:00 AM" in str(app.query_one("#clock-now").content)
 
@@ -271,7 +271,8 @@ async def test_unanswered_extension_is_withdrawn_after_four_days(app):
         await pilot.pause()
         view = sim.order_view("FO-1009")
         assert view.open_request is None and view.last_request.state == "expired" and view.due == due
-        assert "withdrawn, delivery date unchanged" in pane_text(app, "freelancer")
+        assert ("the request is withdrawn, the order goes back to its previous status and the "
+                "delivery date stays") in pane_text(app, "freelancer")
 
 
 async def test_auto_complete_and_clock_keys(app):

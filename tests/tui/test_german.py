@@ -93,7 +93,8 @@ async def test_switching_language_live_keeps_the_simulation_and_the_selection():
         assert "Sketches attached." in buyer, "what a user typed stays exactly as typed"
         assert "Auftrag" in str(app.pane("buyer").query_one("#orders", DataTable).columns["order"].label)
         log = app.query_one("#event-log-table", DataTable)
-        assert any("Update-Anfrage" in str(cell) for key in log.rows for cell in log.get_row(key))
+        assert any("Anfrage des Kunden nach einem Auftragsupdate" in str(cell)
+                   for key in log.rows for cell in log.get_row(key))
         assert "Simulierte Zeit" in str(app.query_one("#clock-now").content)
         assert "English" in footer_text(app)
 
@@ -124,7 +125,7 @@ def test_german_nouns_keep_their_capitals_inside_sentences():
     (event,) = sim.act("freelancer", "accept", "FO-1006")
     (deadline,) = [d for d in sim.deadlines() if d.order == "FO-1008"]
     i18n.set_language("de")
-    assert "die Stornierungsanfrage zu FO-1006" in describe_event(event)
+    assert "die Stornierungsanfrage des Kunden zu FO-1006" in describe_event(event)
     from tui.describe import describe_deadline
     assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)
 

@@ -75,9 +75,9 @@ async def test_stepping_through_a_library_scenario_shows_each_step_in_both_panes
         assert "Step 1 of 7" in text
         assert "Step 1: Buyer: ask to cancel the order, order FO-1001 (reason: No longer needed, " \
                "comment: “Sorry, the project was dropped.”)" in text
-        assert "Buyer asked to cancel FO-1001" in text  # the event it fired
+        assert "The buyer asked to cancel FO-1001" in text  # the event it fired
         assert "Next, step 2: Check order FO-1001" in text
-        assert "Buyer asked to cancel FO-1001" in pane_text(app, "freelancer")  # a notice there
+        assert "The buyer asked to cancel FO-1001" in pane_text(app, "freelancer")  # a notice there
         assert "Cancel 2d 0h" in row(app, "buyer", "FO-1001")
         assert "Cancel 2d 0h" in row(app, "freelancer", "FO-1001")
 

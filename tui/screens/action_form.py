@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
@@ -11,6 +10,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextAre
 
 from engine import Option, OrderView, Refusal, Simulation
 
+from ..amounts import read_amount
 from ..describe import reason_label
 from ..i18n import label, refusal_text, t
 from ..messages import ActionRequested
@@ -105,11 +105,8 @@ class ActionFormScreen(Dialog[None]):
                 fields["days"] = int(text) if text.lstrip("-").isdigit() else text
         if "extra_price" in self.specs:
             text = self.query_one("#extra-price", Input).value.strip()
-            if text:
-                try:
-                    fields["extra_price"] = Decimal(text)
-                except InvalidOperation:
-                    fields["extra_price"] = text
+            if text:  # "12,50" where the app shows 12,50; ambiguous or malformed: as typed
+                fields["extra_price"] = read_amount(text)
         if "extra_description" in self.specs:
             text = self.query_one("#extra-description", Input).value
             if text.strip():
