@@ -74,7 +74,7 @@ import sys
 import textwrap
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType

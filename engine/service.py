@@ -35,7 +35,8 @@ class FieldSpec:
 @dataclass(frozen=True)
 class Option:
     """An action a party might take on an order, whether it may right now, and why not; an
-    action that opens a request also says how many hours the other party has to answer."""
+    action that opens a request (or a delivery) also says how many hours the other party has
+    to answer (to accept or ask for a revision) before the deadline decides."""
 
     action: str
     allowed: bool
@@ -332,7 +333,12 @@ class Simulation:
             specs = tuple(self._field_spec(party, name, need == "required")
                           for name, need in found.fields.items())
             opens = OPENING_ACTIONS.get(action)
-            hours = self.rules.response_seconds[opens] // 3600 if opens else None
+            if opens:
+                hours: int | None = self.rules.response_seconds[opens] // 3600
+            elif action == "deliver":  # the buyer's time to accept or ask for a revision
+                hours = self.rules.auto_complete_seconds // 3600
+            else:
+                hours = None
             result.append(Option(action, True, None, specs, hours))
         return tuple(result)
 

@@ -238,3 +238,49 @@ async def test_recording_dialog_saves_with_ctrl_s_and_says_recording(tmp_path, m
         await pilot.pause()
         assert (tmp_path / "recording.toml").is_file()
         assert app.screen is app.main_screen
+
+
+# ---------------------------------------------------------------- answers say what happens next
+
+
+@pytest.mark.parametrize("language, party, order, action, expected", [
+    ("en", "freelancer", "FO-1006", "accept",
+     "Accept the buyer's cancellation request on FO-1006: the order will be cancelled "
+     "(mutual cancellation)."),
+    ("en", "freelancer", "FO-1006", "decline",
+     "the order carries on as it is. If you still cannot agree, the next step would be "
+     "Customer Support"),
+    ("en", "buyer", "FO-1009", "decline",
+     "Decline the freelancer's request to extend the delivery date of FO-1009: the delivery "
+     "date stays as it is"),
+    ("en", "buyer", "FO-1009", "accept", "the delivery date moves by 3 days"),
+    ("en", "freelancer", "FO-1008", "respond_update",
+     "Answer the buyer's order update request on FO-1008. Your answer goes to the buyer"),
+    ("de", "buyer", "FO-1009", "decline",
+     "Lehne die Anfrage zur Verlängerung der Lieferfrist des Freelancers zu FO-1009 ab: "
+     "Der Liefertermin bleibt, wie er ist"),
+    ("de", "freelancer", "FO-1006", "accept",
+     "Nimm die Stornierungsanfrage des Kunden zu FO-1006 an: Der Auftrag wird storniert "
+     "(Einvernehmliche Stornierung)."),
+])
+async def test_an_answer_form_says_what_is_answered_and_what_happens_next(
+        language, party, order, action, expected):
+    app = build(language)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_order(pilot, party, order)
+        app.pane(party).request_action(action)
+        await pilot.pause()
+        intro = "\n".join(str(s.content) for s in app.screen.query(Static))
+        assert expected in " ".join(intro.split())
+        assert "Customer Support" not in intro or (action == "decline" and order == "FO-1006")
+
+
+async def test_the_newest_notice_is_always_in_view():
+    app = build()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("n")  # three deadlines at once: three long notices for the buyer
+        await pilot.pause()
+        notices = app.pane("buyer").query_one("#notices", Static)
+        newest = app.pane("buyer").notices[-1][1]
+        first_line = str(notices.content).split("\n")[0]
+        assert (newest() if callable(newest) else newest)[:30] in first_line

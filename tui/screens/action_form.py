@@ -9,10 +9,11 @@ from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from engine import Option, OrderView, Refusal, Simulation
+from engine.sentences import day_count, party_forms
 
 from ..amounts import read_amount
 from ..describe import reason_label
-from ..i18n import label, refusal_text, t
+from ..i18n import has, label, refusal_text, t
 from ..messages import ActionRequested
 from ..text import one_line
 from .dialog import Dialog
@@ -33,13 +34,20 @@ class ActionFormScreen(Dialog[None]):
         self.specs = {spec.name: spec for spec in option.fields}
 
     def _intro(self) -> str:
-        hours = self.option.response_hours
-        if hours is None:  # not a request: nobody has to answer it
-            return t("form.intro.other", action=label("action", self.action), order=self.order.id)
+        """What submitting the form does and what happens next, in the words of the rules."""
+        params: dict[str, Any] = {"order": self.order.id, "hours": self.option.response_hours}
         key = f"form.intro.{self.action}"
-        if self.action == "ask_to_cancel":
-            key += f".{self.party}"
-        return t(key, hours=hours)
+        request = self.order.open_request
+        if request is not None and has(f"{key}.{request.type}"):
+            # an answer: name the request it answers, and whose it is
+            key = f"{key}.{request.type}"
+            params.update(party_forms("requester", request.requester),
+                          days=day_count(request.days or 0))
+        elif has(f"{key}.{self.party}"):
+            key = f"{key}.{self.party}"
+        if not has(key):
+            return t("form.intro.other", action=label("action", self.action), order=self.order.id)
+        return t(key, **params)
 
     def title_text(self) -> str:
         return t("form.title", action=label("action", self.action), order=self.order.id,

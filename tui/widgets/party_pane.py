@@ -443,10 +443,11 @@ class PartyPane(Vertical):
     def _render_notices(self) -> None:
         widget = self.query_one("#notices", Static)
         show(widget, bool(self.notices))
+        # Newest first: what just happened is always in view, however long the older ones are.
         lines = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
                                   (clean(_notice_text(text)),
                                    "bold" if kind == "refusal" else ""))
-                 for at, text, kind in self.notices]
+                 for at, text, kind in reversed(self.notices)]
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
         update(widget, Content("\n").join(lines))
 
