@@ -20,13 +20,14 @@ from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
 from .i18n import LANGUAGES, refusal_text, set_language, t
-from .messages import ActionRequested, ClockRequested, PaneFocused
+from .messages import ActionRequested, ClockMoveRequested, PaneFocused, RecordingRequested
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
 from .widgets.party_pane import PaneState, PartyPane
 
 if TYPE_CHECKING:
     from engine.recording import Mark
+    from .screens.dialog import Dialog
     from engine.scenario import Player, StepResult
 
 SPEEDS = ("10m", "1h", "6h", "1d")
@@ -176,18 +177,26 @@ class RcsimApp(App[None]):
 
     # ---------------------------------------------------------------- acting
 
+    def _dialog(self) -> Dialog[Any] | None:
+        """The dialog in front, if any: where the answer to what it asked for is shown."""
+        from .screens.dialog import Dialog
+        return self.screen if isinstance(self.screen, Dialog) else None
+
     async def on_action_requested(self, message: ActionRequested) -> None:
-        """A pane or a form asks to act: the engine decides; a refusal changes nothing."""
+        """A pane or a form asks to act: the engine decides; a refusal changes nothing and is
+        shown where it was asked for (the form stays open), a success closes the form."""
+        dialog = self._dialog()
         try:
             events = self.sim.act(message.party, message.action, message.order, **message.fields)
         except Refusal as refusal:
-            if message.form is not None and message.form.is_attached:
-                message.form.show_refusal(refusal)
+            text = t("notice.refused", message=refusal_text(refusal))
+            if dialog is not None:
+                dialog.show_error(text)
             else:
                 self.pane(message.party).show_refusal(refusal)
             return
-        if message.form is not None and message.form is self.screen:
-            await message.form.dismiss(None)
+        if dialog is not None:
+            await dialog.dismiss(None)
         self.changed(events)
         if message.action in OPENING_ACTIONS and events:
             from .screens.request_sent import RequestSentScreen
@@ -210,6 +219,17 @@ class RcsimApp(App[None]):
         self.changed(events)
         return None
 
+    async def on_clock_move_requested(self, message: ClockMoveRequested) -> None:
+        """The duration dialog asks to move the clock: it closes, or says why not and stays."""
+        dialog = self._dialog()
+        refusal = self.move_clock("by", message.by)
+        if dialog is None:
+            return
+        if refusal is None:
+            await dialog.dismiss(None)
+        else:
+            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+
     def _tick(self) -> None:
         """One step of play mode: an explicit clock move by the speed's share of a second."""
         from engine import parse_duration
@@ -220,20 +240,8 @@ class RcsimApp(App[None]):
         if self._timer is not None:
             self._timer.resume() if playing else self._timer.pause()
 
-    def on_clock_requested(self, message: ClockRequested) -> None:
-        command = message.command
-        if command == "hour":
-            self.action_advance("1h")
-        elif command == "day":
-            self.action_advance("1d")
-        elif command == "jump":
-            self.action_jump()
-        elif command == "next":
-            self.action_next_deadline()
-        elif command == "play":
-            self.action_toggle_play()
-        elif command == "speed":
-            self.speed = SPEEDS[(SPEEDS.index(self.speed) + 1) % len(SPEEDS)]
+    def action_cycle_speed(self) -> None:
+        self.speed = SPEEDS[(SPEEDS.index(self.speed) + 1) % len(SPEEDS)]
 
     # ---------------------------------------------------------------- key actions
 
@@ -255,7 +263,7 @@ class RcsimApp(App[None]):
 
     def action_jump(self) -> None:
         from .screens.duration import DurationScreen
-        self.push_screen(DurationScreen(lambda text: self.move_clock("by", text)))
+        self.push_screen(DurationScreen())
 
     def action_next_deadline(self) -> None:
         self.move_clock("next")
@@ -358,21 +366,47 @@ class RcsimApp(App[None]):
                     title=t("record.notice_title"))
 
     def action_save_recording(self) -> None:
-        """Ask for a file and save what was done as a scenario there."""
+        """Ask for a file (and, when a start was marked, where the recording starts)."""
         from engine.recording import free_name
         from .screens.record import RecordScreen
 
-        def saved(result: object) -> None:
-            if result:
-                path, recording = result  # type: ignore[misc]
-                text = t("record.saved", path=path, orders=len(recording.orders),
-                         actions=recording.actions)
-                if recording.left_out:
-                    text += " " + t("record.left_out", count=len(recording.left_out))
-                self.notify(text, title=t("record.notice_title"), timeout=10)
+        start = self.sim.events()[0].at if self.sim.events() else self.sim.now
+        mark = self.recording_mark.at if self.recording_mark is not None else None
+        self.push_screen(RecordScreen(start, mark, free_name(Path.cwd(), "recording")))
 
-        self.push_screen(RecordScreen(self.sim, self.recording_mark,
-                                      free_name(Path.cwd(), "recording")), saved)
+    async def on_recording_requested(self, message: RecordingRequested) -> None:
+        """Record, check and write the file; the dialog says what went wrong and stays open,
+        or closes and a notice says what was saved."""
+        from engine.recording import RecordingError, free_name, record, write_new
+
+        dialog = self._dialog()
+        assert dialog is not None  # only the recording dialog asks for this
+        since = self.recording_mark if message.from_mark else None
+        path = message.path
+        if path.is_dir():  # a folder: a free name in it
+            path = free_name(path, "recording")
+        try:
+            recording = record(self.sim, since, title=t("record.scenario_title"))
+        except RecordingError as error:
+            dialog.show_error(t("record.failed", error=error.message))
+            return
+        try:
+            written = write_new(path, recording.text, overwrite=message.overwrite)
+        except FileExistsError:
+            from .screens.record import RecordScreen
+            if isinstance(dialog, RecordScreen):
+                dialog.confirm_overwrite(path)
+            dialog.show_error(t("record.exists", path=path))
+            return
+        except OSError as error:
+            dialog.show_error(t("record.failed", error=error.strerror or str(error)))
+            return
+        await dialog.dismiss(None)
+        text = t("record.saved", path=written, orders=len(recording.orders),
+                 actions=recording.actions)
+        if recording.left_out:
+            text += " " + t("record.left_out", count=len(recording.left_out))
+        self.notify(text, title=t("record.notice_title"), timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -1,47 +1,61 @@
 """Messages the widgets and screens post up to the App (attributes down, messages up).
 
+Messages carry data only. The App decides (it asks the engine), then tells what happened to the
+widget that asked: a pane through its methods, a dialog (the active screen) through `Dialog`'s
+`show_error` and `dismiss`.
+
 Plain classes rather than dataclasses: building a dataclass at import costs ~0.4 ms each, paid
 on every launch.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.message import Message
-from textual.screen import Screen
 
 
 class ActionRequested(Message):
-    """A party wants to take an action on an order; the App asks the engine.
+    """A party wants to take an action on an order (with the fields of its form, if any)."""
 
-    `form` is the screen that collected the fields: on a refusal the App shows the reason
-    there and keeps it open; on success it closes it.
-    """
-
-    def __init__(self, party: str, action: str, order: str, fields: dict[str, Any] | None = None,
-                 form: Screen[Any] | None = None) -> None:
+    def __init__(self, party: str, action: str, order: str,
+                 fields: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.party = party
         self.action = action
         self.order = order
         self.fields: dict[str, Any] = {} if fields is None else fields
-        self.form = form
 
     def __repr__(self) -> str:
         return (f"ActionRequested(party={self.party!r}, action={self.action!r}, "
-                f"order={self.order!r}, fields={self.fields!r}, form={self.form!r})")
+                f"order={self.order!r}, fields={self.fields!r})")
 
 
-class ClockRequested(Message):
-    """Someone pressed a clock control: `command` is "hour", "day", "jump", "next", "play" or "speed"."""
+class ClockMoveRequested(Message):
+    """Move the simulated clock forward by a typed duration ("36h", "2d")."""
 
-    def __init__(self, command: str) -> None:
+    def __init__(self, by: str) -> None:
         super().__init__()
-        self.command = command
+        self.by = by
 
     def __repr__(self) -> str:
-        return f"ClockRequested(command={self.command!r})"
+        return f"ClockMoveRequested(by={self.by!r})"
+
+
+class RecordingRequested(Message):
+    """Save what was done as a scenario file at `path`, from the marked start or from the
+    simulation's start; an existing file is replaced only with `overwrite`."""
+
+    def __init__(self, path: Path, from_mark: bool, overwrite: bool) -> None:
+        super().__init__()
+        self.path = path
+        self.from_mark = from_mark
+        self.overwrite = overwrite
+
+    def __repr__(self) -> str:
+        return (f"RecordingRequested(path={self.path!r}, from_mark={self.from_mark!r}, "
+                f"overwrite={self.overwrite!r})")
 
 
 class PaneFocused(Message):

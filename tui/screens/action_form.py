@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from engine import Option, OrderView, Refusal, Simulation
+from engine import Option, OrderView
 from engine.sentences import day_count, party_forms
 
 from ..amounts import read_amount
 from ..describe import reason_label
-from ..i18n import has, label, refusal_text, t
+from ..i18n import has, label, t
 from ..messages import ActionRequested
 from ..text import one_line
 from .dialog import Dialog
@@ -23,10 +23,8 @@ class ActionFormScreen(Dialog[None]):
 
     DIALOG_ID = "form-dialog"
 
-    def __init__(self, sim: Simulation, party: str, action: str, order: OrderView,
-                 option: Option) -> None:
+    def __init__(self, party: str, action: str, order: OrderView, option: Option) -> None:
         super().__init__()
-        self.sim = sim
         self.party = party
         self.action = action
         self.order = order
@@ -121,8 +119,5 @@ class ActionFormScreen(Dialog[None]):
                 fields["extra_description"] = text
         return fields
 
-    def show_refusal(self, refusal: Refusal) -> None:
-        self.show_error(t("notice.refused", message=refusal_text(refusal)))
-
     def action_submit(self) -> None:
-        self.post_message(ActionRequested(self.party, self.action, self.order.id, self.values(), form=self))
+        self.post_message(ActionRequested(self.party, self.action, self.order.id, self.values()))

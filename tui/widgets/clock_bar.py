@@ -12,12 +12,11 @@ from engine import Simulation
 
 from ..describe import describe_deadline
 from ..i18n import fmt_countdown, fmt_datetime, t
-from ..messages import ClockRequested
 from ._update import QuietButton, update
 
 
 class ClockBar(Vertical):
-    """Shows the simulation's clock; its buttons post `ClockRequested` to the App."""
+    """Shows the simulation's clock; its buttons run the App's clock actions."""
 
     # Triggers only: the watchers update the parts that change; a repaint of the whole bar
     # would re-render it on every revision for nothing.
@@ -35,12 +34,16 @@ class ClockBar(Vertical):
             yield Static(id="clock-state")
         yield Static(id="clock-next")
         with Horizontal(id="clock-buttons", classes="button-row"):
-            yield QuietButton(Content(t("clock.hour")), id="clock-hour", compact=True)
-            yield QuietButton(Content(t("clock.day")), id="clock-day", compact=True)
-            yield QuietButton(Content(t("clock.jump")), id="clock-jump", compact=True)
-            yield QuietButton(Content(t("clock.next_button")), id="clock-next-button", compact=True)
-            yield QuietButton(Content(t("clock.play")), id="clock-play", compact=True)
-            yield QuietButton(Content(t("clock.speed", speed=self.speed)), id="clock-speed", compact=True)
+            # Each button runs the App's action, as its key does.
+            for button_id, label, action in (
+                ("clock-hour", t("clock.hour"), "app.advance('1h')"),
+                ("clock-day", t("clock.day"), "app.advance('1d')"),
+                ("clock-jump", t("clock.jump"), "app.jump"),
+                ("clock-next-button", t("clock.next_button"), "app.next_deadline"),
+                ("clock-play", t("clock.play"), "app.toggle_play"),
+                ("clock-speed", t("clock.speed", speed=self.speed), "app.cycle_speed"),
+            ):
+                yield QuietButton(Content(label), id=button_id, action=action, compact=True)
             yield Static(id="clock-message")
 
     def on_mount(self) -> None:
@@ -78,8 +81,3 @@ class ClockBar(Vertical):
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""
         update(self.query_one("#clock-message", Static), Content.styled(text, "bold"))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        command = (event.button.id or "").removeprefix("clock-").removesuffix("-button")
-        self.post_message(ClockRequested(command))

@@ -501,7 +501,7 @@ class PartyPane(Vertical):
             self.post_message(ActionRequested(self.party, action, self.order_id))
             return
         from ..screens.action_form import ActionFormScreen
-        self.app.push_screen(ActionFormScreen(self.sim, self.party, action, self.orders[self.order_id], option))
+        self.app.push_screen(ActionFormScreen(self.party, action, self.orders[self.order_id], option))
 
     def action_resolution_center(self) -> None:
         """The "Resolution Center" button: choose an action, then fill in its form."""
