@@ -7,12 +7,13 @@ import random
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
-from engine import Simulation
+from engine import Simulation, SimulationFileError
 
 from .conftest import START
 
@@ -63,8 +64,77 @@ def test_sigkill_at_random_moments_never_loses_a_reported_action_or_the_file(tmp
             reported = done[-1]
             killed_mid_run += 1
         with Simulation.open(path) as after:
+            assert temporary_files(path) == [], "a temporary file the kill left is removed"
             events = after.events()
             assert len(events) >= reported  # every action reported done is on disk
             assert [e.seq for e in events] == list(range(1, len(events) + 1))
             reported = len(events)
     assert reported > first and killed_mid_run > 0  # the children really acted
+
+
+def temporary_files(path: Path) -> list[Path]:
+    """The temporary files of `path`'s atomic writes (engine/atomic.py: `.<name>.<random>.tmp`)."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def kill_in_the_middle_of_a_write(path: Path) -> list[Path]:
+    """SIGKILL a real process acting on `path` while one of its writes is in flight, and return
+    the temporary files the kill left behind (tries again until a kill hits a write)."""
+    for attempt in range(100):
+        child = subprocess.Popen([sys.executable, str(CHILD), str(path), str(attempt)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdout.readline().startswith(b"ready"), child.stderr.read().decode()
+        while child.poll() is None and not temporary_files(path):
+            pass  # watch the folder until a write is under way
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+        left = temporary_files(path)
+        if left:
+            return left
+    pytest.fail("no kill hit a write in 100 tries")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_those(tmp_path):
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start=START) as sim:
+        sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3}
+                        for i in range(300)])
+    left = kill_in_the_middle_of_a_write(path)
+    assert left
+    # files that are not this simulation's temporary files stay where they are
+    decoys = [tmp_path / ".other.json.abcd1234.tmp", tmp_path / ".sim.json.tmp",
+              tmp_path / "sim.json.abcd1234.tmp", tmp_path / ".sim.json.abcd1234.tmp.keep"]
+    for decoy in decoys:
+        decoy.write_text("not rcsim's")
+    with Simulation.open(path, read_only=True):  # a look without the lock removes nothing
+        assert temporary_files(path) == left
+    kept = {leftover: leftover.read_bytes() for leftover in left}
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(CHILD.parents[2])!r})
+        from engine import Simulation
+        sim = Simulation.open({str(path)!r})
+        print("holding", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"holding"
+        assert temporary_files(path) == [], "the process that opened the file removed them"
+        # While it holds the file, a temporary file there may be its write in flight (here: the
+        # kill's leftover put back): an open that is refused touches none of them.
+        for leftover, content in kept.items():
+            leftover.write_bytes(content)
+        with pytest.raises(SimulationFileError):
+            Simulation.open(path)
+        assert temporary_files(path) == left
+    finally:
+        holder.stdin.close()
+        holder.wait()
+        holder.stdout.close()
+    with Simulation.open(path) as sim:
+        assert temporary_files(path) == []
+        assert sim.order_ids()[:2] == ("O0", "O1")
+    assert all(decoy.read_text() == "not rcsim's" for decoy in decoys)
