@@ -3,6 +3,7 @@ end in a message naming the file and exit status 2, never in a traceback."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -59,11 +60,12 @@ def test_a_file_in_use_gets_advice_that_works(tmp_path, lang, new) -> None:
                            path)
         assert path.read_bytes() == before
     assert "--new" not in err, "--new is refused for the same reason"
-    assert "--db" in err and "OTHER.json" in err
     if lang == "en":
-        assert "open in another rcsim" in err and "close" in err.lower()
+        assert "open in another rcsim" in err and "Close the other rcsim" in err
+        assert "--db OTHER.json" in err
     else:
-        assert "in einem anderen rcsim geöffnet" in err and "schließ" in err.lower()
+        assert "in einem anderen rcsim geöffnet" in err and "Schließe das andere rcsim" in err
+        assert "--db ANDERE.json" in err and "open" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
 
 
@@ -90,7 +92,7 @@ def test_a_name_too_long_for_the_system_is_a_message(tmp_path) -> None:
     ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ("status.json", None, "'paused'"),
     ("words.txt", "just some notes\n", "not valid JSON"),
-])
+], ids=["deep", "unknown_status", "not_json"])
 def test_a_file_that_is_no_simulation_is_a_message_and_left_untouched(tmp_path, name, content,
                                                                        words) -> None:
     from engine import Simulation
@@ -99,7 +101,9 @@ def test_a_file_that_is_no_simulation_is_a_message_and_left_untouched(tmp_path, 
     if content is None:  # a real simulation with one order's status changed by hand
         with Simulation.create(path, start="2026-03-02T09:00:00Z") as sim:
             sim.add_order("A", "Logo", 120, 3)
-        content = path.read_text(encoding="utf-8").replace('"in_progress"', '"paused"')
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["orders"]["1"]["status"] = "paused"
+        content = json.dumps(document)
     path.write_text(content, encoding="utf-8")
     err = refused_with(rcsim("--db", str(path)), path)
     assert words in err and path.read_text(encoding="utf-8") == content

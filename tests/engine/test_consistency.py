@@ -171,7 +171,7 @@ BROKEN: dict[str, tuple[Callable[[dict], None], str, tuple[str, ...]]] = {
     "message_counter_low": (lambda d: meta(d)["counters"].update(message=0), "counter_low",
                             ("message",)),
     "event_gap": (lambda d: d["events"].pop("2"), "event_sequence", ()),
-    "event_counter": (lambda d: meta(d)["counters"].update(event=3), "event_sequence", ()),
+    "event_counter": (lambda d: meta(d)["counters"].update(event=3), "event_counter", ()),
 }
 
 

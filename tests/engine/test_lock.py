@@ -150,6 +150,6 @@ def test_a_closed_memory_simulation_refuses_changes_too():
     sim.close()
     with pytest.raises(Refusal) as caught:
         sim.advance("1h")
-    assert caught.value.code == "closed"
+    assert caught.value.code == "closed_memory" and "closed" in caught.value.message
     assert sim.now.isoformat() == "2026-03-02T09:00:00+00:00"
     assert sim.order_view("A").status == "in_progress"  # reading what it held still works
