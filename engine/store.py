@@ -52,7 +52,7 @@ def real_path(path: str | os.PathLike[str]) -> Path:
     write go to the real file, so a link stays a link, and two ways to one file share one lock.
     A link that leads in a circle is refused."""
     real = Path(os.path.realpath(os.fspath(path)))
-    if real.is_symlink():  # realpath stops where links go round in a circle
+    if os.path.islink(real):  # realpath stops where links go round in a circle
         raise SimulationFileError(path, "link_loop")
     return real
 
@@ -90,8 +90,7 @@ class SimulationFile:
             try:
                 fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
             except OSError as error:
-                raise SimulationFileError(self.shown, "folder_not_writable", folder=str(self.path.parent),
-                                          reason=_reason(error)) from None
+                raise self._refused(error) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -106,6 +105,15 @@ class SimulationFile:
                 return
             os.close(fd)
         raise SimulationFileError(self.shown, "lock_unstable")
+
+    def _refused(self, error: OSError) -> SimulationFileError:
+        """The system refused a new file beside the simulation file, said as it matters."""
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
+            return SimulationFileError(self.shown, "folder_not_writable",
+                                       folder=str(self.path.parent), reason=_reason(error))
+        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return SimulationFileError(self.shown, "write_failed", reason=_reason(error))
+        return SimulationFileError(self.shown, "cannot_create", reason=_reason(error))
 
     def lock_contents(self) -> None:
         """Lock the simulation file itself (held under every name it has), or refuse: another
@@ -149,15 +157,15 @@ class SimulationFile:
             self._file_fd = None
 
     def release(self) -> None:
-        for fd in (self._file_fd, self._lock_fd):
-            if fd is not None and fd == self._lock_fd:
-                try:  # remove the companion file while still holding the lock, then let go
-                    os.unlink(self.lock_path)
-                except OSError:  # gone already, or a folder turned read-only: a stale one is harmless
-                    pass
-            if fd is not None:
-                os.close(fd)
-        self._file_fd = self._lock_fd = None
+        """Let go of both locks; the companion file is removed while still locked."""
+        self.release_contents()
+        if self._lock_fd is not None:
+            try:
+                os.unlink(self.lock_path)
+            except OSError:  # gone already, or a folder turned read-only: a stale one is harmless
+                pass
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def _check_folder(file: SimulationFile) -> None:
@@ -257,14 +265,15 @@ class Store:
             if os.path.lexists(real):
                 if keep_old_as is None:
                     raise SimulationFileError(file.shown, "exists")
+                if not real.is_file():  # a folder is never moved aside for a simulation
+                    raise SimulationFileError(file.shown, "not_a_file")
                 if os.path.lexists(keep_old_as):
                     raise SimulationFileError(keep_old_as, "backup_exists")
                 file.lock_contents()  # not while another process holds it by another name
                 try:
                     os.rename(real, keep_old_as)
                 except OSError as error:
-                    raise SimulationFileError(file.shown, "folder_not_writable",
-                                              folder=str(real.parent), reason=_reason(error)) from None
+                    raise file._refused(error) from None
                 file.release_contents()
             file.tidy()
         except BaseException:

@@ -294,3 +294,37 @@ def test_a_file_too_deep_or_too_big_to_parse_is_refused_untouched(tmp_path, name
         Simulation.open(path)
     assert caught.value.path == str(path) and words in caught.value.problem
     assert path.read_bytes() == raw and leftovers(tmp_path) == [path.name]
+
+
+def test_starting_afresh_never_moves_a_folder_aside(tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(SimulationFileError) as caught:
+        Simulation.create(folder, start=START, keep_old_as=tmp_path / "work.bak")
+    assert caught.value.code == "not_a_file"
+    assert leftovers(tmp_path) == ["work"] and (folder / "notes.txt").read_text() == "mine"
+
+
+# ---------------------------------------------------------------- every problem has its words
+
+
+def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
+    import re
+
+    from engine import i18n
+
+    codes: set[str] = set()
+    for source in (ROOT / "engine").glob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'SimulationFileError\(\s*[\w.]+,\s*"(\w+)"', text))
+        codes |= set(re.findall(r'_fail\(\s*path,\s*"(\w+)"', text))
+    assert {"in_use", "write_failed", "deadline_past", "field_type"} <= codes
+    for lang in i18n.LANGUAGES:
+        table = i18n.table(lang)
+        assert not {c for c in codes if f"file.{c}" not in table}, lang
+    error = SimulationFileError("x.json", "field_type", where=("order", "A"), field="price",
+                                expected="positive", found="'1'")
+    assert error.problem == "is damaged: order A: price must be a whole number above 0, not '1'"
+    assert error.problem_in("de") == ("ist beschädigt: Auftrag A: price muss eine ganze Zahl über 0 "
+                                      "sein, nicht '1'")
