@@ -5,7 +5,11 @@ tables meta, rules, orders, requests, messages and events. TinyDB's table API re
 whole file on every insert or update, so a fast-forward that fires thousands of deadlines would
 write thousands of times; instead the engine keeps the state in memory and hands TinyDB's
 storage the complete new database once per action, through a storage that writes a temporary
-file, flushes, fsyncs and renames it into place.
+file, flushes, fsyncs and renames it into place (see SimulationFile for locks, links and the
+file with several names).
+
+Opening a file locks it, clears what a write cut short by a kill left, and checks the whole
+content before anything is written (engine/consistency.py).
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ class SimulationFile:
             try:
                 fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
             except OSError as error:
-                raise self._refused(error) from None
+                raise self.refused_by_system(error) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -106,7 +110,7 @@ class SimulationFile:
             os.close(fd)
         raise SimulationFileError(self.shown, "lock_unstable")
 
-    def _refused(self, error: OSError) -> SimulationFileError:
+    def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
             return SimulationFileError(self.shown, "folder_not_writable",
@@ -134,7 +138,10 @@ class SimulationFile:
     def tidy(self) -> None:
         """Clear what writes cut short by a kill left, before reading: put back the old content
         of an unfinished write in place, and remove temporary files. Only under the lock."""
-        recover_in_place(self.path)
+        try:
+            recover_in_place(self.path)
+        except OSError as error:  # the old content cannot be put back: refuse the file as it is
+            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
         remove_temporary_files(self.path)
 
     def read(self) -> bytes:
@@ -239,12 +246,11 @@ class AtomicJSONStorage(Storage):
 class Store:
     """One simulation's TinyDB database, on disk (`path`) or in memory (`path` is None)."""
 
-    def __init__(self, db: TinyDB, file: SimulationFile | None = None, locked: bool = False) -> None:
+    def __init__(self, db: TinyDB, file: SimulationFile | None = None) -> None:
         self.db = db
         self.file = file
-        self.path = file.path if file is not None else None
-        self.shown = file.shown if file is not None else None
-        self.locked = locked
+        self.path = file.path if file is not None else None  # the real file, links followed
+        self.shown = file.shown if file is not None else None  # the name messages give
         self.closed = False
 
     @classmethod
@@ -273,13 +279,13 @@ class Store:
                 try:
                     os.rename(real, keep_old_as)
                 except OSError as error:
-                    raise file._refused(error) from None
+                    raise file.refused_by_system(error) from None
                 file.release_contents()
             file.tidy()
         except BaseException:
             file.release()
             raise
-        return cls(TinyDB(file, storage=AtomicJSONStorage), file, locked=True)
+        return cls(TinyDB(file, storage=AtomicJSONStorage), file)
 
     @classmethod
     def open_file(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Store:
@@ -306,7 +312,7 @@ class Store:
             except BaseException:
                 file.release()
                 raise
-        return cls(TinyDB(file, storage=AtomicJSONStorage), file, locked=lock)
+        return cls(TinyDB(file, storage=AtomicJSONStorage), file)
 
     # ---------------------------------------------------------------- reading
 

@@ -65,7 +65,7 @@ def test_a_file_in_use_gets_advice_that_works(tmp_path, lang, new) -> None:
         assert "--db OTHER.json" in err
     else:
         assert "in einem anderen rcsim geöffnet" in err and "Schließe das andere rcsim" in err
-        assert "--db ANDERE.json" in err and "open" not in err
+        assert "--db ANDERE.json" in err and "open in another" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
 
 
