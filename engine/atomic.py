@@ -143,25 +143,25 @@ def write_in_place(target: Path, data: bytes) -> None:
     `.<name>.undo` (temporary file, fsync, rename), then the file is overwritten and fsynced,
     then the copy is removed. A write that fails puts the old content back; one cut short by a
     kill is put back by `recover_in_place` at the next open. The caller holds the file's lock."""
-    old = target.read_bytes()
-    info = os.stat(target)
-    undo = undo_path(target)
-    fd, temp = _temporary(target)
+    out = os.open(target, os.O_WRONLY)  # first: a file that may not be written is refused as is
     try:
-        _write_all(fd, b"%s %d %d\n" % (UNDO_HEADER, info.st_dev, info.st_ino) + old)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(temp, undo)
-    except BaseException:
-        if fd >= 0:
+        old = target.read_bytes()
+        info = os.fstat(out)
+        undo = undo_path(target)
+        fd, temp = _temporary(target)
+        try:
+            _write_all(fd, b"%s %d %d\n" % (UNDO_HEADER, info.st_dev, info.st_ino) + old)
+            os.fsync(fd)
             os.close(fd)
-        if temp.exists():
-            temp.unlink()
-        raise
-    sync_folder(target.parent)
-    out = os.open(target, os.O_WRONLY)
-    try:
+            fd = -1
+            os.replace(temp, undo)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            if temp.exists():
+                temp.unlink()
+            raise
+        sync_folder(target.parent)
         try:
             _overwrite(out, data)
         except BaseException as error:
@@ -226,11 +226,12 @@ def recover_in_place(target: Path) -> bool:
     found = _undo_of(target)
     if found is not None:
         undo, old = found
-        out = os.open(target, os.O_WRONLY)
-        try:
-            _overwrite(out, old)
-        finally:
-            os.close(out)
+        if target.read_bytes() != old:  # cut short after the overwrite began
+            out = os.open(target, os.O_WRONLY)
+            try:
+                _overwrite(out, old)
+            finally:
+                os.close(out)
         _drop(undo)
         return True
     if os.path.lexists(undo_path(target)):

@@ -128,3 +128,26 @@ def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> No
     refused_with(rcsim("--db", str(path), "--new", limit_file_size=len(before) - 1), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]  # no backup, no temp
+
+
+def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_the_real_one(
+        tmp_path, capsys) -> None:
+    from engine import Simulation
+    from tui.__main__ import load_simulation
+
+    (tmp_path / "real").mkdir()
+    real, link = tmp_path / "real" / "sim.json", tmp_path / "link.json"
+    with Simulation.create(real, start="2026-03-02T09:00:00Z") as sim:
+        sim.add_order("A", "Logo", 120, 3)
+    old = real.read_bytes()
+    link.symlink_to(real)
+    sim = load_simulation(["--db", str(link), "--new", "--lang", "en"])
+    try:
+        assert sim.path == real and "A" not in sim.order_ids()
+    finally:
+        sim.close()
+    assert link.is_symlink() and link.resolve() == real
+    backups = list((tmp_path / "real").glob("sim.json.*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == old
+    assert str(backups[0]) in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]

@@ -103,8 +103,7 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
         return sim
     # --new: the engine keeps the old file aside (never deleting it) and refuses one in use; the
     # old file is kept beside the file itself, where a link leads there
-    real = real_path(path) if exists else path
-    backup = backup_name(real, datetime.now(timezone.utc)) if os.path.lexists(real) else None
+    backup = backup_name(real_path(path), datetime.now(timezone.utc)) if exists else None
     sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed",
                       keep_old_as=backup)
     if backup is not None:

@@ -279,7 +279,7 @@ def test_a_comment_with_real_emoji_and_every_plane_is_still_accepted(make_sim):
     ("deep_inside", None, "nested too deeply"),
     ("huge_number", '{"meta": {"1": {"format": "rcsim-simulation", "version": ' + "9" * 5000 + "}}}",
      "number"),
-])
+], ids=["deep_list", "deep_inside", "huge_number"])
 def test_a_file_too_deep_or_too_big_to_parse_is_refused_untouched(tmp_path, name, content, words):
     if content is None:  # a real simulation with one value nested deep inside its event log
         good = tmp_path / "good.json"

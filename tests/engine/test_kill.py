@@ -87,8 +87,14 @@ def kill_in_the_middle_of_a_write(path: Path, left_behind=temporary_files) -> tu
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         ready = child.stdout.readline().split()
         assert ready and ready[0] == b"ready", child.stderr.read().decode()
+        give_up = time.monotonic() + 60  # a guard against a hang, not a measure of speed
         while child.poll() is None and not left_behind(path):
-            pass  # watch the folder until a write is under way
+            if time.monotonic() > give_up:  # a write leaves this many times a second
+                child.kill()
+                child.wait()
+                child.stdout.close()
+                child.stderr.close()
+                pytest.fail(f"a minute of writes and never {left_behind.__name__}")
         child.kill()
         child.wait()
         reports = [int(n) for word, n in complete(read_reports(child.stdout)) if word == b"done"]
