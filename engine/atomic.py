@@ -1,11 +1,25 @@
 """Every file rcsim writes is written atomically: a reader (or a crash) sees the old or the new
-file, never half of one."""
+file, never half of one.
+
+Most files are written to a temporary file `.<name>.<8 random characters>.tmp` beside them,
+fsynced and renamed into place. A rename gives the name a new file, so a file with several names
+(hard links) would be split in two; such a file is overwritten in place instead, behind an undo
+copy `.<name>.undo` that the next open puts back if the write was cut short.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock
+    fcntl = None  # type: ignore[assignment]
+
+UNDO_HEADER = b"rcsim-undo"
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:
@@ -69,3 +83,182 @@ def sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------- simulation files
+
+
+def _temporary(target: Path) -> tuple[int, Path]:
+    """A new private temporary file beside `target`, named as `write_text` names its own."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return fd, Path(name)
+
+
+def _write_all(fd: int, data: bytes, offset: int | None = None) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+        view = view[written:]
+        if offset is not None:
+            offset += written
+
+
+def replace_locked(target: Path, data: bytes) -> int:
+    """Write `data` as the new `target` (temporary file, fsync, rename) and return an open
+    descriptor of the new file, already locked with `flock`: whoever held the old file passes its
+    lock on to the new one without a moment in which the name is unlocked."""
+    fd, temp = _temporary(target)
+    try:
+        os.chmod(fd, _mode_of(target))
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a brand-new file: nobody else has it
+        _write_all(fd, data)
+        os.fsync(fd)
+        os.replace(temp, target)
+    except BaseException:
+        os.close(fd)
+        try:
+            temp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+    sync_folder(target.parent)
+    return fd
+
+
+def undo_path(target: Path) -> Path:
+    """Where a write in place keeps the old content of `target` until it is done."""
+    return target.with_name(f".{target.name}.undo")
+
+
+def _overwrite(fd: int, data: bytes) -> None:
+    _write_all(fd, data, 0)
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
+
+
+def write_in_place(target: Path, data: bytes) -> None:
+    """Overwrite the content of `target` in its own file, so that every hard link to it sees the
+    new content, and keep that atomic with an undo copy: the old content is first written to
+    `.<name>.undo` (temporary file, fsync, rename), then the file is overwritten and fsynced,
+    then the copy is removed. A write that fails puts the old content back; one cut short by a
+    kill is put back by `recover_in_place` at the next open. The caller holds the file's lock."""
+    out = os.open(target, os.O_WRONLY)  # first: a file that may not be written is refused as is
+    try:
+        old = target.read_bytes()
+        info = os.fstat(out)
+        undo = undo_path(target)
+        fd, temp = _temporary(target)
+        try:
+            _write_all(fd, b"%s %d %d\n" % (UNDO_HEADER, info.st_dev, info.st_ino) + old)
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            os.replace(temp, undo)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            if temp.exists():
+                temp.unlink()
+            raise
+        sync_folder(target.parent)
+        try:
+            _overwrite(out, data)
+        except BaseException as error:
+            try:
+                _overwrite(out, old)
+            except OSError:
+                raise error from None  # the undo copy stays: the next open puts it back
+            _drop(undo)
+            raise
+    finally:
+        os.close(out)
+    _drop(undo)
+
+
+def _drop(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    sync_folder(path.parent)
+
+
+def _undo_of(target: Path) -> tuple[Path, bytes] | None:
+    """The undo copy an unfinished write in place of `target` left, and the old content it
+    keeps: the copy must name the file `target` is now (device and inode), so a stale copy of an
+    earlier file under that name is not one. A file with several names may have been written
+    under another name in the same folder: then that name's copy counts too."""
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return None
+    header = b"%s %d %d" % (UNDO_HEADER, info.st_dev, info.st_ino)
+    candidates = [undo_path(target)]
+    if info.st_nlink > 1:
+        try:
+            candidates += sorted(Path(e.path) for e in os.scandir(target.parent)
+                                 if e.name.startswith(".") and e.name.endswith(".undo"))
+        except OSError:
+            pass
+    for candidate in candidates:
+        try:
+            raw = candidate.read_bytes()
+        except OSError:
+            continue
+        first, _, old = raw.partition(b"\n")
+        if first == header:
+            return candidate, old
+    return None
+
+
+def read_committed(target: Path) -> bytes:
+    """The content of `target` as its last finished write left it: while a write in place is
+    under way or was cut short, that is its undo copy."""
+    found = _undo_of(target)
+    return target.read_bytes() if found is None else found[1]
+
+
+def recover_in_place(target: Path) -> bool:
+    """Finish what a write in place of `target` cut short by a kill left: put the old content
+    back from the undo copy and remove the copy (a stale copy under this name is only removed).
+    The caller holds the file's lock. True if there was a copy."""
+    found = _undo_of(target)
+    if found is not None:
+        undo, old = found
+        if target.read_bytes() != old:  # cut short after the overwrite began
+            out = os.open(target, os.O_WRONLY)
+            try:
+                _overwrite(out, old)
+            finally:
+                os.close(out)
+        _drop(undo)
+        return True
+    if os.path.lexists(undo_path(target)):
+        _drop(undo_path(target))
+        return True
+    return False
+
+
+def temporary_files(target: Path) -> list[Path]:
+    """The temporary files of writes of `target` that are still there (`.<name>.<8>.tmp`)."""
+    pattern = re.compile(r"\." + re.escape(target.name) + r"\.[a-z0-9_]{8}\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    return sorted(Path(e.path) for e in entries
+                  if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False))
+
+
+def remove_temporary_files(target: Path) -> list[Path]:
+    """Remove the temporary files that writes of `target` cut short by a kill left beside it.
+    Only while holding the file's lock: then no write of it is under way. Returns them."""
+    removed = []
+    for temp in temporary_files(target):
+        try:
+            temp.unlink()
+        except OSError:  # gone meanwhile, or a folder that keeps it: nothing to clean then
+            continue
+        removed.append(temp)
+    return removed

@@ -196,6 +196,7 @@ class State:
             if name in ("comment", "extra_description"):
                 if not isinstance(value, str):
                     raise Refusal("field_type", field=name, expected="text", found=value)
+                self.storable(name, value)
                 if len(value) > self.rules.comment_max_chars:
                     raise Refusal("comment_too_long", length=len(value),
                                   limit=self.rules.comment_max_chars)
@@ -226,6 +227,16 @@ class State:
         if out.get("extra_price", 0) > 0 and "extra_description" in spec and "extra_description" not in out:
             raise Refusal("extra_needs_description")
         return out
+
+    @staticmethod
+    def storable(name: str, text: str) -> None:
+        """Refuse a text no file can hold: a lone surrogate (half of a UTF-16 pair, as a broken
+        paste can give) has no UTF-8 form. Checked before anything changes, so memory and file
+        refuse it alike."""
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise Refusal("field_text", field=name, char=f"U+{ord(text[error.start]):04X}") from None
 
     @staticmethod
     def _cents(name: str, value: Any) -> int:

@@ -15,10 +15,13 @@ DEMO_FILE = DATA_DIR / "demo.json"
 def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed",
                 demo_file: Path = DEMO_FILE, keep_old_as: str | Path | None = None) -> Simulation:
     """A new simulation at `start`, filled with the demo's orders and requests (an existing
-    file at `path` is kept as `keep_old_as`, see `Simulation.create`)."""
+    file at `path` is kept as `keep_old_as`, see `Simulation.create`).
+
+    Built in memory and written to the file in one write, so that a write the system refuses
+    (a full disk) leaves no half-built demo, and the old file where it was."""
     with open(demo_file, encoding="utf-8") as handle:
         demo = json.load(handle)
-    sim = Simulation.create(path, start=start, policy=policy, keep_old_as=keep_old_as)
+    sim = Simulation.create(None, start=start, policy=policy)
     now = int(sim.now.timestamp())
     orders = []
     for spec in demo["orders"]:
@@ -31,4 +34,4 @@ def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed"
     for step in demo["steps"]:
         fields = dict(step)
         sim.act(fields.pop("actor"), fields.pop("action"), fields.pop("order"), **fields)
-    return sim
+    return sim if path is None else sim.save_as(path, keep_old_as)

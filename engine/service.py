@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .core import Deadline, State
-from .errors import Refusal
+from .errors import Refusal, SimulationFileError
 from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
@@ -216,16 +216,38 @@ class Simulation:
         start_ts = _instant(start)
         if start_ts > CLOCK_LIMIT:
             raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
-        store = Store.memory() if path is None else Store.create_file(path, keep_old_as)
         state = State(Rules(data), start_ts)
+        if path is None:
+            store = Store.memory()
+            store.save(state)
+            return cls(store, state)
+        return cls._into_new_file(path, state, keep_old_as)
+
+    @classmethod
+    def _into_new_file(cls, path: str | os.PathLike[str], state: State,
+                       keep_old_as: str | os.PathLike[str] | None) -> Simulation:
+        """`state` written to a new file in one write, as a simulation that holds that file."""
+        store = Store.create_file(path, keep_old_as)
         try:
             store.save(state)
         except BaseException:
+            real = store.path
+            if keep_old_as is not None and real is not None and Path(keep_old_as).exists() \
+                    and not os.path.lexists(real):
+                os.rename(keep_old_as, real)  # put the old simulation back, still under the lock
             store.close()
-            if keep_old_as is not None and Path(keep_old_as).exists() and not Path(path).exists():
-                os.rename(keep_old_as, path)  # put the old simulation back where it was
             raise
         return cls(store, state)
+
+    def save_as(self, path: str | os.PathLike[str],
+                keep_old_as: str | os.PathLike[str] | None = None) -> Simulation:
+        """This simulation (e.g. one built in memory) written to a new file in one write, as
+        `create` writes one (an existing file refused, or kept as `keep_old_as`, and put back if
+        the write fails). Returns the simulation that holds the file; this one is closed."""
+        self._writable()
+        simulation = self._into_new_file(path, self._state, keep_old_as)
+        self.close()
+        return simulation
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Simulation:
@@ -242,7 +264,10 @@ class Simulation:
             raise
 
     def close(self) -> None:
-        self._store.close()
+        """Let the file go. A closed simulation can still be read, but refuses every change: it
+        no longer holds the file, and another process may have it by now."""
+        if not self._store.closed:
+            self._store.close()
 
     def __enter__(self) -> Simulation:
         return self
@@ -267,17 +292,26 @@ class Simulation:
         return to_datetime(self._state.now)
 
     def _writable(self) -> None:
+        """Refuse every change to a closed simulation, and to a read-only look."""
+        if self._store.closed:
+            if self.path is None:
+                raise Refusal("closed_memory")
+            raise Refusal("closed", path=self._store.shown)
         if self.read_only:
             raise Refusal("read_only", path=str(self.path))
 
     def _commit(self) -> None:
-        """Write the state; if the write fails, go back to what the file holds and re-raise."""
+        """Write the state. If the system refuses the write (a full disk, a folder turned
+        read-only), go back to the state last written, which the file still holds, and refuse:
+        nothing changed, in memory or on disk."""
         try:
             self._store.save(self._state)
+        except SimulationFileError as error:
+            self._state = self._store.reload_last_written()
+            raise Refusal("write_failed", path=error.path,
+                          reason=error.params.get("reason", error.problem)) from None
         except BaseException:
-            if self._store.path is not None and self._store.path.exists():
-                self._store.db.storage._data = None  # force a re-read of the file
-                self._state = self._store.load()
+            self._state = self._store.reload_last_written()
             raise
 
     # ---------------------------------------------------------------- orders
@@ -370,6 +404,7 @@ class Simulation:
 
     def advance(self, by: Duration) -> tuple[EventView, ...]:
         """Move the clock forward by a duration ("36h", a timedelta or seconds); one write."""
+        self._writable()
         seconds = duration(by)
         target = self._state.now + seconds
         if seconds < 0:  # (a target before the year 1 has no date to name)
@@ -379,10 +414,12 @@ class Simulation:
 
     def advance_to(self, instant: Instant) -> tuple[EventView, ...]:
         """Move the clock to an instant, firing every deadline passed in order; one write."""
+        self._writable()
         return self._advance(_instant(instant))
 
     def advance_to_next_deadline(self) -> tuple[EventView, ...]:
         """Move the clock exactly to the earliest pending deadline and fire it (and its ties)."""
+        self._writable()
         upcoming = self._state.next_deadline()
         if upcoming is None:
             raise Refusal("no_deadline")
@@ -498,6 +535,9 @@ def _order_args(spec: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("id", "title", "price", "delivery_days"):
         if key not in spec:
             raise Refusal("invalid_order", detail=f"the field {key!r} is missing")
+    for key, field in (("id", "id"), ("title", "title")):
+        if isinstance(spec[key], str):
+            State.storable(field, spec[key])
     due = spec.get("due")
     return {"order_id": spec["id"], "title": spec["title"], "price": spec["price"],
             "delivery_days": spec["delivery_days"], "status": spec.get("status") or "in_progress",

@@ -1,7 +1,9 @@
-"""The installed `rcsim` command itself: `rcsim run` over the whole scenario library."""
+"""The `rcsim` command itself: `rcsim run` over the scenario library, and files and faults that
+end in a message naming the file and exit status 2, never in a traceback."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -23,3 +25,129 @@ def test_rcsim_run_plays_the_scenario_library_and_exits_0() -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert f"{len(files)} scenario(s): {len(files)} passed, 0 failed" in result.stdout
     assert "expected" in result.stdout, "rcsim run prints English unless --lang de, whatever LANG says"
+
+
+# ---------------------------------------------------------------- files and faults: exit 2, the file named
+
+
+def rcsim(*args: str, limit_file_size: int | None = None) -> subprocess.CompletedProcess:
+    """`rcsim ARGS` as its own process (`python -m tui`), in English unless --lang says otherwise."""
+    def limit() -> None:  # a write past this size fails in the operating system, as on a full disk
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+                          preexec_fn=limit if limit_file_size is not None else None)
+
+
+def refused_with(result: subprocess.CompletedProcess, path: object) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert str(path) in result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize("new", [False, True])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_file_in_use_gets_advice_that_works(tmp_path, lang, new) -> None:
+    from engine import Simulation
+
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start="2026-03-02T09:00:00Z"):
+        before = path.read_bytes()
+        err = refused_with(rcsim("--db", str(path), "--lang", lang, *(["--new"] if new else [])),
+                           path)
+        assert path.read_bytes() == before
+    assert "--new" not in err, "--new is refused for the same reason"
+    if lang == "en":
+        assert "open in another rcsim" in err and "Close the other rcsim" in err
+        assert "--db OTHER.json" in err
+    else:
+        assert "in einem anderen rcsim geöffnet" in err and "Schließe das andere rcsim" in err
+        assert "--db ANDERE.json" in err and "open in another" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux sysfs")
+def test_a_folder_nobody_may_write_to_is_a_message_naming_the_file() -> None:
+    path = Path("/sys") / "rcsim-cli-test.json"  # sysfs refuses every new file, to root too
+    err = refused_with(rcsim("--db", str(path)), path)
+    assert "/sys" in err and "--new" not in err
+
+
+def test_a_file_where_a_folder_is_expected_is_a_message_naming_it(tmp_path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    err = refused_with(rcsim("--db", str(blocker / "sim.json")), blocker / "sim.json")
+    assert "not a folder" in err and blocker.read_text() == "mine"
+
+
+def test_a_name_too_long_for_the_system_is_a_message(tmp_path) -> None:
+    path = tmp_path / ("a" * 300 + ".json")
+    refused_with(rcsim("--db", str(path)), path)
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("status.json", None, "'paused'"),
+    ("words.txt", "just some notes\n", "not valid JSON"),
+], ids=["deep", "unknown_status", "not_json"])
+def test_a_file_that_is_no_simulation_is_a_message_and_left_untouched(tmp_path, name, content,
+                                                                       words) -> None:
+    from engine import Simulation
+
+    path = tmp_path / name
+    if content is None:  # a real simulation with one order's status changed by hand
+        with Simulation.create(path, start="2026-03-02T09:00:00Z") as sim:
+            sim.add_order("A", "Logo", 120, 3)
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["orders"]["1"]["status"] = "paused"
+        content = json.dumps(document)
+    path.write_text(content, encoding="utf-8")
+    err = refused_with(rcsim("--db", str(path)), path)
+    assert words in err and path.read_text(encoding="utf-8") == content
+    if name == "words.txt":  # not a simulation at all: never advise moving it aside for a demo
+        assert "--new" not in err
+
+
+def test_a_full_disk_when_starting_is_a_message_and_leaves_no_file(tmp_path) -> None:
+    path = tmp_path / "sim.json"
+    err = refused_with(rcsim("--db", str(path), limit_file_size=512), path)
+    assert "File too large" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> None:
+    from engine import Simulation
+
+    path = tmp_path / "sim.json"
+    with Simulation.create(path, start="2026-03-02T09:00:00Z") as sim:
+        sim.add_order("A", "Logo", 120, 3)
+    before = path.read_bytes()
+    refused_with(rcsim("--db", str(path), "--new", limit_file_size=len(before) - 1), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]  # no backup, no temp
+
+
+def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_the_real_one(
+        tmp_path, capsys) -> None:
+    from engine import Simulation
+    from tui.__main__ import load_simulation
+
+    (tmp_path / "real").mkdir()
+    real, link = tmp_path / "real" / "sim.json", tmp_path / "link.json"
+    with Simulation.create(real, start="2026-03-02T09:00:00Z") as sim:
+        sim.add_order("A", "Logo", 120, 3)
+    old = real.read_bytes()
+    link.symlink_to(real)
+    sim = load_simulation(["--db", str(link), "--new", "--lang", "en"])
+    try:
+        assert sim.path == real and "A" not in sim.order_ids()
+    finally:
+        sim.close()
+    assert link.is_symlink() and link.resolve() == real
+    backups = list((tmp_path / "real").glob("sim.json.*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == old
+    assert str(backups[0]) in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]

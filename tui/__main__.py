@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ import platformdirs
 
 from engine import RcsimError, Simulation, SimulationFileError
 from engine.demo import create_demo
+from engine.store import real_path
 
 from .i18n import LANGUAGES, language_from_environment, set_language, t
 
@@ -65,19 +67,43 @@ def backup_name(path: Path, now: datetime) -> Path:
     return candidate
 
 
+# What to do about a file that was refused: advice that works for that problem. A file in use is
+# not helped by --new (refused for the same reason), nor is a file that is no simulation at all
+# (--new would move someone's file aside), nor a folder or a disk that takes no file.
+ADVICE = {
+    "in_use": "in_use", "lock_unstable": "in_use",
+    "damaged": "start_afresh", "bad_rules": "start_afresh", "no_policy": "start_afresh",
+    "wrong_version": "start_afresh", "empty": "start_afresh",
+    "folder_not_writable": "folder", "not_a_folder": "folder", "folder_missing": "folder",
+    "write_failed": "disk",
+}
+CONSISTENCY = ("field_", "duplicate", "unknown_value", "same_party", "dangling_", "request_unlisted",
+               "open_", "cancellation_", "deadline_", "auto_complete_", "event_", "counter_")
+
+
+def advice(error: SimulationFileError) -> str:
+    """The advice that fits a refused file, in the current language."""
+    code = error.code
+    kind = ADVICE.get(code) or ("start_afresh" if code.startswith(CONSISTENCY) else "other_file")
+    return t(f"cli.advice.{kind}")
+
+
 def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
-    """The simulation the arguments ask for: opened, or created from the demo. Raises RcsimError."""
+    """The simulation the arguments ask for: opened, or created from the demo. Raises RcsimError
+    (and OSError where the system refuses the default folder)."""
     args = parser().parse_args(argv)
     path = Path(args.db).expanduser() if args.db else default_path()
     if args.db is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not args.new:
+    exists = os.path.exists(path)  # through links; False where the system cannot tell
+    if exists and not args.new:
         sim = Simulation.open(path)
         if args.policy and args.policy != sim.policy:
             print(t("cli.policy_ignored", path=path, policy=sim.policy), file=sys.stderr)
         return sim
-    # --new: the engine keeps the old file aside (never deleting it) and refuses one in use
-    backup = backup_name(path, datetime.now(timezone.utc)) if path.exists() else None
+    # --new: the engine keeps the old file aside (never deleting it) and refuses one in use; the
+    # old file is kept beside the file itself, where a link leads there
+    backup = backup_name(real_path(path), datetime.now(timezone.utc)) if exists else None
     sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed",
                       keep_old_as=backup)
     if backup is not None:
@@ -100,10 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sim = load_simulation(args)
     except SimulationFileError as error:
-        print(t("cli.refused", path=error.path, problem=error.problem), file=sys.stderr)
+        print(t("cli.refused", path=error.path, problem=error.problem_in(),
+                advice=advice(error)), file=sys.stderr)
         return 2
     except RcsimError as error:
         print(t("cli.error", error=error), file=sys.stderr)
+        return 2
+    except OSError as error:  # the system refused a folder before the engine was asked
+        print(t("cli.cannot_use", path=error.filename or "", reason=error.strerror or error,
+                advice=t("cli.advice.folder")), file=sys.stderr)
         return 2
     from .app import make_app
 

@@ -111,3 +111,45 @@ def test_the_app_does_not_start_afresh_over_a_file_in_use(tmp_path, capsys):
         assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"], "no backup was made"
     assert "open in another rcsim process" in capsys.readouterr().err
+
+
+CHANGES = {
+    "act": lambda sim: sim.act("buyer", "request_update", "A"),
+    "advance": lambda sim: sim.advance("1h"),
+    "advance_to": lambda sim: sim.advance_to("2026-03-03T09:00:00Z"),
+    "next_deadline": lambda sim: sim.advance_to_next_deadline(),
+    "add_order": lambda sim: sim.add_order("B", "Copy", 10, 1),
+    "add_orders": lambda sim: sim.add_orders([{"id": "B", "title": "Copy", "price": 10,
+                                               "delivery_days": 1}]),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_closed_simulation_refuses_every_change_and_overwrites_no_other_holder(tmp_path, change):
+    path = tmp_path / "sim.json"
+    closed = Simulation.create(path, start=START)
+    closed.add_order("A", "Logo", 120, 3)
+    closed.act("freelancer", "request_extension", "A", days=2)  # a deadline to jump to
+    closed.close()
+    kept = closed.snapshot()
+    with Simulation.open(path) as holder:  # another holder changes the file meanwhile
+        holder.act("buyer", "decline", "A", comment="No more time")
+        after = path.read_bytes()
+        with pytest.raises(Refusal) as caught:
+            CHANGES[change](closed)
+        assert caught.value.code == "closed" and str(path) in caught.value.message
+        assert path.read_bytes() == after  # the holder's change is still there
+        assert closed.snapshot() == kept  # and nothing changed in memory either
+    closed.close()  # closing twice is harmless
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
+
+
+def test_a_closed_memory_simulation_refuses_changes_too():
+    sim = Simulation.create(None, start=START)
+    sim.add_order("A", "Logo", 120, 3)
+    sim.close()
+    with pytest.raises(Refusal) as caught:
+        sim.advance("1h")
+    assert caught.value.code == "closed_memory" and "closed" in caught.value.message
+    assert sim.now.isoformat() == "2026-03-02T09:00:00+00:00"
+    assert sim.order_view("A").status == "in_progress"  # reading what it held still works
