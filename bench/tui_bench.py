@@ -7,9 +7,12 @@
    project's modules are compiled to bytecode (see `warm_bytecode`), as the minimal app's are.
 2. One key press that acts on an order until both panes show the result, with 200 orders in the
    simulation (goal: under 50 ms median). The action the key triggers is called directly and the
-   loop yields with `await pilot.pause(0)` (pilot.press sleeps ~40 ms per key by design).
+   loop yields with `await pilot.pause(0)` (pilot.press sleeps ~40 ms per key by design); "shown"
+   is the moment the order's row is drawn anew in both lists.
+3. With --big: the app at 10,000 orders against 200 (goal: launch ratio < 2), and `h` (+1 hour)
+   until the first row of the list is drawn anew (goal: under 100 ms).
 
-Usage: .venv/bin/python bench/tui_bench.py [--runs 9] [--presses 40]
+Usage: .venv/bin/python bench/tui_bench.py [--runs 9] [--presses 40] [--big]
 """
 
 from __future__ import annotations
@@ -109,42 +112,64 @@ def bench_launch(runs: int) -> None:
     print(f"  ratio rcsim / minimal: {m_rcsim / m_minimal:.2f}  (goal <= 1.5)")
 
 
-async def bench_press(presses: int) -> None:
-    from rich.text import Text
-    from textual.widgets import DataTable
+def watch_rows(table, index: int) -> list[float]:
+    """Wrap a LazyTable's render_line (this bench's own instrument) so that the moment the row
+    `index` is drawn is recorded: the screen shows a change once its line is drawn anew."""
+    drawn: list[float] = []
+    original = table.render_line
 
+    def render_line(y: int):
+        if round(table.scroll_y) + y - 1 == index:
+            drawn.append(time.perf_counter())
+        return original(y)
+
+    table.render_line = render_line
+    return drawn
+
+
+async def until_drawn(pilot, drawn: list[float], since: float, what: str) -> float:
+    """Seconds from `since` until a watched row was drawn after it."""
+    for _ in range(2000):
+        later = [t for t in drawn if t >= since]
+        if later:
+            return later[0] - since
+        await pilot.pause(0)
+    raise RuntimeError(f"{what} never showed")
+
+
+def bigger_demo(n: int, path: Path | None = None):
+    """The demo plus generated orders up to n, a buyer's cancellation request on every third."""
     from engine.demo import create_demo
+
+    sim = create_demo(path, start=START)
+    extra = [{"id": f"B-{i:06d}", "title": f"Bench order {i}", "price": 50, "delivery_days": 3,
+              "status": "incomplete"} for i in range(n - len(sim.order_ids()))]
+    sim.add_orders(extra)
+    for spec in extra[::3]:
+        sim.act("buyer", "ask_to_cancel", spec["id"], comment="Plans changed.")
+    return sim, [spec["id"] for spec in extra]
+
+
+async def bench_press(presses: int) -> None:
     from tui.app import make_app
 
-    sim = create_demo(None, start=START)
-    extra = [{"id": f"B-{i:03d}", "title": f"Bench order {i}", "price": 50, "delivery_days": 3,
-              "status": "incomplete"} for i in range(200 - len(sim.order_ids()))]
-    sim.add_orders(extra)
-    assert len(sim.order_ids()) == 200
+    sim, extra = bigger_demo(200)
     app = make_app(sim, cursor_blink=False, animation_level="none")
     timings: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         buyer, freelancer = app.pane("buyer"), app.pane("freelancer")
-        tables = [p.query_one("#orders", DataTable) for p in (buyer, freelancer)]
         await pilot.pause()
-        for order in [spec["id"] for spec in extra[:presses]]:
+        todo = [o for o in extra if sim.order_view(o).open_request is None][:presses]
+        for order in todo:
             buyer.select_order(order)
+            freelancer.select_order(order)
             await pilot.pause()
-
-            def shown() -> bool:
-                return all(isinstance(c := table.get_cell(order, "status"), Text)
-                           and c.plain == "In progress" for table in tables)
-
+            index = buyer.row_index(order)
+            watched = [watch_rows(p.query_one("#orders"), index) for p in (buyer, freelancer)]
             started = time.perf_counter()
             buyer.request_action("submit_requirements")  # what Enter on the button does
-            spins = 0
-            while not shown():
-                await pilot.pause(0)
-                spins += 1
-                if spins > 1000:
-                    raise RuntimeError(f"{order} never showed its new status")
-            await pilot.pause(0)  # one more turn of the loop: the repaint of both panes
-            timings.append(time.perf_counter() - started)
+            both = [await until_drawn(pilot, w, started, order) for w in watched]
+            timings.append(max(both))
             assert sim.order_view(order).status == "in_progress"
     timings.sort()
     print(f"key press to both panes updated, 200 orders ({presses} presses, submit requirements):")
@@ -153,13 +178,65 @@ async def bench_press(presses: int) -> None:
           f"  (goal: median < 50 ms)")
 
 
+async def bench_hour(n: int, presses: int, path: Path | None) -> float:
+    """Median seconds from `h` (+1 hour) until the buyer's list shows its first row anew."""
+    from tui.app import make_app
+    from engine import Simulation
+
+    sim = Simulation.open(path) if path is not None else bigger_demo(n)[0]
+    app = make_app(sim, cursor_blink=False, animation_level="none")
+    timings: list[float] = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            watched = watch_rows(app.pane("buyer").query_one("#orders"), 0)
+            for _ in range(presses):
+                started = time.perf_counter()
+                app.action_advance("1h")  # what `h` does
+                timings.append(await until_drawn(pilot, watched, started, "+1 hour"))
+                await pilot.pause()
+    finally:
+        sim.close()
+    return statistics.median(timings)
+
+
+def bench_big(runs: int, presses: int) -> None:
+    """The app at 200 and 10,000 orders: launch to first frame (whole processes, the file
+    opened), and `h` until the screen changed."""
+    warm_bytecode()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for n in (200, 10_000):
+            files[n] = Path(tmp) / f"sim-{n}.json"
+            started = time.perf_counter()
+            sim, _ = bigger_demo(n, files[n])
+            sim.close()
+            print(f"  (built a {n:,}-order file in {time.perf_counter() - started:.1f} s)")
+        run_child(RCSIM_CHILD, str(files[200]))
+        launch: dict[int, list[float]] = {200: [], 10_000: []}
+        for _ in range(runs):
+            for n in launch:
+                launch[n].append(run_child(RCSIM_CHILD, str(files[n])))
+        hour = {n: asyncio.run(bench_hour(n, presses, files[n])) for n in files}
+    small, big = statistics.median(launch[200]), statistics.median(launch[10_000])
+    print(f"the app at 10,000 orders ({runs} launches each, whole processes, file opened):")
+    print(f"  launch to first frame: 200 orders {small * 1000:7.1f} ms, 10,000 orders "
+          f"{big * 1000:7.1f} ms, ratio {big / small:.2f} (goal < 2)")
+    print(f"  h (+1 hour) until the list is drawn anew: 200 orders {hour[200] * 1000:6.1f} ms, "
+          f"10,000 orders {hour[10_000] * 1000:6.1f} ms (goal < 100 ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--presses", type=int, default=40)
+    parser.add_argument("--big", action="store_true",
+                        help="also the app at 10,000 orders (builds the files first)")
     args = parser.parse_args()
     bench_launch(args.runs)
     asyncio.run(bench_press(args.presses))
+    if args.big:
+        bench_big(max(3, args.runs // 3), 10)
 
 
 if __name__ == "__main__":

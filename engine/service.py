@@ -467,6 +467,12 @@ class Simulation:
         events = self._state.events
         return events[-1].seq if events else 0
 
+    def event(self, seq: int) -> EventView:
+        """The event with this sequence number (1 is the first)."""
+        if not 1 <= seq <= len(self._state.events):
+            raise IndexError(f"no event {seq}")
+        return _event_view(self._state.events[seq - 1])
+
     def events(self, since: int = 0) -> tuple[EventView, ...]:
         """The event log after sequence number `since` (0: all of it)."""
         # Sequence numbers run 1, 2, 3, ... without gaps, so `since` is also a list index.

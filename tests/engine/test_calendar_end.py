@@ -20,7 +20,7 @@ from engine import Refusal, Simulation
 from engine.rules import load_policies
 from engine.timeutil import CALENDAR_END, CLOCK_LIMIT, iso, to_datetime
 
-from .conftest import START, refused
+from .conftest import refused
 
 LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 NEAR_THE_END = "9989-12-30T00:00:00Z"  # two days before the clock stops

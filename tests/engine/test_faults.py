@@ -10,12 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation, SimulationFileError
+from engine import Simulation, SimulationFileError
 
 from .conftest import START, refused
 

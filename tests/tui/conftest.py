@@ -8,7 +8,7 @@ import pytest
 from rich.text import Text
 from textual.events import Paste
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from engine.demo import create_demo
 from tui import i18n
@@ -49,9 +49,8 @@ def pane_text(app: RcsimApp, party: str) -> str:
     """Everything a party's pane shows now: notices, the order list and the visible order page."""
     pane = app.pane(party)
     parts: list[str] = []
-    table = pane.query_one("#orders", DataTable)
-    for row_key in table.rows:
-        parts.append("  ".join(plain(cell) for cell in table.get_row(row_key)))
+    for order_id in app.sim.order_ids():
+        parts.append(pane.row_text(order_id))
     for static in pane.query(Static):
         if static.display and not static.has_class("action") and static.id != "rc-button":
             parts.append(plain(static.content))
@@ -67,8 +66,7 @@ def screen_text(app: RcsimApp) -> str:
 
 
 def row(app: RcsimApp, party: str, order: str) -> str:
-    table = app.pane(party).query_one("#orders", DataTable)
-    return "  ".join(plain(c) for c in table.get_row(order))
+    return app.pane(party).row_text(order)
 
 
 async def open_order(pilot: Pilot, party: str, order: str) -> None:
@@ -77,9 +75,13 @@ async def open_order(pilot: Pilot, party: str, order: str) -> None:
     if not pilot.app.pane(party).display:  # a narrow screen shows one party: bring it to front
         await pilot.press("1" if party == "buyer" else "2")
         await pilot.pause()
-    table = pilot.app.pane(party).query_one("#orders", DataTable)
-    index = table.get_row_index(order)
-    await pilot.click(f"#{party}-pane #orders", offset=(3, index + 1 - table.scroll_y))
+    pane = pilot.app.pane(party)
+    table = pane.query_one("#orders")
+    index = pane.row_index(order)
+    if not 0 <= index - table.scroll_y < table.scrollable_content_region.height - 1:
+        table.move_cursor(index)  # off screen: scroll it into view first, as a user would
+        await pilot.pause()
+    await pilot.click(f"#{party}-pane #orders", offset=(3, index + 1 - round(table.scroll_y)))
     await pilot.pause()
     if pilot.app.focused is table:  # a click on the highlighted row is already "View"
         await pilot.press("enter")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from engine import Simulation
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.request_sent import RequestSentScreen
 from tui.screens.resolution_center import ResolutionCenterScreen
+from tui.widgets.lazy_table import LazyTable
 
 from .conftest import (
     SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row, screen_text,
@@ -334,7 +335,7 @@ async def test_event_log_help_and_command_palette(app):
         await pilot.pause()
         log = app.query_one("#event-log")
         assert log.display
-        assert log.query_one(DataTable).row_count == len(app.sim.events())
+        assert log.query_one(LazyTable).row_count == len(app.sim.events())
         await pilot.press("?")
         await pilot.pause()
         text = screen_text(app)

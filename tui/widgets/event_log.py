@@ -2,39 +2,57 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from datetime import datetime, timezone
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from engine import Simulation
 
 from ..describe import describe_event, party_label
 from ..i18n import fmt_datetime, t
-from ..text import clean
+from ..text import clean, one_line
+from .lazy_table import Cell, Column, LazyTable
 
 LOG_COLUMNS = ("seq", "at", "order", "actor", "what")
 
 
 class EventLog(Vertical):
-    """Appends the events it has not shown yet whenever `revision` changes."""
+    """Shows the events newest first; each row is read from the engine when it is drawn, so a
+    log of 100,000 events costs what is on screen."""
 
     revision: reactive[int] = reactive(0, init=False, repaint=False)  # a trigger, not shown
 
     def __init__(self, sim: Simulation) -> None:
         super().__init__(id="event-log")
         self.sim = sim
-        self.shown = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(t("log.title"), "bold"), id="event-log-title")
-        table: DataTable[Text] = DataTable(id="event-log-table", cursor_type="row",
-                                           zebra_stripes=True)
-        for key in LOG_COLUMNS:
-            table.add_column(Text(t(f"log.column.{key}")), key=key)
-        yield table
+        yield LazyTable(self._row, id="event-log-table")
+
+    def _widths(self, total: int) -> dict[str, int]:
+        """Each column as wide as its longest text; "what happened" takes the rest."""
+        longest_date = fmt_datetime(datetime(2026, 12, 24, 22, 0, tzinfo=timezone.utc))
+        widths = {
+            "seq": len(str(self.sim.last_event_seq() or 1)) + 1,
+            "at": len(longest_date),
+            "order": max((len(o) for o in self.sim.order_ids()), default=1),
+            "actor": max(len(party_label(p)) for p in ("buyer", "freelancer", "system")),
+        }
+        widths = {k: max(w, len(t(f"log.column.{k}"))) for k, w in widths.items()}
+        widths["what"] = max(20, total - sum(w + 2 for w in widths.values()) - 2 - 2)
+        return widths
+
+    def on_resize(self) -> None:
+        table = self.query_one(LazyTable)
+        widths = self._widths(self.content_region.width)
+        if [c.width for c in table.columns] != [widths[k] for k in LOG_COLUMNS]:
+            table.set_columns([Column(k, t(f"log.column.{k}"), widths[k]) for k in LOG_COLUMNS])
+            table.refresh_rows()
 
     def on_mount(self) -> None:
         self._ready = True
@@ -46,18 +64,17 @@ class EventLog(Vertical):
         self.reload()
 
     def reload(self) -> None:
-        """Append the new events; while hidden (or being removed) nothing is done (adding rows
-        costs a layout pass)."""
+        """Count the events and draw the visible rows anew (newest first: what just happened is
+        always at the top). While hidden or being removed nothing is done."""
         if not self.display or not self._ready:
             return
-        table = self.query_one(DataTable)
-        new = self.sim.events(self.shown)
-        for event in new:
-            table.add_row(Text(str(event.seq)), Text(fmt_datetime(event.at)), Text(clean(event.order)),
-                          Text(party_label(event.actor)), Text(clean(describe_event(event))),
-                          key=str(event.seq))
-        if new:
-            self.shown = new[-1].seq
-            # Newest first: what just happened is always in view, without scrolling.
-            table.sort("seq", key=lambda cell: int(cell.plain), reverse=True)
-            table.move_cursor(row=0, animate=False)
+        table = self.query_one(LazyTable)
+        table.set_row_count(self.sim.last_event_seq())
+        table.move_cursor(0, announce=False)
+
+    def _row(self, index: int) -> tuple[str, tuple[Cell, ...]]:
+        event = self.sim.event(self.sim.last_event_seq() - index)
+        what = self.query_one(LazyTable).columns[-1].width
+        return str(event.seq), ((str(event.seq), ""), (fmt_datetime(event.at), ""),
+                                (clean(event.order), ""), (party_label(event.actor), ""),
+                                (one_line(describe_event(event), what), ""))

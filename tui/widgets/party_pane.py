@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
 from engine.rules import ANSWER_ACTIONS
@@ -28,7 +28,7 @@ from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, 
 from ..messages import ActionRequested, PaneFocused
 from ..text import clean, one_line, plain
 from ._update import QuietButton, update
-from .order_table import OrderTable
+from .lazy_table import Cell, Column, LazyTable
 
 # How the order list shows a status (presentation only: which status an order has is the engine's).
 STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}
@@ -37,7 +37,6 @@ MAX_NOTICES = 3
 TITLE_WIDTH = 14
 MIN_TITLE_WIDTH = 6
 
-Cell = tuple[str, str]  # (plain text, Rich style)
 
 
 def show(widget: Widget, visible: bool) -> None:
@@ -87,14 +86,15 @@ class PartyPane(Vertical):
         self.sim = sim
         self.party = party
         self.state = state if state is not None else PaneState()
-        self.orders: dict[str, OrderView] = {}
+        self.order: OrderView | None = None  # the selected order, as last read
         self.options: dict[str, Option] = {}
         self._title_width = TITLE_WIDTH  # the list's Title column: narrower (or none) in a narrow pane
         self.retired = False
         """Set by the App just before this pane is replaced by a new one (a language switch):
         its children may already be gone, so events still arriving change nothing."""
-        self._rows: dict[str, tuple[Cell, ...]] = {}
-        self._read_at: tuple[datetime, tuple[str, ...], int] | None = None  # (clock, orders, event)
+        self._ids: tuple[str, ...] = ()  # every order, in list order
+        self._index: dict[str, int] = {}  # order id -> its row
+        self._id_width = 0
         self._answer_row: Horizontal | None = None  # mounted on first use
         self._answer_buttons: dict[str, Button] = {}
 
@@ -121,7 +121,7 @@ class PartyPane(Vertical):
         yield Static(id="notices")
         # Shown only when the screen is too narrow for both panes side by side.
         yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
-        yield OrderTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield LazyTable(self._list_row, id="orders")
         with VerticalScroll(id="order-page"):
             with Horizontal(id="page-head"):
                 yield Static(id="page-title")
@@ -160,17 +160,16 @@ class PartyPane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
+        self._read_ids()
         self._add_columns()
-        selected = self.order_id  # a pane built anew goes on with its state's order
         self.reload()
-        if selected in self.orders and selected != next(iter(self.orders)):
-            self.select_order(selected)
+        if self.order_id is not None:  # a pane built anew goes on with its state's order
+            self.select_order(self.order_id)
 
     def _add_columns(self) -> None:
-        table = self.query_one("#orders", DataTable)
-        for key in self._columns():
-            # Fixed widths: a changed cell then never re-measures the whole table.
-            table.add_column(Text(t(f"column.{key}")), key=key, width=self._column_width(key))
+        # Fixed widths: what a row shows can change without re-measuring the table.
+        self.query_one("#orders", LazyTable).set_columns(
+            [Column(key, t(f"column.{key}"), self._column_width(key)) for key in self._columns()])
 
     def on_resize(self) -> None:
         """The Title column takes what room the other columns leave (the order page shows the
@@ -180,33 +179,21 @@ class PartyPane(Vertical):
         width = self._title_width_for(self.content_region.width)
         if width != self._title_width:
             self._title_width = width
-            self._rebuild_table()
+            self._add_columns()
+            self.query_one("#orders", LazyTable).refresh_rows()
 
     def _title_width_for(self, width: int) -> int:
         if width <= 0:  # not laid out yet
             return TITLE_WIDTH
-        table = self.query_one("#orders", DataTable)
-        padding = 2 * table.cell_padding
-        others = sum(self._column_width(key) + padding for key in COLUMNS if key != "title")
-        if table.virtual_size.height > table.size.height > 0:  # rows overflow: a scrollbar
+        table = self.query_one("#orders", LazyTable)
+        others = sum(self._column_width(key) + 2 for key in COLUMNS if key != "title")
+        if table.row_count + 1 > table.size.height > 0:  # rows overflow: a scrollbar
             width -= table.styles.scrollbar_size_vertical
-        room = min(TITLE_WIDTH, width - others - padding)
+        room = min(TITLE_WIDTH, width - others - 2)
         return room if room >= MIN_TITLE_WIDTH else 0
 
     def _columns(self) -> tuple[str, ...]:
         return COLUMNS if self._title_width else tuple(k for k in COLUMNS if k != "title")
-
-    def _rebuild_table(self) -> None:
-        """Build the list's columns and rows anew, keeping the selected order."""
-        table = self.query_one("#orders", DataTable)
-        selected = self.order_id
-        table.clear(columns=True)
-        self._add_columns()
-        self._rows = {}
-        self._read_at = None
-        self.reload()
-        if selected in self.orders:
-            self.select_order(selected)
 
     def watch_revision(self) -> None:
         if not self.retired:
@@ -214,35 +201,39 @@ class PartyPane(Vertical):
 
     # ---------------------------------------------------------------- reading the engine
 
-    def reload(self) -> None:
-        """Re-read this party's view from the engine and show it.
+    def _read_ids(self) -> bool:
+        """Read the list of orders; True if it changed (orders were added)."""
+        ids = self.sim.order_ids()
+        if ids == self._ids:
+            return False
+        self._ids = ids
+        self._index = {order_id: i for i, order_id in enumerate(ids)}
+        self._id_width = max((len(i) for i in ids), default=0)
+        return True
 
-        While the clock and the list of orders stay put (an action, not a clock move), only the
-        orders named by the new events can have changed: re-read those, not all 200 of them.
-        """
-        read_at = (self.sim.now, self.sim.order_ids(), self.sim.last_event_seq())
-        if read_at == self._read_at:
-            return  # nothing changed in the engine since the last read (e.g. the data binding's
-            # first revision, just after on_mount read it)
-        if self._read_at is not None and self._read_at[:2] == read_at[:2]:
-            changed = {event.order for event in self.sim.events(self._read_at[2])}
-            views = tuple(self.sim.order_view(id_) for id_ in read_at[1] if id_ in changed)
-            self.orders.update((o.id, o) for o in views)
-        else:
-            views = self.sim.view(self.party).orders
-            self.orders = {o.id: o for o in views}
-        self._read_at = read_at
-        self._update_table(views)
-        if self.order_id not in self.orders:
-            self.order_id = next(iter(self.orders), None)
+    def reload(self) -> None:
+        """Show the engine's state anew: the list draws the rows on screen again (asking the
+        engine for each when it draws it), the page re-reads the selected order. What this costs
+        depends on what is visible, not on how many orders exist."""
+        table = self.query_one("#orders", LazyTable)
+        if self._read_ids() and table.columns:
+            self._add_columns()  # a longer order id may widen the first column
+        table.set_row_count(len(self._ids))
+        if self.order_id not in self._index:
+            self.order_id = self._ids[0] if self._ids else None
         self._update_page()
         self._render_notices()
+
+    def _list_row(self, index: int) -> tuple[str, tuple[Cell, ...]]:
+        """Row `index` of the order list, read from the engine when it is drawn."""
+        order_id = self._ids[index]
+        return order_id, self._row(self.sim.order_view(order_id))
 
     def _column_width(self, key: str) -> int:
         labels = [t(f"column.{key}")]
         if key == "order":
-            labels += list(self.sim.order_ids())
-        elif key == "title":
+            return max(len(labels[0]), self._id_width)
+        if key == "title":
             labels.append("x" * self._title_width)
         elif key == "status":
             labels += [t(f"status_list.{s}") for s in (*BASE_STATUSES, "late", "very_late")]
@@ -270,29 +261,16 @@ class PartyPane(Vertical):
         if r is not None:
             request = (t("list.request", type=t(f"request_type_short.{r.type}"),
                          countdown=fmt_duration(r.remaining or 0)), "bold")
-        cells = {"order": (o.id, "bold"), "title": (one_line(o.title, self._title_width), ""),
+        cells = {"order": (clean(o.id), "bold"), "title": (one_line(o.title, self._title_width), ""),
                  "status": (t(f"status_list.{status}"), STATUS_STYLES.get(status, "")),
                  "due": (due, ""),
                  "request": request}
         return tuple(cells[key] for key in self._columns())
 
-    def _update_table(self, orders: tuple[OrderView, ...]) -> None:
-        table = self.query_one("#orders", DataTable)
-        for o in orders:
-            row = self._row(o)
-            old = self._rows.get(o.id)
-            if old is None:
-                table.add_row(*(Text(text, style=style) for text, style in row), key=o.id)
-            elif old != row:
-                for key, before, after in zip(self._columns(), old, row):
-                    if before != after:
-                        table.update_cell(o.id, key, Text(after[0], style=after[1]))
-            self._rows[o.id] = row
-
     # ---------------------------------------------------------------- the order page
 
     def _update_page(self) -> None:
-        order = self.orders.get(self.order_id) if self.order_id else None
+        order = self.order = self.sim.order_view(self.order_id) if self.order_id else None
         title = self.query_one("#page-title", Static)
         if order is None:
             update(title, Content(t("page.empty")))
@@ -457,19 +435,18 @@ class PartyPane(Vertical):
         if not self.retired:
             self.post_message(PaneFocused(self.party))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_lazy_table_highlighted(self, event: LazyTable.Highlighted) -> None:
         event.stop()
         if self.retired:
             return
-        key = event.row_key.value
-        if key != self.order_id:
-            self.order_id = key
+        if event.key != self.order_id:
+            self.order_id = event.key
             self._update_page()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_lazy_table_selected(self, event: LazyTable.Selected) -> None:
         """Enter (or a click on the highlighted row) is "View": go to the order page."""
         event.stop()
-        self.order_id = event.row_key.value
+        self.order_id = event.key
         self._update_page()
         self.query_one("#order-page").scroll_home(animate=False)
         self.query_one("#rc-button").focus()
@@ -484,10 +461,17 @@ class PartyPane(Vertical):
 
     def select_order(self, order_id: str) -> None:
         """Move the list's cursor to an order (and show its page)."""
-        table = self.query_one("#orders", DataTable)
-        table.move_cursor(row=table.get_row_index(order_id))
+        self.query_one("#orders", LazyTable).move_cursor(self._index[order_id], announce=False)
         self.order_id = order_id
         self._update_page()
+
+    def row_index(self, order_id: str) -> int:
+        """The row of an order in the list."""
+        return self._index[order_id]
+
+    def row_text(self, order_id: str) -> str:
+        """What the list shows for an order, as plain text (for tests and tools)."""
+        return "  ".join(text for text, _ in self._list_row(self._index[order_id])[1])
 
     def request_action(self, action: str) -> None:
         """Take an action on the selected order: refused ones say why; ones with fields ask first."""
@@ -501,14 +485,15 @@ class PartyPane(Vertical):
             self.post_message(ActionRequested(self.party, action, self.order_id))
             return
         from ..screens.action_form import ActionFormScreen
-        self.app.push_screen(ActionFormScreen(self.party, action, self.orders[self.order_id], option))
+        self.app.push_screen(ActionFormScreen(self.party, action, self.sim.order_view(self.order_id),
+                                              option))
 
     def action_resolution_center(self) -> None:
         """The "Resolution Center" button: choose an action, then fill in its form."""
         if self.order_id is None:
             return
         from ..screens.resolution_center import ResolutionCenterScreen
-        order = self.orders[self.order_id]
+        order = self.sim.order_view(self.order_id)
         choices = [self.options[a] for a in self.sim.resolution_center_actions(self.party)
                    if a in self.options]
 
@@ -519,4 +504,4 @@ class PartyPane(Vertical):
         self.app.push_screen(ResolutionCenterScreen(self.party, order, tuple(choices)), chosen)
 
     def focus_list(self) -> None:
-        self.query_one("#orders", DataTable).focus()
+        self.query_one("#orders", LazyTable).focus()
