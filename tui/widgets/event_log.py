@@ -32,7 +32,15 @@ class EventLog(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(t("log.title"), "bold"), id="event-log-title")
-        yield LazyTable(self._row, id="event-log-table")
+        table = LazyTable(self._row, id="event-log-table")
+        self._set_columns(table, self.app.size.width)
+        yield table
+
+    def _set_columns(self, table: LazyTable, width: int) -> None:
+        widths = self._widths(width)
+        if [c.width for c in table.columns] != [widths[k] for k in LOG_COLUMNS]:
+            table.set_columns([Column(k, t(f"log.column.{k}"), widths[k]) for k in LOG_COLUMNS])
+            table.refresh_rows()
 
     def _widths(self, total: int) -> dict[str, int]:
         """Each column as wide as its longest text; "what happened" takes the rest."""
@@ -48,11 +56,8 @@ class EventLog(Vertical):
         return widths
 
     def on_resize(self) -> None:
-        table = self.query_one(LazyTable)
-        widths = self._widths(self.content_region.width)
-        if [c.width for c in table.columns] != [widths[k] for k in LOG_COLUMNS]:
-            table.set_columns([Column(k, t(f"log.column.{k}"), widths[k]) for k in LOG_COLUMNS])
-            table.refresh_rows()
+        if self._ready:
+            self._set_columns(self.query_one(LazyTable), self.content_region.width)
 
     def on_mount(self) -> None:
         self._ready = True
