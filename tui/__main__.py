@@ -90,9 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     `rcsim run ...` for scenarios."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
-        from engine import scenario  # written alongside; imported only when asked for
+        from . import run  # the scenario runner; imported only when asked for
 
-        return int(scenario.main(args[1:]) or 0)
+        return int(run.main(args[1:]) or 0)
     set_language(choose_language(args))
     scenario_file = parser().parse_args(args).scenario
     if scenario_file is not None:

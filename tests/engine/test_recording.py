@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from engine import Refusal, Simulation
 from engine import recording, scenario
+from tui.report import transcript
+from tui.run import main as run_main
 from engine.recording import RecordingError, record, toml_string
 
 START = "2026-03-02T09:00:00Z"
@@ -101,7 +103,7 @@ def test_a_recorded_session_plays_back_to_the_same_state():
     sim = _session()
     rec = record(sim)
     played, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
     # the same orders, requests (type, state, deadline) and event log (types, orders, times, data)
     for order in sim.order_ids():
         a, b = sim.order_view(order), played.order_view(order)
@@ -183,7 +185,7 @@ def test_recording_from_a_mark_keeps_only_orders_it_can_write():
     assert document["orders"][0]["due"] == sim.order_view("FO-2").due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     played, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
     for order in rec.orders:
         a, b = sim.order_view(order), played.order_view(order)
         assert (a.status, a.due, a.cancellation, a.late, a.very_late) == \
@@ -207,7 +209,7 @@ def test_a_mark_keeps_an_order_delivered_at_the_very_mark():
     rec = record(sim, since=start)
     assert "FO-1" in rec.orders and "FO-3" in rec.orders
     _, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
 
 
 def test_nothing_to_record():
@@ -249,5 +251,5 @@ def test_write_new_never_replaces_a_file_silently(tmp_path):
 def test_a_written_recording_runs_with_rcsim_run(tmp_path, capsys):
     sim = _session()
     path = recording.write_new(tmp_path / "session.toml", record(sim).text)
-    assert scenario.main(["run", str(path)]) == 0
+    assert run_main(["run", str(path)]) == 0
     assert "PASS" in capsys.readouterr().out

@@ -7,7 +7,8 @@ from typing import Callable
 
 import pytest
 
-from engine.scenario import ScenarioError, load, main
+from engine.scenario import ScenarioError, load
+from tui.run import main
 
 Write = Callable[..., Path]
 

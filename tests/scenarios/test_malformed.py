@@ -2,7 +2,7 @@
 validation: exit status 2, the file, the step (or order, or [rules]) and the key named, nothing
 run, and never a traceback.
 
-The table below is the list; each row runs through `engine.scenario.main` with captured output,
+The table below is the list; each row runs through `tui.run.main` with captured output,
 and a few through the installed `rcsim run` as a real process.
 """
 
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ScenarioError, load, main
+from engine.scenario import ScenarioError, load
+from tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")

@@ -10,9 +10,10 @@ import pytest
 
 from engine import Refusal
 from engine.scenario import (
-    ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, main,
-    refusal_matches, transcript,
+    ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
 )
+from tui.report import transcript
+from tui.run import main
 
 Write = Callable[..., Path]
 

@@ -8,6 +8,7 @@ import tomllib
 from textual.widgets import Input, RadioButton
 
 from engine import scenario
+from tui.report import transcript
 from tui.messages import ActionRequested
 
 from .conftest import SIZE, build_app, screen_text
@@ -42,7 +43,7 @@ async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_pa
 
         played = scenario.Player(scenario.load(saved))
         report = played.run()
-        assert report.passed, scenario.transcript(report)
+        assert report.passed, transcript(report)
         assert played.simulation.snapshot() == app.sim.snapshot()
         document = tomllib.loads(saved.read_text(encoding="utf-8"))
         assert COMMENT in [s.get("comment") for s in document["steps"]]
@@ -90,4 +91,4 @@ async def test_a_marked_start_is_offered_and_leaves_out_what_it_cannot_write(tmp
         assert "# Left out:" in source
         assert any("left out" in n.message for n in app._notifications)
         report = scenario.play(scenario.load(saved))
-        assert report.passed, scenario.transcript(report)
+        assert report.passed, transcript(report)

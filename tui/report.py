@@ -1,0 +1,248 @@
+"""What a scenario run says: the transcript of `rcsim run`, its JSON, and the words for steps, checks and errors."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Mapping
+
+from engine.i18n import fmt_money, has, language, refusal_text
+from engine.i18n import text as translate
+from engine.model import other
+from engine.scenario import (
+    ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, Step, StepResult, UntilStep,
+)
+from engine.sentences import day_count, duration_words, event_sentence
+from engine.service import EventView
+from engine.timeutil import iso, to_ts
+
+
+def text(code: str, **params: Any) -> str:
+    """The runner's text of a code, in the current language (data/i18n, "run.*")."""
+    return translate(language(), "run." + code, params)
+
+
+# The transcript says everything in words of its language: parties, actions, statuses, request
+# types and states, reasons, durations. What a user typed (a comment, an error to look for, an
+# inbox text) is quoted as the language quotes, with control characters escaped.
+
+EXPECT_WORDS = {"status": "status_word", "request": "request_state",
+                "request_type": "request_word"}
+_INBOX_REASON = re.compile(r"(?s)(.*) \[reason: (\w+)\]")
+
+
+def _quote(value: Any) -> str:
+    """A text of the file or of a user, quoted, its control characters escaped (never raw)."""
+    return text("quoted", text=repr(str(value))[1:-1])
+
+
+def _list_sep() -> str:
+    return translate(language(), "word.list_sep")
+
+
+def _word(kind: str, value: Any) -> str:
+    """The label of an identifier in this language (the identifier itself if it has none)."""
+    key = f"{kind}.{value}"
+    return translate(language(), key) if has(key) else str(value)
+
+
+def _inbox_item(item: str, party: str) -> str:
+    """A message a party received, as `Player` reports it ("text [reason: code]"), in words."""
+    match = _INBOX_REASON.fullmatch(item)
+    if match is None:
+        return _quote(item)
+    said, reason = match.groups()
+    reason_text = text("inbox_reason", reason=_word(f"reason.{other(party)}", reason))
+    return f"{_quote(said)} {reason_text}" if said else reason_text
+
+
+def _value(key: str, value: Any) -> str:
+    """An expected or found value of an `expect` key, as the transcript shows it."""
+    if isinstance(value, bool):
+        return text("yes" if value else "no")
+    if key.startswith("inbox."):
+        if isinstance(value, (list, tuple)):
+            party = key.split(".", 1)[1]
+            items = [_inbox_item(str(v), party) for v in value]
+            return _list_sep().join(items) if items else text("nothing")
+        return _quote(value)
+    if value == "none" and key != "status":
+        return _quote(text("none"))
+    if key in EXPECT_WORDS:
+        return _quote(_word(EXPECT_WORDS[key], value))
+    if key == "cancellation":
+        return _quote(_word("run.cancellation", value))
+    if isinstance(value, int):
+        return str(value)
+    return _quote(value)
+
+
+def _field_value(party: str, name: str, value: Any) -> str:
+    if name == "reason" and has(f"reason.{party}.{value}"):
+        return _word(f"reason.{party}", value)  # a choice from the party's list: its label
+    if name == "extra_price" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        cents = Decimal(str(value)) * 100  # a TOML number: an int or a finite float
+        if cents == cents.to_integral_value() and abs(cents) < 10 ** 15:
+            return fmt_money(int(cents))
+        return str(value)
+    if name in ("days", "request"):
+        return str(value)
+    return _quote(value)
+
+
+def _fields(party: str, fields: Mapping[str, Any]) -> str:
+    if not fields:
+        return ""
+    return text("fields", items=_list_sep().join(
+        text("field", field=_word("field_word", k), value=_field_value(party, k, v))
+        for k, v in fields.items()))
+
+
+def describe_step(step: Step, now: datetime | None = None) -> str:
+    """One line saying what a step does (`now`: the clock after a clock move)."""
+    at = iso(to_ts(now)) if now is not None else "?"
+    if isinstance(step, ActionStep):
+        fails = ""
+        if step.fails:
+            err = text("step_fails_error", error=_quote(step.error)) if step.error else ""
+            fails = text("step_fails", error=err)
+        return text("step_action", number=step.number, actor=_word("party", step.actor),
+                    action=_word("verb", step.action), order=step.order,
+                    fields=_fields(step.actor, step.fields), fails=fails)
+    if isinstance(step, AdvanceStep):
+        if step.seconds is None:
+            return text("step_next", number=step.number, now=at)
+        return text("step_advance", number=step.number, by=duration_words(step.seconds), now=at)
+    if isinstance(step, UntilStep):
+        return text("step_until", number=step.number, instant=iso(to_ts(step.instant)), now=at)
+    assert isinstance(step, ExpectStep)
+    if step.order is None:
+        return text("step_expect_now", number=step.number)
+    return text("step_expect", number=step.number, order=step.order)
+
+
+def describe_event(event: EventView) -> str:
+    """One line for an event: its simulated time and what happened, in words."""
+    return text("event", at=iso(to_ts(event.at)), what=event_sentence(event))
+
+
+def _check_line(code: str, check: CheckResult, **params: Any) -> str:
+    return text(code, key=_word("run.check", check.key), expected=_value(check.key, check.expected),
+                found=_value(check.key, check.found), **params)
+
+
+def describe_result(result: StepResult) -> list[str]:
+    """The transcript lines of one step: what it did, its note, what happened, its checks."""
+    step = result.step
+    lines = [describe_step(step, result.now)]
+    if step.note:
+        lines.append(text("note", note=step.note))
+    if result.refusal is not None and isinstance(step, ActionStep):
+        code = "refused_ok" if step.fails else "refused"
+        lines.append(text(code, message=refusal_text(result.refusal)))
+    for check in result.checks:
+        lines.append(_check_line("check_ok" if check.passed else "check_fail", check))
+    if not isinstance(step, ExpectStep) and result.refusal is None:
+        lines.extend(describe_event(e) for e in result.events)
+        if not result.events:
+            lines.append(text("no_events"))
+    # A refused action has already said so on its "REFUSED" line.
+    refused_line = isinstance(step, ActionStep) and not step.fails and result.refusal is not None
+    if result.problem is not None and not refused_line:
+        lines.append(text("step_failed", problem=result.problem))
+    return lines
+
+
+def describe_failures(report: Report) -> list[str]:
+    """One line per failed step or expectation, each naming the step (and key, expected, found)."""
+    lines = []
+    for result in report.failures:
+        step = result.step
+        if isinstance(step, ExpectStep):
+            for check in result.checks:
+                if not check.passed:
+                    lines.append(_check_line("failure_check", check, number=step.number,
+                                             order=step.order or ""))
+        else:
+            what = describe_step(step, result.now).strip().split(". ", 1)[-1]
+            lines.append(text("failure", number=step.number, what=what, problem=result.problem))
+    return lines
+
+
+def transcript(report: Report) -> str:
+    """The readable transcript of a run: set-up, every step, and the result."""
+    sc = report.scenario
+    overrides = ""
+    if sc.rules:
+        overrides = text("overrides", items=", ".join(f"{k} = {v}" for k, v in sc.rules.items()))
+    lines = [text("scenario", path=sc.path, title=sc.title)]
+    if sc.description:
+        lines.extend(textwrap.wrap(" ".join(sc.description.split()), width=96,
+                                   initial_indent="  ", subsequent_indent="  "))
+    lines.append(text("setup", policy=sc.policy, start=iso(to_ts(sc.start)), overrides=overrides))
+    for event in report.setup_events:
+        due = event.data.get("due")
+        lines.append(text("order_line", id=event.order, title=event.data["title"],
+                          price=fmt_money(event.data["price"]),
+                          days=day_count(event.data["delivery_days"]),
+                          status=_word("status_word", event.data["status"]),
+                          due=text("due", due=due) if due else ""))
+    for result in report.results:
+        lines.extend(describe_result(result))
+    checks = sum(len(r.checks) for r in report.results)
+    if report.passed:
+        lines.append(text("result_pass", steps=len(report.results), checks=checks))
+    else:
+        lines.extend(describe_failures(report))
+        lines.append(text("result_fail", failed=len(report.failures), steps=len(report.results)))
+    return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(to_ts(value))
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _event_json(event: EventView) -> dict[str, Any]:
+    return {"seq": event.seq, "at": iso(to_ts(event.at)), "type": event.type,
+            "order": event.order, "actor": event.actor, "data": _jsonable(event.data)}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The run as plain data: the same content as the transcript, for machines."""
+    sc = report.scenario
+    steps = []
+    for result in report.results:
+        step = result.step
+        entry: dict[str, Any] = {"number": step.number, "kind": step.kind, "note": step.note,
+                                 "passed": result.passed, "now": iso(to_ts(result.now))}
+        if isinstance(step, ActionStep):
+            entry.update(actor=step.actor, action=step.action, order=step.order,
+                         fields=dict(step.fields), fails=step.fails, error=step.error)
+        elif isinstance(step, AdvanceStep):
+            entry["advance"] = step.by
+        elif isinstance(step, UntilStep):
+            entry["until"] = iso(to_ts(step.instant))
+        else:
+            entry["order"] = step.order
+        entry["events"] = [_event_json(e) for e in result.events]
+        entry["refusal"] = (None if result.refusal is None else
+                            {"code": result.refusal.code, "message": refusal_text(result.refusal)})
+        if isinstance(step, ExpectStep):
+            entry["checks"] = [{"key": c.key, "expected": c.expected, "found": c.found,
+                                "passed": c.passed} for c in result.checks]
+        entry["problem"] = result.problem
+        steps.append(entry)
+    return {
+        "file": sc.path, "title": sc.title, "description": sc.description, "policy": sc.policy,
+        "start": iso(to_ts(sc.start)), "rules": dict(sc.rules), "passed": report.passed,
+        "failed_steps": [r.number for r in report.failures],
+        "setup": [_event_json(e) for e in report.setup_events], "steps": steps,
+    }
