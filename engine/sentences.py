@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from .i18n import fmt_datetime, fmt_money, has, label, t
 from .model import PARTIES, other
+from .rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .service import EventView
 
-OPENING = {"request_update", "ask_to_cancel", "request_extension"}
-ANSWERS = {"respond_update", "accept", "decline", "withdraw"}
+OPENING = frozenset(OPENING_ACTIONS)
+ANSWERS = frozenset(ANSWER_ACTIONS)
 
 # Which answers have their own sentence for which request type; any other combination (a rules
 # override could allow one) gets the plain sentence of its action.
@@ -98,7 +99,8 @@ def _params(event: EventView) -> dict[str, Any]:
     if requester is None and event.type in OPENING:
         requester = event.actor
     elif requester is None and event.type in ANSWERS:  # an event from before "requester"
-        requester = event.actor if event.type == "withdraw" else other(event.actor)
+        requester = event.actor if Rules.role_for(event.type, event.actor) == "requester" \
+            else other(event.actor)
     params.update(party_forms("requester", requester))
     params.update(party_forms("responder", other(requester) if requester in PARTIES else None))
     return params

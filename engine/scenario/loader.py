@@ -15,12 +15,13 @@ from ..i18n import LANGUAGES, language, refusal_text
 from ..i18n import table as translations
 from ..i18n import text as translate
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
-from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, load_policies, policy_rules
+from ..core import ADDABLE_STATUSES
+from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, policy_rules
 from ..safetext import clean
 from ..service import Simulation
 from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts
 from .steps import (
-    ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, ORDER_STATUSES, STEP_KINDS,
+    ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS,
     TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UntilStep,
 )
 from .toml_guard import TOO_DEEP, TOO_LONG, defuse
@@ -264,7 +265,7 @@ class _Loader:
                                 first=first[order_id], **where)
             first[order_id] = index
             self.text_value(spec["title"], "title", **where)
-            status = self.choice(spec.get("status", "in_progress"), "status", ORDER_STATUSES,
+            status = self.choice(spec.get("status", "in_progress"), "status", ADDABLE_STATUSES,
                                  **where)
             due = self.instant(spec["due"], "due", **where) if "due" in spec else None
             order = OrderSpec(order_id, spec["title"], spec["price"], spec["delivery_days"],
@@ -285,7 +286,7 @@ class _Loader:
             raise self.fail("type", key="steps", expected=text("expected.steps_list"), found=raw)
         if not raw:
             raise self.fail("empty_list", key="steps", what=text("expected.steps_table"))
-        self.rules_data = rules_data
+        self.rules = Rules(rules_data)
         self.order_ids = order_ids
         # The clock's lowest possible position: an `until` before it surely goes back, and an
         # `advance` or `until` past the clock's end can never be played. A move to the next
@@ -350,11 +351,10 @@ class _Loader:
     def action_step(self, number: int, note: str | None, spec: Mapping[str, Any]) -> ActionStep:
         where = {"step": number}
         action = spec.get("action")
-        actions_spec = self.rules_data["actions"]
         # The fields this action takes by anyone (a `fails` step may use the wrong party's);
         # answers may also name the request they answer.
         if action in ACTIONS:
-            by_role = actions_spec[action]
+            by_role = self.rules.roles(action)
             takes = [f for f in FIELD_NAMES if any(f in s["fields"] for s in by_role.values())]
             if action in ANSWER_ACTIONS:
                 takes.append("request")
@@ -381,8 +381,7 @@ class _Loader:
         if "reason" in fields:
             self.reason(fields["reason"], actor, fails, **where)
         if not fails:  # a step that must succeed has to give what its party's form requires
-            role = ("requester" if action == "withdraw" else "responder") \
-                if action in ANSWER_ACTIONS else actor
+            role = Rules.role_for(action, actor)
             needed = by_role.get(role, {"fields": {}})["fields"]
             for name, need in needed.items():
                 if need == "required" and name not in fields:
@@ -394,11 +393,11 @@ class _Loader:
     def reason(self, value: Any, actor: str, fails: bool, **where: Any) -> None:
         """A reason is given as its code (`other`, not the label "Other"): one of the actor's, or
         for a `fails` step any party's (to show that the other party's is refused)."""
-        reasons = self.rules_data["reasons"]
-        allowed = [c for party in PARTIES for c in reasons[party]] if fails else reasons[actor]
+        allowed = [c for party in PARTIES for c in self.rules.reasons(party)] if fails \
+            else self.rules.reasons(actor)
         if isinstance(value, str) and value in allowed:
             return
-        codes = reasons[actor]
+        codes = self.rules.reasons(actor)
         hint = ""
         if isinstance(value, str):  # the label of a code, in either language?
             for lang in LANGUAGES:

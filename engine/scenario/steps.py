@@ -12,7 +12,6 @@ from ..service import Simulation
 
 TOP_KEYS = ("title", "description", "start", "policy", "rules", "orders", "steps")
 ORDER_KEYS = ("id", "title", "price", "delivery_days", "status", "due")
-ORDER_STATUSES = ("incomplete", "in_progress", "delivered")
 ACTION_KEYS = ("actor", "action", "order", "fails", "error", "note")
 EXPECT_KEYS = ("order", "status", "late", "very_late", "request", "request_type", "cancellation",
                "due", "now", "open_requests", "inbox")
