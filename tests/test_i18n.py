@@ -63,10 +63,33 @@ def test_every_key_used_in_code_exists() -> None:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', source))
         # key descriptions name their text by key (LocalizedFooter shows it)
         used |= set(re.findall(r'Binding\([^)\n]*?"([a-z_]+\.[a-z0-9_.]+)"', source))
-        if path.name in ("loader.py", "player.py", "report.py", "run.py"):  # text("code") is "run.code"
+        if path.name in ("report.py", "run.py"):  # the runner's text("code") is "run.code"
             used |= {"run." + k for k in re.findall(r'\btext\(\s*"([a-z_.]+)"', source)}
     assert len(used) > 50
     assert not used - set(table)
+
+
+def test_every_code_of_the_scenario_loader_and_player_has_words_in_both_languages() -> None:
+    """The loader and the player name problems by code and identifier; tui/report.py looks the
+    words up as run.<code>, run.expected.<form>, run.kind.<kind>, run.problem_<code>."""
+    from engine.scenario.steps import STEP_KINDS
+
+    loader = (ROOT / "engine" / "scenario" / "loader.py").read_text(encoding="utf-8")
+    player = (ROOT / "engine" / "scenario" / "player.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'(?:fail\(|ScenarioError\(path, )\s*"(\w+)"', loader))
+    codes |= set(re.findall(r'self\.fail\((?:\s*)"(\w+)"', loader))
+    codes |= set(re.findall(r'"(unknown_\w+)"', loader))  # the codes unknown_keys() raises
+    forms = set(re.findall(r'\b(?:expected|what)="(\w+)"', loader))
+    kinds = set(re.findall(r'\bkind="(\w+)"', loader)) | set(STEP_KINDS)
+    problems = set(re.findall(r'problem(?:: str \| None)? = "(\w+)"', player))
+    problems |= set(re.findall(r'problem="(\w+)"', player))
+    assert {"unknown_action", "refused_by_engine", "missing", "unknown_step_key"} <= codes
+    assert {"instant", "orders_table"} <= forms and "inbox" in kinds
+    assert problems == {"state_changed", "refused", "wrong_refusal", "not_refused", "clock"}
+    keys = ({f"run.{c}" for c in codes} | {f"run.expected.{f}" for f in forms}
+            | {f"run.kind.{k}" for k in kinds} | {f"run.problem_{p}" for p in problems})
+    for lang, table in _tables().items():
+        assert not keys - set(table), lang
 
 
 def test_a_missing_key_is_recorded_and_shown_as_itself() -> None:

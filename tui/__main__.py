@@ -130,7 +130,9 @@ def present(path: str) -> int:
     try:
         player = Player(load(path))
     except ScenarioError as error:
-        print(t("present.cli.invalid", message=error.message), file=sys.stderr)
+        from .report import error_text
+
+        print(t("present.cli.invalid", message=error_text(error)), file=sys.stderr)
         return 2
     from .app import make_app
 

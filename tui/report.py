@@ -8,11 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from engine.i18n import fmt_money, has, language, refusal_text
+from engine.i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refusal
+from engine.i18n import table as translations
 from engine.i18n import text as translate
 from engine.model import other
+from engine.safetext import clean
 from engine.scenario import (
-    ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, Step, StepResult, UntilStep,
+    ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
+    UntilStep,
 )
 from engine.sentences import day_count, duration_words, event_sentence
 from engine.service import EventView
@@ -22,6 +25,92 @@ from engine.timeutil import iso, to_ts
 def text(code: str, **params: Any) -> str:
     """The runner's text of a code, in the current language (data/i18n, "run.*")."""
     return translate(language(), "run." + code, params)
+
+
+# ------------------------------------------------------------------------------------ errors
+
+# A ScenarioError's parameters are identifiers and plain values; these become words here.
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _reason_label_of(found: Any, actor: str, codes: Any) -> str | None:
+    """The code whose label (in either language) `found` is, as in `reason = "Other"`."""
+    if not isinstance(found, str):
+        return None
+    for lang in LANGUAGES:
+        for code in codes:
+            label = translations(lang).get(f"reason.{actor}.{code}")
+            if label is not None and label.casefold() == found.strip().casefold():
+                return code
+    return None
+
+
+def _error_params(error: ScenarioError) -> dict[str, Any]:
+    params = dict(error.params)
+    for name in ("known", "choices"):
+        if name in params:
+            params[name] = _listed(params[name])
+    if "kinds" in params:
+        params["kinds"] = translate(language(), "word.and").join(params["kinds"])
+    if "kind" in params:
+        params["kind"] = text(f"kind.{params['kind']}")
+    if "expected" in params:
+        params["expected"] = text(f"expected.{params['expected']}")
+    if "what" in params:
+        params["what"] = text(f"expected.{params['what']}")
+    if "hint" in params:
+        hint = params["hint"]
+        params["hint"] = text("did_you_mean", match=hint) if hint else ""
+    if error.code == "unknown_reason":
+        code = _reason_label_of(error.params.get("found"), str(error.params.get("actor")),
+                                error.params.get("known", ()))
+        if code is not None:
+            params["hint"] = text("reason_label", reason=code)
+    if error.code == "missing":
+        name = params.pop("name")
+        kind = params.pop("kind", None)
+        params["what"] = text("missing_key", name=name) if kind is None else \
+            text("missing_key_of", name=name, kind=kind)  # `kind` is in words already
+    if error.code == "refused_by_engine":
+        params["detail"] = render_refusal(params.pop("refusal"), params.pop("refusal_params"))
+    return params
+
+
+def error_problem(error: ScenarioError) -> str:
+    """What is wrong with a scenario file, in words of the current language (inert)."""
+    return clean(text(error.code, **_error_params(error)))
+
+
+def error_text(error: ScenarioError) -> str:
+    """A ScenarioError in words of the current language: the file, the step or order (or
+    [rules]) and the key, then what is wrong. Inert: a file name or a value may hold escape
+    sequences."""
+    where = [text("at_file", path=error.path)]
+    if error.step is not None:
+        where.append(text("at_step", step=error.step))
+    if error.order is not None:
+        where.append(text("at_order", index=error.order,
+                          order_id=f" ({error.order_id})" if error.order_id else ""))
+    if error.rules:
+        where.append(text("at_rules"))
+    if error.key is not None:
+        where.append(text("at_key", key=error.key))
+    return clean(": ".join(where)) + ": " + error_problem(error)
+
+
+def problem_text(result: StepResult) -> str:
+    """Why a step did not go as the file says (its `problem` code), in words."""
+    if result.problem is None:
+        return ""
+    message = refusal_text(result.refusal) if result.refusal is not None else ""
+    error = result.step.error if isinstance(result.step, ActionStep) else None
+    return text(f"problem_{result.problem}", message=message, error=error or "")
+
+
+# ------------------------------------------------------------------------------------ the run
 
 
 # The transcript says everything in words of its language: parties, actions, statuses, request
@@ -151,7 +240,7 @@ def describe_result(result: StepResult) -> list[str]:
     # A refused action has already said so on its "REFUSED" line.
     refused_line = isinstance(step, ActionStep) and not step.fails and result.refusal is not None
     if result.problem is not None and not refused_line:
-        lines.append(text("step_failed", problem=result.problem))
+        lines.append(text("step_failed", problem=problem_text(result)))
     return lines
 
 
@@ -167,7 +256,8 @@ def describe_failures(report: Report) -> list[str]:
                                              order=step.order or ""))
         else:
             what = describe_step(step, result.now).strip().split(". ", 1)[-1]
-            lines.append(text("failure", number=step.number, what=what, problem=result.problem))
+            lines.append(text("failure", number=step.number, what=what,
+                              problem=problem_text(result)))
     return lines
 
 

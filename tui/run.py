@@ -24,7 +24,7 @@ from engine.i18n import LANGUAGES, language, set_language
 from engine.safetext import clean, json_inert
 from engine.scenario import ScenarioError, load, play
 
-from .report import report_json, text, transcript
+from .report import error_text, report_json, text, transcript
 
 def _files(paths: Iterable[str]) -> list[Path]:
     """The files named, with a directory standing for the *.toml files in it."""
@@ -111,7 +111,7 @@ def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             scenarios.append(load(path))
         except ScenarioError as error:
             invalid += 1
-            _say(err, text("invalid", message=error.message))
+            _say(err, text("invalid", message=error_text(error)))
     if invalid:
         _say(err, text("not_run", count=invalid))
         return 2

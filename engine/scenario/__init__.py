@@ -46,8 +46,9 @@ than MAX_DEPTH, every instant has a UTC date, and no instant or ``advance`` take
 its end (timeutil.CLOCK_LIMIT).
 
 A file is validated completely before anything runs (``load``): a bad file raises
-``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong. ``Player(scenario)``
-then plays it on a fresh in-memory ``Simulation``, one ``step()`` at a time (for an app that presents it) or
+``ScenarioError`` naming the file, the step (or order) and the key, and what is wrong, as a code
+and plain parameters (``tui.report.error_text`` says it in words). ``Player(scenario)`` then plays
+it on a fresh in-memory ``Simulation``, one ``step()`` at a time (for an app that presents it) or
 all at once (``run()``); each ``StepResult`` holds the events fired with their simulated time, the
 refusal, or each expectation's expected and found value.
 

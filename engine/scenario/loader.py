@@ -11,13 +11,9 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import Refusal
-from ..i18n import LANGUAGES, language, refusal_text
-from ..i18n import table as translations
-from ..i18n import text as translate
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..core import ADDABLE_STATUSES
 from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, policy_rules
-from ..safetext import clean
 from ..service import Simulation
 from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts
 from .steps import (
@@ -26,21 +22,14 @@ from .steps import (
 )
 from .toml_guard import TOO_DEEP, TOO_LONG, defuse
 
-# ------------------------------------------------------------------------------------ texts
-
-def text(code: str, **params: Any) -> str:
-    """The loader's or the runner's text of a code, in the current language (data/i18n, "run.*")."""
-    return translate(language(), "run." + code, params)
-
-
-# ------------------------------------------------------------------------------------ errors
-
-
 class ScenarioError(Exception):
     """A file that is not a valid scenario: where (file, step or order, key) and what is wrong.
 
-    Raised by `load` before anything runs; `code` and `params` identify the problem for a
-    translation or a test, `message` is the English sentence.
+    Raised by `load` before anything runs. `code` names the problem and `params` hold plain
+    values only: identifiers (a kind of step, an expected form, the key it probably meant as
+    `hint`, a refusal's `refusal` code and `refusal_params`), numbers, instants as text, and the
+    value found. Saying it in words is presentation (`tui.report.error_text`, in either
+    language); str() is a plain, untranslated fallback for someone using the Python API.
     """
 
     def __init__(self, path: str | Path, code: str, *, step: int | None = None,
@@ -50,22 +39,24 @@ class ScenarioError(Exception):
         self.code = code
         self.step = step
         self.order = order
+        self.order_id = order_id
         self.key = key
+        self.rules = rules
         self.params = params
-        where = [text("at_file", path=self.path)]
-        if step is not None:
-            where.append(text("at_step", step=step))
-        if order is not None:
-            where.append(text("at_order", index=order,
-                              order_id=f" ({order_id})" if order_id else ""))
-        if rules:
-            where.append(text("at_rules"))
-        if key is not None:
-            where.append(text("at_key", key=key))
-        # Inert as the app shows user text: a file name or a value may hold escape sequences.
-        self.problem = clean(text(code, **params))
-        self.message = clean(": ".join(where)) + ": " + self.problem
-        super().__init__(self.message)
+        super().__init__(self.path, code)
+
+    def __str__(self) -> str:
+        where = [repr(self.path)]
+        if self.step is not None:
+            where.append(f"step {self.step}")
+        if self.order is not None:
+            where.append(f"order {self.order}" + (f" ({self.order_id!r})" if self.order_id else ""))
+        if self.rules:
+            where.append("[rules]")
+        if self.key is not None:
+            where.append(f"key {self.key!r}")
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return ": ".join(where) + f": {self.code}" + (f" ({params})" if params else "")
 
 
 def load(path: str | Path) -> Scenario:
@@ -77,7 +68,7 @@ def load(path: str | Path) -> Scenario:
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(path, "unreadable", detail=f"not UTF-8 text ({error.reason})") from None
+        raise ScenarioError(path, "not_utf8", reason=error.reason) from None
     return loads(source, str(path))
 
 
@@ -107,11 +98,16 @@ class _Loader:
     def fail(self, code: str, **params: Any) -> ScenarioError:
         return ScenarioError(self.path, code, **params)
 
+    def refused(self, refusal: Refusal, **where: Any) -> ScenarioError:
+        """A value the engine refused: the refusal's code and parameters, not its text."""
+        return self.fail("refused_by_engine", refusal=refusal.code,
+                         refusal_params=dict(refusal.params), **where)
+
     # ---- helpers that raise at a location given as keyword arguments (step=, order=, key=)
 
     def text_value(self, value: Any, key: str, *, blank_ok: bool = False, **where: Any) -> str:
         if not isinstance(value, str) or (not blank_ok and not value.strip()):
-            raise self.fail("type", key=key, expected=text("expected.non_empty_text"), found=value, **where)
+            raise self.fail("type", key=key, expected="non_empty_text", found=value, **where)
         return value
 
     def instant(self, value: Any, key: str, *, none_ok: bool = False, clock: bool = False,
@@ -125,25 +121,24 @@ class _Loader:
             elif isinstance(value, str):
                 ts = parse_iso(value)
             elif isinstance(value, (date, time)):
-                raise self.fail("type", key=key, found=value, **where,
-                                expected=text("expected.instant_with_time"))
+                raise self.fail("type", key=key, found=value, expected="instant_with_time",
+                                **where)
             else:
-                raise self.fail("type", key=key, found=value, **where,
-                                expected=text("expected.instant"))
+                raise self.fail("type", key=key, found=value, expected="instant", **where)
         except Refusal as refusal:
-            raise self.fail("refused_by_engine", key=key, detail=refusal_text(refusal), **where) from None
+            raise self.refused(refusal, key=key, **where) from None
         if clock and ts > CLOCK_LIMIT:
             raise self.fail("past_clock_end", key=key, found=iso(ts), limit=iso(CLOCK_LIMIT), **where)
         return to_datetime(ts)
 
     def boolean(self, value: Any, key: str, **where: Any) -> bool:
         if not isinstance(value, bool):
-            raise self.fail("type", key=key, expected=text("expected.boolean"), found=value, **where)
+            raise self.fail("type", key=key, expected="boolean", found=value, **where)
         return value
 
     def choice(self, value: Any, key: str, choices: Sequence[str], **where: Any) -> str:
         if value not in choices:
-            raise self.fail("choice", key=key, choices=", ".join(choices), found=value,
+            raise self.fail("choice", key=key, choices=tuple(choices), found=value,
                             hint=_hint(value, choices), **where)
         return value
 
@@ -154,7 +149,7 @@ class _Loader:
         for key in spec:
             if key not in known:
                 takes = known if takes is None else takes
-                raise self.fail(code, key=prefix + str(key), known=", ".join(takes),
+                raise self.fail(code, key=prefix + str(key), known=tuple(takes),
                                 hint=_hint(key, takes), **params)
 
     # ---- values at any depth
@@ -215,7 +210,7 @@ class _Loader:
         self.unknown_keys(doc, TOP_KEYS, "unknown_top")
         for key in ("title", "start", "orders", "steps"):
             if key not in doc:
-                raise self.fail("missing", what=f"the key {key!r}")
+                raise self.fail("missing", name=key)
         title = self.text_value(doc["title"], "title")
         description = doc.get("description")
         if description is not None:
@@ -225,16 +220,15 @@ class _Loader:
         policy = self.choice(doc.get("policy", "seed"), "policy", tuple(policies))
         rules = doc.get("rules", {})
         if not isinstance(rules, dict):
-            raise self.fail("type", key="rules", expected=text("expected.rules_table"),
-                            found=rules)
+            raise self.fail("type", key="rules", expected="rules_table", found=rules)
         names = [k for k in policies[policy] if k not in ("policy", "description")]
         self.unknown_keys(rules, names, "unknown_rule", rules=True)
         try:
             rules_data = policy_rules(policy, rules)
         except Refusal as refusal:
-            detail = refusal.params.get("detail", refusal.message)
-            key = next((k for k in rules if str(detail).startswith(k)), None)  # the rule named
-            raise self.fail("refused_by_engine", rules=True, key=key, detail=detail) from None
+            detail = str(refusal.params.get("detail", ""))
+            key = next((k for k in rules if detail.startswith(k)), None)  # the rule named
+            raise self.refused(refusal, rules=True, key=key) from None
         orders = self.orders(doc["orders"], start, policy, rules)
         steps = self.steps(doc["steps"], {o.id for o in orders}, start, rules_data)
         return Scenario(self.path, title, description, start, policy,
@@ -243,9 +237,9 @@ class _Loader:
     def orders(self, raw: Any, start: datetime, policy: str,
                rules: Mapping[str, Any]) -> tuple[OrderSpec, ...]:
         if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
-            raise self.fail("type", key="orders", expected=text("expected.orders_list"), found=raw)
+            raise self.fail("type", key="orders", expected="orders_list", found=raw)
         if not raw:
-            raise self.fail("empty_list", key="orders", what=text("expected.orders_table"))
+            raise self.fail("empty_list", key="orders", what="orders_table")
         # Each order is added to a probe simulation, so that whatever the engine would refuse
         # (a price of 0, an unknown status...) is found now, with the order's number.
         probe = Simulation.create(None, start=start, policy=policy, rules=dict(rules))
@@ -254,11 +248,10 @@ class _Loader:
         for index, spec in enumerate(raw, start=1):
             order_id = spec.get("id") if isinstance(spec.get("id"), str) else None
             where = {"order": index, "order_id": order_id}
-            self.unknown_keys(spec, ORDER_KEYS, "unknown_step_key", kind=text("kind.order"),
-                              **where)
+            self.unknown_keys(spec, ORDER_KEYS, "unknown_step_key", kind="order", **where)
             for key in ("id", "title", "price", "delivery_days"):
                 if key not in spec:
-                    raise self.fail("missing", what=f"the key {key!r}", **where)
+                    raise self.fail("missing", name=key, **where)
             order_id = self.text_value(spec["id"], "id", **where)
             if order_id in first:
                 raise self.fail("duplicate_order", key="id", found=order_id,
@@ -273,19 +266,18 @@ class _Loader:
             try:
                 probe.add_orders([order.as_args()])
             except Refusal as refusal:
-                key = next((k for k in ("price", "delivery_days", "due") if k in refusal.message),
-                           None)
-                detail = refusal.params.get("detail", refusal.message)
-                raise self.fail("refused_by_engine", key=key, detail=detail, **where) from None
+                detail = str(refusal.params.get("detail", ""))
+                key = next((k for k in ("price", "delivery_days", "due") if k in detail), None)
+                raise self.refused(refusal, key=key, **where) from None
             specs.append(order)
         return tuple(specs)
 
     def steps(self, raw: Any, order_ids: set[str], start: datetime,
               rules_data: Mapping[str, Any]) -> tuple[Step, ...]:
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            raise self.fail("type", key="steps", expected=text("expected.steps_list"), found=raw)
+            raise self.fail("type", key="steps", expected="steps_list", found=raw)
         if not raw:
-            raise self.fail("empty_list", key="steps", what=text("expected.steps_table"))
+            raise self.fail("empty_list", key="steps", what="steps_table")
         self.rules = Rules(rules_data)
         self.order_ids = order_ids
         # The clock's lowest possible position: an `until` before it surely goes back, and an
@@ -298,7 +290,7 @@ class _Loader:
         value = self.text_value(value, key, **where)
         if value not in self.order_ids:
             known = sorted(self.order_ids)
-            raise self.fail("unknown_order", key=key, found=value, known=", ".join(known),
+            raise self.fail("unknown_order", key=key, found=value, known=tuple(known),
                             hint=_hint(value, known), **where)
         return value
 
@@ -308,30 +300,27 @@ class _Loader:
         if not kinds:
             # A typo in the one key that says what a step is ("acter", "advnce") is named.
             every = (*ACTION_KEYS, *FIELD_NAMES, "request", "advance", "until", "expect")
-            self.unknown_keys(spec, every, "unknown_step_key", kind=text("kind.step"), **where)
+            self.unknown_keys(spec, every, "unknown_step_key", kind="step", **where)
             raise self.fail("no_kind", **where)
         if len(kinds) > 1:
-            raise self.fail("several_kinds", kinds=" and ".join(kinds), **where)
+            raise self.fail("several_kinds", kinds=tuple(kinds), **where)
         note = spec.get("note")
         if note is not None:
             note = self.text_value(note, "note", **where)
         kind = kinds[0]
         if kind == "action":
             return self.action_step(number, note, spec)
-        self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=text(f"kind.{kind}"),
-                          **where)
+        self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=kind, **where)
         if kind == "advance":
             by = spec["advance"]
             if by == NEXT:
                 return AdvanceStep(number=number, note=note, by=by, seconds=None)
             if not isinstance(by, str):
-                raise self.fail("type", key="advance", found=by, **where,
-                                expected=text("expected.duration"))
+                raise self.fail("type", key="advance", found=by, expected="duration", **where)
             try:
                 seconds = parse_duration(by)
             except Refusal as refusal:
-                raise self.fail("refused_by_engine", key="advance", detail=refusal_text(refusal),
-                                **where) from None
+                raise self.refused(refusal, key="advance", **where) from None
             if self.earliest + seconds > CLOCK_LIMIT:
                 raise self.fail("advance_past_clock_end", key="advance", by=by,
                                 earliest=iso(self.earliest), limit=iso(CLOCK_LIMIT), **where)
@@ -361,14 +350,14 @@ class _Loader:
         else:
             by_role, takes = {}, [*FIELD_NAMES, "request"]
         self.unknown_keys(spec, (*ACTION_KEYS, *FIELD_NAMES, "request"), "unknown_step_key",
-                          takes=(*ACTION_KEYS, *takes), kind=text("kind.action"), **where)
+                          takes=(*ACTION_KEYS, *takes), kind="action", **where)
         for key in ("actor", "action", "order"):
             if key not in spec:
-                raise self.fail("missing", what=f"the key {key!r} of an action step", **where)
+                raise self.fail("missing", name=key, kind="action", **where)
         actor = self.choice(spec["actor"], "actor", PARTIES, **where)
         if action not in ACTIONS:
             raise self.fail("unknown_action", key="action", found=action,
-                            known=", ".join(ACTIONS), hint=_hint(action, ACTIONS), **where)
+                            known=ACTIONS, hint=_hint(action, ACTIONS), **where)
         order = self.known_order(spec["order"], "order", **where)
         fails = self.boolean(spec.get("fails", False), "fails", **where)
         error = spec.get("error")
@@ -398,31 +387,24 @@ class _Loader:
         if isinstance(value, str) and value in allowed:
             return
         codes = self.rules.reasons(actor)
-        hint = ""
-        if isinstance(value, str):  # the label of a code, in either language?
-            for lang in LANGUAGES:
-                for code in codes:
-                    label = translations(lang).get(f"reason.{actor}.{code}")
-                    if label is not None and label.casefold() == value.strip().casefold():
-                        hint = text("reason_label", reason=code)
-            hint = hint or _hint(value, codes)
-        raise self.fail("unknown_reason", key="reason", found=value, actor=actor,
-                        known=", ".join(codes), hint=hint, **where)
+        # (Whether the value is the label of a code, "Other" for `other`, is for the words of
+        # the error to say: the labels are the app's texts, not the engine's.)
+        raise self.fail("unknown_reason", key="reason", found=value, actor=actor, known=codes,
+                        hint=_hint(value, codes), **where)
 
     def expect_step(self, number: int, note: str | None, raw: Any) -> ExpectStep:
         where = {"step": number}
         if not isinstance(raw, dict):
-            raise self.fail("type", key="expect", expected=text("expected.expect_table"), found=raw, **where)
+            raise self.fail("type", key="expect", expected="expect_table", found=raw, **where)
         self.unknown_keys(raw, EXPECT_KEYS, "unknown_expect", prefix="expect.", **where)
         checked = [k for k in raw if k != "order"]
         if not checked:
-            raise self.fail("missing", key="expect", what=text("expected.something_to_check"),
-                            **where)
+            raise self.fail("nothing_to_check", key="expect", **where)
         order = None
         if "order" in raw:
             order = self.known_order(raw["order"], "expect.order", **where)
         elif checked != ["now"]:
-            raise self.fail("missing", key="expect", what=text("expected.key_order"), **where)
+            raise self.fail("missing", key="expect", name="order", **where)
         checks: list[tuple[str, Any]] = []
         for key in checked:
             value, name = raw[key], f"expect.{key}"
@@ -443,27 +425,26 @@ class _Loader:
                 checks.append((key, "none" if instant is None else iso(to_ts(instant))))
             elif key == "open_requests":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise self.fail("type", key=name, expected=text("expected.count"),
-                                    found=value, **where)
+                    raise self.fail("type", key=name, expected="count", found=value, **where)
                 checks.append((key, value))
             else:  # inbox
                 if not isinstance(value, dict) or not value:
-                    raise self.fail("type", key=name, found=value, **where,
-                                    expected=text("expected.inbox_table"))
+                    raise self.fail("type", key=name, found=value, expected="inbox_table",
+                                    **where)
                 self.unknown_keys(value, PARTIES, "unknown_step_key", prefix=f"{name}.",
-                                  kind=text("kind.inbox"), **where)
+                                  kind="inbox", **where)
                 for party, wanted in value.items():
                     self.text_value(wanted, f"{name}.{party}", **where)
                     checks.append((f"inbox.{party}", wanted))
         return ExpectStep(number=number, note=note, order=order, checks=tuple(checks))
 
 
-def _hint(found: Any, known: Iterable[str]) -> str:
-    """", did you mean 'actor'?" when `found` is close to one of `known` (difflib), else ""."""
+def _hint(found: Any, known: Iterable[str]) -> str | None:
+    """The one of `known` that `found` probably meant ("actor" for "acter"; difflib), or None."""
     if not isinstance(found, str):
-        return ""
+        return None
     known = list(known)
     folded = {k.casefold(): k for k in known}
     match = folded.get(found.casefold()) or next(
         iter(difflib.get_close_matches(found, known, n=1)), None)
-    return text("did_you_mean", match=match) if match and match != found else ""
+    return match if match and match != found else None

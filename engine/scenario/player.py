@@ -7,10 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import Refusal
-from ..i18n import refusal_text
 from ..service import EventView, OrderView, Simulation
 from ..timeutil import iso, to_ts
-from .loader import text
 from .steps import ActionStep, ExpectStep, Scenario, Step, UntilStep
 
 @dataclass(frozen=True)
@@ -26,7 +24,10 @@ class CheckResult:
 @dataclass(frozen=True)
 class StepResult:
     """What one step did: the events it fired (each with its simulated time), the refusal it
-    met, or its checks; `passed` says whether it went as the file says, `problem` why not."""
+    met, or its checks; `passed` says whether it went as the file says, `problem` why not, as
+    a code: "refused" (an action the file expects to succeed), "not_refused" (a `fails` step
+    that was allowed), "wrong_refusal" (refused, but not as its `error` says), "clock" (the
+    clock could not move) or "state_changed" (a refusal that changed the simulation)."""
 
     step: Step
     passed: bool
@@ -119,15 +120,15 @@ class Player:
             events = sim.act(step.actor, step.action, step.order, **step.fields)
         except Refusal as refusal:
             if sim.snapshot() != before:
-                problem = text("problem_state_changed")
+                problem: str | None = "state_changed"
             elif not step.fails:
-                problem = text("problem_refused", message=refusal_text(refusal))
+                problem = "refused"
             elif step.error is not None and not refusal_matches(refusal, step.error):
-                problem = text("problem_wrong_refusal", error=step.error, message=refusal_text(refusal))
+                problem = "wrong_refusal"
             else:
                 problem = None
             return StepResult(step, problem is None, sim.now, refusal=refusal, problem=problem)
-        problem = text("problem_not_refused") if step.fails else None
+        problem = "not_refused" if step.fails else None
         return StepResult(step, problem is None, sim.now, events=events, problem=problem)
 
     def _move(self, step: Step) -> StepResult:
@@ -140,8 +141,7 @@ class Player:
             else:
                 events = sim.advance(step.seconds)
         except Refusal as refusal:
-            return StepResult(step, False, sim.now, refusal=refusal,
-                              problem=text("problem_clock", message=refusal_text(refusal)))
+            return StepResult(step, False, sim.now, refusal=refusal, problem="clock")
         return StepResult(step, True, sim.now, events=events)
 
     def _expect(self, step: ExpectStep) -> StepResult:
@@ -189,8 +189,8 @@ class Player:
 
 
 def refusal_matches(refusal: Refusal, error: str) -> bool:
-    """Whether a step's `error` names this refusal: its code (stable, in every language) or a
-    part of its message (case does not matter)."""
+    """Whether a step's `error` names this refusal: its code, or a part of its plain English
+    message (`Refusal.message`, the same in every language; case does not matter)."""
     return error == refusal.code or error.lower() in refusal.message.lower()
 
 

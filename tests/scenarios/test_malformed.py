@@ -283,7 +283,7 @@ def test_a_malformed_file_exits_2_naming_file_step_and_key(tmp_path: Path, case:
         load(path)
     error = caught.value
     assert (error.code, error.key, error.step, error.order) == (
-        case.code, case.key, case.step, case.order), error.message
+        case.code, case.key, case.step, case.order), str(error)
     out, err = io.StringIO(), io.StringIO()
     assert main([str(path)], stdout=out, stderr=err) == 2
     assert out.getvalue() == ""  # nothing was run
