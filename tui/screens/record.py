@@ -10,9 +10,11 @@ from textual.content import Content
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from engine import Simulation
-from engine.recording import Mark, Recording, RecordingError, free_name, record, write_new
+from engine.recording import Mark, Recording, RecordingError, free_name, write_new
 
 from ..i18n import fmt_datetime, t
+from ..recording import error_text as recording_error_text
+from ..recording import record
 from .dialog import Dialog
 
 
@@ -78,7 +80,7 @@ class RecordScreen(Dialog["tuple[Path, Recording] | None"]):
         try:
             recording = record(self.sim, self._since(), title=t("record.scenario_title"))
         except RecordingError as error:
-            self.show_error(t("record.failed", error=error.message))
+            self.show_error(t("record.failed", error=recording_error_text(error)))
             return
         try:
             written = write_new(path, recording.text, overwrite=path == self._confirm)
