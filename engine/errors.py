@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import render_refusal
+from .english import refusal_message
 
 
 class RcsimError(Exception):
@@ -17,8 +17,9 @@ class Refusal(RcsimError):
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = params
-        # English, from the same translation file the app uses (data/i18n/en.json).
-        self.message = render_refusal(code, params, "en")
+        # Plain English for the Python API (engine/english.py); the app and rcsim run translate
+        # the code and params from data/i18n instead.
+        self.message = refusal_message(code, params)
         super().__init__(self.message)
 
     def __repr__(self) -> str:

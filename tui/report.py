@@ -8,18 +8,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from engine.i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refusal
-from engine.i18n import table as translations
-from engine.i18n import text as translate
 from engine.model import other
-from engine.safetext import clean
 from engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
     UntilStep,
 )
-from engine.sentences import day_count, duration_words, event_sentence
 from engine.service import EventView
 from engine.timeutil import iso, to_ts
+
+from .describe import day_count, describe_event, duration_words
+from .i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refusal
+from .i18n import table as translations
+from .i18n import text as translate
+from .safetext import clean
 
 
 def text(code: str, **params: Any) -> str:
@@ -212,9 +213,9 @@ def describe_step(step: Step, now: datetime | None = None) -> str:
     return text("step_expect", number=step.number, order=step.order)
 
 
-def describe_event(event: EventView) -> str:
+def event_line(event: EventView) -> str:
     """One line for an event: its simulated time and what happened, in words."""
-    return text("event", at=iso(to_ts(event.at)), what=event_sentence(event))
+    return text("event", at=iso(to_ts(event.at)), what=describe_event(event))
 
 
 def _check_line(code: str, check: CheckResult, **params: Any) -> str:
@@ -234,7 +235,7 @@ def describe_result(result: StepResult) -> list[str]:
     for check in result.checks:
         lines.append(_check_line("check_ok" if check.passed else "check_fail", check))
     if not isinstance(step, ExpectStep) and result.refusal is None:
-        lines.extend(describe_event(e) for e in result.events)
+        lines.extend(event_line(e) for e in result.events)
         if not result.events:
             lines.append(text("no_events"))
     # A refused action has already said so on its "REFUSED" line.

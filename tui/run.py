@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 from typing import Iterable, Sequence, TextIO
 
-from engine.i18n import LANGUAGES, language, set_language
-from engine.safetext import clean, json_inert
 from engine.scenario import ScenarioError, load, play
 
+from .i18n import LANGUAGES, language, set_language
 from .report import error_text, report_json, text, transcript
+from .safetext import clean, json_inert
 
 def _files(paths: Iterable[str]) -> list[Path]:
     """The files named, with a directory standing for the *.toml files in it."""

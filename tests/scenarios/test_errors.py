@@ -420,7 +420,7 @@ def test_the_plain_fallback_names_where_and_the_code(write: Write) -> None:
 
 
 def test_the_words_follow_the_language(write: Write) -> None:
-    from engine import i18n
+    from tui import i18n
 
     path = write('''
         [[steps]]

@@ -314,7 +314,7 @@ def test_through_the_installed_command(tmp_path: Path, case: Case) -> None:
 
 
 def test_the_messages_read_in_german_too(tmp_path: Path) -> None:
-    from engine import i18n
+    from tui import i18n
 
     for case in CASES:
         path = write(tmp_path, case)

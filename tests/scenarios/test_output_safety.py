@@ -141,7 +141,7 @@ def test_a_pipe_closed_early_on_json_output_ends_quietly_too() -> None:
 
 
 def test_the_app_and_the_command_line_escape_with_the_same_function() -> None:
-    from engine.safetext import clean
+    from tui.safetext import clean
     from tui.text import clean as app_clean
 
     assert app_clean is clean  # tui/text.py delegates: the two can never drift apart
