@@ -122,10 +122,18 @@ EXPECT_WORDS = {"status": "status_word", "request": "request_state",
                 "request_type": "request_word"}
 _INBOX_REASON = re.compile(r"(?s)(.*) \[reason: (\w+)\]")
 
+# The describers below are the one way to put a step, a field or an expected value into words:
+# the transcript and the app's presenter bar (tui/widgets/presenter.py) both use them. `width`
+# shortens what a user typed to that many characters (the bar has one line for each).
 
-def _quote(value: Any) -> str:
-    """A text of the file or of a user, quoted, its control characters escaped (never raw)."""
-    return text("quoted", text=repr(str(value))[1:-1])
+
+def quoted(value: Any, width: int | None = None) -> str:
+    """A text of the file or of a user, quoted as the language quotes, its control characters
+    escaped (never raw), shortened to `width` characters with an ellipsis if given."""
+    inner = repr(str(value))[1:-1]
+    if width is not None and len(inner) > width:
+        inner = inner[: max(0, width - 1)] + "\u2026"
+    return text("quoted", text=inner)
 
 
 def _list_sep() -> str:
@@ -138,38 +146,44 @@ def _word(kind: str, value: Any) -> str:
     return translate(language(), key) if has(key) else str(value)
 
 
-def _inbox_item(item: str, party: str) -> str:
+def _inbox_item(item: str, party: str, width: int | None) -> str:
     """A message a party received, as `Player` reports it ("text [reason: code]"), in words."""
     match = _INBOX_REASON.fullmatch(item)
     if match is None:
-        return _quote(item)
+        return quoted(item, width)
     said, reason = match.groups()
     reason_text = text("inbox_reason", reason=_word(f"reason.{other(party)}", reason))
-    return f"{_quote(said)} {reason_text}" if said else reason_text
+    return f"{quoted(said, width)} {reason_text}" if said else reason_text
 
 
-def _value(key: str, value: Any) -> str:
-    """An expected or found value of an `expect` key, as the transcript shows it."""
+def check_name(key: str) -> str:
+    """The name of an `expect` key in words ("status" / "Status")."""
+    return _word("run.check", key)
+
+
+def value_words(key: str, value: Any, width: int | None = None) -> str:
+    """An expected or found value of an `expect` key in words: a status, request state or type
+    as its label ("'in progress'"), a yes or no, a count, an inbox's messages quoted."""
     if isinstance(value, bool):
         return text("yes" if value else "no")
     if key.startswith("inbox."):
         if isinstance(value, (list, tuple)):
             party = key.split(".", 1)[1]
-            items = [_inbox_item(str(v), party) for v in value]
+            items = [_inbox_item(str(v), party, width) for v in value]
             return _list_sep().join(items) if items else text("nothing")
-        return _quote(value)
+        return quoted(value, width)
     if value == "none" and key != "status":
-        return _quote(text("none"))
+        return quoted(text("none"))
     if key in EXPECT_WORDS:
-        return _quote(_word(EXPECT_WORDS[key], value))
+        return quoted(_word(EXPECT_WORDS[key], value))
     if key == "cancellation":
-        return _quote(_word("run.cancellation", value))
+        return quoted(_word("run.cancellation", value))
     if isinstance(value, int):
         return str(value)
-    return _quote(value)
+    return quoted(value, width)
 
 
-def _field_value(party: str, name: str, value: Any) -> str:
+def _field_value(party: str, name: str, value: Any, width: int | None) -> str:
     if name == "reason" and has(f"reason.{party}.{value}"):
         return _word(f"reason.{party}", value)  # a choice from the party's list: its label
     if name == "extra_price" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -179,38 +193,57 @@ def _field_value(party: str, name: str, value: Any) -> str:
         return str(value)
     if name in ("days", "request"):
         return str(value)
-    return _quote(value)
+    return quoted(value, width)
 
 
-def _fields(party: str, fields: Mapping[str, Any]) -> str:
+def fields_words(party: str, fields: Mapping[str, Any], width: int | None = None) -> str:
+    """An action's fields in words (" (reason: No longer needed, comment: 'Sorry.')"), or ""."""
     if not fields:
         return ""
     return text("fields", items=_list_sep().join(
-        text("field", field=_word("field_word", k), value=_field_value(party, k, v))
+        text("field", field=_word("field_word", k), value=_field_value(party, k, v, width))
         for k, v in fields.items()))
 
 
-def describe_step(step: Step, now: datetime | None = None) -> str:
-    """One line saying what a step does (`now`: the clock after a clock move)."""
-    at = iso(to_ts(now)) if now is not None else "?"
+def step_parts(step: Step, width: int | None = None) -> tuple[str, dict[str, Any]]:
+    """What a step does: the kind of sentence ("action", "action_fails", "advance", "next",
+    "until", "expect", "expect_now") and its parts in words: `actor`, `action` (the verb),
+    `order`, `fields`, `error` (quoted, or ""), `by` (a duration in words) and `instant` (a
+    datetime: the transcript writes it as ISO, the presenter in the language's format)."""
     if isinstance(step, ActionStep):
-        fails = ""
-        if step.fails:
-            err = text("step_fails_error", error=_quote(step.error)) if step.error else ""
-            fails = text("step_fails", error=err)
-        return text("step_action", number=step.number, actor=_word("party", step.actor),
-                    action=_word("verb", step.action), order=step.order,
-                    fields=_fields(step.actor, step.fields), fails=fails)
+        parts = {"actor": _word("party", step.actor), "action": _word("verb", step.action),
+                 "order": step.order, "fields": fields_words(step.actor, step.fields, width),
+                 "error": quoted(step.error, width) if step.error else ""}
+        return ("action_fails" if step.fails else "action"), parts
     if isinstance(step, AdvanceStep):
         if step.seconds is None:
-            return text("step_next", number=step.number, now=at)
-        return text("step_advance", number=step.number, by=duration_words(step.seconds), now=at)
+            return "next", {}
+        return "advance", {"by": duration_words(step.seconds)}
     if isinstance(step, UntilStep):
-        return text("step_until", number=step.number, instant=iso(to_ts(step.instant)), now=at)
+        return "until", {"instant": step.instant}
     assert isinstance(step, ExpectStep)
     if step.order is None:
-        return text("step_expect_now", number=step.number)
-    return text("step_expect", number=step.number, order=step.order)
+        return "expect_now", {}
+    return "expect", {"order": step.order}
+
+
+def describe_step(step: Step, now: datetime | None = None) -> str:
+    """The transcript's line for a step (`now`: the clock after a clock move)."""
+    at = iso(to_ts(now)) if now is not None else "?"
+    kind, parts = step_parts(step)
+    number = step.number
+    if kind in ("action", "action_fails"):
+        fails = ""
+        if kind == "action_fails":
+            err = text("step_fails_error", error=parts["error"]) if parts["error"] else ""
+            fails = text("step_fails", error=err)
+        return text("step_action", number=number, actor=parts["actor"], action=parts["action"],
+                    order=parts["order"], fields=parts["fields"], fails=fails)
+    if kind == "until":
+        return text("step_until", number=number, instant=iso(to_ts(parts["instant"])), now=at)
+    if kind in ("advance", "next"):
+        return text(f"step_{kind}", number=number, now=at, **parts)
+    return text(f"step_{kind}", number=number, **parts)
 
 
 def event_line(event: EventView) -> str:
@@ -219,8 +252,8 @@ def event_line(event: EventView) -> str:
 
 
 def _check_line(code: str, check: CheckResult, **params: Any) -> str:
-    return text(code, key=_word("run.check", check.key), expected=_value(check.key, check.expected),
-                found=_value(check.key, check.found), **params)
+    return text(code, key=check_name(check.key), expected=value_words(check.key, check.expected),
+                found=value_words(check.key, check.found), **params)
 
 
 def describe_result(result: StepResult) -> list[str]:
