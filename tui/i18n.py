@@ -116,23 +116,18 @@ def _party_word(lang: str, value: Any) -> str:
     return _word(lang, "role", value)
 
 
+# A refusal's parameters that name one identifier, and the kind of label each is shown as.
+_PARAM_WORDS = {"action": "verb", "status": "status_word", "request_type": "request_word",
+                "field": "field_word", "state": "request_state", "expected": "expected"}
+
+
 def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
     """A refusal's parameters with the engine's identifiers turned into words of `lang`."""
     lang = lang or _language
     out = dict(params)
     for key, value in params.items():
-        if key == "action":
-            out[key] = _word(lang, "verb", value)
-        elif key == "status":
-            out[key] = _word(lang, "status_word", value)
-        elif key == "request_type":
-            out[key] = _word(lang, "request_word", value)
-        elif key == "field":
-            out[key] = _word(lang, "field_word", value)
-        elif key == "state":
-            out[key] = _word(lang, "request_state", value)
-        elif key == "expected":
-            out[key] = _word(lang, "expected", value)
+        if key in _PARAM_WORDS:
+            out[key] = _word(lang, _PARAM_WORDS[key], value)
         elif key == "allowed":
             if code == "wrong_party":
                 values = (value,) if isinstance(value, str) else value or ()
