@@ -1,6 +1,8 @@
 """rcsim's rule engine: the Fiverr Resolution Center's rules over a simulated clock, in TinyDB.
 
-Pure: the standard library and tinydb only; no UI toolkit, no OS clock, no sleeping.
+Pure: the standard library and tinydb only; no UI toolkit, no OS clock, no sleeping, and no text
+catalogue: it speaks in codes and parameters (a refusal also in plain English, engine/english.py),
+which the app (tui/) puts into words.
 """
 
 from .errors import RcsimError, Refusal, SimulationFileError

@@ -1,7 +1,7 @@
-"""Recording: write what was done in a simulation as a scenario file that plays back to its state.
+"""Recording: what was done in a simulation, as a scenario file that plays back to its state.
 
-``record(sim)`` turns a simulation's event log into the TOML text of a scenario (the format of
-``engine.scenario``): the orders from their ``order_added`` events, every party action as an
+``plan(sim)`` works out from a simulation's event log what the scenario (the format of
+``engine.scenario``) holds: the orders from their ``order_added`` events, every party action as an
 action step with its fields exactly as given, each clock move as an ``until`` step to the time of
 the next action (the deadlines in between fire on their own when the file is played), a final
 ``until`` to the simulation's current time, and at the end one ``expect`` step per order with its
@@ -10,15 +10,17 @@ that ``rcsim run`` verifies the playback. Refused actions never enter the event 
 never recorded.
 
 By default the recording starts at the simulation's creation, which is always reproducible.
-``mark(sim)`` notes a later start; ``record(sim, since=that_mark)`` then starts there, with only
+``mark(sim)`` notes a later start; ``plan(sim, since=that_mark)`` then starts there, with only
 the orders whose state at the mark the format can write exactly (incomplete or in progress with no
-open request and no extras, or delivered at the very mark); a comment at the top of the file names
-the others and why they were left out.
+open request and no extras, or delivered at the very mark); the others are left out, each with
+the code of its reason (``LeftOut``).
 
-The text is checked with ``tomllib`` and ``engine.scenario.loads`` before it is returned, and
-``write_new`` writes it atomically without ever replacing a file silently. Pure: the standard
-library and the engine; no UI toolkit, no OS clock. Every English text of the file's comments
-comes from ``TEXT`` below.
+``write(plan, title=..., head=[...])`` then writes the TOML text, with the comment lines it is
+given: the words of a recording (its comments, its default title and description) are the app's
+(``tui/recording.py``), in the app's language; the engine computes what to record and why, as
+codes. The text is checked with ``tomllib`` and ``engine.scenario.loads`` before it is returned,
+and ``write_new`` writes it atomically without ever replacing a file silently. Pure: the standard
+library and the engine; no UI toolkit, no OS clock, no text catalogue.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import math
 import os
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import scenario as scenario_module
 from .atomic import write_text
@@ -40,44 +44,24 @@ from .rules import FIELD_NAMES, policy_rules
 from .service import OrderView, Simulation
 from .timeutil import iso, to_datetime, to_ts
 
-TEXT: dict[str, str] = {
-    "title": "Recorded session",
-    "description": "Recorded in rcsim: {orders} order(s), {actions} action(s), simulated time "
-                   "from {start} to {end}.",
-    "head": "# Recorded by rcsim from {origin}, {start} to {end} (simulated time, UTC).",
-    "origin_created": "the simulation's start",
-    "origin_mark": "a marked start",
-    "playback": "# Play it back and verify the final state with: rcsim run FILE",
-    "left_out": "# Left out: {count} order(s) whose state at the start this format cannot write:",
-    "left_out_item": "#   {order}: {reason}",
-    "left_out_actions": "#   ({count} action(s) on them after the start are left out too)",
-    "reason_final": "already {status} (final)",
-    "reason_open_request": "request {request} ({request_type}) is open",
-    "reason_in_revision": "in revision (an order cannot start in revision)",
-    "reason_extras": "accepted extras change its total",
-    "reason_delivered": "delivered before the start: its auto-complete countdown had already begun",
-    "reason_added_later": "added after the start",
-    "final_state": "# The final state, checked when the file is played back.",
-    "nothing": "there is nothing to record: the simulation has no orders",
-    "no_orders_left": "there is nothing to record from this start: every order was left out",
-    "bad_text": "a value cannot be written in a scenario file: {detail}",
-    "not_valid": "the recorded text is not a valid scenario (please report this): {detail}",
-}
-
-
-def text(code: str, **params: Any) -> str:
-    """The English text of a code, filled from its parameters."""
-    return TEXT[code].format(**params)
-
-
 class RecordingError(Exception):
-    """The simulation cannot be recorded (nothing to record, or a value the format cannot hold)."""
+    """The simulation cannot be recorded: `code` says why ("nothing", "no_orders_left",
+    "lone_surrogate", "not_finite", "unwritable", "inexact_amount", "not_valid",
+    "not_read_back"), `params` hold plain values. Its words are the app's
+    (`tui.recording.error_text`); str() and `message` are a plain, untranslated fallback."""
 
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = params
-        self.message = text(code, **params)
-        super().__init__(self.message)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return self.code + (f" ({params})" if params else "")
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 # ------------------------------------------------------------------------------------ TOML values
@@ -106,7 +90,7 @@ def toml_string(value: str) -> str:
                 unicodedata.category(char) in ("Cf", "Zl", "Zp") and char not in _JOINERS):
             out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
         elif 0xD800 <= code <= 0xDFFF:
-            raise RecordingError("bad_text", detail=f"a lone surrogate U+{code:04X} in {value!r}")
+            raise RecordingError("lone_surrogate", code_point=f"{code:04X}", text=value)
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
@@ -122,7 +106,7 @@ def toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise RecordingError("bad_text", detail=f"the number {value!r}")
+            raise RecordingError("not_finite", value=repr(value))
         return repr(value)
     if isinstance(value, datetime):
         return toml_string(iso(to_ts(value)))
@@ -131,7 +115,7 @@ def toml_value(value: Any) -> str:
             if value else "{}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise RecordingError("bad_text", detail=f"the value {value!r}")
+    raise RecordingError("unwritable", value=repr(value))
 
 
 def toml_key(key: str) -> str:
@@ -147,7 +131,7 @@ def dollars(cents: int) -> int | float:
         return cents // 100
     amount = cents / 100
     if Decimal(repr(amount)) * 100 != cents:  # cannot happen below 2**53 cents; never guess
-        raise RecordingError("bad_text", detail=f"the amount of {cents} cents")
+        raise RecordingError("inexact_amount", cents=cents)
     return amount
 
 
@@ -170,27 +154,61 @@ def mark(sim: Simulation) -> Mark:
     return Mark(sim.now, seq, tuple(sim.order_view(o) for o in sim.order_ids()))
 
 
-def left_out_reason(order: OrderView, at: datetime, auto_complete_seconds: int) -> str | None:
-    """Why an order's state at `at` cannot be written as a scenario's starting order (or None)."""
-    if order.status in ("completed", "cancelled"):
-        return text("reason_final", status=order.status)
+@dataclass(frozen=True)
+class LeftOut:
+    """An order a recording leaves out, and why: `reason` is a code ("final", "open_request",
+    "in_revision", "extras", "delivered", "added_later") with its plain `params`."""
+
+    order: str
+    reason: str
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def left_out_reason(order: OrderView, at: datetime,
+                    auto_complete_seconds: int) -> tuple[str, dict[str, Any]] | None:
+    """Why an order's state at `at` cannot be written as a scenario's starting order, as a code
+    and its parameters (or None)."""
+    if order.final:
+        return "final", {"status": order.status}
     if order.open_request is not None:
-        return text("reason_open_request", request=order.open_request.id,
-                    request_type=order.open_request.type)
+        return "open_request", {"request": order.open_request.id,
+                                "request_type": order.open_request.type}
     if order.status == "in_revision":
-        return text("reason_in_revision")
+        return "in_revision", {}
     if order.extras_total:
-        return text("reason_extras")
+        return "extras", {}
     if order.status == "delivered":
         # Only an order delivered at the very start has the countdown a fresh one gets.
         fresh = order.auto_complete_at is not None and not order.auto_complete_paused and \
             to_ts(order.auto_complete_at) == to_ts(at) + auto_complete_seconds
         if not fresh:
-            return text("reason_delivered")
+            return "delivered", {}
     return None
 
 
 # ------------------------------------------------------------------------------------ recording
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a recording holds, before it is written: the start (the simulation's creation, or a
+    mark), the orders and steps, the final expectations, and what was left out and why."""
+
+    start: datetime
+    end: datetime
+    from_mark: bool
+    policy: str
+    rules: Mapping[str, Any]
+    orders: tuple[Mapping[str, Any], ...]
+    steps: tuple[Mapping[str, Any], ...]
+    expects: tuple[Mapping[str, Any], ...]
+    left_out: tuple[LeftOut, ...]
+    skipped_actions: int
+    """Actions after the start on orders that were left out (not recorded either)."""
+
+    @property
+    def actions(self) -> int:
+        return sum(1 for s in self.steps if "actor" in s)
 
 
 @dataclass(frozen=True)
@@ -201,7 +219,7 @@ class Recording:
     start: datetime
     end: datetime
     orders: tuple[str, ...]
-    left_out: tuple[tuple[str, str], ...]
+    left_out: tuple[LeftOut, ...]
     actions: int
     scenario: scenario_module.Scenario
 
@@ -237,13 +255,12 @@ def _final_expect(view: OrderView, known_requests: set[str]) -> dict[str, Any]:
     return expect
 
 
-def record(sim: Simulation, since: Mark | None = None, *, title: str | None = None,
-           description: str | None = None) -> Recording:
-    """The scenario text that replays `sim` from its creation (or from the mark `since`)."""
+def plan(sim: Simulation, since: Mark | None = None) -> Plan:
+    """What a scenario replaying `sim` from its creation (or from the mark `since`) holds."""
     events = sim.events()
     if not events:
         raise RecordingError("nothing")
-    left_out: list[tuple[str, str]] = []
+    left_out: list[LeftOut] = []
     orders: list[dict[str, Any]] = []
     known_requests: dict[str, set[str]] = {}
     if since is None:
@@ -252,7 +269,7 @@ def record(sim: Simulation, since: Mark | None = None, *, title: str | None = No
             if event.type != "order_added":
                 continue
             if to_ts(event.at) != start_ts:
-                left_out.append((event.order, text("reason_added_later")))
+                left_out.append(LeftOut(event.order, "added_later"))
                 continue
             d = event.data
             orders.append(_order_entry(event.order, d["title"], d["price"], d["delivery_days"],
@@ -265,7 +282,7 @@ def record(sim: Simulation, since: Mark | None = None, *, title: str | None = No
         for view in since.orders:
             reason = left_out_reason(view, since.at, sim.rules.auto_complete_seconds)
             if reason is not None:
-                left_out.append((view.id, reason))
+                left_out.append(LeftOut(view.id, reason[0], MappingProxyType(reason[1])))
                 continue
             due = iso(to_ts(view.due)) if view.due is not None else None
             orders.append(_order_entry(view.id, view.title, view.price, days[view.id],
@@ -274,13 +291,13 @@ def record(sim: Simulation, since: Mark | None = None, *, title: str | None = No
         marked = {o.id for o in since.orders}
         for event in events[base_seq:]:
             if event.type == "order_added" and event.order not in marked:
-                left_out.append((event.order, text("reason_added_later")))
+                left_out.append(LeftOut(event.order, "added_later"))
     if not orders:
         raise RecordingError("no_orders_left" if since is not None else "nothing")
     included = {o["id"] for o in orders}
 
     steps: list[dict[str, Any]] = []
-    clock, actions, skipped = start_ts, 0, 0
+    clock, skipped = start_ts, 0
     for event in events[base_seq:]:
         if event.actor == SYSTEM:
             continue  # set-up, timeouts and auto-completion: the playback's clock fires them
@@ -295,44 +312,51 @@ def record(sim: Simulation, since: Mark | None = None, *, title: str | None = No
         if "extra_price" in fields:
             fields["extra_price"] = dollars(fields["extra_price"])
         steps.append({"actor": event.actor, "action": event.type, "order": event.order, **fields})
-        actions += 1
     end_ts = to_ts(sim.now)
     if end_ts > clock:
         steps.append({"until": iso(end_ts)})
     expects = [{"expect": _final_expect(sim.order_view(o["id"]), known_requests[o["id"]])}
                for o in orders]
     expects.append({"expect": {"now": iso(end_ts)}})
+    return Plan(to_datetime(start_ts), to_datetime(end_ts), since is not None, sim.policy,
+                MappingProxyType(_rule_overrides(sim)), tuple(orders), tuple(steps),
+                tuple(expects), tuple(left_out), skipped)
 
-    start, end = iso(start_ts), iso(end_ts)
-    head = [text("head", origin=text("origin_created" if since is None else "origin_mark"),
-                 start=start, end=end), text("playback")]
-    if left_out:
-        head.append(text("left_out", count=len(left_out)))
-        head.extend(text("left_out_item", order=toml_string(o), reason=r) for o, r in left_out)
-        if skipped:
-            head.append(text("left_out_actions", count=skipped))
-    document = {
-        "title": title or text("title"),
-        "description": description if description is not None else text(
-            "description", orders=len(orders), actions=actions, start=start, end=end),
-        "start": start,
-        "policy": sim.policy,
-    }
-    lines = head + [""]
+
+# Characters a TOML comment may not hold (control characters other than the tab), and the
+# invisible ones toml_string escapes too: a comment line shows them as \uXXXX.
+_NOT_IN_COMMENT = re.compile("[\x00-\x08\x0a-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _comment(line: str) -> str:
+    """A TOML comment line holding `line` (one line, nothing a comment may not hold)."""
+    return "# " + _NOT_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04X}", line)
+
+
+def write(plan: Plan, *, title: str, description: str | None = None,
+          head: Iterable[str] = (), before_expects: Iterable[str] = ()) -> Recording:
+    """The scenario text of a plan, titled `title`: `head` are the comment lines at the top of
+    the file, `before_expects` those before the final expectations (each line is written as a
+    comment; the words are the caller's)."""
+    document: dict[str, Any] = {"title": title}
+    if description is not None:
+        document["description"] = description
+    document.update(start=iso(to_ts(plan.start)), policy=plan.policy)
+    lines = [_comment(line) for line in head] + [""]
     lines += [f"{key} = {toml_value(value)}" for key, value in document.items()]
-    overrides = _rule_overrides(sim)
-    if overrides:
-        lines += ["", "[rules]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in overrides.items()]
-    for order in orders:
+    if plan.rules:
+        lines += ["", "[rules]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in plan.rules.items()]
+    for order in plan.orders:
         lines += ["", "[[orders]]"] + [f"{k} = {toml_value(v)}" for k, v in order.items()]
-    for index, step in enumerate(steps + expects):
-        if index == len(steps):
-            lines += ["", text("final_state")]
+    for index, step in enumerate(plan.steps + plan.expects):
+        if index == len(plan.steps):
+            comments = [_comment(line) for line in before_expects]
+            lines += ["", *comments] if comments else []
         lines += ["", "[[steps]]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in step.items()]
     source = "\n".join(lines) + "\n"
-    parsed = _verify(source, document["title"], steps)
-    return Recording(source, to_datetime(start_ts), to_datetime(end_ts),
-                     tuple(o["id"] for o in orders), tuple(left_out), actions, parsed)
+    parsed = _verify(source, title, plan.steps)
+    return Recording(source, plan.start, plan.end, tuple(o["id"] for o in plan.orders),
+                     plan.left_out, plan.actions, parsed)
 
 
 def _verify(source: str, title: str, steps: Sequence[Mapping[str, Any]]) -> scenario_module.Scenario:
@@ -348,8 +372,9 @@ def _verify(source: str, title: str, steps: Sequence[Mapping[str, Any]]) -> scen
         dict(r.fields) == {k: v for k, v in w.items() if k not in ("actor", "action", "order")}
         for w, r in zip(written, read))
     if not same:
-        raise RecordingError("not_valid", detail="a value does not read back as written")
+        raise RecordingError("not_read_back")
     return parsed
+
 
 
 # ------------------------------------------------------------------------------------ files

@@ -200,3 +200,12 @@ class Rules:
     def roles(self, action: str) -> Mapping[str, Any]:
         """Who may take an action: parties, or "responder" / "requester" for answers."""
         return self.data["actions"][action]
+
+    @staticmethod
+    def role_for(action: str, party: str) -> str:
+        """Under which key of `roles(action)` a party takes an action: for an answer its role in
+        the request ("requester" withdraws, the "responder" gives the other answers), for
+        anything else the party itself. Fixed by the rules (ACTION_PARTIES), never overridden."""
+        if action in ANSWER_ACTIONS:
+            return ACTION_PARTIES[action][0]
+        return party

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import i18n
+from tui import i18n
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from typing import Callable
 
 import pytest
 
-from engine import EventView, Simulation, i18n
-from engine.sentences import event_sentence
+from engine import EventView, Simulation
+from tui import i18n
 from tui.describe import describe_event
 
 START = "2026-03-02T09:00:00Z"  # FO-1 is due Mar 5, 2026 9:00 AM
@@ -186,10 +186,9 @@ def language():
 def test_an_answer_says_what_was_answered_and_what_happens_next(make, english, german, language):
     event = make()
     language("en")
-    assert event_sentence(event) == english
-    assert describe_event(event) == english, "the app's log and notices say the same"
+    assert describe_event(event) == english  # the app's log and notices, and rcsim run
     language("de")
-    assert event_sentence(event) == german
+    assert describe_event(event) == german
 
 
 def test_answers_carry_the_facts_their_sentences_need():
@@ -207,11 +206,11 @@ def test_an_event_from_an_older_file_gets_the_plain_sentence(language):
     old = EventView(9, accept_extension().at, "accept", "FO-1", "buyer",
                     {"request": "R-1", "request_type": "extension", "effect": "due_moved"})
     language("en")
-    assert event_sentence(old) == "The buyer accepted the delivery extension request on FO-1."
+    assert describe_event(old) == "The buyer accepted the delivery extension request on FO-1."
     timeout = EventView(9, old.at, "timeout", "FO-1", "system",
                         {"request": "R-1", "request_type": "cancellation", "effect": "cancelled",
                          "outcome": "expired"})
-    assert event_sentence(timeout) == "Nobody answered the cancellation request on FO-1 in time."
+    assert describe_event(timeout) == "Nobody answered the cancellation request on FO-1 in time."
     language("de")
-    assert event_sentence(timeout) == (
+    assert describe_event(timeout) == (
         "Auf die Stornierungsanfrage zu FO-1 hat niemand rechtzeitig geantwortet.")

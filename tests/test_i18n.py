@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation, i18n
-from engine import scenario
+from engine import Refusal, Simulation
+from tui import i18n
+from tui import run
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted((ROOT / "engine").rglob("*.py")) + sorted((ROOT / "tui").rglob("*.py"))
+SOURCES = sorted((ROOT / "tui").rglob("*.py"))  # the engine uses no catalogue
 FORMAT_PARTS = {"weekday", "month", "day", "dd", "mm", "year", "hour", "hour12", "minute", "ampm"}
 
 
@@ -48,7 +49,7 @@ def test_translations_use_the_same_placeholders() -> None:
 
 def test_every_refusal_code_the_engine_raises_has_a_text_in_both_languages() -> None:
     codes = set()
-    for path in (ROOT / "engine").rglob("*.py"):
+    for path in (ROOT / "engine").rglob("*.py"):  # the codes the engine raises; tui translates
         codes |= set(re.findall(r'Refusal\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
     assert len(codes) > 20
     for lang, table in _tables().items():
@@ -63,10 +64,33 @@ def test_every_key_used_in_code_exists() -> None:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', source))
         # key descriptions name their text by key (LocalizedFooter shows it)
         used |= set(re.findall(r'Binding\([^)\n]*?"([a-z_]+\.[a-z0-9_.]+)"', source))
-        if path.name == "scenario.py":  # the runner's text("code") is "run.code"
+        if path.name in ("report.py", "run.py"):  # the runner's text("code") is "run.code"
             used |= {"run." + k for k in re.findall(r'\btext\(\s*"([a-z_.]+)"', source)}
     assert len(used) > 50
     assert not used - set(table)
+
+
+def test_every_code_of_the_scenario_loader_and_player_has_words_in_both_languages() -> None:
+    """The loader and the player name problems by code and identifier; tui/report.py looks the
+    words up as run.<code>, run.expected.<form>, run.kind.<kind>, run.problem_<code>."""
+    from engine.scenario.steps import STEP_KINDS
+
+    loader = (ROOT / "engine" / "scenario" / "loader.py").read_text(encoding="utf-8")
+    player = (ROOT / "engine" / "scenario" / "player.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'(?:fail\(|ScenarioError\(path, )\s*"(\w+)"', loader))
+    codes |= set(re.findall(r'self\.fail\((?:\s*)"(\w+)"', loader))
+    codes |= set(re.findall(r'"(unknown_\w+)"', loader))  # the codes unknown_keys() raises
+    forms = set(re.findall(r'\b(?:expected|what)="(\w+)"', loader))
+    kinds = set(re.findall(r'\bkind="(\w+)"', loader)) | set(STEP_KINDS)
+    problems = set(re.findall(r'problem(?:: str \| None)? = "(\w+)"', player))
+    problems |= set(re.findall(r'problem="(\w+)"', player))
+    assert {"unknown_action", "refused_by_engine", "missing", "unknown_step_key"} <= codes
+    assert {"instant", "orders_table"} <= forms and "inbox" in kinds
+    assert problems == {"state_changed", "refused", "wrong_refusal", "not_refused", "clock"}
+    keys = ({f"run.{c}" for c in codes} | {f"run.expected.{f}" for f in forms}
+            | {f"run.kind.{k}" for k in kinds} | {f"run.problem_{p}" for p in problems})
+    for lang, table in _tables().items():
+        assert not keys - set(table), lang
 
 
 def test_a_missing_key_is_recorded_and_shown_as_itself() -> None:
@@ -114,7 +138,9 @@ def test_a_refusal_carries_code_and_identifiers_and_renders_in_both_languages() 
     refusal = caught.value
     assert refusal.code == "not_requester"
     assert refusal.params == {"requester": "buyer", "request": "R-1"}
-    assert refusal.message == "Only the requester (the buyer) can withdraw request R-1."
+    assert refusal.message == "Only the requester (buyer) can withdraw request R-1."  # plain
+    assert i18n.refusal_text(refusal, "en") == (
+        "Only the requester (the buyer) can withdraw request R-1.")
     assert i18n.refusal_text(refusal, "de") == (
         "Nur wer die Anfrage R-1 gestellt hat (der Kunde), kann sie zurückziehen.")
     with pytest.raises(Refusal) as caught:
@@ -124,7 +150,7 @@ def test_a_refusal_carries_code_and_identifiers_and_renders_in_both_languages() 
 
 def _run(*args: str) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
-    status = scenario.main(list(args), stdout=out, stderr=err)
+    status = run.main(list(args), stdout=out, stderr=err)
     return status, out.getvalue() + err.getvalue()
 
 

@@ -37,11 +37,11 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
 
 
 def test_readme_scenario_example_passes(tmp_path: Path) -> None:
-    from engine import scenario
+    from tui import run
 
     story = tmp_path / "readme.toml"
     story.write_text(_blocks("toml")[0], encoding="utf-8")
-    assert scenario.main([str(story)]) == 0
+    assert run.main([str(story)]) == 0
 
 
 # Inline code that names a file or folder of the project: it starts with one of its folders.

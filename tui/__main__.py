@@ -15,7 +15,7 @@ from engine import RcsimError, Simulation, SimulationFileError
 from engine.demo import create_demo
 from engine.store import real_path
 
-from .i18n import LANGUAGES, language_from_environment, set_language, t
+from .i18n import LANGUAGES, language_from_environment, render_file_problem, set_language, t
 
 POLICIES = ("seed", "current")
 
@@ -116,9 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     `rcsim run ...` for scenarios."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
-        from engine import scenario  # written alongside; imported only when asked for
+        from . import run  # the scenario runner; imported only when asked for
 
-        return int(scenario.main(args[1:]) or 0)
+        return int(run.main(args[1:]) or 0)
     set_language(choose_language(args))
     scenario_file = parser().parse_args(args).scenario
     if scenario_file is not None:
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sim = load_simulation(args)
     except SimulationFileError as error:
-        print(t("cli.refused", path=error.path, problem=error.problem_in(),
+        print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
                 advice=advice(error)), file=sys.stderr)
         return 2
     except RcsimError as error:
@@ -161,7 +161,9 @@ def present(path: str) -> int:
     try:
         player = Player(load(path))
     except ScenarioError as error:
-        print(t("present.cli.invalid", message=error.message), file=sys.stderr)
+        from .report import error_text
+
+        print(t("present.cli.invalid", message=error_text(error)), file=sys.stderr)
         return 2
     from .app import make_app
 

@@ -377,7 +377,9 @@ class RcsimApp(App[None]):
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,
         or closes and a notice says what was saved."""
-        from engine.recording import RecordingError, free_name, record, write_new
+        from engine.recording import RecordingError, free_name, write_new
+
+        from .recording import error_text, record
 
         dialog = self._dialog()
         assert dialog is not None  # only the recording dialog asks for this
@@ -388,7 +390,7 @@ class RcsimApp(App[None]):
         try:
             recording = record(self.sim, since, title=t("record.scenario_title"))
         except RecordingError as error:
-            dialog.show_error(t("record.failed", error=error.message))
+            dialog.show_error(t("record.failed", error=error_text(error)))
             return
         try:
             written = write_new(path, recording.text, overwrite=message.overwrite)

@@ -1,11 +1,148 @@
-"""Translated sentences about the engine's views: events, deadlines, statuses, requests."""
+"""The engine's views in words of the current language: events, deadlines, statuses, parties, durations.
+
+The app's event log, notices and pages, the presenter bar and the scenario runner's transcript
+say the same thing about an event, so the sentence is built once, here (no Textual: `rcsim run`
+uses it too). Each event gets one sentence, from the "event.*" texts.
+
+An answer or a timeout names the request it closed, whose request it was, and what happens
+next, in the words of the rules: e.g. "The freelancer accepted the buyer's cancellation request
+on FO-1001: the order is cancelled (mutual cancellation)." Parties are put into a sentence in the
+case the sentence needs (German: "der Kunde", "des Kunden", "den Kunden"); each template picks
+the form it needs from the parameters below.
+
+An event recorded before the engine gave these facts (a simulation file from an older rcsim)
+has no `requester` or `due`: it gets the plainer sentence of its action, never a wrong one.
+"""
 
 from __future__ import annotations
 
-from engine import DeadlineView, EventView, OrderView, RequestView
-from engine.sentences import event_sentence, party_forms
+from datetime import datetime
+from typing import Any
 
-from .i18n import fmt_money, label, t
+from engine import DeadlineView, EventView, OrderView, RequestView
+from engine.model import PARTIES, other
+from engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
+
+from .i18n import fmt_datetime, fmt_money, has, label, t
+
+OPENING = frozenset(OPENING_ACTIONS)
+ANSWERS = frozenset(ANSWER_ACTIONS)
+
+# Which answers have their own sentence for which request type; any other combination (a rules
+# override could allow one) gets the plain sentence of its action.
+SPECIFIC = {
+    ("respond_update", "order_update"), ("accept", "cancellation"), ("accept", "extension"),
+    ("decline", "cancellation"), ("decline", "extension"), ("withdraw", "order_update"),
+    ("withdraw", "cancellation"), ("withdraw", "extension"),
+}
+
+
+def capitalized(text: str) -> str:
+    """The text with its first letter upper-cased ("der Kunde" -> "Der Kunde"), the rest kept."""
+    return text[:1].upper() + text[1:]
+
+
+def party_forms(role: str, party: str | None) -> dict[str, str]:
+    """A party as a sentence needs it, under the role's name: `{role}` ("the buyer" / "der
+    Kunde"), `{Role}` (the same, capitalised), `{role_gen}` ("the buyer's" / "des Kunden") and
+    `{role_acc}` ("the buyer" / "den Kunden"). Empty texts for no party or the system."""
+    if party not in PARTIES:
+        return {role: "", capitalized(role): "", f"{role}_gen": "", f"{role}_acc": ""}
+    the = t(f"party.{party}.the")
+    return {role: the, capitalized(role): capitalized(the),
+            f"{role}_gen": t(f"party.{party}.the_gen"), f"{role}_acc": t(f"party.{party}.the_acc")}
+
+
+def day_count(days: int) -> str:
+    """"1 day" / "3 days" ("1 Tag" / "3 Tage")."""
+    return t("count.days.one" if days == 1 else "count.days.other", n=days)
+
+
+def duration_words(seconds: int) -> str:
+    """A duration in words, exact to the minute: "2 days", "1 day 23 hours 59 minutes"."""
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    for amount, unit in ((days, "days"), (hours, "hours"), (minutes, "minutes")):
+        if amount:
+            parts.append(t(f"count.{unit}.{'one' if amount == 1 else 'other'}", n=amount))
+    return " ".join(parts) if parts else t("count.minutes.other", n=0)
+
+
+def when(value: Any) -> str:
+    """An instant (ISO text or datetime) in the language's short format; "" for none."""
+    if isinstance(value, str):
+        try:
+            return fmt_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
+    return fmt_datetime(value) if isinstance(value, datetime) else ""
+
+
+def _params(event: EventView) -> dict[str, Any]:
+    data = event.data
+    rtype = data.get("request_type")
+    days = data.get("days")
+    extras = data.get("extras_added") or data.get("extra_price") or 0
+    params: dict[str, Any] = {
+        "order": event.order,
+        "type": label("request_word", rtype) if rtype else "",
+        "deadline": when(data.get("deadline")), "due": when(data.get("due")),
+        "days": day_count(days) if isinstance(days, int) and not isinstance(days, bool) else "",
+        "extras": fmt_money(extras) if isinstance(extras, int) else "",
+        "status": label("status", data.get("status")) if data.get("status") else "",
+    }
+    params.update(party_forms("actor", event.actor))
+    requester = data.get("requester")
+    if requester is None and event.type in OPENING:
+        requester = event.actor
+    elif requester is None and event.type in ANSWERS:  # an event from before "requester"
+        requester = event.actor if Rules.role_for(event.type, event.actor) == "requester" \
+            else other(event.actor)
+    params.update(party_forms("requester", requester))
+    params.update(party_forms("responder", other(requester) if requester in PARTIES else None))
+    return params
+
+
+def _key(event: EventView, params: dict[str, Any]) -> str:
+    data = event.data
+    etype, rtype = event.type, data.get("request_type")
+    has_extras = bool(data.get("extras_added") or data.get("extra_price"))
+    knows_requester = bool(params["requester"])
+    # an extension's sentence says what became of the delivery date: it needs that date
+    knows_due = rtype != "extension" or bool(params["due"])
+    if etype == "timeout":
+        if not (knows_requester and knows_due) or rtype not in ("order_update", "cancellation",
+                                                                 "extension"):
+            return "event.timeout"
+        if rtype == "extension":
+            outcome = "accepted" if data.get("outcome") == "accepted" else "expired"
+            return f"event.timeout.extension.{outcome}" + (
+                ".extras" if outcome == "accepted" and has_extras else "")
+        return f"event.timeout.{rtype}"
+    if etype in ANSWERS:
+        if (etype, rtype) in SPECIFIC and knows_requester and knows_due:
+            key = f"event.{etype}.{rtype}"
+            return key + ".extras" if etype == "accept" and rtype == "extension" and has_extras \
+                else key
+        return f"event.{etype}"
+    if etype == "request_extension" and has_extras:
+        return "event.request_extension.extras"
+    return f"event.{etype}"
+
+
+def describe_event(event: EventView) -> str:
+    """One sentence about what happened, and for an answer or a timeout, what happens next."""
+    params = _params(event)
+    key = _key(event, params)
+    if not has(key):
+        return t("event.unknown", order=event.order, type=event.type)
+    return t(key, **params)
+
+
+# ------------------------------------------------------------------------------------ labels
 
 
 def party_label(party: str) -> str:
@@ -38,11 +175,6 @@ def cancellation_label(order: OrderView) -> str:
     if c.get("kind") == "direct":
         return t("cancellation.direct", **party_forms("initiator", c.get("initiator", "buyer")))
     return t(f"cancellation.mutual.{c.get('resolved_by', 'accept')}")
-
-
-def describe_event(event: EventView) -> str:
-    """One sentence about what happened (and, for an answer or a timeout, what happens next)."""
-    return event_sentence(event)
 
 
 def describe_deadline(deadline: DeadlineView) -> str:

@@ -1,16 +1,252 @@
-"""The app's texts and formats: the translation core lives in `engine.i18n` (pure, shared with
-the engine's refusal messages and the scenario runner); this module is the app's way in."""
+"""Every text rcsim shows or prints, from data/i18n/<lang>.json, and the formats of each language.
+
+Keys are flat dotted names ("status.in_progress"); values are `str.format` templates filled
+with plain values. The engine's identifiers (statuses, actions, reasons, events, refusal codes)
+are looked up as `<kind>.<identifier>`, so a language is one file. Texts are plain text, never
+markup: the app wraps them in `Content`/`Text` objects.
+
+Presentation, without Textual (the standard library only): the app renders everything on
+screen from here, the scenario runner its transcript, both the engine's refusals from their
+`code` and `params`. The engine reads no catalogue: its `Refusal.message` is plain English of
+its own (engine/english.py).
+"""
 
 from __future__ import annotations
 
-from engine.i18n import (
-    DEFAULT_LANGUAGE, I18N_DIR, LANGUAGES, fmt_countdown, fmt_datetime, fmt_duration, fmt_money,
-    has, label, language, language_from_environment, languages, missing_keys, refusal_params,
-    refusal_text, set_language, t, table,
-)
+import json
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
 
-__all__ = [
-    "DEFAULT_LANGUAGE", "I18N_DIR", "LANGUAGES", "fmt_countdown", "fmt_datetime", "fmt_duration",
-    "fmt_money", "has", "label", "language", "language_from_environment", "languages",
-    "missing_keys", "refusal_params", "refusal_text", "set_language", "t", "table",
-]
+I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "de")
+
+_language = DEFAULT_LANGUAGE
+missing_keys: set[str] = set()
+"""Keys asked for but found in no file (the tests assert this stays empty)."""
+
+
+@lru_cache(maxsize=None)
+def table(language: str) -> dict[str, str]:
+    """The translation table of one language."""
+    with open(I18N_DIR / f"{language}.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def languages() -> tuple[str, ...]:
+    """The languages that have a file."""
+    return tuple(sorted(p.stem for p in I18N_DIR.glob("*.json")))
+
+
+def set_language(language: str) -> None:
+    """Switch every later `t()` to `language` (its file must exist)."""
+    global _language
+    table(language)  # fail early on an unknown language
+    _language = language
+
+
+def language() -> str:
+    """The current language."""
+    return _language
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """German for a `de*` locale (LC_ALL, then LC_MESSAGES, then LANG), English otherwise."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:  # the first one set decides, as in POSIX
+            return "de" if value.lower().startswith("de") else "en"
+    return DEFAULT_LANGUAGE
+
+
+def has(key: str, lang: str | None = None) -> bool:
+    lang = lang or _language
+    return key in table(lang) or key in table(DEFAULT_LANGUAGE)
+
+
+def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
+    """The text of `key` in `lang`, filled with `params`.
+
+    A key missing in `lang` falls back to English; a key missing everywhere is recorded in
+    `missing_keys` and shown as the key itself, so it is visible, never blank.
+    """
+    template = table(lang).get(key)
+    if template is None:
+        template = table(DEFAULT_LANGUAGE).get(key)
+    if template is None:
+        missing_keys.add(key)
+        return key
+    return template.format(**params) if params else template
+
+
+def t(key: str, **params: Any) -> str:
+    """The text of `key` in the current language, filled with `params`."""
+    return text(_language, key, params)
+
+
+def label(kind: str, identifier: str | None) -> str:
+    """The label of an engine identifier, e.g. label("status", "in_progress")."""
+    if identifier is None:
+        return ""
+    return t(f"{kind}.{identifier}")
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def _word(lang: str, kind: str, value: Any) -> str:
+    key = f"{kind}.{value}"
+    return text(lang, key) if has(key, lang) else str(value)
+
+
+def _words(lang: str, kind: str, values: Any, joiner: str) -> str:
+    if isinstance(values, str):
+        values = (values,)
+    items = [_word(lang, kind, v) for v in values or ()]
+    return text(lang, joiner).join(items) if items else text(lang, "word.none")
+
+
+def _party_word(lang: str, value: Any) -> str:
+    if has(f"party.{value}.the", lang):
+        return text(lang, f"party.{value}.the")
+    return _word(lang, "role", value)
+
+
+# A refusal's parameters that name one identifier, and the kind of label each is shown as.
+_PARAM_WORDS = {"action": "verb", "status": "status_word", "request_type": "request_word",
+                "field": "field_word", "state": "request_state", "expected": "expected"}
+
+
+def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
+    """A refusal's parameters with the engine's identifiers turned into words of `lang`."""
+    lang = lang or _language
+    out = dict(params)
+    for key, value in params.items():
+        if key in _PARAM_WORDS:
+            out[key] = _word(lang, _PARAM_WORDS[key], value)
+        elif key == "allowed":
+            if code == "wrong_party":
+                values = (value,) if isinstance(value, str) else value or ()
+                parties = [_party_word(lang, v) for v in values]
+                out[key] = text(lang, "word.or").join(parties) if parties else text(lang, "word.nobody")
+            else:
+                out[key] = _words(lang, "status_word", value, "word.or")
+        elif key == "answers":
+            out[key] = _words(lang, "verb", value, "word.or")
+        elif key == "known":
+            out[key] = _words(lang, "field_word", value, "word.list_sep")
+        elif key in ("responder", "requester"):
+            out[key] = _party_word(lang, value)
+        elif key == "choices":
+            party = params.get("party")
+            values = (value,) if isinstance(value, str) else value or ()
+            out[key] = text(lang, "word.list_sep").join(
+                _word(lang, f"reason.{party}", v) for v in values)
+    if "party" in params and code != "unknown_party":
+        out["party"] = _party_word(lang, params["party"])
+    return out
+
+
+def render_refusal(code: str, params: Mapping[str, Any], lang: str | None = None) -> str:
+    """A refusal's sentence in `lang` (default: the current language) from its code and params."""
+    lang = lang or _language
+    key = "refusal." + code
+    if not has(key, lang):
+        missing_keys.add(key)
+        return f"{code} {dict(params)!r}"
+    return text(lang, key, refusal_params(code, params, lang))
+
+
+def refusal_text(refusal: Any, lang: str | None = None) -> str:
+    """An engine refusal in `lang` (default: the current language)."""
+    return render_refusal(str(getattr(refusal, "code", "")),
+                          dict(getattr(refusal, "params", {}) or {}), lang)
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _parts(moment: datetime) -> dict[str, Any]:
+    weekdays = t("calendar.weekdays").split(",")
+    months = t("calendar.months").split(",")
+    hour12 = moment.hour % 12 or 12
+    return {
+        "weekday": weekdays[moment.weekday()], "month": months[moment.month - 1],
+        "day": moment.day, "dd": f"{moment.day:02d}", "mm": f"{moment.month:02d}",
+        "year": moment.year, "hour": f"{moment.hour:02d}", "hour12": hour12,
+        "minute": f"{moment.minute:02d}",
+        "ampm": t("format.am") if moment.hour < 12 else t("format.pm"),
+    }
+
+
+def fmt_datetime(moment: datetime | None, style: str = "datetime_short") -> str:
+    """A date and time in the language's format ("datetime", "datetime_short", "time_short")."""
+    if moment is None:
+        return "-"
+    return t(f"format.{style}", **_parts(moment))
+
+
+def fmt_duration(seconds: int) -> str:
+    """A duration such as "1d 23h" or "45m" (two largest units; no sign)."""
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts: list[str] = []
+    if days:
+        parts.append(t("duration.days", n=days))
+        parts.append(t("duration.hours", n=hours))
+    elif hours:
+        parts.append(t("duration.hours", n=hours))
+        if minutes:
+            parts.append(t("duration.minutes", n=minutes))
+    else:
+        parts.append(t("duration.minutes", n=minutes))
+    return " ".join(parts)
+
+
+def fmt_countdown(seconds: int | None) -> str:
+    """Time left until a deadline ("in 1d 23h"), or how far past it is ("6h overdue")."""
+    if seconds is None:
+        return ""
+    if seconds == 0:
+        return t("countdown.now")
+    if seconds > 0:
+        return t("countdown.in", duration=fmt_duration(seconds))
+    return t("countdown.overdue", duration=fmt_duration(seconds))
+
+
+def fmt_money(cents: int) -> str:
+    """An amount in US dollars from cents, in the language's format ("$120.00" / "120,00 $")."""
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    grouped = f"{whole:,}".replace(",", t("format.thousands_sep"))
+    amount = f"{grouped}{t('format.decimal_point')}{frac:02d}"
+    return sign + t("format.money", amount=amount)
+
+
+def render_file_problem(code: str, params: Mapping[str, Any], lang: str | None = None) -> str:
+    """What is wrong with a simulation file (a SimulationFileError's code and params) in `lang`
+    (default: the current language). A `where` param is a (kind, id) pair, e.g. ("order",
+    "FO-1001"), an `expected` param names a kind of value, and a known request `state` or order
+    `status` is a word of the language too. Values found in the file are shown as Python writes
+    them (`'paused'`)."""
+    lang = lang or language()
+    key = "file." + code
+    if not has(key, lang):
+        missing_keys.add(key)
+        return f"{code} {dict(params)!r}"
+    words = dict(params)
+    if "where" in params:
+        kind, ident = params["where"]
+        words["where"] = text(lang, f"file.where.{kind}", {"id": ident})
+    if "expected" in params:
+        words["expected"] = text(lang, f"file.expected.{params['expected']}")
+    for name, kind in (("state", "request_state"), ("status", "status_word")):
+        if has(f"{kind}.{params.get(name)}", lang):
+            words[name] = text(lang, f"{kind}.{params[name]}")
+    return text(lang, key, words)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from engine.safetext import clean
+from .safetext import clean
 
 __all__ = ["clean", "one_line", "plain"]
 

@@ -311,7 +311,8 @@ def test_starting_afresh_never_moves_a_folder_aside(tmp_path):
 def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
     import re
 
-    from engine import i18n
+    from engine.english import FILE_PROBLEMS
+    from tui import i18n
 
     codes: set[str] = set()
     for source in (ROOT / "engine").glob("*.py"):
@@ -322,8 +323,11 @@ def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
     for lang in i18n.LANGUAGES:
         table = i18n.table(lang)
         assert not {c for c in codes if f"file.{c}" not in table}, lang
+    assert codes <= set(FILE_PROBLEMS), "the engine's plain English names every problem too"
     error = SimulationFileError("x.json", "field_type", where=("order", "A"), field="price",
                                 expected="positive", found="'1'")
-    assert error.problem == "is damaged: order A: price must be a whole number above 0, not '1'"
-    assert error.problem_in("de") == ("ist beschädigt: Auftrag A: price muss eine ganze Zahl über 0 "
-                                      "sein, nicht '1'")
+    assert error.problem == "is damaged: order A: price must be positive, not '1'"
+    assert i18n.render_file_problem(error.code, error.params, "en") == (
+        "is damaged: order A: price must be a whole number above 0, not '1'")
+    assert i18n.render_file_problem(error.code, error.params, "de") == (
+        "ist beschädigt: Auftrag A: price muss eine ganze Zahl über 0 sein, nicht '1'")

@@ -12,9 +12,17 @@ from hypothesis import strategies as st
 
 from engine import Refusal, Simulation
 from engine import recording, scenario
-from engine.recording import RecordingError, record, toml_string
+from tui.report import transcript
+from tui.run import main as run_main
+from engine.recording import LeftOut, Mark, RecordingError, plan, toml_string, write
 
 START = "2026-03-02T09:00:00Z"
+
+
+def record(sim: Simulation, since: Mark | None = None) -> recording.Recording:
+    """The engine's recording, without words: a plain title and no comments (the app's words
+    are tested in tests/tui/test_record.py)."""
+    return write(plan(sim, since), title="Recorded session")
 
 # Everything a comment box may receive: quotes of both kinds (and TOML's triple ones), backslashes
 # (and things that look like escapes), newlines of every kind, tabs, control characters, emoji
@@ -101,7 +109,7 @@ def test_a_recorded_session_plays_back_to_the_same_state():
     sim = _session()
     rec = record(sim)
     played, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
     # the same orders, requests (type, state, deadline) and event log (types, orders, times, data)
     for order in sim.order_ids():
         a, b = sim.order_view(order), played.order_view(order)
@@ -173,17 +181,16 @@ def test_recording_from_a_mark_keeps_only_orders_it_can_write():
     sim.advance("3d")  # FO-2's update request runs out
     rec = record(sim, since=start)
     assert rec.orders == ("FO-2", "FO-4")
-    assert [o for o, _ in rec.left_out] == ["FO-1", "FO-3"]
-    head = rec.text.split("\ntitle = ", 1)[0]
-    assert '"FO-1": request R-2 (cancellation) is open' in head
-    assert '"FO-3": already completed (final)' in head
-    assert "1 action(s) on them" in head
+    assert rec.left_out == (
+        LeftOut("FO-1", "open_request", {"request": "R-2", "request_type": "cancellation"}),
+        LeftOut("FO-3", "final", {"status": "completed"}))
+    assert plan(sim, since=start).skipped_actions == 1  # the accept on FO-1
     document = tomllib.loads(rec.text)
     assert document["start"] == "2026-03-05T09:00:00Z"
     assert document["orders"][0]["due"] == sim.order_view("FO-2").due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     played, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
     for order in rec.orders:
         a, b = sim.order_view(order), played.order_view(order)
         assert (a.status, a.due, a.cancellation, a.late, a.very_late) == \
@@ -207,25 +214,36 @@ def test_a_mark_keeps_an_order_delivered_at_the_very_mark():
     rec = record(sim, since=start)
     assert "FO-1" in rec.orders and "FO-3" in rec.orders
     _, report = _play(rec.text)
-    assert report.passed, scenario.transcript(report)
+    assert report.passed, transcript(report)
 
 
 def test_nothing_to_record():
-    with pytest.raises(RecordingError, match="nothing to record"):
+    with pytest.raises(RecordingError) as caught:
         record(Simulation.create(None, start=START))
+    assert caught.value.code == "nothing"
     sim = Simulation.create(None, start=START)
     sim.add_order("FO-1", "Logo", 10, 3)
     sim.act("buyer", "ask_to_cancel", "FO-1", comment="x")
     sim.advance("30d")  # the request runs out: cancelled, final
     start = recording.mark(sim)
-    with pytest.raises(RecordingError, match="every order was left out"):
+    with pytest.raises(RecordingError) as caught:
         record(sim, since=start)
+    assert caught.value.code == "no_orders_left"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_any_text_reads_back_exactly(text):
     assert tomllib.loads(f"x = {toml_string(text)}\n")["x"] == text
+
+
+def test_the_comment_lines_are_the_callers_and_stay_comments():
+    rec = write(plan(_session()), title="t", head=["first", "evil\n[[steps]]\nx = 1\u202e"],
+                before_expects=["the end"])
+    assert rec.text.startswith("# first\n# evil\\u000A[[steps]]\\u000Ax = 1\\u202E\n")
+    assert "\n# the end\n\n[[steps]]\nexpect = " in rec.text
+    _, report = _play(rec.text)
+    assert report.passed, transcript(report)
 
 
 def test_a_lone_surrogate_is_refused_not_written_wrong():
@@ -249,5 +267,5 @@ def test_write_new_never_replaces_a_file_silently(tmp_path):
 def test_a_written_recording_runs_with_rcsim_run(tmp_path, capsys):
     sim = _session()
     path = recording.write_new(tmp_path / "session.toml", record(sim).text)
-    assert scenario.main(["run", str(path)]) == 0
+    assert run_main(["run", str(path)]) == 0
     assert "PASS" in capsys.readouterr().out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Simulation
+from engine import Rules, Simulation
 
 from .conftest import HOUR, START, T0, at, refused
 
@@ -444,6 +444,22 @@ def test_only_requester_may_withdraw(order_in, opener):
     assert view.last_request.state == "withdrawn" and view.open_request is None
     assert view.status == "in_progress" and view.due == at(days=3)
     assert sim.deadlines() == ()
+
+
+@pytest.mark.parametrize(("action", "role"), [
+    ("withdraw", "requester"), ("accept", "responder"), ("decline", "responder"),
+    ("respond_update", "responder"),
+])
+def test_the_rules_say_which_role_takes_an_answer(action, role):
+    # one engine query for "who answers": the scenario loader and the event sentences ask it
+    for party in ("buyer", "freelancer"):
+        assert Rules.role_for(action, party) == role
+
+
+@pytest.mark.parametrize("action", ["deliver", "ask_to_cancel", "cancel_order"])
+def test_any_other_action_is_taken_by_the_party_itself(action):
+    assert Rules.role_for(action, "buyer") == "buyer"
+    assert Rules.role_for(action, "freelancer") == "freelancer"
 
 
 def test_withdraw_takes_no_fields(order_in):

@@ -7,7 +7,9 @@ from typing import Callable
 
 import pytest
 
-from engine.scenario import ScenarioError, load, main
+from engine.scenario import ScenarioError, load
+from tui.report import error_text
+from tui.run import main
 
 Write = Callable[..., Path]
 
@@ -33,8 +35,8 @@ def test_toml_syntax_error_names_the_line(write: Write) -> None:
         ''', header=False)
     error = error_of(path)
     assert error.code == "toml"
-    assert str(path) in error.message
-    assert "is not valid TOML" in error.message and "line 4" in error.message
+    assert str(path) in error_text(error)
+    assert "is not valid TOML" in error_text(error) and "line 4" in error_text(error)
 
 
 def test_unknown_action(write: Write) -> None:
@@ -48,8 +50,8 @@ def test_unknown_action(write: Write) -> None:
         order = "FO-1"
         '''))
     assert (error.step, error.key, error.code) == (2, "action", "unknown_action")
-    assert "step 2: key 'action': 'cancel_everything' is not an action" in error.message
-    assert "ask_to_cancel" in error.message  # the known actions are listed
+    assert "step 2: key 'action': 'cancel_everything' is not an action" in error_text(error)
+    assert "ask_to_cancel" in error_text(error)  # the known actions are listed
 
 
 def test_missing_required_field(write: Write) -> None:
@@ -61,7 +63,7 @@ def test_missing_required_field(write: Write) -> None:
         comment = "Sorry."
         '''))
     assert (error.step, error.key) == (1, "reason")
-    assert "ask_to_cancel by the freelancer needs 'reason'" in error.message
+    assert "ask_to_cancel by the freelancer needs 'reason'" in error_text(error)
 
 
 def test_a_fails_step_may_leave_out_a_required_field(write: Write) -> None:
@@ -82,7 +84,7 @@ def test_missing_step_key(write: Write) -> None:
         action = "request_update"
         '''))
     assert error.step == 1
-    assert "step 1: is missing: the key 'order' of an action step" in error.message
+    assert "step 1: is missing: the key 'order' of an action step" in error_text(error)
 
 
 def test_unknown_field_of_an_action(write: Write) -> None:
@@ -96,7 +98,7 @@ def test_unknown_field_of_an_action(write: Write) -> None:
         '''))
     assert (error.step, error.key) == (1, "coment")
     assert "key 'coment': is an unknown key, did you mean 'comment'? (the keys of an action step " \
-        "are: actor, action, order, fails, error, note, comment, reason)" in error.message
+        "are: actor, action, order, fails, error, note, comment, reason)" in error_text(error)
 
 
 def test_field_of_another_action(write: Write) -> None:
@@ -109,7 +111,7 @@ def test_field_of_another_action(write: Write) -> None:
         days = 3
         '''))
     assert (error.step, error.key, error.code) == (1, "days", "unknown_field")
-    assert "is not a field of ask_to_cancel (its fields are: comment, reason)" in error.message
+    assert "is not a field of ask_to_cancel (its fields are: comment, reason)" in error_text(error)
 
 
 @pytest.mark.parametrize("value", ["47 hours", "h", "-2h", "1.5d"])
@@ -119,7 +121,7 @@ def test_malformed_duration(write: Write, value: str) -> None:
         advance = "{value}"
         '''))
     assert (error.step, error.key) == (1, "advance")
-    assert f"step 1: key 'advance': '{value}' is not a duration" in error.message
+    assert f"step 1: key 'advance': '{value}' is not a duration" in error_text(error)
 
 
 def test_duration_of_the_wrong_type(write: Write) -> None:
@@ -127,7 +129,7 @@ def test_duration_of_the_wrong_type(write: Write) -> None:
         [[steps]]
         advance = 48
         '''))
-    assert "key 'advance': must be a duration text" in error.message and "not 48" in error.message
+    assert "key 'advance': must be a duration text" in error_text(error) and "not 48" in error_text(error)
 
 
 def test_malformed_instant_in_a_step(write: Write) -> None:
@@ -136,7 +138,7 @@ def test_malformed_instant_in_a_step(write: Write) -> None:
         until = "next tuesday"
         '''))
     assert (error.step, error.key) == (1, "until")
-    assert "'next tuesday' is not an instant" in error.message
+    assert "'next tuesday' is not an instant" in error_text(error)
 
 
 def test_malformed_start(write: Write) -> None:
@@ -147,7 +149,7 @@ def test_malformed_start(write: Write) -> None:
         steps = []
         ''', header=False))
     assert error.key == "start" and error.step is None
-    assert "key 'start': '2026-13-45T09:00:00Z' is not an instant" in error.message
+    assert "key 'start': '2026-13-45T09:00:00Z' is not an instant" in error_text(error)
 
 
 def test_malformed_instant_in_an_expectation(write: Write) -> None:
@@ -156,7 +158,7 @@ def test_malformed_instant_in_an_expectation(write: Write) -> None:
         expect = { order = "FO-1", due = "soon" }
         '''))
     assert (error.step, error.key) == (1, "expect.due")
-    assert "'soon' is not an instant" in error.message
+    assert "'soon' is not an instant" in error_text(error)
 
 
 def test_until_that_goes_backwards(write: Write) -> None:
@@ -168,7 +170,7 @@ def test_until_that_goes_backwards(write: Write) -> None:
         until = "2026-03-03T09:00:00Z"
         '''))
     assert (error.step, error.key) == (2, "until")
-    assert "2026-03-03T09:00:00Z is before 2026-03-04T09:00:00Z" in error.message
+    assert "2026-03-03T09:00:00Z is before 2026-03-04T09:00:00Z" in error_text(error)
 
 
 def test_order_that_does_not_exist_in_an_action(write: Write) -> None:
@@ -180,7 +182,7 @@ def test_order_that_does_not_exist_in_an_action(write: Write) -> None:
         '''))
     assert (error.step, error.key) == (1, "order")
     assert "there is no order 'FO-9' in this file, did you mean 'FO-1'? (the orders are: FO-1)" \
-        in error.message
+        in error_text(error)
 
 
 def test_order_that_does_not_exist_in_an_expectation(write: Write) -> None:
@@ -189,7 +191,7 @@ def test_order_that_does_not_exist_in_an_expectation(write: Write) -> None:
         expect = { order = "FO-2", status = "in_progress" }
         '''))
     assert (error.step, error.key) == (1, "expect.order")
-    assert "there is no order 'FO-2'" in error.message
+    assert "there is no order 'FO-2'" in error_text(error)
 
 
 def test_duplicate_order_id(write: Write) -> None:
@@ -202,7 +204,7 @@ def test_duplicate_order_id(write: Write) -> None:
         ''' + ACTION))
     assert (error.order, error.key, error.code) == (2, "id", "duplicate_order")
     assert "order 2 (FO-1): key 'id': the order id 'FO-1' is used twice (first by order 1)" \
-        in error.message
+        in error_text(error)
 
 
 def test_order_the_engine_refuses(write: Write) -> None:
@@ -214,7 +216,7 @@ def test_order_the_engine_refuses(write: Write) -> None:
         delivery_days = 2
         ''' + ACTION))
     assert (error.order, error.key) == (2, "price")
-    assert "the price of FO-2 must be above 0" in error.message
+    assert "the price of FO-2 must be above 0" in error_text(error)
 
 
 def test_order_missing_a_key(write: Write) -> None:
@@ -224,7 +226,7 @@ def test_order_missing_a_key(write: Write) -> None:
         price = 10
         delivery_days = 2
         ''' + ACTION))
-    assert "order 2 (FO-2): is missing: the key 'title'" in error.message
+    assert "order 2 (FO-2): is missing: the key 'title'" in error_text(error)
 
 
 def test_unknown_expect_key(write: Write) -> None:
@@ -234,7 +236,7 @@ def test_unknown_expect_key(write: Write) -> None:
         '''))
     assert (error.step, error.key, error.code) == (1, "expect.stauts", "unknown_expect")
     assert "key 'expect.stauts': is an unknown key: not something expect can check, did you " \
-        "mean 'status'? (it checks: order, status," in error.message
+        "mean 'status'? (it checks: order, status," in error_text(error)
 
 
 @pytest.mark.parametrize("body, key, words", [
@@ -252,7 +254,7 @@ def test_bad_expected_values(write: Write, body: str, key: str, words: str) -> N
         expect = {{ order = "FO-1", {body} }}
         '''))
     assert (error.step, error.key) == (1, key)
-    assert words in error.message
+    assert words in error_text(error)
 
 
 def test_expect_needs_an_order(write: Write) -> None:
@@ -260,7 +262,7 @@ def test_expect_needs_an_order(write: Write) -> None:
         [[steps]]
         expect = { status = "in_progress" }
         '''))
-    assert "step 1: key 'expect': is missing: the key 'order'" in error.message
+    assert "step 1: key 'expect': is missing: the key 'order'" in error_text(error)
 
 
 def test_unknown_rule_override(write: Write) -> None:
@@ -271,7 +273,7 @@ def test_unknown_rule_override(write: Write) -> None:
     assert (error.code, error.key) == ("unknown_rule", "cancel_hours")
     assert "[rules]: key 'cancel_hours': is an unknown key: there is no rule by that name, did " \
         "you mean 'cancellation_response_hours'? (the rules are: update_response_hours," \
-        in error.message
+        in error_text(error)
 
 
 def test_rule_override_with_a_refused_value(write: Write) -> None:
@@ -280,13 +282,14 @@ def test_rule_override_with_a_refused_value(write: Write) -> None:
         cancellation_response_hours = 0
         ''' + ACTION))
     assert error.key == "cancellation_response_hours"
-    assert "[rules]: key 'cancellation_response_hours': cancellation_response_hours must be a " \
-        "whole number from 1 to 87600, not 0" in error.message
+    assert "[rules]: key 'cancellation_response_hours': The rules are not valid: " \
+        "cancellation_response_hours must be a whole number from 1 to 87600, not 0" \
+        in error_text(error)
 
 
 def test_unknown_policy(write: Write) -> None:
     error = error_of(write(ACTION, top='policy = "tomorrow"\n'))
-    assert "key 'policy': must be one of seed, current, not 'tomorrow'" in error.message
+    assert "key 'policy': must be one of seed, current, not 'tomorrow'" in error_text(error)
 
 
 def test_step_of_no_kind(write: Write) -> None:
@@ -295,7 +298,7 @@ def test_step_of_no_kind(write: Write) -> None:
         note = "Just talking."
         '''))
     assert error.step == 1 and error.code == "no_kind"
-    assert "step 1: is none of the step kinds" in error.message
+    assert "step 1: is none of the step kinds" in error_text(error)
 
 
 def test_step_of_several_kinds(write: Write) -> None:
@@ -305,12 +308,12 @@ def test_step_of_several_kinds(write: Write) -> None:
         expect = { order = "FO-1", status = "in_progress" }
         '''))
     assert error.code == "several_kinds"
-    assert "step 1: mixes advance and expect" in error.message
+    assert "step 1: mixes advance and expect" in error_text(error)
 
 
 def test_action_step_with_a_clock_move(write: Write) -> None:
     error = error_of(write(ACTION + 'advance = "1h"\n'))
-    assert "step 1: mixes action and advance" in error.message
+    assert "step 1: mixes action and advance" in error_text(error)
 
 
 def test_unknown_key_on_a_clock_step(write: Write) -> None:
@@ -320,18 +323,18 @@ def test_unknown_key_on_a_clock_step(write: Write) -> None:
         comment = "stray"
         '''))
     assert (error.step, error.key) == (1, "comment")
-    assert "is an unknown key (the keys of an advance step are: advance, note)" in error.message
+    assert "is an unknown key (the keys of an advance step are: advance, note)" in error_text(error)
 
 
 def test_error_without_fails(write: Write) -> None:
     error = error_of(write(ACTION + 'error = "request_open"\n'))
     assert (error.step, error.key) == (1, "error")
-    assert "only meaningful together with `fails = true`" in error.message
+    assert "only meaningful together with `fails = true`" in error_text(error)
 
 
 def test_unknown_top_level_key(write: Write) -> None:
     error = error_of(write(ACTION, top='author = "me"\n'))
-    assert "key 'author': is an unknown key (the keys of a scenario are: title," in error.message
+    assert "key 'author': is an unknown key (the keys of a scenario are: title," in error_text(error)
 
 
 def test_missing_title(write: Write) -> None:
@@ -340,7 +343,7 @@ def test_missing_title(write: Write) -> None:
         orders = [{ id = "FO-1", title = "x", price = 1, delivery_days = 1 }]
         steps = [{ advance = "1h" }]
         ''', header=False))
-    assert "is missing: the key 'title'" in error.message
+    assert "is missing: the key 'title'" in error_text(error)
 
 
 def test_no_steps(write: Write) -> None:
@@ -350,12 +353,12 @@ def test_no_steps(write: Write) -> None:
         orders = [{ id = "FO-1", title = "x", price = 1, delivery_days = 1 }]
         steps = []
         ''', header=False))
-    assert "key 'steps': must hold at least one [[steps]] table" in error.message
+    assert "key 'steps': must hold at least one [[steps]] table" in error_text(error)
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
     error = error_of(tmp_path / "missing.toml")
-    assert error.code == "unreadable" and "missing.toml: cannot be read" in error.message
+    assert error.code == "unreadable" and "missing.toml: cannot be read" in error_text(error)
 
 
 def test_invalid_file_exits_2_and_nothing_is_run(write: Write, tmp_path: Path,
@@ -379,3 +382,52 @@ def test_toml_error_through_the_command_line(write: Write,
     assert main([str(path)]) == 2
     err = capsys.readouterr().err
     assert "is not valid TOML" in err and "line 1" in err
+
+
+# ---- the engine speaks in codes and plain values; tui.report says them in words
+
+
+def test_an_error_carries_identifiers_not_sentences(write: Write) -> None:
+    typo = error_of(write('''
+        [[steps]]
+        acter = "buyer"
+        '''))
+    assert (typo.code, typo.key, typo.params["kind"], typo.params["hint"]) == (
+        "unknown_step_key", "acter", "step", "actor")
+    assert "note" in typo.params["known"] and isinstance(typo.params["known"], tuple)
+    duration = error_of(write('''
+        [[steps]]
+        advance = "47 hours"
+        '''))
+    assert duration.params == {"refusal": "bad_duration", "refusal_params": {"text": "47 hours"}}
+    wrong_type = error_of(write('''
+        [[steps]]
+        until = 12
+        '''))
+    assert wrong_type.params == {"expected": "instant", "found": 12}
+
+
+def test_the_plain_fallback_names_where_and_the_code(write: Write) -> None:
+    error = error_of(write('''
+        [[steps]]
+        actor = "buyer"
+        action = "cancel_everything"
+        order = "FO-1"
+        '''))
+    plain = str(error)
+    assert "step 1: key 'action': unknown_action (found='cancel_everything'" in plain
+    assert "hint=" in plain and "is not an action" not in plain  # no sentence, no catalogue
+
+
+def test_the_words_follow_the_language(write: Write) -> None:
+    from tui import i18n
+
+    path = write('''
+        [[steps]]
+        actor = "buyer"
+        action = "request_update"
+        ''')
+    error = error_of(path)
+    assert "is missing: the key 'order' of an action step" in error_text(error)
+    i18n.set_language("de")
+    assert "fehlt: der Schlüssel 'order' eines Aktionsschritts" in error_text(error)

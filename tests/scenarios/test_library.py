@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ActionStep, AdvanceStep, ExpectStep, UntilStep, load, main, play
+from engine.scenario import ActionStep, AdvanceStep, ExpectStep, UntilStep, load, play
+from tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "data" / "scenarios").glob("*.toml"))
@@ -59,9 +60,9 @@ def test_the_library_covers_the_rules() -> None:
 
 
 def test_the_whole_library_in_a_subprocess() -> None:
-    """`python -m engine.scenario FILE...` is the runner, with its exit status."""
+    """`python -m tui.run FILE...` is the runner, with its exit status."""
     done = subprocess.run(
-        [sys.executable, "-m", "engine.scenario", *map(str, LIBRARY)], cwd=ROOT,
+        [sys.executable, "-m", "tui.run", *map(str, LIBRARY)], cwd=ROOT,
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert f"{len(LIBRARY)} scenario(s): {len(LIBRARY)} passed, 0 failed" in done.stdout

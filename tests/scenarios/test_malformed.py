@@ -2,7 +2,7 @@
 validation: exit status 2, the file, the step (or order, or [rules]) and the key named, nothing
 run, and never a traceback.
 
-The table below is the list; each row runs through `engine.scenario.main` with captured output,
+The table below is the list; each row runs through `tui.run.main` with captured output,
 and a few through the installed `rcsim run` as a real process.
 """
 
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ScenarioError, load, main
+from engine.scenario import ScenarioError, load
+from tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")
@@ -282,7 +283,7 @@ def test_a_malformed_file_exits_2_naming_file_step_and_key(tmp_path: Path, case:
         load(path)
     error = caught.value
     assert (error.code, error.key, error.step, error.order) == (
-        case.code, case.key, case.step, case.order), error.message
+        case.code, case.key, case.step, case.order), str(error)
     out, err = io.StringIO(), io.StringIO()
     assert main([str(path)], stdout=out, stderr=err) == 2
     assert out.getvalue() == ""  # nothing was run
@@ -313,7 +314,7 @@ def test_through_the_installed_command(tmp_path: Path, case: Case) -> None:
 
 
 def test_the_messages_read_in_german_too(tmp_path: Path) -> None:
-    from engine import i18n
+    from tui import i18n
 
     for case in CASES:
         path = write(tmp_path, case)

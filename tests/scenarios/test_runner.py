@@ -10,9 +10,10 @@ import pytest
 
 from engine import Refusal
 from engine.scenario import (
-    ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, main,
-    refusal_matches, transcript,
+    ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
 )
+from tui.report import problem_text, transcript
+from tui.run import main
 
 Write = Callable[..., Path]
 
@@ -241,6 +242,18 @@ def test_json_records_refusals(write: Write, capsys: pytest.CaptureFixture[str])
     assert step["refusal"]["code"] == "wrong_party" and step["passed"] is True
 
 
+def test_json_names_a_problem_by_its_code(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write('''
+        [[steps]]
+        actor = "freelancer"
+        action = "request_update"
+        order = "FO-1"
+        ''')
+    assert main([str(path), "--json"]) == 1
+    step = json.loads(capsys.readouterr().out)["steps"][0]
+    assert step["problem"] == "refused" and step["refusal"]["code"] == "wrong_party"
+
+
 def test_directory_argument_runs_its_files(write: Write, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     write(STORY, name="a.toml")
@@ -344,4 +357,5 @@ def test_a_refusal_that_changed_the_state_is_a_failure(write: Write,
 
     monkeypatch.setattr(simulation, "act", broken_act)
     result = player.step()
-    assert not result.passed and "changed the simulation" in (result.problem or "")
+    assert not result.passed and result.problem == "state_changed"
+    assert "changed the simulation" in problem_text(result)

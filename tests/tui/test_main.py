@@ -82,12 +82,12 @@ def test_a_refused_file_exits_2_and_stays_untouched(tmp_path, capsys, content):
 
 def test_run_dispatches_to_the_scenario_runner(monkeypatch):
     calls = []
-    fake = types.ModuleType("engine.scenario")
+    fake = types.ModuleType("tui.run")
     fake.main = lambda argv: calls.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "engine.scenario", fake)
-    import engine
+    monkeypatch.setitem(sys.modules, "tui.run", fake)
+    import tui
 
-    monkeypatch.setattr(engine, "scenario", fake, raising=False)
+    monkeypatch.setattr(tui, "run", fake, raising=False)
     assert cli.main(["run", "a.toml", "--verbose"]) == 3
     assert calls == [["a.toml", "--verbose"]]
 

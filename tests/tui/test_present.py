@@ -74,7 +74,7 @@ async def test_stepping_through_a_library_scenario_shows_each_step_in_both_panes
         text = bar(app)
         assert "Step 1 of 7" in text
         assert "Step 1: Buyer: ask to cancel the order, order FO-1001 (reason: No longer needed, " \
-               "comment: “Sorry, the project was dropped.”)" in text
+               "comment: 'Sorry, the project was dropped.')" in text
         assert "The buyer asked to cancel FO-1001" in text  # the event it fired
         assert "Next, step 2: Check order FO-1001" in text
         assert "The buyer asked to cancel FO-1001" in pane_text(app, "freelancer")  # a notice there
@@ -83,8 +83,8 @@ async def test_stepping_through_a_library_scenario_shows_each_step_in_both_panes
 
         await pilot.press("s")  # step 2: expectations, all held
         text = bar(app)
-        assert "PASS  status: expected in_progress, found in_progress" in text
-        assert "PASS  inbox.freelancer: expected project was dropped" in text
+        assert "PASS  status: expected 'in progress', found 'in progress'" in text
+        assert "PASS  inbox.freelancer: expected 'project was dropped'" in text
         assert "FAIL" not in text and "Expectations: 5 passed, 0 failed" in text
 
         await pilot.press("s")  # step 3: 47h59m later
@@ -93,7 +93,7 @@ async def test_stepping_through_a_library_scenario_shows_each_step_in_both_panes
 
         await pilot.press("s", "s")  # step 4: checks the clock; step 5: the deadline
         text = bar(app)
-        assert "Step 5: Move the clock forward by 1m" in text
+        assert "Step 5: Move the clock forward by 1 minute" in text
         assert "Silence counts as consent" in text or "silence counts as consent" in text
         assert "Cancelled" in row(app, "buyer", "FO-1001")
         assert "Cancelled" in row(app, "freelancer", "FO-1001")
@@ -115,12 +115,12 @@ async def test_a_wrong_expectation_is_shown_as_fail_with_expected_and_found(tmp_
         await pilot.pause()
         await pilot.press("s")
         # the comment is shown as typed, never as markup, in the bar and in the thread
-        assert '“[bold]not markup[/bold] and "quotes"”' in bar(app)
+        assert '\'[bold]not markup[/bold] and "quotes"\'' in bar(app)
         assert '[bold]not markup[/bold] and "quotes"' in pane_text(app, "freelancer")
         await pilot.press("s")
         text = bar(app)
-        assert "FAIL  status: expected cancelled, found in_progress" in text
-        assert "PASS  request: expected open, found open" in text
+        assert "FAIL  status: expected 'cancelled', found 'in progress'" in text
+        assert "PASS  request: expected 'open', found 'open'" in text
         assert "Expectations: 1 passed, 1 failed" in text
         await pilot.press("e")  # run to the end: the last step, then the summary
         text = bar(app)
@@ -198,3 +198,25 @@ def test_rcsim_scenario_opens_the_app_on_the_files_orders(monkeypatch, tmp_path)
     assert app.sim is app.player.simulation and app.sim.path is None  # in memory
     assert app.sim.order_ids() == ("FO-1001",)
     assert list(tmp_path.iterdir()) == []  # no file opened or created
+
+
+def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
+    """The bar and `rcsim run` put steps, durations, fields and expected values into the same
+    words (tui/report.py): German durations in words, statuses as labels, never identifiers."""
+    from tui import i18n
+    from tui.widgets.presenter import describe_step, result_lines
+
+    player = Player(load(wrong_scenario(tmp_path)))
+    action, expect, advance = player.scenario.steps
+    player.step()
+    checked = player.step()
+    assert describe_step(advance) == "Move the clock forward by 2 days"
+    assert plain(result_lines(checked)[0]) == (
+        " FAIL  status: expected 'cancelled', found 'in progress'")
+    i18n.set_language("de")
+    assert describe_step(advance) == "Die Uhr um 2 Tage vorstellen"
+    assert describe_step(action) == (
+        "Kunde: Um Auftragsabbruch bitten, Auftrag FO-1001 "
+        "(Erläuterung: „[bold]not markup[/bold] and \"quotes\"“)")
+    lines = [plain(line) for line in result_lines(checked)]
+    assert lines[0] == " FEHLER  Status: erwartet „storniert“, vorgefunden „in Bearbeitung“"

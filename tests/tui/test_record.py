@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 from textual.widgets import Input, RadioButton
 
 from engine import scenario
+from tui.report import transcript
 from tui.messages import ActionRequested
 
 from .conftest import SIZE, build_app, screen_text
@@ -42,7 +44,7 @@ async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_pa
 
         played = scenario.Player(scenario.load(saved))
         report = played.run()
-        assert report.passed, scenario.transcript(report)
+        assert report.passed, transcript(report)
         assert played.simulation.snapshot() == app.sim.snapshot()
         document = tomllib.loads(saved.read_text(encoding="utf-8"))
         assert COMMENT in [s.get("comment") for s in document["steps"]]
@@ -90,4 +92,76 @@ async def test_a_marked_start_is_offered_and_leaves_out_what_it_cannot_write(tmp
         assert "# Left out:" in source
         assert any("left out" in n.message for n in app._notifications)
         report = scenario.play(scenario.load(saved))
-        assert report.passed, scenario.transcript(report)
+        assert report.passed, transcript(report)
+
+
+# ---- the words of a recording: the app's, in its language (tui/recording.py)
+
+
+def _marked_session():
+    from engine import Simulation
+    from engine.recording import mark
+
+    sim = Simulation.create(None, start="2026-03-02T09:00:00Z")
+    sim.add_orders([{"id": "FO-1", "title": "Logo", "price": 120, "delivery_days": 3},
+                    {"id": "FO-2", "title": "Flyer", "price": 30, "delivery_days": 2}])
+    sim.act("freelancer", "deliver", "FO-2")
+    sim.act("buyer", "accept_delivery", "FO-2")
+    sim.act("buyer", "ask_to_cancel", "FO-1", comment="stop")
+    start = mark(sim)
+    sim.act("freelancer", "accept", "FO-1")  # on a left-out order
+    return sim, start
+
+
+def test_the_file_comments_title_and_description_are_in_the_apps_language():
+    from engine.recording import RecordingError, plan
+    from tui import i18n
+    from tui.recording import error_text, record
+
+    sim, start = _marked_session()
+    with pytest.raises(RecordingError) as caught:
+        plan(sim, since=start)  # every order was left out
+    english = record(sim).text
+    assert english.startswith("# Recorded by rcsim from the simulation's start, "
+                              "2026-03-02T09:00:00Z to 2026-03-02T09:00:00Z")
+    assert 'title = "Recorded session"' in english
+    assert "# The final state, checked when the file is played back." in english
+    assert error_text(caught.value) == (
+        "there is nothing to record from this start: every order was left out")
+    i18n.set_language("de")
+    german = record(sim).text
+    assert german.startswith("# Aufgenommen von rcsim ab dem Start der Simulation, ")
+    assert 'title = "Aufgenommene Sitzung"' in german
+    assert 'description = "Aufgenommen in rcsim: 2 Auftrag/Aufträge, 4 Aktion(en)' in german
+    assert "# Der Endzustand, geprüft, wenn die Datei abgespielt wird." in german
+    assert error_text(caught.value) == (
+        "ab diesem Start gibt es nichts aufzunehmen: jeder Auftrag wurde weggelassen")
+    for text in (english, german):
+        assert scenario.play(scenario.loads(text)).passed
+
+
+def test_why_an_order_was_left_out_is_said_in_words():
+    from engine.recording import mark
+    from tui import i18n
+    from tui.recording import record
+
+    sim, _ = _marked_session()  # FO-1 cancelled, FO-2 completed
+    sim.add_order("FO-3", "Card", 10, 1)
+    sim.act("buyer", "ask_to_cancel", "FO-3", comment="stop")
+    sim.add_order("FO-4", "Poster", 10, 1)
+    start = mark(sim)
+    sim.advance("1h")
+    sim.act("freelancer", "accept", "FO-3")  # on a left-out order: not recorded either
+    sim.act("freelancer", "deliver", "FO-4")
+    head = record(sim, since=start).text.split("\ntitle = ", 1)[0]
+    assert head.startswith("# Recorded by rcsim from a marked start")
+    assert '#   "FO-1": already cancelled (final)' in head
+    assert '#   "FO-2": already completed (final)' in head
+    assert '#   "FO-3": its cancellation request R-2 is open' in head
+    assert "#   (1 action(s) on them after the start are left out too)" in head
+    i18n.set_language("de")
+    head = record(sim, since=start).text.split("\ntitle = ", 1)[0]
+    assert head.startswith("# Aufgenommen von rcsim ab einem markierten Start")
+    assert "# Weggelassen: 3 Auftrag/Aufträge" in head
+    assert '#   "FO-1": bereits storniert (endgültig)' in head
+    assert '#   "FO-3": die Stornierungsanfrage R-2 ist offen' in head

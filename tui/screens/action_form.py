@@ -9,10 +9,9 @@ from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from engine import Option, OrderView
-from engine.sentences import day_count, party_forms
 
 from ..amounts import read_amount
-from ..describe import reason_label
+from ..describe import day_count, party_forms, reason_label
 from ..i18n import has, label, t
 from ..messages import ActionRequested
 from ..text import one_line

@@ -8,78 +8,39 @@ per key press) and hands the results down.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.scenario import (
-    ActionStep, AdvanceStep, ExpectStep, Player, StepResult, Step, UntilStep,
-)
+from engine.scenario import ExpectStep, Player, Step, StepResult
 
-from ..describe import describe_event, party_label, reason_label
-from ..i18n import fmt_datetime, has, refusal_text, t
-from ..text import clean, one_line
+from ..describe import describe_event
+from ..i18n import fmt_datetime, refusal_text, t
+from ..report import check_name, problem_text, step_parts, value_words
+from ..text import clean
 from ._update import update
 
 MAX_LINES = 8
 """Result lines shown for the last key press; the rest are counted ("... and 3 more")."""
 VALUE_WIDTH = 60
+"""What a user typed (a comment, an inbox text) is shortened to this many characters."""
 
 PASS_STYLE = "bold $text-success on $success-muted"
 FAIL_STYLE = "bold $text-error on $error-muted"
 
 
-def _value(value: Any) -> str:
-    """A value of the file or of the simulation as the bar shows it (plain text, one line)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_value(v) for v in value) if value else t("present.nothing")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return one_line(str(value), VALUE_WIDTH)
-
-
-def _field_value(party: str, name: str, value: Any) -> str:
-    if name == "reason" and has(f"reason.{party}.{value}"):
-        return reason_label(party, value)  # a choice from a list: its label, not quoted
-    if isinstance(value, str) and name != "request":
-        return t("present.quoted", text=_value(value))  # typed text: quoted, on one line
-    return _value(value)
-
-
-def _fields(party: str, fields: Mapping[str, Any]) -> str:
-    if not fields:
-        return ""
-    items = t("word.list_sep").join(
-        t("present.field", field=t(f"field_word.{k}") if has(f"field_word.{k}") else k,
-          value=_field_value(party, k, v))
-        for k, v in fields.items())
-    return t("present.fields", items=items)
-
-
 def describe_step(step: Step) -> str:
-    """What a step will do, in the current language."""
-    if isinstance(step, ActionStep):
-        params = {"actor": party_label(step.actor), "verb": t(f"verb.{step.action}"),
-                  "order": step.order, "fields": _fields(step.actor, step.fields)}
-        if step.fails:
-            error = t("present.step.error", error=step.error) if step.error else ""
-            return t("present.step.action_fails", error=error, **params)
-        return t("present.step.action", **params)
-    if isinstance(step, AdvanceStep):
-        if step.seconds is None:
-            return t("present.step.next")
-        return t("present.step.advance", by=step.by)
-    if isinstance(step, UntilStep):
-        return t("present.step.until", instant=fmt_datetime(step.instant, "datetime"))
-    assert isinstance(step, ExpectStep)
-    if step.order is None:
-        return t("present.step.expect_now")
-    return t("present.step.expect", order=step.order)
+    """What a step will do, in the current language: the runner's words for its parts
+    (tui/report.py), in the bar's sentences."""
+    kind, parts = step_parts(step, VALUE_WIDTH)
+    if kind == "action_fails":
+        parts["error"] = t("present.step.error", error=parts["error"]) if parts["error"] else ""
+    if kind == "until":
+        parts["instant"] = fmt_datetime(parts["instant"], "datetime")
+    return t(f"present.step.{kind}", **parts)
 
 
 def _verdict(passed: bool) -> Content:
@@ -96,31 +57,22 @@ def result_lines(result: StepResult) -> list[Content]:
         for check in result.checks:
             lines.append(Content.assemble(
                 _verdict(check.passed), " ",
-                clean(t("present.check", name=check.key, expected=_value(check.expected),
-                        found=_value(check.found)))))
+                clean(t("present.check", name=check_name(check.key),
+                        expected=value_words(check.key, check.expected, VALUE_WIDTH),
+                        found=value_words(check.key, check.found, VALUE_WIDTH)))))
         return lines
-    if result.refusal is not None:
-        message = refusal_text(result.refusal)
-        if isinstance(step, ActionStep) and step.fails and result.passed:
-            lines.append(Content.assemble(_verdict(True), " ",
-                                          clean(t("present.refused_ok", message=message))))
-        elif isinstance(step, ActionStep) and step.fails:  # refused, but not as the file says
-            lines.append(Content.assemble(_verdict(False), " ", clean(
-                t("present.problem.wrong_refusal", error=step.error or "", message=message))))
-        elif isinstance(step, ActionStep):
-            lines.append(Content.assemble(_verdict(False), " ",
-                                          clean(t("present.refused", message=message))))
-        else:
-            lines.append(Content.assemble(_verdict(False), " ",
-                                          clean(t("present.problem.clock", message=message))))
+    if result.refusal is not None and result.passed:  # refused, as the file says
+        lines.append(Content.assemble(_verdict(True), " ", clean(
+            t("present.refused_ok", message=refusal_text(result.refusal)))))
         return lines
-    for event in result.events:
-        lines.append(Content(clean(t("present.event", at=fmt_datetime(event.at),
-                                     what=describe_event(event)))))
-    if not result.events:
-        lines.append(Content(t("present.no_events")))
-    if isinstance(step, ActionStep) and step.fails:  # allowed, but it should have been refused
-        lines.append(Content.assemble(_verdict(False), " ", t("present.problem.not_refused")))
+    if result.refusal is None:
+        for event in result.events:
+            lines.append(Content(clean(t("present.event", at=fmt_datetime(event.at),
+                                         what=describe_event(event)))))
+        if not result.events:
+            lines.append(Content(t("present.no_events")))
+    if result.problem is not None:
+        lines.append(Content.assemble(_verdict(False), " ", clean(problem_text(result))))
     return lines
 
 

@@ -1,7 +1,7 @@
 """User text made inert for a terminal: no escape sequences, no control characters, no bidi tricks.
 
-Pure (the standard library only), so that the engine's command line (`rcsim run`) escapes user
-text exactly as the app does; the app's `tui.text.clean` is this function.
+Pure (the standard library only, no Textual), so that the command line (`rcsim run`) escapes
+user text exactly as the app does; the app's `tui.text.clean` is this function.
 """
 
 from __future__ import annotations

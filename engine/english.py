@@ -1,0 +1,169 @@
+"""Plain English for someone using the Python API: a refusal's sentence from its code, identifiers shown raw.
+
+The app and `rcsim run` never show these: they translate a refusal's `code` and `params` from
+data/i18n (tui/i18n.py). This table is the engine's own, so that the engine reads no text
+catalogue; a scenario file's `error = "..."` may match a part of these sentences, which stay the
+same in every language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+REFUSALS: dict[str, str] = {
+    "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
+    "unknown_action": "There is no action called {action!r}.",
+    "unknown_order": "There is no order {order}.",
+    "duplicate_order": "An order with the id {order} already exists.",
+    "invalid_order": "The order cannot be added: {detail}",
+    "wrong_party": "The action {action!r} may be taken by: {allowed}.",
+    "wrong_status": "The action {action!r} is not possible while the order is {status}; "
+                    "it must be {allowed}.",
+    "order_final": "Order {order} is {status}: nothing can change it any more.",
+    "request_open": "Order {order} already has an open request ({request}, {request_type}); it "
+                    "must be answered, withdrawn or run out before another one is opened.",
+    "request_blocks": "The action {action!r} is not possible while request {request} "
+                      "({request_type}) is open on order {order}.",
+    "no_open_request": "There is no open request on order {order}.",
+    "request_ended": "Request {request} on order {order} has already ended ({state}).",
+    "unknown_request": "There is no request {request} on order {order}.",
+    "not_requester": "Only the requester ({requester}) can withdraw request {request}.",
+    "not_responder": "Only the responder ({responder}) can answer request {request}.",
+    "wrong_answer": "A request of the type {request_type} is answered with {answers}, "
+                    "not {action}.",
+    "direct_cancel_not_allowed": "The buyer can cancel order {order} directly only while its "
+                                 "requirements are missing or once it is very late; it is "
+                                 "{status}.",
+    "field_required": "The field {field!r} is required for the action {action!r}.",
+    "field_blank": "The field {field!r} must not be empty for the action {action!r}.",
+    "field_unknown": "The action {action!r} takes no field {field!r} (it takes: {known}).",
+    "field_type": "The field {field!r} must be of the form {expected!r}, not {found!r}.",
+    "field_range": "The field {field!r} must be between {low} and {high}, not {found}.",
+    "field_negative": "The field {field!r} must not be negative, not {found}.",
+    "field_cents": "The field {field!r} must have at most two decimals, not {found}.",
+    "extra_needs_description": "A paid extra needs a description of what the extras are.",
+    "comment_too_long": "The comment has {length} characters; at most {limit} are allowed.",
+    "unknown_reason": "{reason!r} is not a reason the {party} can choose; choose one of: "
+                      "{choices}.",
+    "clock_backwards": "The clock cannot go backwards: it is {now}, and {target} is earlier.",
+    "bad_duration": "{text!r} is not a duration: write it like 90m, 47h, 2d or 1d12h.",
+    "bad_instant": "{text!r} is not an instant: write it like 2026-03-02T09:00:00Z.",
+    "no_deadline": "No deadline is pending: nothing would happen.",
+    "clock_limit": "The simulated clock stops at {limit}, so that every deadline stays inside "
+                   "the calendar.",
+    "outside_calendar": "{text!r} lies outside the calendar: an instant must fall between "
+                        "{start} and {end} (UTC).",
+    "extension_past_calendar": "An extension of {days} day(s) would move the delivery date of "
+                               "order {order} past the end of the calendar ({limit}); at most "
+                               "{most} day(s) still fit.",
+    "timeout_past_calendar": "The clock cannot pass {at}: there the delivery extension request "
+                             "{request} on order {order} would be accepted automatically and "
+                             "move the delivery date past the end of the calendar ({limit}). "
+                             "The buyer can decline it, or the freelancer withdraw it, first.",
+    "read_only": "{path} was opened read-only: nothing can change it.",
+    "bad_rules": "The rules are not valid: {detail}",
+    "field_text": "The field {field} contains {char}, a lone surrogate that no file can store: "
+                  "remove it and try again.",
+    "closed": "The simulation {path} was closed: it takes no more changes (open it again to go on).",
+    "closed_memory": "This simulation was closed: it takes no more changes.",
+    "write_failed": "{path} could not be written ({reason}), so nothing changed: the simulation "
+                    "is as it was before. Free some space or make its folder writable, then "
+                    "try again.",
+}
+
+# What is wrong with a simulation file, after its path ("sim.json: does not exist"). A `where`
+# parameter is a (kind, id) pair such as ("order", "FO-1001").
+FILE_PROBLEMS: dict[str, str] = {
+    "in_use": "is open in another rcsim process (a simulation file belongs to one rcsim at a time)",
+    "lock_unstable": "cannot be locked: its lock file keeps changing",
+    "folder_not_writable": "its folder {folder} takes no new file ({reason})",
+    "not_a_folder": "{folder} is a file, not a folder",
+    "folder_missing": "the folder {folder} does not exist",
+    "cannot_create": "cannot be created ({reason})",
+    "exists": "already exists: a new simulation is never written over a file",
+    "backup_exists": "already exists: the old simulation is never kept over another file",
+    "missing": "does not exist",
+    "not_a_file": "is not a file",
+    "link_loop": "is a symbolic link that leads round in a circle, to no file",
+    "cannot_read": "cannot be read ({reason})",
+    "empty": "is empty: it is not a simulation file",
+    "not_json": "is not valid JSON (line {line}, column {column}: {reason}): it is not a simulation file",
+    "too_deep": "is nested too deeply to be read: it is not a simulation file",
+    "number_too_long": "holds a number with more digits than can be read (over 4,300): it is not a simulation file",
+    "no_meta": "has no rcsim meta table: it is not a simulation file",
+    "wrong_format": "is not an rcsim simulation (its meta table names no format {format!r})",
+    "wrong_version": "is a simulation of format version {found}; this rcsim reads version {version}",
+    "bad_rules": "is damaged: its rules are not valid ({detail})",
+    "no_policy": "is damaged: its rules name no policy",
+    "damaged": "is damaged ({detail})",
+    "write_failed": "the system refused to write it ({reason})",
+    "closed": "was closed: it is no longer written",
+    "field_missing": "is damaged: {where}: the field {field} is missing",
+    "field_type": "is damaged: {where}: {field} must be {expected}, not {found}",
+    "duplicate": "is damaged: {where}: the id {id} appears twice",
+    "field_range": "is not a consistent simulation: {where}: {field} is {found}, but must lie between {low} and {high}",
+    "unknown_value": "is not a consistent simulation: {where}: {field} is {found}, which is none of {choices}",
+    "same_party": "is not a consistent simulation: {where}: the same party ({party}) asks and answers",
+    "dangling_order": "is not a consistent simulation: {where}: {field} names the order {order}, which is not in this simulation",
+    "dangling_request": "is not a consistent simulation: {where}: {field} names the request {request}, which does not exist or belongs to another order",
+    "request_unlisted": "is not a consistent simulation: {where}: its list of requests lacks its request {request}",
+    "open_request_unnamed": "is not a consistent simulation: {where}: its request {request} is open, but the order does not name it as its open request",
+    "open_request_not_open": "is not a consistent simulation: {where}: its open request {request} is {state}, not open",
+    "open_on_final": "is not a consistent simulation: {where}: it is {status}, but its request {request} is still open",
+    "cancellation_mismatch": "is not a consistent simulation: {where}: its status ({status}) does not fit its cancellation record (an order has one exactly when it is cancelled)",
+    "deadline_past": "is not a consistent simulation: {where}: a deadline still open ({deadline}) lies before the simulated clock ({now}); the clock never passes an open deadline",
+    "auto_complete_state": "is not a consistent simulation: {where}: it has an automatic completion while it is {status}; only a delivered order has one, and it pauses only while a request is open",
+    "event_after_clock": "is not a consistent simulation: {where} is dated {at}, after the simulated clock ({now})",
+    "event_sequence": "is not a consistent simulation: the event log is not numbered 1, 2, 3, ... without gaps (entry {position} has the number {seq})",
+    "event_counter": "is not a consistent simulation: the event counter is {value}, but the log holds {count} events",
+    "counter_low": "is not a consistent simulation: the {counter} counter is {value}, but numbers up to {highest} are already given out: new ones would repeat them",
+}
+
+WHERE: dict[str, str] = {
+    "file": "top level",
+    "meta": "meta table",
+    "table": "table {id}",
+    "row": "document {id}",
+    "order": "order {id}",
+    "request": "request {id}",
+    "message": "message {id}",
+    "event": "event {id}",
+}
+
+
+# Lists of identifiers: the alternatives are joined with "or", the others listed.
+_ALTERNATIVES = ("allowed", "answers")
+
+
+def _plain(name: str, value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        if not value:
+            return "nobody" if name == "allowed" else "none"
+        return (" or " if name in _ALTERNATIVES else ", ").join(str(v) for v in value)
+    return value
+
+
+def refusal_message(code: str, params: Mapping[str, Any]) -> str:
+    """A refusal in plain English, its identifiers as they are ("buyer", "in_progress")."""
+    template = REFUSALS.get(code)
+    if template is None:
+        return f"{code} {dict(params)!r}"
+    try:
+        return template.format(**{k: _plain(k, v) for k, v in params.items()})
+    except (KeyError, IndexError, ValueError):  # a parameter missing: still say something
+        return f"{code} {dict(params)!r}"
+
+
+def file_problem(code: str, params: Mapping[str, Any]) -> str:
+    """What is wrong with a simulation file, in plain English (identifiers as they are)."""
+    template = FILE_PROBLEMS.get(code)
+    if template is None:
+        return f"{code} {dict(params)!r}"
+    words = {k: _plain(k, v) for k, v in params.items()}
+    if isinstance(params.get("where"), (tuple, list)) and len(params["where"]) == 2:
+        kind, ident = params["where"]
+        words["where"] = WHERE.get(kind, kind + " {id}").format(id=ident)
+    try:
+        return template.format(**words)
+    except (KeyError, IndexError, ValueError):
+        return f"{code} {dict(params)!r}"

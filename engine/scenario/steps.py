@@ -1,0 +1,113 @@
+"""What a scenario is: its orders, its four kinds of step, and the keys and limits of the file format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..service import Simulation
+
+TOP_KEYS = ("title", "description", "start", "policy", "rules", "orders", "steps")
+ORDER_KEYS = ("id", "title", "price", "delivery_days", "status", "due")
+ACTION_KEYS = ("actor", "action", "order", "fails", "error", "note")
+EXPECT_KEYS = ("order", "status", "late", "very_late", "request", "request_type", "cancellation",
+               "due", "now", "open_requests", "inbox")
+STEP_KINDS = ("action", "advance", "until", "expect")
+NEXT = "next"
+# No value of a scenario nests deeper than a few tables and lists, and no number (a price, days,
+# hours, a count) needs more digits: beyond these a file is refused, naming where.
+MAX_DEPTH = 20
+MAX_DIGITS = 15
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """An order the simulation starts with."""
+
+    id: str
+    title: str
+    price: int | float
+    delivery_days: int
+    status: str = "in_progress"
+    due: datetime | None = None
+
+    def as_args(self) -> dict[str, Any]:
+        """The keyword arguments of `Simulation.add_orders` for this order."""
+        return {"id": self.id, "title": self.title, "price": self.price,
+                "delivery_days": self.delivery_days, "status": self.status, "due": self.due}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a scenario: its 1-based number and its optional narration."""
+
+    number: int
+    note: str | None = None
+    kind = "step"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionStep(Step):
+    """A party acts on an order; with `fails`, the action must be refused."""
+
+    actor: str
+    action: str
+    order: str
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    fails: bool = False
+    error: str | None = None
+    kind = "action"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvanceStep(Step):
+    """The clock moves forward by a duration, or (`seconds` None) to the next deadline."""
+
+    by: str
+    seconds: int | None
+    kind = "advance"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UntilStep(Step):
+    """The clock moves forward to an instant."""
+
+    instant: datetime
+    kind = "until"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectStep(Step):
+    """Expectations on one order, checked in file order; `inbox` is split per party."""
+
+    order: str | None
+    checks: tuple[tuple[str, Any], ...]
+    kind = "expect"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario file: how the simulation starts and the steps to play on it."""
+
+    path: str
+    title: str
+    description: str | None
+    start: datetime
+    policy: str
+    rules: Mapping[str, Any]
+    orders: tuple[OrderSpec, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def simulation(self, path: str | Path | None = None) -> Simulation:
+        """A fresh simulation holding this scenario's orders, before any step (in memory, or in
+        a new file at `path`, e.g. for an app that presents the scenario)."""
+        sim = Simulation.create(path, start=self.start, policy=self.policy, rules=dict(self.rules))
+        sim.add_orders(o.as_args() for o in self.orders)
+        return sim
