@@ -6,6 +6,8 @@ the other party's notice show, in English and in German, word for word.
 
 from __future__ import annotations
 
+import contextlib
+
 from typing import Callable
 
 import pytest
@@ -177,9 +179,10 @@ CASES: list[tuple[Callable[[], EventView], str, str]] = [
 
 @pytest.fixture
 def language():
-    previous = i18n.language()
-    yield i18n.set_language
-    i18n.set_language(previous)
+    """`language("de")`: the rest of the test speaks German (the context's language goes back
+    to what it was when the test ends)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda lang: stack.enter_context(i18n.using(lang))
 
 
 @pytest.mark.parametrize(("make", "english", "german"), CASES, ids=[c[0].__name__ for c in CASES])

@@ -105,14 +105,10 @@ def test_a_missing_key_is_recorded_and_shown_as_itself() -> None:
     ("de", "02.03.2026 09:00", "120,00 $"),
 ])
 def test_dates_times_and_money_in_the_languages_format(lang: str, when: str, money: str) -> None:
-    previous = i18n.language()
-    i18n.set_language(lang)
-    try:
+    with i18n.using(lang):
         assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)) == when
         assert i18n.fmt_money(12000) == money
         assert i18n.fmt_money(123456789) == ("$1,234,567.89" if lang == "en" else "1.234.567,89 $")
-    finally:
-        i18n.set_language(previous)
 
 
 @pytest.mark.parametrize(("environ", "expected"), [

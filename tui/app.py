@@ -89,8 +89,12 @@ class RcsimApp(App[None]):
         self.pane_states = {"buyer": PaneState(), "freelancer": PaneState()}
         self.log_shown = False
         self.presented: list[StepResult] = []  # the steps played by the last presenter key
-        set_language(language)
         self.set_reactive(RcsimApp.language, language)
+
+    def on_load(self) -> None:
+        # The language of this app's task, which every screen and widget it builds inherits
+        # (tui/i18n.py keeps it in a context variable, never process-wide).
+        set_language(self.language)
 
     # ---------------------------------------------------------------- layout
 

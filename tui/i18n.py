@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
 
-_language = DEFAULT_LANGUAGE
+_current: ContextVar[str] = ContextVar("rcsim_language", default=DEFAULT_LANGUAGE)
+"""The language of the running context. Not a process-wide setting: the command line sets it
+for itself, an App in its own task (`RcsimApp.language` is the app's state; the widgets it
+builds inherit it), and `using()` for a block of code."""
 missing_keys: set[str] = set()
 """Keys asked for but found in no file (the tests assert this stays empty)."""
 
@@ -42,15 +47,26 @@ def languages() -> tuple[str, ...]:
 
 
 def set_language(language: str) -> None:
-    """Switch every later `t()` to `language` (its file must exist)."""
-    global _language
+    """Switch every later `t()` of this context (the command line, an App's task, and what it
+    starts from then on) to `language` (its file must exist)."""
     table(language)  # fail early on an unknown language
-    _language = language
+    _current.set(language)
+
+
+@contextmanager
+def using(language: str) -> Iterator[None]:
+    """Texts in `language` inside the block, whatever the context's language is."""
+    table(language)
+    token = _current.set(language)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def language() -> str:
     """The current language."""
-    return _language
+    return _current.get()
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
@@ -64,7 +80,7 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
 
 
 def has(key: str, lang: str | None = None) -> bool:
-    lang = lang or _language
+    lang = lang or _current.get()
     return key in table(lang) or key in table(DEFAULT_LANGUAGE)
 
 
@@ -85,7 +101,7 @@ def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
 
 def t(key: str, **params: Any) -> str:
     """The text of `key` in the current language, filled with `params`."""
-    return text(_language, key, params)
+    return text(_current.get(), key, params)
 
 
 def label(kind: str, identifier: str | None) -> str:
@@ -123,7 +139,7 @@ _PARAM_WORDS = {"action": "verb", "status": "status_word", "request_type": "requ
 
 def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
     """A refusal's parameters with the engine's identifiers turned into words of `lang`."""
-    lang = lang or _language
+    lang = lang or _current.get()
     out = dict(params)
     for key, value in params.items():
         if key in _PARAM_WORDS:
@@ -153,7 +169,7 @@ def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None
 
 def render_refusal(code: str, params: Mapping[str, Any], lang: str | None = None) -> str:
     """A refusal's sentence in `lang` (default: the current language) from its code and params."""
-    lang = lang or _language
+    lang = lang or _current.get()
     key = "refusal." + code
     if not has(key, lang):
         missing_keys.add(key)

@@ -429,5 +429,5 @@ def test_the_words_follow_the_language(write: Write) -> None:
         ''')
     error = error_of(path)
     assert "is missing: the key 'order' of an action step" in error_text(error)
-    i18n.set_language("de")
-    assert "fehlt: der Schlüssel 'order' eines Aktionsschritts" in error_text(error)
+    with i18n.using("de"):
+        assert "fehlt: der Schlüssel 'order' eines Aktionsschritts" in error_text(error)

@@ -47,6 +47,11 @@ def plain(value: Any) -> str:
 
 def pane_text(app: RcsimApp, party: str) -> str:
     """Everything a party's pane shows now: notices, the order list and the visible order page."""
+    with i18n.using(app.language):  # the list's rows are read as the screen would draw them
+        return _pane_text(app, party)
+
+
+def _pane_text(app: RcsimApp, party: str) -> str:
     pane = app.pane(party)
     parts: list[str] = []
     for order_id in app.sim.order_ids():
@@ -66,7 +71,8 @@ def screen_text(app: RcsimApp) -> str:
 
 
 def row(app: RcsimApp, party: str, order: str) -> str:
-    return app.pane(party).row_text(order)
+    with i18n.using(app.language):
+        return app.pane(party).row_text(order)
 
 
 async def open_order(pilot: Pilot, party: str, order: str) -> None:

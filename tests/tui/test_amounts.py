@@ -83,9 +83,5 @@ async def test_english_amounts_keep_their_point():
     ("en", "$", "$"),
 ])
 def test_reading_an_amount(language: str, typed: str, read) -> None:
-    previous = i18n.language()
-    i18n.set_language(language)
-    try:
+    with i18n.using(language):
         assert read_amount(typed) == read
-    finally:
-        i18n.set_language(previous)

@@ -84,7 +84,7 @@ async def test_switching_language_live_keeps_the_simulation_and_the_selection():
 
         await pilot.press("g")
         await pilot.pause()
-        assert i18n.language() == "de"
+        assert app.language == "de"
         assert app.sim.snapshot() == before, "switching the language changes no state"
         buyer = pane_text(app, "buyer")
         assert "Kunde: meine Aufträge" in str(app.pane("buyer").border_title)
@@ -100,7 +100,7 @@ async def test_switching_language_live_keeps_the_simulation_and_the_selection():
 
         await pilot.press("g")
         await pilot.pause()
-        assert i18n.language() == "en"
+        assert app.language == "en"
         assert "Buyer: my orders" in str(app.pane("buyer").border_title)
         assert "Not possible" in pane_text(app, "buyer")
         assert app.sim.snapshot() == before
@@ -123,10 +123,10 @@ def test_german_nouns_keep_their_capitals_inside_sentences():
     sim = create_demo(None, start=START)
     (event,) = sim.act("freelancer", "accept", "FO-1006")
     (deadline,) = [d for d in sim.deadlines() if d.order == "FO-1008"]
-    i18n.set_language("de")
-    assert "die Stornierungsanfrage des Kunden zu FO-1006" in describe_event(event)
-    from tui.describe import describe_deadline
-    assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)
+    with i18n.using("de"):
+        assert "die Stornierungsanfrage des Kunden zu FO-1006" in describe_event(event)
+        from tui.describe import describe_deadline
+        assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)
 
 
 def test_classic_80x24_terminal_german(snap_compare):

@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, RadioButton, Static
 
 from engine.demo import create_demo
+from tui import i18n
 from tui.app import make_app
 from tui.screens.main import MIN_HEIGHT, MIN_WIDTH
 from tui.widgets.lazy_table import LazyTable
@@ -269,7 +270,8 @@ async def test_an_answer_form_says_what_is_answered_and_what_happens_next(
     app = build(language)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_order(pilot, party, order)
-        app.pane(party).request_action(action)
+        with i18n.using(app.language):  # called from the test, as the app's own task would
+            app.pane(party).request_action(action)
         await pilot.pause()
         intro = "\n".join(str(s.content) for s in app.screen.query(Static))
         assert expected in " ".join(intro.split())

@@ -213,10 +213,10 @@ def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
     assert describe_step(advance) == "Move the clock forward by 2 days"
     assert plain(result_lines(checked)[0]) == (
         " FAIL  status: expected 'cancelled', found 'in progress'")
-    i18n.set_language("de")
-    assert describe_step(advance) == "Die Uhr um 2 Tage vorstellen"
-    assert describe_step(action) == (
-        "Kunde: Um Auftragsabbruch bitten, Auftrag FO-1001 "
-        "(Erläuterung: „[bold]not markup[/bold] and \"quotes\"“)")
-    lines = [plain(line) for line in result_lines(checked)]
-    assert lines[0] == " FEHLER  Status: erwartet „storniert“, vorgefunden „in Bearbeitung“"
+    with i18n.using("de"):
+        assert describe_step(advance) == "Die Uhr um 2 Tage vorstellen"
+        assert describe_step(action) == (
+            "Kunde: Um Auftragsabbruch bitten, Auftrag FO-1001 "
+            "(Erläuterung: „[bold]not markup[/bold] and \"quotes\"“)")
+        lines = [plain(line) for line in result_lines(checked)]
+        assert lines[0] == " FEHLER  Status: erwartet „storniert“, vorgefunden „in Bearbeitung“"

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from engine import Simulation
 
 from ..describe import describe_event, party_label
-from ..i18n import fmt_datetime, t
+from ..i18n import fmt_datetime, language, t
 from ..text import clean, one_line
 from .lazy_table import Cell, Column, LazyTable
 
@@ -32,7 +32,7 @@ class EventLog(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(t("log.title"), "bold"), id="event-log-title")
-        table = LazyTable(self._row, id="event-log-table")
+        table = LazyTable(self._row, language=language(), id="event-log-table")
         self._set_columns(table, self.app.size.width)
         yield table
 

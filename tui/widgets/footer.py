@@ -1,21 +1,27 @@
-"""A Footer whose key descriptions are translation keys, shown in the current language."""
+"""A Footer whose key descriptions are translation keys, shown in the language it was built in."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
-from ..i18n import has, t
+from ..i18n import has, language, t, using
 
 
 class LocalizedFooter(Footer):
     """Bindings name their description by translation key ("key.hour"); this Footer shows the
-    text of the current language, and shows it anew whenever the bindings are refreshed (which
-    the App does after switching the language)."""
+    text of the language it was built in (the App builds its screen anew when the language
+    changes). Textual composes a Footer again whenever the bindings change, from wherever that
+    change came, so the language is kept here rather than taken from the context."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.language = language()
 
     def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and has(widget.description):
-                widget.description = t(widget.description)
-            yield widget
+        with using(self.language):
+            for widget in super().compose():
+                description = getattr(widget, "description", None)  # a key of the footer
+                if isinstance(description, str) and has(description):
+                    widget.description = t(description)  # type: ignore[attr-defined]
+                yield widget

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..i18n import using
+
 Cell = tuple[str, str]
 """A cell: its plain text and a Rich style ("" for none). Text is never markup."""
 
@@ -107,10 +109,13 @@ class LazyTable(ScrollView, can_focus=True):
         def control(self) -> LazyTable:
             return self.table
 
-    def __init__(self, row: Callable[[int], tuple[str, Sequence[Cell]]], *,
+    def __init__(self, row: Callable[[int], tuple[str, Sequence[Cell]]], *, language: str,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._row = row
+        # Rows are asked for while the screen draws, in the screen's context: they are made in
+        # the language of the table's owner, which the App rebuilds when its language changes.
+        self.language = language
         self.columns: list[Column] = []
         self._column_meta: list[Style] = []
         self.row_count = 0
@@ -143,7 +148,8 @@ class LazyTable(ScrollView, can_focus=True):
         """The key and cells of row `index` (asked for once per drawing generation)."""
         found = self._cache.get(index)
         if found is None:
-            found = self._cache[index] = self._row(index)
+            with using(self.language):
+                found = self._cache[index] = self._row(index)
         return found
 
     @property

@@ -24,7 +24,7 @@ from engine.rules import ANSWER_ACTIONS
 from ..describe import (
     cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
 )
-from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
+from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, language, refusal_text, t
 from ..messages import ActionRequested, PaneFocused
 from ..text import clean, one_line, plain
 from ._update import QuietButton, update
@@ -121,7 +121,7 @@ class PartyPane(Vertical):
         yield Static(id="notices")
         # Shown only when the screen is too narrow for both panes side by side.
         yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
-        yield LazyTable(self._list_row, id="orders")
+        yield LazyTable(self._list_row, language=language(), id="orders")
         with VerticalScroll(id="order-page"):
             with Horizontal(id="page-head"):
                 yield Static(id="page-title")
