@@ -85,29 +85,23 @@ class LazyTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, init=False, repaint=False)
 
-    class Highlighted(Message):
+    class RowMessage(Message):
+        """About the row with this key."""
+
+        def __init__(self, table: LazyTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> LazyTable:
+            return self.table
+
+    class Highlighted(RowMessage):
         """The cursor moved to the row with this key."""
 
-        def __init__(self, table: LazyTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> LazyTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(RowMessage):
         """Enter (or a click on the highlighted row) on the row with this key: "View"."""
-
-        def __init__(self, table: LazyTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> LazyTable:
-            return self.table
 
     def __init__(self, row: Callable[[int], tuple[str, Sequence[Cell]]], *, language: str,
                  id: str | None = None, classes: str | None = None) -> None:
