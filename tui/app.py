@@ -111,7 +111,7 @@ class RcsimApp(App[None]):
         with Horizontal(id="panes"):
             for party in ("buyer", "freelancer"):
                 pane = PartyPane(self.sim, party, self.pane_states[party])
-                pane.set_class(party == self.front_party, "-front")
+                pane.display = party == self.front_party or not self.main_screen.has_class("-narrow")
                 yield pane.data_bind(RcsimApp.revision)
         if self.log_shown:
             from .widgets.event_log import EventLog  # not needed for the first frame
@@ -166,9 +166,17 @@ class RcsimApp(App[None]):
     def on_pane_focused(self, message: PaneFocused) -> None:
         self.front_party = message.party
 
-    def watch_front_party(self, party: str) -> None:
+    def watch_front_party(self) -> None:
+        self.show_front_party()
+
+    def show_front_party(self) -> None:
+        """On a narrow screen only the front party's pane is shown. Set as `display`, not as a
+        class: a class change restyles the whole pane (~140 widgets) on every focus move."""
+        narrow = self.main_screen.has_class("-narrow")
         for pane in self.main_screen.query(PartyPane):
-            pane.set_class(pane.party == party, "-front")
+            shown = not narrow or pane.party == self.front_party
+            if pane.display != shown:
+                pane.display = shown
 
     # ---------------------------------------------------------------- after every change
 

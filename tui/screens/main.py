@@ -36,3 +36,9 @@ class MainScreen(Screen[None]):
     the focus starts in the buyer's order list."""
 
     AUTO_FOCUS = "#buyer-pane #orders"
+
+    def on_resize(self) -> None:
+        # The size classes (-narrow, -wide...) were just updated: one pane or both.
+        show = getattr(self.app, "show_front_party", None)
+        if show is not None:
+            show()
