@@ -1,4 +1,5 @@
-"""Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs scenarios."""
+"""Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs
+scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures."""
 
 from __future__ import annotations
 
@@ -113,12 +114,21 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`rcsim [--db PATH] [--new] [--policy seed|current] [--lang de|en] [--scenario FILE]`, or
-    `rcsim run ...` for scenarios."""
+    `rcsim run ...` for scenarios, `rcsim map ...` for the flow map, `rcsim shots ...` for
+    picture handouts of a scenario."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
         from . import run  # the scenario runner; imported only when asked for
 
         return int(run.main(args[1:]) or 0)
+    if args and args[0] == "map":
+        from . import map_command  # the flow map for documents; no Textual
+
+        return map_command.main(args[1:])
+    if args and args[0] == "shots":
+        from . import shots  # picture handouts of a scenario: the app, headless
+
+        return shots.main(args[1:])
     set_language(choose_language(args))
     scenario_file = parser().parse_args(args).scenario
     if scenario_file is not None:

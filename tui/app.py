@@ -20,6 +20,7 @@ from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
 from .i18n import LANGUAGES, refusal_text, set_language, t
+from .text import clean
 from .messages import ActionRequested, ClockMoveRequested, PaneFocused, RecordingRequested
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
@@ -34,7 +35,7 @@ SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit", "switch_language"}
+                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map"}
 
 
 class RcsimApp(App[None]):
@@ -54,6 +55,7 @@ class RcsimApp(App[None]):
         Binding("l", "toggle_log", "key.log"),
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
+        Binding("f", "flow_map", "key.map", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),
@@ -339,6 +341,11 @@ class RcsimApp(App[None]):
         from .screens.help import HelpScreen
         self.push_screen(HelpScreen(self.sim.rules.data))
 
+    def action_flow_map(self) -> None:
+        """The flow map: the rules as a map, with the front pane's order on it."""
+        from .screens.flow_map import FlowMapScreen
+        self.push_screen(FlowMapScreen(self.sim, self.pane(self.front_party).order_id))
+
     def action_focus_pane(self, party: str) -> None:
         self.front_party = party
         self.pane(party).focus_list()
@@ -374,7 +381,7 @@ class RcsimApp(App[None]):
         from engine.recording import mark
         from .i18n import fmt_datetime
         self.recording_mark = mark(self.sim)
-        self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)),
+        self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)), markup=False,
                     title=t("record.notice_title"))
 
     def action_save_recording(self) -> None:
@@ -420,7 +427,8 @@ class RcsimApp(App[None]):
                  actions=recording.actions)
         if recording.left_out:
             text += " " + t("record.left_out", count=len(recording.left_out))
-        self.notify(text, title=t("record.notice_title"), timeout=10)
+        # A typed path may hold "[...]": shown as it is, never read as markup.
+        self.notify(clean(text), title=t("record.notice_title"), timeout=10, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -442,6 +450,7 @@ class RcsimApp(App[None]):
         yield SystemCommand(t("command.play"), t("command.play.help"), self.action_toggle_play)
         yield SystemCommand(t("command.log"), t("command.log.help"), self.action_toggle_log)
         yield SystemCommand(t("command.help"), t("command.help.help"), self.action_help)
+        yield SystemCommand(t("command.map"), t("command.map.help"), self.action_flow_map)
 
 
 _frozen = False

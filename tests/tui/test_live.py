@@ -287,3 +287,18 @@ async def test_the_newest_notice_is_always_in_view():
         newest = app.pane("buyer").notices[-1][1]
         first_line = str(notices.content).split("\n")[0]
         assert (newest() if callable(newest) else newest)[:30] in first_line
+
+
+async def test_a_saved_recording_path_is_never_read_as_markup(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        field = app.screen.query_one("#record-path")
+        field.value = str(tmp_path / "[red]x[blink].toml")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (notice,) = [n for n in app._notifications]
+        assert "[red]x[blink].toml" in notice.message and not notice.markup
+        assert (tmp_path / "[red]x[blink].toml").is_file()

@@ -1,4 +1,5 @@
-"""The rules in a few lines each, with the deadlines configured in this simulation."""
+"""Help: the rules in a few lines each, with the deadlines configured in this simulation, then
+every rule value of this simulation as it is, each one changed from its policy marked so."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from ..i18n import t
+from ..flowmap import overrides_of
+from ..i18n import has, t
+from ..safetext import clean
 from .dialog import Dialog
 
 HELP_KEYS = ("help.policy", "help.rc", "help.one_request", "help.update", "help.cancel",
@@ -24,6 +27,92 @@ def help_lines(rules: Mapping[str, Any]) -> list[str]:
             key = f"help.extension.{rules['extension_timeout']}"
         lines.append(t(key, **rules))
     return lines
+
+
+HOURS = ("update_response_hours", "cancellation_response_hours", "extension_response_hours",
+         "auto_complete_hours", "very_late_hours")
+DAYS = ("extension_days_min", "extension_days_max")
+
+
+def _word(key: str, fallback: str) -> str:
+    """A catalogue word, or the identifier itself (inert) where the rules name one of their own."""
+    return t(key) if has(key) else clean(fallback)
+
+
+def _statuses(values: Any) -> str:
+    return t("word.list_sep").join(_word(f"status.{v}", str(v)) for v in values or ())
+
+
+def _value(rule: str, value: Any) -> list[str]:
+    """A rule's value in words: one line, or one per entry for reasons, requests and actions."""
+    if rule in HOURS:
+        return [t("map.hours", n=value)]
+    if rule in DAYS:
+        return [t("count.days.one" if value == 1 else "count.days.other", n=value)]
+    if rule == "comment_max_chars":
+        return [t("help.rules.characters", n=value)]
+    if rule == "extension_timeout":
+        return [_word(f"help.rules.extension_timeout.{value}", str(value))]
+    if rule == "reasons":
+        return [t("help.rules.entry", name=_word(f"party.{party}", party), value=t(
+            "word.list_sep").join(_word(f"reason.{party}.{r}", r) for r in ids))
+                for party, ids in value.items()]
+    if rule == "requests":
+        return [t("help.rules.request", request=_word(f"request_type.{rtype}", rtype),
+                  action=_word(f"action.{spec.get('opened_with')}", str(spec.get("opened_with"))),
+                  answers=t("word.list_sep").join(_word(f"action.{a}", a)
+                                                  for a in spec.get("answers", ())))
+                for rtype, spec in value.items()]
+    if rule == "actions":
+        return [_action(action, role, spec) for action, by_role in value.items()
+                for role, spec in by_role.items()] or [t("word.none")]
+    return [clean(str(value))]
+
+
+def _action(action: str, role: str, spec: Mapping[str, Any]) -> str:
+    who = _word(f"party.{role}", role) if has(f"party.{role}") else _word(f"role.{role}", role)
+    fields = t("word.list_sep").join(
+        t("help.rules.field", field=_word(f"field_word.{name}", name),
+          need=_word(f"help.rules.need.{need}", need))
+        for name, need in (spec.get("fields") or {}).items()) or t("word.none")
+    when = t("help.rules.while", statuses=_statuses(spec["while"])) if "while" in spec else ""
+    blocked = t("help.rules.blocked") if spec.get("blocked_by_open_request") else ""
+    return t("help.rules.action", action=_word(f"action.{action}", action), who=who, when=when,
+             blocked=blocked, fields=fields)
+
+
+def rule_lines(rules: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """Every rule of this simulation as it is, in the rules data's order: (text, changed), a
+    changed value (an override of the policy's) saying what the policy has."""
+    changed = {rule: was for rule, was, _ in overrides_of(rules)}
+    lines: list[tuple[str, bool]] = []
+    for rule, value in rules.items():
+        if rule in ("policy", "description"):
+            continue
+        name = _word(f"help.rules.name.{rule}", rule)
+        values = _value(rule, value)
+        was = changed.get(rule, _SAME)
+        if was is not _SAME:
+            old = _value(rule, was) if was is not None else [t("word.none")]
+            note = t("help.rules.changed", policy=rules.get("policy", ""),
+                     was=old[0] if len(old) == 1 else t("help.rules.listed"))
+            if len(values) == 1:
+                lines.append((t("help.rules.entry", name=name, value=values[0]) + "  " + note,
+                              True))
+                continue
+            lines.append((t("help.rules.entry", name=name, value=note), True))
+            old_set = set(old)
+            lines.extend(("  • " + line, line not in old_set) for line in values)
+            continue
+        if len(values) == 1:
+            lines.append((t("help.rules.entry", name=name, value=values[0]), False))
+        else:
+            lines.append((t("help.rules.heading", name=name), False))
+            lines.extend(("  • " + line, False) for line in values)
+    return lines
+
+
+_SAME = object()
 
 
 class HelpScreen(Dialog[None]):
@@ -47,6 +136,11 @@ class HelpScreen(Dialog[None]):
     def compose_body(self) -> ComposeResult:
         for line in help_lines(self.rules):
             yield Static(Content(line), classes="help-item")
+        yield Static(Content.styled(t("help.rules.title", policy=self.rules.get("policy", "")),
+                                    "bold"), classes="help-rules-title")
+        yield Static(Content("\n").join(
+            Content.styled(text, "bold $text-warning") if changed else Content(text)
+            for text, changed in rule_lines(self.rules)), id="help-rules")
 
     def on_mount(self) -> None:
         self.query_one("#help-dialog").focus()

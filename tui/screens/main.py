@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ..i18n import t
+from ..safetext import clean
 
 MIN_WIDTH = 70
 """The narrowest terminal rcsim works in: one pane with Order, Status, Due and RC."""
@@ -42,3 +46,31 @@ class MainScreen(Screen[None]):
         show = getattr(self.app, "show_front_party", None)
         if show is not None:
             show()
+
+    # Not in the footer: while presenting it is full (s, e); the presenter bar and help say it.
+    BINDINGS = [Binding("c", "save_moment", "present.key.save", show=False)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_moment":  # only while presenting a scenario (shown only then)
+            return getattr(self.app, "player", None) is not None
+        return True
+
+    def action_save_moment(self) -> None:
+        """Presenting: the screen now as an SVG named after the step, in the current folder,
+        written atomically; a notice says where (or why not)."""
+        from ..shots import save_moment
+
+        try:
+            folder = Path.cwd()
+        except OSError:  # the current folder was removed: the write below says so
+            folder = Path(".")
+        try:
+            path = save_moment(self.app, folder)  # type: ignore[arg-type]
+        except OSError as error:
+            self.app.notify(clean(t("shots.save_failed", path=folder,
+                                    reason=error.strerror or str(error))),
+                            title=t("shots.notice_title"), severity="error", timeout=10,
+                            markup=False)  # a folder's name is shown as it is, never as markup
+            return
+        self.app.notify(clean(t("shots.saved", path=path)), title=t("shots.notice_title"),
+                        timeout=10, markup=False)
