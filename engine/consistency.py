@@ -92,6 +92,8 @@ def _fits(kind: str, value: Any) -> bool:
         return isinstance(value, dict)
     if kind == "names":
         return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    if kind == "list":
+        return isinstance(value, list)
     raise ValueError(kind)
 
 
@@ -117,27 +119,88 @@ def check_documents(raw: Mapping[str, Any], path: object) -> None:
     for table in TABLES:
         if table not in raw:
             raise _fail(path, "field_missing", where=file, field=table)
-        if not isinstance(raw[table], dict):
-            raise _fail(path, "field_type", where=file, field=table, expected="table",
-                        found=shown(raw[table]))
-        for key, doc in raw[table].items():
-            if not isinstance(doc, dict):
-                raise _fail(path, "field_type", where=("table", table), field=key,
-                            expected="object", found=shown(doc))
-    meta = raw["meta"]["1"]
-    _check_fields(path, ("meta", ""), meta, META)
-    _check_fields(path, ("meta", ""), meta["counters"], COUNTERS)
+        check_table(path, table, raw[table])
+    check_meta(path, raw["meta"]["1"])
     if "1" not in raw["rules"]:
         raise _fail(path, "field_missing", where=("table", "rules"), field="1")
-    for table, (kind, key, spec) in ROWS.items():
-        seen: set[Any] = set()
-        for doc_id, doc in raw[table].items():
-            ident = doc.get(key)
-            where = (kind, _ident(ident)) if _fits(spec[key], ident) else ("row", f"{table}/{doc_id}")
-            _check_fields(path, where, doc, spec)
-            if ident in seen:
-                raise _fail(path, "duplicate", where=("table", table), id=shown(ident))
-            seen.add(ident)
+    for table in ROWS:
+        check_rows(path, table, raw[table], set())
+
+
+def check_table(path: object, table: str, docs: Any) -> None:
+    """A table is an object of documents, each an object."""
+    if not isinstance(docs, dict):
+        raise _fail(path, "field_type", where=("file", ""), field=table, expected="table",
+                    found=shown(docs))
+    for key, doc in docs.items():
+        if not isinstance(doc, dict):
+            raise _fail(path, "field_type", where=("table", table), field=key,
+                        expected="object", found=shown(doc))
+
+
+def check_meta(path: object, meta: Mapping[str, Any]) -> None:
+    """The clock and the counters of a state (the meta table's, or a journal's origin)."""
+    _check_fields(path, ("meta", ""), meta, META)
+    _check_fields(path, ("meta", ""), meta["counters"], COUNTERS)
+
+
+def check_rows(path: object, table: str, docs: Mapping[str, Any], seen: set[Any],
+               name: str | None = None) -> None:
+    """Documents of the table `table` (orders, requests, messages or events; stored under
+    `name`, by default the same), or a part of them: each an object with every field of its
+    kind, and none with an id in `seen` (the ids of the documents checked before; added to it)."""
+    kind, key, spec = ROWS[table]
+    check_table(path, name or table, docs)
+    for doc_id, doc in docs.items():
+        ident = doc.get(key)
+        where = (kind, _ident(ident)) if _fits(spec[key], ident) else ("row", f"{name or table}/{doc_id}")
+        _check_fields(path, where, doc, spec)
+        if ident in seen:
+            raise _fail(path, "duplicate", where=("table", name or table), id=shown(ident))
+        seen.add(ident)
+
+
+# A step of the journal (engine/journal.py): the fields of every step, of each kind, and of each
+# order a step adds. What the engine checks when the step is replayed is left to the engine.
+STEP = {"kind": "name", "at": "instant"}
+STEP_KINDS = {
+    "orders": {"orders": "list"},
+    "act": {"party": "name", "action": "name", "order": "name", "fields": "object"},
+    "clock": {"to": "instant"},
+}
+STEP_OPTIONS = {"act": {"request": "name"}}
+ORDER_SPEC = {"id": "name", "title": "text", "price": "positive", "delivery_days": "positive"}
+ORDER_SPEC_OPTIONS = {"status": "name", "due": "instant"}
+
+
+def check_step(path: object, number: int, record: Any) -> None:
+    """A step of the journal has the fields of its kind (whether it applies is the engine's
+    business: see engine/journal.py)."""
+    where = ("step", str(number))
+    if not isinstance(record, dict):
+        raise _fail(path, "field_type", where=("table", "steps"), field=str(number),
+                    expected="object", found=shown(record))
+    _check_fields(path, where, record, STEP)
+    spec = STEP_KINDS.get(record["kind"])
+    if spec is None:
+        raise _fail(path, "unknown_value", where=where, field="kind", found=shown(record["kind"]),
+                    choices=", ".join(STEP_KINDS))
+    _check_fields(path, where, record, spec)
+    _check_options(path, where, record, STEP_OPTIONS.get(record["kind"], {}))
+    for order in record.get("orders", ()):
+        if not isinstance(order, dict):
+            raise _fail(path, "field_type", where=where, field="orders", expected="object",
+                        found=shown(order))
+        _check_fields(path, where, order, ORDER_SPEC)
+        _check_options(path, where, order, ORDER_SPEC_OPTIONS)
+
+
+def _check_options(path: object, where: tuple[str, str], doc: Mapping[str, Any],
+                   spec: Mapping[str, str]) -> None:
+    for field, kind in spec.items():
+        if field in doc and not _fits(kind, doc[field]):
+            raise _fail(path, "field_type", where=where, field=field, expected=_expected(kind),
+                        found=shown(doc[field]))
 
 
 # ---------------------------------------------------------------- the simulation they make

@@ -28,7 +28,7 @@ def _from_ts(value: str | None) -> int | None:
     return None if value is None else parse_iso(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Order:
     """An order. Its base status is stored; lateness and the overlay are derived."""
 
@@ -74,7 +74,7 @@ class Order:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     """A Resolution Center (or order page) request: opened by one party, answered by the other."""
 
@@ -117,7 +117,7 @@ class Request:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """What one party wrote (or chose as a reason) and the other party received."""
 
@@ -143,7 +143,7 @@ class Message:
                    text=doc["text"], reason=doc["reason"], request=doc["request"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One entry of the append-only event log, stamped with the simulated time it happened."""
 
