@@ -72,10 +72,18 @@ def replay(state: State, record: Mapping[str, Any]) -> list[Event]:
     """Apply a recorded step to `state` (the state after the step before it), through the same
     checks as when it was taken. A record that does not apply raises `Refusal` (the engine's
     reason) or `ValueError` (a record that is no step), and changes nothing."""
+    return prepare(state, record)[1]()
+
+
+def prepare(state: State, record: Mapping[str, Any]) -> tuple[dict[str, Any], Callable[[], list[Event]]]:
+    """Check a recorded step against `state`, changing nothing: the record as the engine writes
+    it (normalised again) and the function that applies it; or `Refusal` / `ValueError` as
+    `replay` raises them."""
     kind = record.get("kind")
     at = record.get("at")
     if not isinstance(at, str) or parse_iso(at) != state.now:
         raise ValueError(f"it was taken at {at!r}, but the clock then shows {iso(state.now)}")
+    now = state.now
     if kind == "orders":
         adding: set[str] = set()
         news = []
@@ -86,22 +94,26 @@ def replay(state: State, record: Mapping[str, Any]) -> list[Event]:
                                       None if due is None else parse_iso(due), adding)
             adding.add(new.id)
             news.append(new)
-        events: list[Event] = []
-        for new in news:
-            events += state.insert_order(new)
-        return events
+
+        def add() -> list[Event]:
+            events: list[Event] = []
+            for new in news:
+                events += state.insert_order(new)
+            return events
+
+        return orders_record(now, news), add
     if kind == "act":
         given = dict(record["fields"])
         if "extra_price" in given:
             given["extra_price"] = _money(given["extra_price"])
         if "request" in record:
             given["request"] = record["request"]
-        return state.perform(state.prepare_act(record["party"], record["action"], record["order"],
-                                               given))
+        prepared = state.prepare_act(record["party"], record["action"], record["order"], given)
+        return act_record(now, prepared), lambda: state.perform(prepared)
     if kind == "clock":
         target = parse_iso(record["to"])
         state.check_advance(target)
-        return state.move_clock(target)
+        return clock_record(now, target), lambda: state.move_clock(target)
     raise ValueError(f"{kind!r} is no kind of step")
 
 

@@ -15,6 +15,7 @@ from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
 )
 from .journal import Journal, JournalEntry, act_record, clock_record, orders_record
+from .journal import prepare as prepare_step
 from .store import Store, base_origin, no_collection, origin_of
 from .timeutil import (
     CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
@@ -310,6 +311,20 @@ class Simulation:
         checkpoint at or before it and the steps after that (engine/journal.py)."""
         return self._journal.state_at(step)
 
+    def replay(self, record: Mapping[str, Any]) -> tuple[EventView, ...]:
+        """Take a recorded step (a `JournalEntry.record`, of this simulation or another) as the
+        next step, through the same checks as when it was first taken: refused if it does not
+        apply to this state (an order unknown here, or a step taken at another time)."""
+        self._writable()
+        state = self._state
+        try:
+            step, apply = prepare_step(state, record)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
+        with no_collection():
+            events = self._take(step, apply)
+        return tuple(_event_view(e) for e in events)
+
     def compact(self) -> None:
         """Write a fresh checkpoint now: the file is rewritten (atomically) with the current
         state and every step, so opening it replays nothing. Done by itself when the steps since
@@ -553,14 +568,7 @@ class Simulation:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data (what the file holds), for comparisons in tests."""
-        s = self._state
-        return {
-            "now": s.now, "counters": dict(s.counters), "rules": dict(s.rules.data),
-            "orders": [o.to_doc() for o in s.orders.values()],
-            "requests": [r.to_doc() for r in s.requests.values()],
-            "messages": [m.to_doc() for m in s.messages],
-            "events": [e.to_doc() for e in s.events],
-        }
+        return snapshot_of(self._state)
 
     def _request_view(self, r: Request) -> RequestView:
         now = self._state.now
@@ -586,6 +594,17 @@ class Simulation:
             open_request=open_request, requests=requests,
             thread=tuple(_message_view(m) for m in s.threads.get(o.id, ())),
         )
+
+
+def snapshot_of(state: State) -> dict[str, Any]:
+    """A state as plain data: its clock, counters, rules and records."""
+    return {
+        "now": state.now, "counters": dict(state.counters), "rules": dict(state.rules.data),
+        "orders": [o.to_doc() for o in state.orders.values()],
+        "requests": [r.to_doc() for r in state.requests.values()],
+        "messages": [m.to_doc() for m in state.messages],
+        "events": [e.to_doc() for e in state.events],
+    }
 
 
 def _has_records(state: State) -> bool:
