@@ -3,7 +3,6 @@ wrong, and left untouched; every state the engine itself writes passes the same 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable
 
