@@ -34,6 +34,7 @@ from .model import Event
 from .timeutil import iso, parse_iso, to_datetime
 
 KINDS = ("orders", "act", "clock")
+STEP_COST = 4  # replaying a step, in units of reading one record (an event it causes: 1)
 
 
 # ---------------------------------------------------------------- records
@@ -143,7 +144,7 @@ class Journal:
     `origin()` gives a fresh state as the simulation was created (step 0); a checkpoint is a
     function giving a fresh state after its step. `state_at(k)` starts from the latest of them at
     or before k and replays the records after it. `cost` estimates what opening the file would
-    replay: one per step since the checkpoint, plus one per event those steps caused.
+    replay: STEP_COST per step since the checkpoint, plus one per event those steps caused.
     """
 
     def __init__(self, origin: Callable[[], State], records: Iterable[dict[str, Any]] = (),
@@ -164,7 +165,7 @@ class Journal:
 
     def add(self, record: dict[str, Any], events: int) -> None:
         self.records.append(record)
-        self.cost += 1 + events
+        self.cost += STEP_COST + events
 
     def set_checkpoint(self, step: int, load: Callable[[], State]) -> None:
         self.checkpoint = (step, load)

@@ -62,16 +62,13 @@ class Order:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Order:
-        return cls(
-            id=doc["id"], title=doc["title"], price=int(doc["price"]),
-            delivery_days=int(doc["delivery_days"]), status=doc["status"],
-            created=parse_iso(doc["created"]), due=_from_ts(doc["due"]),
-            extras_total=int(doc["extras_total"]), delivered_at=_from_ts(doc["delivered_at"]),
-            review_deadline=_from_ts(doc["review_deadline"]),
-            review_remaining=doc["review_remaining"], review_seq=int(doc["review_seq"]),
-            closed_at=_from_ts(doc["closed_at"]), cancellation=doc["cancellation"],
-            open_request=doc["open_request"], requests=list(doc["requests"]),
-        )
+        """The order a stored document holds (its fields checked: engine/consistency.py)."""
+        ts = _from_ts
+        return cls(doc["id"], doc["title"], doc["price"], doc["delivery_days"], doc["status"],
+                   parse_iso(doc["created"]), ts(doc["due"]), doc["extras_total"],
+                   ts(doc["delivered_at"]), ts(doc["review_deadline"]), doc["review_remaining"],
+                   doc["review_seq"], ts(doc["closed_at"]), doc["cancellation"],
+                   doc["open_request"], list(doc["requests"]))
 
 
 @dataclass(slots=True)
@@ -160,5 +157,5 @@ class Event:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Event:
-        return cls(seq=int(doc["seq"]), at=parse_iso(doc["at"]), type=doc["type"],
-                   order=doc["order"], actor=doc["actor"], data=dict(doc["data"]))
+        return cls(doc["seq"], parse_iso(doc["at"]), doc["type"], doc["order"], doc["actor"],
+                   doc["data"])

@@ -362,3 +362,26 @@ def test_atomic_writes_keep_the_file_mode(tmp_path):
     os.chmod(fresh, 0o640)
     write_text(fresh, "a = 2\n")
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o640 and fresh.read_text() == "a = 2\n"
+
+
+def test_the_file_compacts_itself_when_replaying_would_cost_too_much_and_keeps_every_step(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = Simulation.create(path, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(10)])
+    checkpoints = set()
+    for i in range(1500):  # many small steps: the replay since the checkpoint grows
+        order = f"O{i % 10}"
+        if sim.order_view(order).open_request is None:
+            sim.act("buyer", "request_update", order)
+        else:
+            sim.act("buyer", "withdraw", order)
+        checkpoints.add(sim._journal.checkpoint_step)
+    assert len(checkpoints) >= 2 and max(checkpoints) > 500  # it compacted by itself
+    snap, records = sim.snapshot(), [e.record for e in sim.journal()]
+    sim.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["sim.json"]  # no temporary file left
+    data = JournalStorage(path).read()
+    assert data["meta"]["1"]["checkpoint"] == max(checkpoints)
+    assert len(data["steps"]) == 1501  # every step kept
+    with Simulation.open(path) as again:
+        assert again.snapshot() == snap and [e.record for e in again.journal()] == records
