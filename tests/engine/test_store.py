@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -385,3 +387,51 @@ def test_the_file_compacts_itself_when_replaying_would_cost_too_much_and_keeps_e
     assert len(data["steps"]) == 1501  # every step kept
     with Simulation.open(path) as again:
         assert again.snapshot() == snap and [e.record for e in again.journal()] == records
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill")
+@pytest.mark.parametrize("where", ["file", "memory"])
+def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_path, where):
+    """A real Ctrl-C (SIGINT) while a clock move fires thousands of deadlines: the move is taken
+    back as a whole, on disk and in memory, as if it had been refused."""
+    sim = Simulation.create(None, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(10_000)])
+    for i in range(10_000):
+        sim.act("buyer", "ask_to_cancel", f"O{i}", comment="bye")
+    path = tmp_path / "sim.json" if where == "file" else None
+    if path is not None:
+        sim = sim.save_as(path)
+    before, steps = sim.snapshot(), sim.step_count
+    raw = path.read_bytes() if path else None
+    inside = threading.Event()
+    fired = []
+
+    def interrupt(signum, frame):
+        if inside.is_set():  # only while the step is under way
+            fired.append(1)
+            raise KeyboardInterrupt
+    real_fire = sim._state._fire
+
+    def fire(kind, ref):  # (the real effect; it tells the test the effect has begun)
+        inside.set()
+        return real_fire(kind, ref)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    state = sim._state
+    state._fire = fire
+    timer = threading.Thread(target=lambda: (inside.wait(5), signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sim.advance("30d")
+    finally:
+        inside.clear()
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
+        del state._fire
+    assert fired
+    assert sim.snapshot() == before and sim.step_count == steps
+    if path is not None:
+        assert path.read_bytes() == raw
+    assert len(sim.advance("30d")) == 10_000  # and it goes on from there
+    sim.close()
