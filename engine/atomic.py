@@ -5,6 +5,10 @@ Most files are written to a temporary file `.<name>.<8 random characters>.tmp` b
 fsynced and renamed into place. A rename gives the name a new file, so a file with several names
 (hard links) would be split in two; such a file is overwritten in place instead, behind an undo
 copy `.<name>.undo` that the next open puts back if the write was cut short.
+
+A simulation file also grows by appends (`append_line`): one line, one write, made durable before
+the call returns. A kill can only cut the last line short (it then lacks its newline); readers
+ignore it, and the holder of the file cuts it off (`cut`).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .core import NewOrder, Prepared, State
@@ -127,7 +128,8 @@ def _money(cents: Any) -> Any:
 
 @dataclass(frozen=True)
 class JournalEntry:
-    """One step of the journal: its number (from 1), kind, when it was taken, and its record."""
+    """One step of the journal: its number (from 1), kind, when it was taken, and its record (a
+    read-only view of what the journal keeps: plain data, as the file holds it)."""
 
     number: int
     kind: str
@@ -173,7 +175,8 @@ class Journal:
 
     def entry(self, number: int) -> JournalEntry:
         record = self.records[number - 1]
-        return JournalEntry(number, record["kind"], to_datetime(parse_iso(record["at"])), record)
+        return JournalEntry(number, record["kind"], to_datetime(parse_iso(record["at"])),
+                            MappingProxyType(record))
 
     def entries(self, since: int = 0) -> tuple[JournalEntry, ...]:
         return tuple(self.entry(n) for n in range(max(0, since) + 1, self.count + 1))

@@ -381,9 +381,10 @@ class JournalStorage(Storage):
             return
         current = self.read() or {}
         added: dict[str, dict[str, Any]] = {}
+        gone = object()
         for table, docs in current.items():
             new = data.get(table)
-            if new is None or any(new.get(k, self) != doc for k, doc in docs.items()):
+            if new is None or any(new.get(k, gone) != doc for k, doc in docs.items()):
                 self.rewrite(table_lines(t, d.items()) for t, d in data.items())
                 return
         for table, docs in data.items():
