@@ -55,7 +55,7 @@ from .atomic import (
     remove_temporary_files, replace_locked, write_in_place,
 )
 from .consistency import (
-    check_documents, check_meta, check_rows, check_state, check_step, check_table,
+    check_documents, check_meta, check_rows, check_state, check_step, check_table, shown,
 )
 from .core import State
 from .errors import Refusal, SimulationFileError
@@ -72,11 +72,11 @@ TABLES = ("meta", "rules", *RECORDS, "steps")
 ORIGIN = "origin."  # the prefix of the origin's record tables (a file carried over from version 1)
 LINE_DOCS = 1000  # the most documents one line holds when a table is written whole
 # Compaction: when replaying the steps since the checkpoint would cost more than COMPACT_MIN
-# units plus half of what reading the file costs anyway, a fresh checkpoint is written. A unit
+# units plus a quarter of what reading the file costs anyway, a fresh checkpoint is written. A unit
 # is roughly what reading one record costs; replaying a step costs STEP_COST units and one per
-# event it causes (journal.py), reading a step line 2. So opening never replays more than half
-# again what reading takes, and a rewrite now and then costs a fixed share of the steps taken
-# meanwhile (linear in the end, however long the journal grows).
+# event it causes (journal.py), reading a step line 2. So opening never replays more than a
+# quarter again what reading takes, and a rewrite now and then costs a fixed share of the steps
+# taken meanwhile (linear in the end, however long the journal grows).
 COMPACT_MIN = 4000
 
 
@@ -369,7 +369,7 @@ class JournalStorage(Storage):
         for number, fragment in self.fragments():
             if not isinstance(fragment, dict):
                 raise SimulationFileError(self.file.shown, "field_type", where=("line", str(number)),
-                                          field="line", expected="object", found=repr(fragment)[:60])
+                                          field="line", expected="object", found=shown(fragment))
             for table, docs in fragment.items():
                 check_table(self.file.shown, table, docs)
                 data.setdefault(table, {}).update(docs)
@@ -694,9 +694,10 @@ class Store:
                 continue
             if not isinstance(fragment, dict):
                 raise SimulationFileError(where, "field_type", where=("line", str(number)),
-                                          field="line", expected="object", found=repr(fragment)[:60])
+                                          field="line", expected="object", found=shown(fragment))
             for table, docs in fragment.items():
-                check_table(where, table, docs)
+                if table not in RECORDS:  # (check_rows checks those, in the same pass)
+                    check_table(where, table, docs)
                 if table == "meta":
                     if meta is not None or number != 1:
                         raise SimulationFileError(where, "duplicate", where=("table", "meta"), id="'1'")
@@ -717,7 +718,7 @@ class Store:
                         records.append(record)
                 else:
                     raise SimulationFileError(where, "unknown_value", where=("file", ""), field="table",
-                                              found=repr(table)[:60], choices=", ".join(TABLES))
+                                              found=shown(table), choices=", ".join(TABLES))
                 tables.add(table)
         assert meta is not None  # the first line was read as the meta before
         for table in TABLES:
@@ -885,7 +886,7 @@ class Store:
         open (see COMPACT_MIN)."""
         if self.file is None:
             return False
-        limit = COMPACT_MIN + self.compact_after + (self.checkpoint_size + 2 * journal.count) // 2
+        limit = COMPACT_MIN + self.compact_after + (self.checkpoint_size + 2 * journal.count) // 4
         return journal.cost > limit
 
     def compact(self, state: State, journal: Journal) -> bool:
@@ -940,19 +941,19 @@ def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
     checkpoint = meta.get("checkpoint")
     if isinstance(checkpoint, bool) or not isinstance(checkpoint, int) or checkpoint < 0:
         raise SimulationFileError(where, "field_type", where=("meta", ""), field="checkpoint",
-                                  expected="whole", found=repr(checkpoint)[:60])
+                                  expected="whole", found=shown(checkpoint))
     origin = meta.get("origin")
     if not isinstance(origin, dict):
         raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin",
-                                  expected="object", found=repr(origin)[:60])
+                                  expected="object", found=shown(origin))
     check_meta(where, origin)
     rows = origin.get("rows")
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
         raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin.rows",
-                                  expected="whole", found=repr(rows)[:60])
+                                  expected="whole", found=shown(rows))
     if not isinstance(origin.get("rules"), dict):
         raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin.rules",
-                                  expected="object", found=repr(origin.get("rules"))[:60])
+                                  expected="object", found=shown(origin.get("rules")))
     _check_rules(where, origin["rules"])
 
 

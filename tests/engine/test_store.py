@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -403,23 +404,30 @@ def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_pat
         sim = sim.save_as(path)
     before, steps = sim.snapshot(), sim.step_count
     raw = path.read_bytes() if path else None
-    inside = threading.Event()
+    inside: list[bool] = []  # (a plain list: the interrupt may land anywhere, even in a lock)
     fired = []
 
     def interrupt(signum, frame):
-        if inside.is_set():  # only while the step is under way
+        if inside:  # only while the step's effect is under way
             fired.append(1)
             raise KeyboardInterrupt
-    real_fire = sim._state._fire
+
+    state = sim._state
+    real_fire = state._fire
 
     def fire(kind, ref):  # (the real effect; it tells the test the effect has begun)
-        inside.set()
+        inside.append(True)
         return real_fire(kind, ref)
 
+    def poke() -> None:
+        give_up = time.monotonic() + 10
+        while not inside and time.monotonic() < give_up:
+            time.sleep(0.001)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
     previous = signal.signal(signal.SIGINT, interrupt)
-    state = sim._state
     state._fire = fire
-    timer = threading.Thread(target=lambda: (inside.wait(5), signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)))
+    timer = threading.Thread(target=poke)
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
