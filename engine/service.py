@@ -204,6 +204,9 @@ class Simulation:
         self._state = state
         self._journal = journal
         self.read_only = read_only
+        # Where the original of a file of an older format was kept when `open` carried it over
+        # to the current one (`<name>.bak`), else None: the app can say so.
+        self.carried_over: Path | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -276,12 +279,13 @@ class Simulation:
         store = Store.open_file(path, lock=not read_only)
         try:
             loaded = store.load()
-            if not read_only:
-                store.settle(loaded)
+            backup = None if read_only else store.settle(loaded)
         except BaseException:
             store.close()  # a refused file keeps no lock
             raise
-        return cls(store, loaded.state, loaded.journal, read_only=read_only)
+        simulation = cls(store, loaded.state, loaded.journal, read_only=read_only)
+        simulation.carried_over = backup
+        return simulation
 
     def close(self) -> None:
         """Let the file go. A closed simulation can still be read, but refuses every change: it

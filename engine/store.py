@@ -790,20 +790,22 @@ class Store:
 
     # ---------------------------------------------------------------- settling after opening
 
-    def settle(self, loaded: Loaded) -> None:
+    def settle(self, loaded: Loaded) -> Path | None:
         """After a file was opened with its lock and found good: cut off a last line a kill left
-        unfinished, and carry a version 1 file over (keeping the original as `<name>.bak`)."""
+        unfinished, and carry a version 1 file over, keeping the original as `<name>.bak` (the
+        name it was kept under is returned)."""
         storage = self.storage
         if loaded.version == 1:
             assert loaded.raw is not None
-            self._keep_backup(loaded.raw)
+            backup = self._keep_backup(loaded.raw)
             self._write_image(loaded.state, loaded.journal, base=loaded.state)
-            return
+            return backup
         if storage.torn_at is not None:
             try:
                 self.file.cut(storage.torn_at)  # type: ignore[union-attr]
             except OSError as error:
                 raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
+        return None
 
     def _keep_backup(self, raw: bytes) -> Path:
         """Keep a version 1 file's bytes as `<name>.bak` (or the first free `<name>.N.bak`); one

@@ -50,6 +50,7 @@ def test_a_version_1_file_opens_and_is_carried_over_keeping_the_original_as_bak(
     assert len(snapshot["events"]) == 11 and len(snapshot["messages"]) == 5
 
     with Simulation.open(path) as sim:
+        assert sim.carried_over == tmp_path / "sim.json.bak"  # (the app can say so)
         assert sim.snapshot() == snapshot  # the same simulation ...
         assert sim.step_count == 0 and snapshot_of(sim._state_at(0)) == snapshot  # ... its history starts here
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json", "sim.json.bak"]
@@ -57,7 +58,7 @@ def test_a_version_1_file_opens_and_is_carried_over_keeping_the_original_as_bak(
     assert version_of(path) == 2
 
     with Simulation.open(path) as sim:  # opened again: no second carry-over, no second backup
-        assert sim.snapshot() == snapshot
+        assert sim.snapshot() == snapshot and sim.carried_over is None
         events = sim.advance("5d")  # D's and E's requests run out, C completes
         assert {e.order for e in events} == {"C", "D", "E"}
         after = sim.snapshot()
@@ -78,7 +79,7 @@ def test_a_backup_name_taken_by_another_file_is_left_alone(tmp_path):
     path, original = version_1(tmp_path)
     (tmp_path / "sim.json.bak").write_text("someone else's notes")
     with Simulation.open(path) as sim:
-        assert len(sim.order_ids()) == 5
+        assert len(sim.order_ids()) == 5 and sim.carried_over == tmp_path / "sim.json.2.bak"
     assert (tmp_path / "sim.json.bak").read_text() == "someone else's notes"
     assert (tmp_path / "sim.json.2.bak").read_bytes() == original
 
