@@ -368,6 +368,11 @@ class Simulation:
         read-only), refuse: nothing changed, in memory or on disk."""
         store, journal = self._store, self._journal
         size = store.file_size()
+        if size < 0 and store.path is not None and not os.path.lexists(store.path):
+            # The file was removed while open: it is written anew, whole, before the step.
+            if not store.compact(self._state, journal):
+                raise Refusal("write_failed", path=store.shown, reason=store.last_error)
+            size = store.file_size()
         try:
             store.append_step(journal.count + 1, record)
         except SimulationFileError as error:

@@ -876,12 +876,18 @@ class Store:
         self.db.table("steps").insert(Document(record, doc_id=number))
 
     def unappend(self, size: int) -> None:
-        """Take the last step back off the file (cut it back to `size` bytes)."""
-        if self.file is not None:
+        """Take the last step back off the file (cut it back to `size` bytes, when known)."""
+        if self.file is not None and size >= 0:
             self.file.cut(size)
 
     def file_size(self) -> int:
-        return os.path.getsize(self.path) if self.path is not None else 0
+        """The file's size now (-1: unknown, or in memory)."""
+        if self.path is None:
+            return -1
+        try:
+            return os.path.getsize(self.path)
+        except OSError:  # gone, or unreadable: the append will say so
+            return -1
 
     def should_compact(self, journal: Journal) -> bool:
         """Whether replaying the steps since the checkpoint would now cost too much at the next

@@ -443,3 +443,14 @@ def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_pat
         assert path.read_bytes() == raw
     assert len(sim.advance("30d")) == 10_000  # and it goes on from there
     sim.close()
+
+
+def test_a_file_removed_while_open_is_written_anew_at_the_next_step(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = busy_sim(path)
+    path.unlink()  # (by hand, or by another program)
+    sim.advance("1h")
+    snap, steps = sim.snapshot(), sim.step_count
+    sim.close()
+    with Simulation.open(path) as again:
+        assert again.snapshot() == snap and again.step_count == steps
