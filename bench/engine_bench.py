@@ -5,7 +5,7 @@ Prints medians, and ratios against baselines measured in the same run:
       30-day advance), as a whole process, at N = 1,000 and 10,000; against the process that only
       starts Python and imports the engine; and the same story played in this process, in parts;
   (b) one action on an N-order simulation file (the write included), median of 50, at N = 1,000,
-      10,000 and 100,000;
+      10,000 and 100,000, taken in turn, against one line appended and fdatasynced;
   (c) opening an N-order file, in a fresh process (median of 3), and its peak memory (RSS);
   (d) a 30-day advance over N orders that each hold an open request, on file (the write
       included), at N = 1,000 and 10,000, against the same number of plain heapq pushes and pops;
@@ -159,22 +159,40 @@ def bench_run(folder: Path, n: int, repeats: int) -> dict:
             "create": made - parsed, "play": played - made}
 
 
-def bench_action(folder: Path, n: int) -> dict:
-    path = folder / f"action-{n}.json"
-    orders_file(path, n)
-    samples = []
-    with Simulation.open(path) as sim:
+def bench_actions(folder: Path, sizes: tuple[int, ...]) -> dict[int, dict]:
+    """One action at a time on each of the files in turn (so that every size meets the disk in
+    the same state), and beside them the floor: one line appended and fdatasynced."""
+    sims, samples = {}, {n: [] for n in sizes}
+    for n in sizes:
+        path = folder / f"action-{n}.json"
+        orders_file(path, n)
+        sims[n] = Simulation.open(path)
+    floor_path = folder / "floor.txt"
+    floor_path.write_bytes(b"")
+    floor = []
+    try:
         for i in range(ACTIONS):  # alternately open an update request and withdraw it
             order = f"O{(i // 2) * 3 + 1}"  # in progress
+            for n, sim in sims.items():
+                began = time.perf_counter()
+                if i % 2 == 0:
+                    sim.act("buyer", "request_update", order, comment="Where are we?")
+                else:
+                    sim.act("buyer", "withdraw", order)
+                samples[n].append(time.perf_counter() - began)
             began = time.perf_counter()
-            if i % 2 == 0:
-                sim.act("buyer", "request_update", order, comment="Where are we?")
-            else:
-                sim.act("buyer", "withdraw", order)
-            samples.append(time.perf_counter() - began)
-    return {"n": n, "median_ms": statistics.median(samples) * 1000,
-            "p90_ms": sorted(samples)[int(len(samples) * 0.9)] * 1000, "size": path.stat().st_size,
-            "path": path}
+            fd = os.open(floor_path, os.O_WRONLY | os.O_APPEND)
+            os.write(fd, b'{"steps":{"1":{"kind":"act","at":"2026-03-02T09:00:00Z"}}}\n')
+            os.fdatasync(fd)
+            os.close(fd)
+            floor.append(time.perf_counter() - began)
+    finally:
+        for sim in sims.values():
+            sim.close()
+    return {n: {"n": n, "median_ms": statistics.median(samples[n]) * 1000,
+                "p90_ms": sorted(samples[n])[int(ACTIONS * 0.9)] * 1000,
+                "size": sims[n].path.stat().st_size, "path": sims[n].path,
+                "floor_ms": statistics.median(floor) * 1000} for n in sizes}
 
 
 def bench_advance(folder: Path, n: int, repeats: int) -> dict:
@@ -220,7 +238,7 @@ def main() -> None:
         startup = statistics.median(
             process([sys.executable, "-c", "import engine.scenario, tui.__main__"])[0] for _ in range(3))
         runs = {n: bench_run(folder, n, 1 if quick else 3) for n in run_sizes}
-        action = {n: bench_action(folder, n) for n in (1_000, 10_000, big)}
+        action = bench_actions(folder, (1_000, 10_000, big))
         opened = bench_open(action[big]["path"], 1 if quick else 3)
         opened_small = bench_open(action[1_000]["path"], 1 if quick else 3)
         plain_open = bench_open(action[big]["path"], 1, plain=True)
@@ -241,7 +259,8 @@ def main() -> None:
               f"{met(runs[large]['seconds'], GOALS['run_10k'])}; ratio under {GOALS['run_ratio']:.0f} "
               f"-> {met(ratio, GOALS['run_ratio'])}")
 
-    print(f"\n(b) one action on an N-order file, write included (median of {ACTIONS})")
+    print(f"\n(b) one action on an N-order file, write included (median of {ACTIONS}, the sizes in "
+          f"turn; floor: one line appended and fdatasynced, {action[big]['floor_ms']:.2f} ms)")
     for n, b in action.items():
         print(f"    N={n:>7,}: median {b['median_ms']:.2f} ms, p90 {b['p90_ms']:.2f} ms "
               f"(file {b['size'] / 1e6:.1f} MB)")
