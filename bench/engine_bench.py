@@ -1,22 +1,26 @@
-"""Engine benchmark (issue 2, "How it is checked"): fast-forward and per-action cost, with the write.
+"""Engine benchmark (issues 2 and 10): what a step costs on file and in memory, at any size.
 
-Prints, for N = 1,000 and 10,000 orders:
-  (a) advancing the clock 30 days over N orders that each hold an open request (a mix of order
-      updates, cancellations both ways and extensions, some on delivered orders whose auto-complete
-      resumes and fires within the 30 days), including the one write of the file;
-  (b) one action on an N-order simulation file, write included: the median over 50 actions;
-  (c) how (a) and (b) grow from 1k to 10k;
-  (d) each as a multiple of the same number of plain heapq pushes and pops timed in the same run
-      (the floor for a scheduler of stored deadlines).
+Prints medians, and ratios against baselines measured in the same run:
+  (a) `rcsim run` of a generated story (N orders, a buyer's cancellation request on each, then a
+      30-day advance), as a whole process, at N = 1,000 and 10,000; against the process that only
+      starts Python and imports the engine; and the same story played in this process, in parts;
+  (b) one action on an N-order simulation file (the write included), median of 50, at N = 1,000,
+      10,000 and 100,000, taken in turn, against one line appended and fdatasynced;
+  (c) opening an N-order file, in a fresh process (median of 3), and its peak memory (RSS);
+  (d) a 30-day advance over N orders that each hold an open request, on file (the write
+      included), at N = 1,000 and 10,000, against the same number of plain heapq pushes and pops;
+  (e) with and without msgspec (engine/store.py's fast path for JSON): opening and compacting.
 Run: .venv/bin/python bench/engine_bench.py [--quick]. Nothing here is asserted; it measures.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,15 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import engine.store  # noqa: E402
 from engine import Simulation  # noqa: E402
-from engine.core import State  # noqa: E402
-from engine.rules import Rules, policy_rules  # noqa: E402
-from engine.store import Store  # noqa: E402
-from engine.timeutil import parse_iso  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
-GOAL_ADVANCE_10K = 1.0  # seconds
-GOAL_ACTION_1K = 20.0  # milliseconds, median
+GOALS = {"run_10k": 2.0, "run_ratio": 12.0, "action_100k_ms": 20.0, "action_ratio": 2.0,
+         "open_100k": 1.5, "rss_100k_mb": 300.0, "advance_10k": 0.3}
 ACTIONS = 50
 
 # (starting status, who opens which request); the last kind delivers while an update is open,
@@ -48,29 +49,47 @@ KINDS = (
 )
 
 
-def build_file(path: Path, n: int, with_requests: bool) -> None:
-    """Write a simulation file of n orders in one write (through the engine's own state and store).
-
-    Building it through Simulation.act would rewrite the whole file n times; the benchmark is
-    about what happens after, so the state is built in memory and written once.
-    """
-    state = State(Rules(policy_rules("seed")), parse_iso(START))
-    start = state.now
+def story(n: int) -> str:
+    """The issue's story as a scenario file: n orders, a cancellation request on each, 30 days."""
+    lines = ['title = "Generated story"', f'start = "{START}"', ""]
     for i in range(n):
-        status, _, _, _ = KINDS[i % len(KINDS)] if with_requests else ("in_progress", 0, 0, 0)
-        state.add_order(f"O{i}", f"Order {i}", 50 + i % 100, 3 + i % 4, status=status)
-    if with_requests:
-        for i in range(n):  # open the requests spread over one day, so deadlines differ
-            state.advance_to(start + (i * 86400) // n)
-            _, party, action, fields = KINDS[i % len(KINDS)]
-            if action == "request_update+deliver":
-                state.act("buyer", "request_update", f"O{i}", {})
-                state.act("freelancer", "deliver", f"O{i}", {})
-            else:
-                state.act(party, action, f"O{i}", fields)
-    store = Store.create_file(path)
-    store.save(state)
-    store.close()
+        lines += ["[[orders]]", f'id = "FO-{i}"', f'title = "Order {i}"', f"price = {40 + i % 50}",
+                  "delivery_days = 3", ""]
+    for i in range(n):
+        lines += ["[[steps]]", 'actor = "buyer"', 'action = "ask_to_cancel"', f'order = "FO-{i}"',
+                  'comment = "Plans changed"', ""]
+    return "\n".join(lines + ["[[steps]]", 'advance = "30d"', ""])
+
+
+def orders(n: int, statuses=("incomplete", "in_progress", "delivered")) -> list[dict]:
+    return [{"id": f"O{i}", "title": f"Order {i}", "price": 50 + i % 100, "delivery_days": 3 + i % 4,
+             "status": statuses[i % len(statuses)]} for i in range(n)]
+
+
+def orders_file(path: Path, n: int) -> None:
+    """An n-order simulation file, as the engine writes it: created, then the orders added in one
+    step (which compacts the file at once: a checkpoint holds them)."""
+    with Simulation.create(path, start=START) as sim:
+        sim.add_orders(orders(n))
+
+
+def requests_file(path: Path, n: int) -> None:
+    """An n-order file where every order holds an open request (opened over one day, so that the
+    deadlines differ), built in memory through the engine and written in one write."""
+    sim = Simulation.create(None, start=START)
+    sim.add_orders([{**spec, "status": KINDS[i % len(KINDS)][0]} for i, spec in enumerate(orders(n))])
+    start = int(sim.now.timestamp())
+    for i in range(n):
+        target = start + (i * 86400) // n
+        if target > int(sim.now.timestamp()):
+            sim.advance_to(sim.now.fromtimestamp(target, sim.now.tzinfo))
+        _, party, action, fields = KINDS[i % len(KINDS)]
+        if action == "request_update+deliver":
+            sim.act("buyer", "request_update", f"O{i}")
+            sim.act("freelancer", "deliver", f"O{i}")
+        else:
+            sim.act(party, action, f"O{i}", **fields)
+    sim.save_as(path).close()
 
 
 def heap_floor(count: int) -> float:
@@ -85,94 +104,194 @@ def heap_floor(count: int) -> float:
     return time.perf_counter() - began
 
 
+def process(args: list[str]) -> tuple[float, str]:
+    began = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - began
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return elapsed, result.stdout
+
+
+OPEN = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+import engine.store
+from engine import Simulation
+if {plain!r}:
+    engine.store.msgspec = None
+began = time.perf_counter()
+sim = Simulation.open({path!r})
+seconds = time.perf_counter() - began
+try:  # the peak of this process (ru_maxrss would count the parent's, from before exec)
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
+except (OSError, IndexError):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps([seconds, peak, len(sim.order_ids())]))
+"""
+
+
+def bench_open(path: Path, repeats: int, plain: bool = False) -> dict:
+    """Open the file in a fresh process: seconds (median) and the process's peak RSS (MB)."""
+    runs = [json.loads(process([sys.executable, "-c", OPEN.format(root=str(ROOT), path=str(path),
+                                                                  plain=plain)])[1])
+            for _ in range(repeats)]
+    return {"seconds": statistics.median(r[0] for r in runs), "rss": max(r[1] for r in runs),
+            "orders": runs[0][2], "size": path.stat().st_size}
+
+
+def bench_run(folder: Path, n: int, repeats: int) -> dict:
+    """`rcsim run` of the story, as a whole process (median), and the same in this process."""
+    scenario = folder / f"story-{n}.toml"
+    scenario.write_text(story(n), encoding="utf-8")
+    times = [process([sys.executable, "-m", "tui", "run", str(scenario)])[0] for _ in range(repeats)]
+    from engine.scenario import Player, load  # the parts, in this process
+    began = time.perf_counter()
+    loaded = load(scenario)
+    parsed = time.perf_counter()
+    player = Player(loaded)
+    made = time.perf_counter()
+    report = player.run()
+    played = time.perf_counter()
+    assert report.passed
+    return {"n": n, "seconds": statistics.median(times), "all": times, "load": parsed - began,
+            "create": made - parsed, "play": played - made}
+
+
+def bench_actions(folder: Path, sizes: tuple[int, ...]) -> dict[int, dict]:
+    """One action at a time on each of the files in turn (so that every size meets the disk in
+    the same state), and beside them the floor: one line appended and fdatasynced."""
+    sims, samples = {}, {n: [] for n in sizes}
+    for n in sizes:
+        path = folder / f"action-{n}.json"
+        orders_file(path, n)
+        sims[n] = Simulation.open(path)
+    floor_path = folder / "floor.txt"
+    floor_path.write_bytes(b"")
+    floor = []
+    try:
+        for i in range(ACTIONS):  # alternately open an update request and withdraw it
+            order = f"O{(i // 2) * 3 + 1}"  # in progress
+            for n, sim in sims.items():
+                began = time.perf_counter()
+                if i % 2 == 0:
+                    sim.act("buyer", "request_update", order, comment="Where are we?")
+                else:
+                    sim.act("buyer", "withdraw", order)
+                samples[n].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            fd = os.open(floor_path, os.O_WRONLY | os.O_APPEND)
+            os.write(fd, b'{"steps":{"1":{"kind":"act","at":"2026-03-02T09:00:00Z"}}}\n')
+            os.fdatasync(fd)
+            os.close(fd)
+            floor.append(time.perf_counter() - began)
+    finally:
+        for sim in sims.values():
+            sim.close()
+    return {n: {"n": n, "median_ms": statistics.median(samples[n]) * 1000,
+                "p90_ms": sorted(samples[n])[int(ACTIONS * 0.9)] * 1000,
+                "size": sims[n].path.stat().st_size, "path": sims[n].path,
+                "floor_ms": statistics.median(floor) * 1000} for n in sizes}
+
+
 def bench_advance(folder: Path, n: int, repeats: int) -> dict:
-    times, fired, write_times, size = [], 0, [], 0
+    times, fired, pending = [], 0, 0
     for r in range(repeats):
         path = folder / f"advance-{n}-{r}.json"
-        build_file(path, n, with_requests=True)
+        requests_file(path, n)
         with Simulation.open(path) as sim:
             pending = len(sim.deadlines())
-            store, writes = sim._store, []
-            save = store.save
-
-            def timed_save(state, save=save, writes=writes):  # times the write inside the advance
-                began = time.perf_counter()
-                save(state)
-                writes.append(time.perf_counter() - began)
-
-            store.save = timed_save
             began = time.perf_counter()
-            events = sim.advance("30d")
+            fired = len(sim.advance("30d"))
             times.append(time.perf_counter() - began)
-            assert len(writes) == 1
-            write_times.append(writes[0])
-            fired = len(events)
-            size = path.stat().st_size
         path.unlink()
-    floors = [heap_floor(fired) for _ in range(5)]
-    best = times.index(min(times))
-    return {"n": n, "seconds": times[best], "all": times, "fired": fired, "pending": pending,
-            "write": write_times[best], "size": size, "floor": min(floors)}
+    return {"n": n, "seconds": statistics.median(times), "all": times, "fired": fired,
+            "pending": pending, "floor": min(heap_floor(fired) for _ in range(5))}
 
 
-def bench_action(folder: Path, n: int) -> dict:
-    path = folder / f"action-{n}.json"
-    build_file(path, n, with_requests=False)
-    samples = []
-    with Simulation.open(path) as sim:
-        for i in range(ACTIONS):  # alternately open an update request and withdraw it
-            order = f"O{(i // 2) % n}"
+def bench_compact(path: Path, plain: bool) -> float:
+    saved = engine.store.msgspec
+    if plain:
+        engine.store.msgspec = None
+    try:
+        with Simulation.open(path) as sim:
             began = time.perf_counter()
-            if i % 2 == 0:
-                sim.act("buyer", "request_update", order, comment="Where are we?")
-            else:
-                sim.act("buyer", "withdraw", order)
-            samples.append(time.perf_counter() - began)
-        size = path.stat().st_size
-    path.unlink()
-    floors = [heap_floor(1) for _ in range(2001)]
-    return {"n": n, "median_ms": statistics.median(samples) * 1000,
-            "p90_ms": sorted(samples)[int(len(samples) * 0.9)] * 1000, "size": size,
-            "floor": statistics.median(floors)}
+            sim.compact()
+            return time.perf_counter() - began
+    finally:
+        engine.store.msgspec = saved
+
+
+def met(value: float, goal: float) -> str:
+    return "met" if value < goal else "NOT met"
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    sizes = (1_000, 10_000)
+    big = 20_000 if quick else 100_000
+    run_sizes = (1_000, 2_000) if quick else (1_000, 10_000)
     print(f"rcsim engine benchmark  (Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"{platform.machine()})")
+          f"{platform.machine()}{', --quick: smaller sizes' if quick else ''})")
     with tempfile.TemporaryDirectory(prefix="rcsim-bench-", dir=ROOT / "bench") as tmp:
         folder = Path(tmp)
-        advance = {n: bench_advance(folder, n, 1 if quick or n > 1000 else 3) for n in sizes}
-        action = {n: bench_action(folder, n) for n in sizes}
+        startup = statistics.median(
+            process([sys.executable, "-c", "import engine.scenario, tui.__main__"])[0] for _ in range(3))
+        runs = {n: bench_run(folder, n, 1 if quick else 3) for n in run_sizes}
+        action = bench_actions(folder, (1_000, 10_000, big))
+        opened = bench_open(action[big]["path"], 1 if quick else 3)
+        opened_small = bench_open(action[1_000]["path"], 1 if quick else 3)
+        plain_open = bench_open(action[big]["path"], 1, plain=True)
+        compact = {plain: bench_compact(action[big]["path"], plain) for plain in (False, True)}
+        advance = {n: bench_advance(folder, n, 1 if quick else 3) for n in (1_000, run_sizes[1])}
 
-    print("\n(a) advance 30 days, every order with an open request, one write included")
-    for n, a in advance.items():
-        print(f"    N={n:>6,}: {a['seconds']:.3f} s   ({a['fired']:,} deadlines fired of "
-              f"{a['pending']:,} pending at the start; of it the write {a['write']:.3f} s, "
-              f"file {a['size'] / 1e6:.1f} MB; runs: {', '.join(f'{t:.3f}' for t in a['all'])})")
-    goal = advance[10_000]["seconds"] < GOAL_ADVANCE_10K
-    print(f"    goal: N=10,000 under {GOAL_ADVANCE_10K:.0f} s  -> {'met' if goal else 'NOT met'}")
+    small, large = run_sizes
+    print(f"\n(a) rcsim run: N orders, a cancellation request on each, 30 days (whole process, "
+          f"median; Python + imports alone: {startup:.2f} s)")
+    for n, r in runs.items():
+        print(f"    N={n:>6,}: {r['seconds']:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in r['all'])}; "
+              f"in this process: load {r['load']:.2f} s, create {r['create']:.2f} s, "
+              f"play {r['play']:.2f} s)")
+    ratio = runs[large]["seconds"] / runs[small]["seconds"]
+    print(f"    N={large:,} / N={small:,}: x{ratio:.1f}")
+    if not quick:
+        print(f"    goal: N=10,000 under {GOALS['run_10k']:.0f} s -> "
+              f"{met(runs[large]['seconds'], GOALS['run_10k'])}; ratio under {GOALS['run_ratio']:.0f} "
+              f"-> {met(ratio, GOALS['run_ratio'])}")
 
-    print(f"\n(b) one action on an N-order file, write included (median of {ACTIONS})")
+    print(f"\n(b) one action on an N-order file, write included (median of {ACTIONS}, the sizes in "
+          f"turn; floor: one line appended and fdatasynced, {action[big]['floor_ms']:.2f} ms)")
     for n, b in action.items():
-        print(f"    N={n:>6,}: median {b['median_ms']:.1f} ms, p90 {b['p90_ms']:.1f} ms "
-              f"(file {b['size'] / 1e6:.2f} MB)")
-    goal = action[1_000]["median_ms"] < GOAL_ACTION_1K
-    print(f"    goal: N=1,000 median under {GOAL_ACTION_1K:.0f} ms  -> {'met' if goal else 'NOT met'}")
+        print(f"    N={n:>7,}: median {b['median_ms']:.2f} ms, p90 {b['p90_ms']:.2f} ms "
+              f"(file {b['size'] / 1e6:.1f} MB)")
+    ratio = action[big]["median_ms"] / action[1_000]["median_ms"]
+    print(f"    N={big:,} / N=1,000: x{ratio:.2f}")
+    if not quick:
+        print(f"    goal: under {GOALS['action_100k_ms']:.0f} ms at 100,000 -> "
+              f"{met(action[big]['median_ms'], GOALS['action_100k_ms'])}; under "
+              f"x{GOALS['action_ratio']:.0f} the 1,000 -> {met(ratio, GOALS['action_ratio'])}")
 
-    print("\n(c) growth from 1k to 10k orders (10x the orders)")
-    print(f"    advance: x{advance[10_000]['seconds'] / advance[1_000]['seconds']:.1f}   "
-          f"action: x{action[10_000]['median_ms'] / action[1_000]['median_ms']:.1f}")
+    print("\n(c) open an N-order file in a fresh process (median), and its peak memory")
+    for n, o in ((1_000, opened_small), (big, opened)):
+        print(f"    N={n:>7,}: {o['seconds']:.3f} s, peak RSS {o['rss']:.0f} MB (file {o['size'] / 1e6:.1f} MB)")
+    if not quick:
+        print(f"    goal: open under {GOALS['open_100k']} s -> {met(opened['seconds'], GOALS['open_100k'])}; "
+              f"under {GOALS['rss_100k_mb']:.0f} MB -> {met(opened['rss'], GOALS['rss_100k_mb'])}")
 
-    print("\n(d) as a multiple of plain heapq pushes + pops of the same count (same run)")
+    print("\n(d) advance 30 days over N orders that each hold an open request, on file (median)")
     for n, a in advance.items():
-        print(f"    advance N={n:>6,}: {a['fired']:,} push+pop = {a['floor'] * 1000:.2f} ms -> "
-              f"advance is x{a['seconds'] / a['floor']:.0f} the floor "
-              f"(x{(a['seconds'] - a['write']) / a['floor']:.0f} without the write)")
-    for n, b in action.items():
-        print(f"    action  N={n:>6,}: 1 push+pop = {b['floor'] * 1e6:.2f} us -> "
-              f"action is x{b['median_ms'] / 1000 / b['floor']:,.0f} the floor")
+        print(f"    N={n:>6,}: {a['seconds']:.3f} s ({a['fired']:,} deadlines fired of {a['pending']:,} "
+              f"pending; {a['fired']:,} heapq push+pop = {a['floor'] * 1000:.1f} ms -> "
+              f"x{a['seconds'] / a['floor']:.0f} the floor)")
+    if not quick:
+        print(f"    goal: N=10,000 under {GOALS['advance_10k']} s -> "
+              f"{met(advance[large]['seconds'], GOALS['advance_10k'])}")
+
+    print(f"\n(e) JSON through msgspec (the engine's fast path) or the json module, N={big:,}")
+    print(f"    open:    {opened['seconds']:.3f} s with msgspec, {plain_open['seconds']:.3f} s without "
+          f"(x{plain_open['seconds'] / opened['seconds']:.2f})")
+    print(f"    compact: {compact[False]:.3f} s with msgspec, {compact[True]:.3f} s without "
+          f"(x{compact[True] / compact[False]:.2f})")
 
 
 if __name__ == "__main__":

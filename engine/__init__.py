@@ -1,11 +1,13 @@
 """rcsim's rule engine: the Fiverr Resolution Center's rules over a simulated clock, in TinyDB.
 
-Pure: the standard library and tinydb only; no UI toolkit, no OS clock, no sleeping, and no text
-catalogue: it speaks in codes and parameters (a refusal also in plain English, engine/english.py),
-which the app (tui/) puts into words.
+Pure: the standard library and tinydb (and msgspec, as a fast path for JSON, with the json module
+as its fallback); no UI toolkit, no OS clock, no sleeping, and no text catalogue: it speaks in
+codes and parameters (a refusal also in plain English, engine/english.py), which the app (tui/)
+puts into words.
 """
 
 from .errors import RcsimError, Refusal, SimulationFileError
+from .journal import JournalEntry
 from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from .model import other as other_party
 from .rules import ACTIONS, Rules
@@ -17,7 +19,7 @@ from .timeutil import parse_duration
 
 __all__ = [
     "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
-    "EventView", "FieldSpec", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
+    "EventView", "FieldSpec", "JournalEntry", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
     "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "other_party",
     "parse_duration",
 ]

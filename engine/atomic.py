@@ -5,14 +5,20 @@ Most files are written to a temporary file `.<name>.<8 random characters>.tmp` b
 fsynced and renamed into place. A rename gives the name a new file, so a file with several names
 (hard links) would be split in two; such a file is overwritten in place instead, behind an undo
 copy `.<name>.undo` that the next open puts back if the write was cut short.
+
+A simulation file also grows by appends (`append_line`): one line, one write, made durable before
+the call returns. A kill can only cut the last line short (it then lacks its newline); readers
+ignore it, and the holder of the file cuts it off (`cut`).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterable
 
 try:
     import fcntl
@@ -94,16 +100,24 @@ def _temporary(target: Path) -> tuple[int, Path]:
     return fd, Path(name)
 
 
-def _write_all(fd: int, data: bytes, offset: int | None = None) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
-        view = view[written:]
-        if offset is not None:
-            offset += written
+Data = bytes | Iterable[bytes]  # a whole file's content, or its pieces in order
 
 
-def replace_locked(target: Path, data: bytes) -> int:
+def _write_all(fd: int, data: Data, offset: int | None = None) -> int:
+    """Write all of `data` (at `offset`, else at the descriptor's position); returns its size."""
+    total = 0
+    for piece in (data,) if isinstance(data, bytes) else data:
+        view = memoryview(piece)
+        while view:
+            written = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+            view = view[written:]
+            total += written
+            if offset is not None:
+                offset += written
+    return total
+
+
+def replace_locked(target: Path, data: Data) -> int:
     """Write `data` as the new `target` (temporary file, fsync, rename) and return an open
     descriptor of the new file, already locked with `flock`: whoever held the old file passes its
     lock on to the new one without a moment in which the name is unlocked."""
@@ -126,18 +140,47 @@ def replace_locked(target: Path, data: bytes) -> int:
     return fd
 
 
+def keep_new(beside: Path, target: Path, data: bytes) -> bool:
+    """Write `data` as the new file `target` (in the folder of `beside`) through a temporary file
+    named as `beside`'s own (so the holder of `beside` clears what a kill leaves), fsynced, and
+    never over an existing file: False if `target` exists by now."""
+    fd, temp = _temporary(beside)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        try:
+            os.link(temp, target)  # fails if the name was taken meanwhile: never clobbers
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(target):
+                return False
+            os.replace(temp, target)
+        sync_folder(target.parent)
+        return True
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            temp.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def undo_path(target: Path) -> Path:
     """Where a write in place keeps the old content of `target` until it is done."""
     return target.with_name(f".{target.name}.undo")
 
 
-def _overwrite(fd: int, data: bytes) -> None:
-    _write_all(fd, data, 0)
-    os.ftruncate(fd, len(data))
+def _overwrite(fd: int, data: Data) -> None:
+    size = _write_all(fd, data, 0)
+    os.ftruncate(fd, size)
     os.fsync(fd)
 
 
-def write_in_place(target: Path, data: bytes) -> None:
+def write_in_place(target: Path, data: Data) -> None:
     """Overwrite the content of `target` in its own file, so that every hard link to it sees the
     new content, and keep that atomic with an undo copy: the old content is first written to
     `.<name>.undo` (temporary file, fsync, rename), then the file is overwritten and fsynced,
@@ -210,6 +253,49 @@ def _undo_of(target: Path) -> tuple[Path, bytes] | None:
         if first == header:
             return candidate, old
     return None
+
+
+def append_line(target: Path, line: bytes) -> None:
+    """Add `line` (ending with a newline) at the end of `target` in one write, and make it durable
+    (fdatasync) before returning. The file is written in place, so every name of it sees the line.
+    A write that fails is cut off again, so the file is as it was; one cut short by a kill leaves a
+    last line without its newline, which readers ignore (and the next holder cuts off). The caller
+    holds the file's lock."""
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            _write_all(fd, line)
+            (getattr(os, "fdatasync", None) or os.fsync)(fd)
+        except BaseException:
+            try:
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            except OSError:  # the line stays unfinished or unsynced: it is cut off at next open
+                pass
+            raise
+    finally:
+        os.close(fd)
+
+
+def cut(target: Path, size: int) -> None:
+    """Cut `target` back to its first `size` bytes, durably (a torn last line). The caller holds
+    the file's lock."""
+    fd = os.open(target, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def open_committed(target: Path) -> BinaryIO:
+    """The content of `target` as its last finished write left it, to read as a stream: while a
+    write in place is under way or was cut short, that is its undo copy."""
+    found = _undo_of(target)
+    if found is None:
+        return open(target, "rb")
+    return io.BytesIO(found[1])
 
 
 def read_committed(target: Path) -> bytes:

@@ -1,7 +1,9 @@
 """The rules themselves: checks, effects and deadlines over one simulation's state.
 
 Every public method either raises a Refusal before touching anything, or applies its whole
-effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
+effect. Each change comes in two halves: a check that changes nothing (`prepare_order`,
+`prepare_act`, `check_advance`) and the effect of what it let through (`insert_order`, `perform`,
+`move_clock`), so that a step can be written to the journal after its check and before its effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
 (deadline, creation order) when the clock moves, so each fires once, at its own instant.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Container, Mapping
 
 from .errors import Refusal
 from .model import (
@@ -34,6 +36,30 @@ class Deadline:
     request: str | None
     request_type: str | None
     outcome: str  # "expire", "cancel", "accept" or "complete"
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """An order checked and ready to add: its price in cents, `due` None for now + its days."""
+
+    id: str
+    title: str
+    price: int
+    delivery_days: int
+    status: str
+    due: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An action checked and ready to apply: the request it answers and its normalised fields."""
+
+    party: str
+    action: str
+    order: Order
+    request: Request | None
+    fields: dict[str, Any]
+    request_id: str | None  # as given (None: the order's open request)
 
 
 @dataclass(frozen=True)
@@ -82,9 +108,16 @@ class State:
     def add_order(self, order_id: str, title: str, price: Any, delivery_days: Any,
                   status: str = "in_progress", due: int | None = None) -> list[Event]:
         """Add an order in a starting status; `due` (a timestamp) overrides now + delivery_days."""
+        return self.insert_order(self.prepare_order(order_id, title, price, delivery_days, status, due))
+
+    def prepare_order(self, order_id: Any, title: Any, price: Any, delivery_days: Any,
+                      status: Any = "in_progress", due: int | None = None,
+                      adding: Container[str] = ()) -> NewOrder:
+        """Check an order to add, changing nothing: the order it would be, or the refusal.
+        `adding` holds the ids of orders checked before it in the same batch (not added yet)."""
         if not isinstance(order_id, str) or not order_id.strip():
             raise Refusal("invalid_order", detail="the id must be a non-empty text")
-        if order_id in self.orders:
+        if order_id in self.orders or order_id in adding:
             raise Refusal("duplicate_order", order=order_id)
         if not isinstance(title, str) or not title.strip():
             raise Refusal("invalid_order", detail=f"{order_id} needs a non-empty title")
@@ -102,17 +135,21 @@ class State:
             raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
         if due is not None:
             in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
-        order = Order(id=order_id, title=title, price=cents, delivery_days=delivery_days,
-                      status=status, created=self.now)
-        if status != "incomplete":
-            order.due = due if due is not None else self.now + delivery_days * DAY
-        if status == "delivered":
+        return NewOrder(order_id, title, cents, delivery_days, status, due)
+
+    def insert_order(self, new: NewOrder) -> list[Event]:
+        """Add an order `prepare_order` checked (against this state, as it still is)."""
+        order = Order(id=new.id, title=new.title, price=new.price, delivery_days=new.delivery_days,
+                      status=new.status, created=self.now)
+        if new.status != "incomplete":
+            order.due = new.due if new.due is not None else self.now + new.delivery_days * DAY
+        if new.status == "delivered":
             order.delivered_at = self.now
             self._start_review(order, self.rules.auto_complete_seconds)
-        self.orders[order_id] = order
-        return [self._event("order_added", order_id, SYSTEM, {
-            "title": title, "price": cents, "delivery_days": delivery_days, "status": status,
-            "due": iso(order.due) if order.due is not None else None,
+        self.orders[new.id] = order
+        return [self._event("order_added", new.id, SYSTEM, {
+            "title": new.title, "price": new.price, "delivery_days": new.delivery_days,
+            "status": new.status, "due": iso(order.due) if order.due is not None else None,
         })]
 
     # ---------------------------------------------------------------- checks
@@ -258,11 +295,24 @@ class State:
 
     def act(self, party: str, action: str, order_id: str, given: Mapping[str, Any]) -> list[Event]:
         """Check and apply one party's action; returns the events it produced."""
+        return self.perform(self.prepare_act(party, action, order_id, given))
+
+    def prepare_act(self, party: str, action: str, order_id: str,
+                    given: Mapping[str, Any]) -> Prepared:
+        """Check one party's action in full, changing nothing: what `perform` will apply (the
+        fields normalised, money in cents), or the refusal."""
         given = dict(given)
         request_id = given.pop("request", None)
         found = self.check(party, action, order_id, request_id)
         fields = self.fields(party, action, found.fields, given)
-        order, request = found.order, found.request
+        if OPENING_ACTIONS.get(action) == "extension":  # accepting it could not be done
+            self.extended_due(found.order, fields.get("days") or 0, self.now)
+        return Prepared(party, action, found.order, found.request, fields, request_id)
+
+    def perform(self, prepared: Prepared) -> list[Event]:
+        """Apply an action `prepare_act` checked (on this state, as it still is)."""
+        party, action, order, request, fields = (prepared.party, prepared.action, prepared.order,
+                                                 prepared.request, prepared.fields)
         if action in OPENING_ACTIONS:
             return self._open(party, action, order, fields)
         if request is not None:
@@ -309,9 +359,7 @@ class State:
         return due
 
     def _open(self, party: str, action: str, order: Order, fields: dict) -> list[Event]:
-        rtype = OPENING_ACTIONS[action]
-        if rtype == "extension":  # before anything changes; accepting it could not be done
-            self.extended_due(order, fields.get("days") or 0, self.now)
+        rtype = OPENING_ACTIONS[action]  # (an extension that could not be accepted: prepare_act)
         self.counters["request"] += 1
         request = Request(
             id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=party,
@@ -480,11 +528,19 @@ class State:
 
     def advance_to(self, target: int) -> list[Event]:
         """Move the clock to `target`, firing every deadline passed at its own instant, in order."""
+        self.check_advance(target)
+        return self.move_clock(target)
+
+    def check_advance(self, target: int) -> None:
+        """Refuse a clock move to `target` the rules do not allow, changing nothing."""
         if target < self.now:
             raise Refusal("clock_backwards", now=iso(self.now), target=iso(target))
         if target > CLOCK_LIMIT:
             raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
         self._check_timeouts(target)
+
+    def move_clock(self, target: int) -> list[Event]:
+        """Apply a clock move `check_advance` allowed (on this state, as it still is)."""
         fired: list[Event] = []
         heap = self._heap
         while heap and heap[0][0] <= target:

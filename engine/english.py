@@ -66,6 +66,7 @@ REFUSALS: dict[str, str] = {
                   "remove it and try again.",
     "closed": "The simulation {path} was closed: it takes no more changes (open it again to go on).",
     "closed_memory": "This simulation was closed: it takes no more changes.",
+    "bad_step": "This recorded step cannot be taken here ({detail}), so nothing changed.",
     "write_failed": "{path} could not be written ({reason}), so nothing changed: the simulation "
                     "is as it was before. Free some space or make its folder writable, then "
                     "try again.",
@@ -74,6 +75,9 @@ REFUSALS: dict[str, str] = {
 # What is wrong with a simulation file, after its path ("sim.json: does not exist"). A `where`
 # parameter is a (kind, id) pair such as ("order", "FO-1001").
 FILE_PROBLEMS: dict[str, str] = {
+    "step_sequence": "is damaged: its steps are not numbered 1, 2, 3, ... without gaps (step {position} has the number {number})",
+    "checkpoint_ahead": "is damaged: its checkpoint was written after step {checkpoint}, but it holds only {count} steps",
+    "step_refused": "is damaged: its step {step} cannot be replayed ({detail})",
     "in_use": "is open in another rcsim process (a simulation file belongs to one rcsim at a time)",
     "lock_unstable": "cannot be locked: its lock file keeps changing",
     "folder_not_writable": "its folder {folder} takes no new file ({reason})",
@@ -120,6 +124,8 @@ FILE_PROBLEMS: dict[str, str] = {
 }
 
 WHERE: dict[str, str] = {
+    "step": "step {id}",
+    "line": "line {id}",
     "file": "top level",
     "meta": "meta table",
     "table": "table {id}",

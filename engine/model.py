@@ -28,7 +28,7 @@ def _from_ts(value: str | None) -> int | None:
     return None if value is None else parse_iso(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Order:
     """An order. Its base status is stored; lateness and the overlay are derived."""
 
@@ -62,19 +62,16 @@ class Order:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Order:
-        return cls(
-            id=doc["id"], title=doc["title"], price=int(doc["price"]),
-            delivery_days=int(doc["delivery_days"]), status=doc["status"],
-            created=parse_iso(doc["created"]), due=_from_ts(doc["due"]),
-            extras_total=int(doc["extras_total"]), delivered_at=_from_ts(doc["delivered_at"]),
-            review_deadline=_from_ts(doc["review_deadline"]),
-            review_remaining=doc["review_remaining"], review_seq=int(doc["review_seq"]),
-            closed_at=_from_ts(doc["closed_at"]), cancellation=doc["cancellation"],
-            open_request=doc["open_request"], requests=list(doc["requests"]),
-        )
+        """The order a stored document holds (its fields checked: engine/consistency.py)."""
+        ts = _from_ts
+        return cls(doc["id"], doc["title"], doc["price"], doc["delivery_days"], doc["status"],
+                   parse_iso(doc["created"]), ts(doc["due"]), doc["extras_total"],
+                   ts(doc["delivered_at"]), ts(doc["review_deadline"]), doc["review_remaining"],
+                   doc["review_seq"], ts(doc["closed_at"]), doc["cancellation"],
+                   doc["open_request"], list(doc["requests"]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     """A Resolution Center (or order page) request: opened by one party, answered by the other."""
 
@@ -117,7 +114,7 @@ class Request:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """What one party wrote (or chose as a reason) and the other party received."""
 
@@ -143,7 +140,7 @@ class Message:
                    text=doc["text"], reason=doc["reason"], request=doc["request"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One entry of the append-only event log, stamped with the simulated time it happened."""
 
@@ -160,5 +157,5 @@ class Event:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Event:
-        return cls(seq=int(doc["seq"]), at=parse_iso(doc["at"]), type=doc["type"],
-                   order=doc["order"], actor=doc["actor"], data=dict(doc["data"]))
+        return cls(doc["seq"], parse_iso(doc["at"]), doc["type"], doc["order"], doc["actor"],
+                   doc["data"])

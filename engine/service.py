@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .core import Deadline, State
 from .errors import Refusal, SimulationFileError
@@ -14,7 +14,9 @@ from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Reque
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
 )
-from .store import Store
+from .journal import Journal, JournalEntry, act_record, clock_record, orders_record
+from .journal import prepare as prepare_step
+from .store import Store, base_origin, no_collection, origin_of
 from .timeutil import (
     CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
 )
@@ -190,15 +192,21 @@ Duration = timedelta | str | int
 class Simulation:
     """One simulation: its rules, simulated clock, orders, requests, messages and event log.
 
-    Every change (an order added, an action, a clock move) is checked in full before anything
-    changes, then written to the TinyDB database in one atomic write. A refusal raises
-    `Refusal` and leaves memory and disk as they were.
+    It is a journal of steps (engine/journal.py): every change (orders added, an action, a clock
+    move) is checked in full before anything changes, then written to the file as one step (a
+    single small append, made durable), then applied in memory. A refusal raises `Refusal` and
+    leaves memory and disk as they were. In memory (no file) nothing is written or serialised.
     """
 
-    def __init__(self, store: Store, state: State, *, read_only: bool = False) -> None:
+    def __init__(self, store: Store, state: State, journal: Journal, *,
+                 read_only: bool = False) -> None:
         self._store = store
         self._state = state
+        self._journal = journal
         self.read_only = read_only
+        # Where the original of a file of an older format was kept when `open` carried it over
+        # to the current one (`<name>.bak`), else None: the app can say so.
+        self.carried_over: Path | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -216,20 +224,22 @@ class Simulation:
         start_ts = _instant(start)
         if start_ts > CLOCK_LIMIT:
             raise Refusal("clock_limit", limit=iso(CLOCK_LIMIT))
-        state = State(Rules(data), start_ts)
+        rules_obj = Rules(data)
+        state = State(rules_obj, start_ts)
+        journal = Journal(lambda: State(rules_obj, start_ts))
         if path is None:
-            store = Store.memory()
-            store.save(state)
-            return cls(store, state)
-        return cls._into_new_file(path, state, keep_old_as)
+            return cls(Store.memory(), state, journal)
+        return cls._into_new_file(path, state, journal, origin_of(start_ts, data), keep_old_as)
 
     @classmethod
-    def _into_new_file(cls, path: str | os.PathLike[str], state: State,
-                       keep_old_as: str | os.PathLike[str] | None) -> Simulation:
-        """`state` written to a new file in one write, as a simulation that holds that file."""
+    def _into_new_file(cls, path: str | os.PathLike[str], state: State, journal: Journal,
+                       origin: dict[str, Any], keep_old_as: str | os.PathLike[str] | None,
+                       base: State | None = None) -> Simulation:
+        """`state` and its journal written to a new file in one write, as a simulation that
+        holds that file."""
         store = Store.create_file(path, keep_old_as)
         try:
-            store.save(state)
+            store.write_new(state, journal, origin, base)
         except BaseException:
             real = store.path
             if keep_old_as is not None and real is not None and Path(keep_old_as).exists() \
@@ -237,15 +247,23 @@ class Simulation:
                 os.rename(keep_old_as, real)  # put the old simulation back, still under the lock
             store.close()
             raise
-        return cls(store, state)
+        return cls(store, state, journal)
 
     def save_as(self, path: str | os.PathLike[str],
                 keep_old_as: str | os.PathLike[str] | None = None) -> Simulation:
         """This simulation (e.g. one built in memory) written to a new file in one write, as
         `create` writes one (an existing file refused, or kept as `keep_old_as`, and put back if
-        the write fails). Returns the simulation that holds the file; this one is closed."""
+        the write fails), with its whole journal. Returns the simulation that holds the file;
+        this one is closed."""
         self._writable()
-        simulation = self._into_new_file(path, self._state, keep_old_as)
+        old = self._journal
+        base = old.origin()
+        if _has_records(base):  # a journal that starts from a carried-over file's records
+            origin = base_origin(base)
+        else:
+            origin, base = origin_of(base.now, base.rules.data), None
+        simulation = self._into_new_file(path, self._state, Journal(old.origin, old.records),
+                                         origin, keep_old_as, base)
         self.close()
         return simulation
 
@@ -254,14 +272,20 @@ class Simulation:
         """An existing simulation file; one that is not a simulation is refused, untouched.
 
         A file is locked while one process has it open (a second `open` is refused); with
-        `read_only=True` it is read without the lock, and every change is refused.
+        `read_only=True` it is read without the lock, and every change is refused. A file of
+        format version 1 is carried over to the current format (the original is kept as
+        `<name>.bak`), unless it is only read.
         """
         store = Store.open_file(path, lock=not read_only)
         try:
-            return cls(store, store.load(), read_only=read_only)
+            loaded = store.load()
+            backup = None if read_only else store.settle(loaded)
         except BaseException:
             store.close()  # a refused file keeps no lock
             raise
+        simulation = cls(store, loaded.state, loaded.journal, read_only=read_only)
+        simulation.carried_over = backup
+        return simulation
 
     def close(self) -> None:
         """Let the file go. A closed simulation can still be read, but refuses every change: it
@@ -274,6 +298,44 @@ class Simulation:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ---------------------------------------------------------------- the journal
+
+    @property
+    def step_count(self) -> int:
+        """How many steps the journal holds: the number of the last step (0: none yet)."""
+        return self._journal.count
+
+    def journal(self, since: int = 0) -> tuple[JournalEntry, ...]:
+        """The steps after step `since` (0: all), each with its number, kind, time and record."""
+        return self._journal.entries(since)
+
+    def _state_at(self, step: int) -> State:
+        """A fresh state as it was just after `step` (0: as created), rebuilt from the latest
+        checkpoint at or before it and the steps after that (engine/journal.py)."""
+        return self._journal.state_at(step)
+
+    def replay(self, record: Mapping[str, Any]) -> tuple[EventView, ...]:
+        """Take a recorded step (a `JournalEntry.record`, of this simulation or another) as the
+        next step, through the same checks as when it was first taken: refused if it does not
+        apply to this state (an order unknown here, or a step taken at another time)."""
+        self._writable()
+        state = self._state
+        try:
+            step, apply = prepare_step(state, record)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
+        with no_collection():
+            events = self._take(step, apply)
+        return tuple(_event_view(e) for e in events)
+
+    def compact(self) -> None:
+        """Write a fresh checkpoint now: the file is rewritten (atomically) with the current
+        state and every step, so opening it replays nothing. Done by itself when the steps since
+        the last checkpoint would cost too much to replay; in memory there is nothing to do."""
+        self._writable()
+        if self._store.path is not None and not self._store.compact(self._state, self._journal):
+            raise Refusal("write_failed", path=self._store.shown, reason=self._store.last_error)
 
     @property
     def path(self) -> Path | None:
@@ -300,19 +362,37 @@ class Simulation:
         if self.read_only:
             raise Refusal("read_only", path=str(self.path))
 
-    def _commit(self) -> None:
-        """Write the state. If the system refuses the write (a full disk, a folder turned
-        read-only), go back to the state last written, which the file still holds, and refuse:
-        nothing changed, in memory or on disk."""
+    def _take(self, record: dict[str, Any], apply: Callable[[], list[Event]]) -> list[Event]:
+        """Take a step the engine has checked: write it to the journal (on file: one durable
+        append), then apply it. If the system refuses the write (a full disk, a folder turned
+        read-only), refuse: nothing changed, in memory or on disk."""
+        store, journal = self._store, self._journal
+        size = store.file_size()
+        if size < 0 and store.path is not None and not os.path.lexists(store.path):
+            # The file was removed while open: it is written anew, whole, before the step.
+            if not store.compact(self._state, journal):
+                raise Refusal("write_failed", path=store.shown, reason=store.last_error)
+            size = store.file_size()
         try:
-            self._store.save(self._state)
+            store.append_step(journal.count + 1, record)
         except SimulationFileError as error:
-            self._state = self._store.reload_last_written()
             raise Refusal("write_failed", path=error.path,
                           reason=error.params.get("reason", error.problem)) from None
+        try:
+            events = apply()
         except BaseException:
-            self._state = self._store.reload_last_written()
+            # The check let the step through, so its effect cannot fail; if it is cut short
+            # all the same (an interrupt), the step is taken back and the state rebuilt.
+            try:
+                store.unappend(size)
+            except OSError:  # it stays on the file, so it counts
+                journal.add(record, 0)
+            self._state = journal.state_at(journal.count)
             raise
+        journal.add(record, len(events))
+        if store.should_compact(journal):
+            store.compact(self._state, journal)
+        return events
 
     # ---------------------------------------------------------------- orders
 
@@ -324,24 +404,35 @@ class Simulation:
         return self._order_view(self._state.orders[id])
 
     def add_orders(self, specs: Iterable[Mapping[str, Any]]) -> None:
-        """Add several orders in one write; if one is refused, none is added."""
+        """Add several orders as one step (one write); if one is refused, none is added."""
         self._writable()
-        specs = list(specs)
-        probe = State(self._state.rules, self._state.now)
-        probe.orders = dict(self._state.orders)
-        for spec in specs:  # check them all on a probe first, so a refusal changes nothing
-            probe.add_order(**_order_args(spec))
-        for spec in specs:
-            self._state.add_order(**_order_args(spec))
-        self._commit()
+        state = self._state
+        adding: set[str] = set()
+        news = []
+        for spec in specs:  # check them all first (against the state as it is), so a refusal changes nothing
+            new = state.prepare_order(**_order_args(spec), adding=adding)
+            adding.add(new.id)
+            news.append(new)
+        if not news:
+            return
+
+        def apply() -> list[Event]:
+            events: list[Event] = []
+            for new in news:
+                events += state.insert_order(new)
+            return events
+
+        with no_collection():
+            self._take(orders_record(state.now, news), apply)
 
     # ---------------------------------------------------------------- acting
 
     def act(self, party: str, action: str, order: str, **fields: Any) -> tuple[EventView, ...]:
         """Let a party act on an order; returns the events. Refused actions raise `Refusal`."""
         self._writable()
-        events = self._state.act(party, action, order, fields)
-        self._commit()
+        state = self._state
+        prepared = state.prepare_act(party, action, order, fields)
+        events = self._take(act_record(state.now, prepared), lambda: state.perform(prepared))
         return tuple(_event_view(e) for e in events)
 
     def may(self, party: str, action: str, order: str) -> Refusal | None:
@@ -426,9 +517,15 @@ class Simulation:
         return self._advance(upcoming.at)
 
     def _advance(self, target: int) -> tuple[EventView, ...]:
+        """Move the clock to `target` as one step (none if it moves nowhere and fires nothing)."""
         self._writable()
-        events = self._state.advance_to(target)
-        self._commit()
+        state = self._state
+        state.check_advance(target)
+        upcoming = state.next_deadline()
+        if target == state.now and (upcoming is None or upcoming.at > target):
+            return ()
+        with no_collection():
+            events = self._take(clock_record(state.now, target), lambda: state.move_clock(target))
         return tuple(_event_view(e) for e in events)
 
     def next_deadline(self) -> DeadlineView | None:
@@ -486,14 +583,7 @@ class Simulation:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data (what the file holds), for comparisons in tests."""
-        s = self._state
-        return {
-            "now": s.now, "counters": dict(s.counters), "rules": dict(s.rules.data),
-            "orders": [o.to_doc() for o in s.orders.values()],
-            "requests": [r.to_doc() for r in s.requests.values()],
-            "messages": [m.to_doc() for m in s.messages],
-            "events": [e.to_doc() for e in s.events],
-        }
+        return snapshot_of(self._state)
 
     def _request_view(self, r: Request) -> RequestView:
         now = self._state.now
@@ -519,6 +609,21 @@ class Simulation:
             open_request=open_request, requests=requests,
             thread=tuple(_message_view(m) for m in s.threads.get(o.id, ())),
         )
+
+
+def snapshot_of(state: State) -> dict[str, Any]:
+    """A state as plain data: its clock, counters, rules and records."""
+    return {
+        "now": state.now, "counters": dict(state.counters), "rules": dict(state.rules.data),
+        "orders": [o.to_doc() for o in state.orders.values()],
+        "requests": [r.to_doc() for r in state.requests.values()],
+        "messages": [m.to_doc() for m in state.messages],
+        "events": [e.to_doc() for e in state.events],
+    }
+
+
+def _has_records(state: State) -> bool:
+    return bool(state.orders or state.requests or state.messages or state.events)
 
 
 def _instant(value: Instant) -> int:

@@ -1,25 +1,45 @@
-"""TinyDB storage of one simulation: one file, one atomic write per action or clock move.
+"""TinyDB storage of one simulation: one file, a journal of steps with a checkpoint, one small
+durable write per step.
 
-The only module that imports tinydb. The file is an ordinary TinyDB JSON database with the
-tables meta, rules, orders, requests, messages and events. TinyDB's table API rewrites the
-whole file on every insert or update, so a fast-forward that fires thousands of deadlines would
-write thousands of times; instead the engine keeps the state in memory and hands TinyDB's
-storage the complete new database once per action, through a storage that writes a temporary
-file, flushes, fsyncs and renames it into place (see SimulationFile for locks, links and the
-file with several names).
+The only module that imports tinydb. A simulation file (format version 2) is a TinyDB database
+kept as JSON Lines: each line is a piece of the database, `{"table": {"doc id": document, ...}}`,
+and the database is all the lines merged in order. The tables:
+
+- `meta` (one document): the format and version, the origin (the clock, counters and rules the
+  simulation was created with: step 0 of the journal) and the checkpoint: the step after which
+  the tables below were written, with the clock and the counters then;
+- `rules`, `orders`, `requests`, `messages`, `events`: the state after that step (the tables of
+  format version 1, unchanged), a large table split over lines of at most LINE_DOCS documents;
+- `steps`: the journal, one document per step, numbered from 1 (engine/journal.py);
+- `origin.orders`, `origin.requests`, `origin.messages`, `origin.events`: only in a file carried
+  over from version 1, whose origin is the state that file held.
+
+A step is appended as one line (`JournalTable.insert`, a single write, fdatasync) in place, so its
+size is the step's, not the simulation's, and every name of a file with several names sees it. A
+kill cuts at most that last line short; it has no newline, readers ignore it and the next holder
+cuts it off. When replaying the steps after the checkpoint would cost too much at the next open
+(`Store.should_compact`), the file is compacted: rewritten whole with a fresh checkpoint and every
+step, through the atomic writes of engine/atomic.py (temporary file and rename, or in place behind
+an undo copy while the file has several names).
 
 Opening a file locks it, clears what a write cut short by a kill left, and checks the whole
-content before anything is written (engine/consistency.py).
+checkpoint and every step after it before anything is written (engine/consistency.py), then
+replays those steps. A version 1 file (the whole database as one JSON document) is checked the
+same way and carried over: the original is kept beside it as `<name>.bak` and the file is
+written anew in version 2.
 """
 
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import stat
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 try:
     import fcntl
@@ -27,21 +47,37 @@ except ImportError:  # pragma: no cover - Windows has no flock
     fcntl = None  # type: ignore[assignment]
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
 
 from .atomic import (
-    read_committed, recover_in_place, remove_temporary_files, replace_locked, write_in_place,
+    Data, append_line, cut, keep_new, open_committed, read_committed, recover_in_place,
+    remove_temporary_files, replace_locked, write_in_place,
 )
-from .consistency import check_documents, check_state
+from .consistency import (
+    check_documents, check_meta, check_rows, check_state, check_step, check_table, shown,
+)
 from .core import State
 from .errors import Refusal, SimulationFileError
+from .journal import STEP_COST, Journal, replay_all
 from .model import Event, Message, Order, Request
 from .rules import Rules, validate
 from .timeutil import iso, parse_iso
 
 FORMAT = "rcsim-simulation"
-VERSION = 1
-TABLES = ("meta", "rules", "orders", "requests", "messages", "events")
+VERSION = 2
+VERSIONS = (1, 2)  # the versions this rcsim reads (a version 1 file is carried over to 2)
+RECORDS = ("orders", "requests", "messages", "events")
+TABLES = ("meta", "rules", *RECORDS, "steps")
+ORIGIN = "origin."  # the prefix of the origin's record tables (a file carried over from version 1)
+LINE_DOCS = 1000  # the most documents one line holds when a table is written whole
+# Compaction: when replaying the steps since the checkpoint would cost more than COMPACT_MIN
+# units plus a quarter of what reading the file costs anyway, a fresh checkpoint is written. A unit
+# is roughly what reading one record costs; replaying a step costs STEP_COST units and one per
+# event it causes (journal.py), reading a step line 2. So opening never replays more than a
+# quarter again what reading takes, and a rewrite now and then costs a fixed share of the steps
+# taken meanwhile (linear in the end, however long the journal grows).
+COMPACT_MIN = 4000
 
 
 def _reason(error: BaseException) -> str:
@@ -147,7 +183,18 @@ class SimulationFile:
     def read(self) -> bytes:
         return read_committed(self.path)
 
-    def write(self, data: bytes) -> None:
+    def open_committed(self) -> BinaryIO:
+        return open_committed(self.path)
+
+    def append(self, line: bytes) -> None:
+        """Add one line at the end of the file, durably (engine/atomic.py)."""
+        append_line(self.path, line)
+
+    def cut(self, size: int) -> None:
+        """Cut the file back to its first `size` bytes (a torn last line)."""
+        cut(self.path, size)
+
+    def write(self, data: Data) -> None:
         """Write the whole file atomically: in place while it has other names, else by rename."""
         if self._file_fd is not None and os.fstat(self._file_fd).st_nlink > 1:
             write_in_place(self.path, data)
@@ -196,66 +243,335 @@ def _not_writable(folder: Path) -> int:
         return errno.EACCES
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB JSON storage whose writes are all-or-nothing (see SimulationFile.write).
+# ---------------------------------------------------------------- lines of JSON
 
-    The file is parsed once; after that the last data read or written is served from memory,
-    which is sound because one simulation file belongs to one process at a time.
+
+# msgspec reads and writes JSON three to ten times faster than the json module, with the same
+# bytes out and the same integers in (orjson reads an integer beyond 64 bits as a float). It is a
+# fast path only: whatever it refuses goes through the json module, which gives the messages.
+try:
+    import msgspec
+except ImportError:  # pragma: no cover - the engine still works with the standard library
+    msgspec = None  # type: ignore[assignment]
+
+
+def encode(fragment: Mapping[str, Any]) -> bytes:
+    """One line of the file: a piece of the database, `{"table": {"doc id": document}}`."""
+    if msgspec is not None:
+        try:
+            return msgspec.json.encode(fragment) + b"\n"
+        except (TypeError, ValueError, OverflowError, UnicodeError):
+            pass  # the json module says what is wrong
+    return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def decode(line: bytes, number: int, where: object) -> Any:
+    """The JSON of one line (its number from 1), or the refusal of a file that is no simulation."""
+    if msgspec is not None:
+        try:
+            return msgspec.json.decode(line)
+        except Exception:  # (msgspec.DecodeError, ValidationError, RecursionError, ...)
+            pass  # the json module reads what it can, and names what it cannot
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SimulationFileError(where, "cannot_read", reason=str(error)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SimulationFileError(where, "not_json", line=number + error.lineno - 1,
+                                  column=error.colno, reason=error.msg) from None
+    except RecursionError:
+        raise SimulationFileError(where, "too_deep") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise SimulationFileError(where, "number_too_long") from None
+
+
+def table_lines(table: str, docs: Iterable[tuple[Any, Mapping[str, Any]]]) -> Iterator[bytes]:
+    """A whole table as lines of at most LINE_DOCS documents (one line when it is empty)."""
+    chunk: dict[str, Any] = {}
+    written = False
+    for doc_id, doc in docs:
+        chunk[str(doc_id)] = doc
+        if len(chunk) == LINE_DOCS:
+            yield encode({table: chunk})
+            chunk, written = {}, True
+    if chunk or not written:
+        yield encode({table: chunk})
+
+
+FREEZE_AFTER = 100_000  # objects made by one piece of work
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Building or reading many records at once: the garbage collector would walk all of them
+    again and again (a simulation's records hold no cycles), so it waits until the work is done.
+    When the work made many objects (a large simulation read or built), they are moved out of
+    the collector's way for good (`gc.freeze`): they live as long as the simulation, and the
+    collector would otherwise walk all of them again every so often."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_count()[0] > FREEZE_AFTER:
+            gc.freeze()
+        if was:
+            gc.enable()
+
+
+# ---------------------------------------------------------------- TinyDB: storage and table
+
+
+class JournalStorage(Storage):
+    """TinyDB storage over a file of JSON lines, each a piece of the database (see the module).
+
+    `read` merges every complete line; `write` (TinyDB's way to store the whole database)
+    appends the documents that are new, one line per table, and rewrites the file atomically when
+    a document changed or went away; `append` adds one piece as one line, durably. `fragments`
+    reads the lines one at a time, so that a large file is never held whole as Python objects.
     """
 
-    def __init__(self, file: SimulationFile) -> None:
-        self.file = file
-        self.path = file.path
-        self._data: dict[str, Any] | None = None
+    def __init__(self, file: SimulationFile | str | os.PathLike[str]) -> None:
+        self._own = not isinstance(file, SimulationFile)  # opened by TinyDB itself: no lock held
+        self.file = file if isinstance(file, SimulationFile) else SimulationFile(file)
+        self.path = self.file.path
+        self.torn_at: int | None = None  # where the last, unfinished line begins (after a read)
+        self.size = 0  # the bytes of the complete lines (after a read)
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """The complete lines of the file with their numbers from 1; sets `size` and `torn_at`."""
+        self.torn_at, self.size = None, 0
+        try:
+            handle = self.file.open_committed()
+        except OSError as error:
+            raise SimulationFileError(self.file.shown, "cannot_read", reason=_reason(error)) from None
+        with handle:
+            for number, line in enumerate(handle, 1):
+                if not line.endswith(b"\n"):  # a last line a kill cut short
+                    self.torn_at = self.size
+                    return
+                self.size += len(line)
+                yield number, line
+
+    def fragments(self, skip: tuple[bytes, ...] = ()) -> Iterator[tuple[int, Any]]:
+        """Each complete line parsed, with its number; a line starting with one of `skip` is not
+        parsed (None)."""
+        for number, line in self.lines():
+            yield number, (None if skip and line.startswith(skip)
+                           else decode(line, number, self.file.shown))
 
     def read(self) -> dict[str, Any] | None:
-        if self._data is None:
-            shown = self.file.shown
-            try:
-                raw = self.file.read()
-            except FileNotFoundError:
-                return None
-            except OSError as error:
-                raise SimulationFileError(shown, "cannot_read", reason=_reason(error)) from None
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise SimulationFileError(shown, "cannot_read", reason=str(error)) from None
-            if not text.strip():
-                raise SimulationFileError(shown, "empty")
-            try:
-                self._data = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise SimulationFileError(shown, "not_json", line=error.lineno, column=error.colno,
-                                          reason=error.msg) from None
-            except RecursionError:
-                raise SimulationFileError(shown, "too_deep") from None
-            except ValueError:  # an integer of more digits than Python converts
-                raise SimulationFileError(shown, "number_too_long") from None
-        return self._data
+        if not os.path.exists(self.path):
+            return None
+        data: dict[str, dict[str, Any]] = {}
+        for number, fragment in self.fragments():
+            if not isinstance(fragment, dict):
+                raise SimulationFileError(self.file.shown, "field_type", where=("line", str(number)),
+                                          field="line", expected="object", found=shown(fragment))
+            for table, docs in fragment.items():
+                check_table(self.file.shown, table, docs)
+                data.setdefault(table, {}).update(docs)
+        return data or None
 
     def write(self, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.file.write(payload)
-        self._data = data
+        if not os.path.exists(self.path):
+            self.rewrite(table_lines(t, d.items()) for t, d in data.items())
+            return
+        current = self.read() or {}
+        added: dict[str, dict[str, Any]] = {}
+        gone = object()
+        for table, docs in current.items():
+            new = data.get(table)
+            if new is None or any(new.get(k, gone) != doc for k, doc in docs.items()):
+                self.rewrite(table_lines(t, d.items()) for t, d in data.items())
+                return
+        for table, docs in data.items():
+            old = current.get(table, {})
+            fresh = {k: doc for k, doc in docs.items() if k not in old}
+            if fresh or table not in current:
+                added[table] = fresh
+        for table, docs in added.items():
+            self.append({table: docs})
+
+    def append(self, fragment: Mapping[str, Any]) -> None:
+        """Add a piece of the database as one line at the end of the file, durably."""
+        line = encode(fragment)
+        try:
+            self.file.append(line)
+        except (OSError, UnicodeError) as error:
+            raise SimulationFileError(self.file.shown, "write_failed", reason=_reason(error)) from None
+
+    def rewrite(self, lines: Iterable[Iterable[bytes]] | Iterable[bytes]) -> None:
+        """Write the file anew, atomically, from its lines (or groups of lines)."""
+        def flat() -> Iterator[bytes]:
+            for item in lines:
+                if isinstance(item, bytes):
+                    yield item
+                else:
+                    yield from item
+        try:
+            self.file.write(flat())
+        except (OSError, UnicodeError) as error:
+            raise SimulationFileError(self.file.shown, "write_failed", reason=_reason(error)) from None
 
     def close(self) -> None:
-        pass
+        if self._own:
+            self.file.release_contents()
+
+
+class JournalTable(Table):
+    """A TinyDB table whose `insert` of a document with its id (a `Document`) appends one line
+    to a JournalStorage, instead of TinyDB's read of the whole table and write of the whole
+    database: a step costs what it writes, however long the journal."""
+
+    def insert(self, document: Any) -> int:
+        storage = self.storage
+        if not isinstance(storage, JournalStorage) or not isinstance(document, Document):
+            return super().insert(document)
+        storage.append({self.name: {str(document.doc_id): dict(document)}})
+        self.clear_cache()
+        return document.doc_id
+
+
+class JournalDB(TinyDB):
+    """TinyDB over a JournalStorage, with JournalTable tables."""
+
+    table_class = JournalTable
+
+
+# ---------------------------------------------------------------- reading a state
+
+
+class _Image:
+    """A state being read from its documents, checked and turned into records as they come, so
+    that a large table is never held whole as documents."""
+
+    def __init__(self, where: object, prefix: str = "") -> None:
+        self.where = where
+        self.prefix = prefix
+        self.orders: dict[str, Order] = {}
+        self.requests: dict[str, Request] = {}
+        self.messages: list[Message] = []
+        self.events: list[Event] = []
+        self.seen: dict[str, set[Any]] = {table: set() for table in RECORDS}
+        self.tables: set[str] = set()
+
+    @property
+    def size(self) -> int:
+        return len(self.orders) + len(self.requests) + len(self.messages) + len(self.events)
+
+    def rows(self, table: str, docs: Mapping[str, Any]) -> None:
+        check_rows(self.where, table, docs, self.seen[table], self.prefix + table)
+        self.tables.add(table)
+        try:
+            if table == "orders":
+                for doc in docs.values():
+                    order = Order.from_doc(doc)
+                    self.orders[order.id] = order
+            elif table == "requests":
+                for doc in docs.values():
+                    request = Request.from_doc(doc)
+                    self.requests[request.id] = request
+            elif table == "messages":
+                self.messages += [Message.from_doc(doc) for doc in docs.values()]
+            else:
+                self.events += [Event.from_doc(doc) for doc in docs.values()]
+        except Exception as error:  # damage the checks did not foresee: name it, touch nothing
+            raise SimulationFileError(self.where, "damaged",
+                                      detail=f"{type(error).__name__}: {error}") from None
+
+    def state(self, rules_doc: Mapping[str, Any], meta: Mapping[str, Any]) -> State:
+        """The state these records make with these rules and this clock and counters, checked."""
+        state = _bare_state(self.where, rules_doc, meta)
+        state.orders, state.requests = self.orders, self.requests
+        state.messages, state.events = self.messages, self.events
+        state.rebuild_indexes()
+        check_state(state, self.where)
+        return state
+
+
+def _check_rules(where: object, rules_doc: Any) -> None:
+    try:
+        validate(rules_doc)
+    except Refusal as refusal:
+        raise SimulationFileError(where, "bad_rules", detail=refusal.message) from None
+    if not isinstance(rules_doc.get("policy"), str):  # Rules.policy and every save need it
+        raise SimulationFileError(where, "no_policy")
+
+
+def _bare_state(where: object, rules_doc: Mapping[str, Any], meta: Mapping[str, Any]) -> State:
+    """A state with these rules, clock and counters and no records yet."""
+    try:
+        state = State(Rules(dict(rules_doc)), parse_iso(meta["now"]))
+        state.counters = {k: int(v) for k, v in meta["counters"].items()}
+    except Exception as error:
+        raise SimulationFileError(where, "damaged", detail=f"{type(error).__name__}: {error}") from None
+    return state
+
+
+def _meta_of(where: object, raw: Any) -> dict[str, Any]:
+    """The meta document of a file's first piece, if it names this format; else the refusal."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
+        raise SimulationFileError(where, "no_meta")
+    meta = raw["meta"].get("1")  # read directly: TinyDB chokes on a damaged document
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SimulationFileError(where, "wrong_format", format=FORMAT)
+    if meta.get("version") not in VERSIONS:
+        raise SimulationFileError(where, "wrong_version", found=repr(meta.get("version")),
+                                  version=VERSION)
+    return meta
+
+
+def image_lines(state: State, meta: Mapping[str, Any], prefix: str = "") -> Iterator[bytes]:
+    """A state as lines: its meta document and rules (unless `prefix`: an origin), then its
+    records, each table whole."""
+    if not prefix:
+        yield encode({"meta": {"1": dict(meta)}})
+        yield encode({"rules": {"1": dict(state.rules.data)}})
+    yield from table_lines(prefix + "orders", ((i, o.to_doc()) for i, o in enumerate(state.orders.values(), 1)))
+    yield from table_lines(prefix + "requests", ((i, r.to_doc()) for i, r in enumerate(state.requests.values(), 1)))
+    yield from table_lines(prefix + "messages", ((m.id, m.to_doc()) for m in state.messages))
+    yield from table_lines(prefix + "events", ((e.seq, e.to_doc()) for e in state.events))
+
+
+def _counts(state: State) -> int:
+    return len(state.orders) + len(state.requests) + len(state.messages) + len(state.events)
+
+
+@dataclass
+class Loaded:
+    """What opening a file gave: the state after the last step, the journal, and what opening
+    must still do once the file is known good (cut a torn last line, carry a version 1 over)."""
+
+    state: State
+    journal: Journal
+    version: int
+    raw: bytes | None = None  # a version 1 file's bytes, to keep as its backup
+
+
+# ---------------------------------------------------------------- the store
 
 
 class Store:
-    """One simulation's TinyDB database, on disk (`path`) or in memory (`path` is None)."""
+    """Where one simulation is kept: a file (`path`), or nowhere (in memory: `path` is None, and
+    nothing is written or serialised, ever)."""
 
-    def __init__(self, db: TinyDB, file: SimulationFile | None = None) -> None:
-        self.db = db
+    def __init__(self, file: SimulationFile | None = None) -> None:
         self.file = file
+        self.db = JournalDB(file, storage=JournalStorage) if file is not None else None
         self.path = file.path if file is not None else None  # the real file, links followed
         self.shown = file.shown if file is not None else None  # the name messages give
         self.closed = False
+        self.origin: dict[str, Any] | None = None  # the file's meta.origin
+        self.checkpoint_size = 0  # records in the file's checkpoint (for compaction)
+        self.compact_after = 0  # a failed compaction waits this many more units before trying again
+        self.last_error = ""
 
     @classmethod
     def memory(cls) -> Store:
-        return cls(TinyDB(storage=MemoryStorage))
+        return cls()
 
     @classmethod
     def create_file(cls, path: str | os.PathLike[str],
@@ -285,7 +601,7 @@ class Store:
         except BaseException:
             file.release()
             raise
-        return cls(TinyDB(file, storage=AtomicJSONStorage), file)
+        return cls(file)
 
     @classmethod
     def open_file(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Store:
@@ -312,82 +628,345 @@ class Store:
             except BaseException:
                 file.release()
                 raise
-        return cls(TinyDB(file, storage=AtomicJSONStorage), file)
+        return cls(file)
+
+    @property
+    def storage(self) -> JournalStorage:
+        assert self.db is not None
+        return self.db.storage  # type: ignore[return-value]
 
     # ---------------------------------------------------------------- reading
 
-    def load(self) -> State:
-        """The state held in the database. A file that is not a consistent simulation of this
-        format and version is refused (engine/consistency.py), before anything is written."""
-        where = self.shown if self.shown is not None else "<memory>"
-        raw = self.db.storage.read()
-        if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
-            raise SimulationFileError(where, "no_meta")
-        meta = raw["meta"].get("1")  # read directly: TinyDB chokes on a damaged document
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise SimulationFileError(where, "wrong_format", format=FORMAT)
-        if meta.get("version") != VERSION:
-            raise SimulationFileError(where, "wrong_version", found=repr(meta.get("version")),
-                                      version=VERSION)
-        check_documents(raw, where)
-        rules_doc = raw["rules"]["1"]
+    def load(self) -> Loaded:
+        """The state and journal the file holds. A file that is not a consistent simulation of a
+        version this rcsim reads is refused (engine/consistency.py), before anything is written."""
+        where = self.shown
+        storage = self.storage
+        with no_collection():
+            first = next(storage.lines(), None)
+            if first is None:  # no complete line: the whole file is one JSON document, or none
+                return self._load_version_1(self.file.read())  # type: ignore[union-attr]
+            try:
+                head = json.loads(first[1].decode("utf-8"))
+            except (ValueError, RecursionError):  # (a document over several lines, or none)
+                return self._load_version_1(self.file.read())  # type: ignore[union-attr]
+            meta = _meta_of(where, head)
+            if meta.get("version") == 1:
+                return self._load_version_1(self.file.read())  # type: ignore[union-attr]
+            return self._load_version_2()
+
+    def _load_version_1(self, raw: bytes) -> Loaded:
+        """A file of format version 1: the whole database as one JSON document."""
+        where = self.shown
+        if not raw.strip():
+            raise SimulationFileError(where, "empty")
+        data = decode(raw, 1, where)
+        meta = _meta_of(where, data)
+        if meta.get("version") != 1:  # a later version's first line, alone and cut short
+            raise SimulationFileError(where, "damaged", detail="its first line is not complete")
+        check_documents(data, where)
+        rules_doc = data["rules"]["1"]
+        _check_rules(where, rules_doc)
+        image = _Image(where)
+        for table in RECORDS:
+            image.rows(table, dict(sorted(data[table].items(), key=lambda item: _doc_id(item[0]))))
+        del data
+        state = image.state(rules_doc, meta)
+        self.checkpoint_size = image.size
+        self.origin = base_origin(state)
+        # Its history starts from the state it holds: read again from the file (still version
+        # 1 if only looked at; carried over, `settle` points the journal to the new file).
+        journal = Journal(lambda: self.load().state)
+        return Loaded(state, journal, 1, raw)
+
+    def _load_version_2(self) -> Loaded:
+        """A file of format version 2: the meta, the checkpoint's tables, and the journal."""
+        where = self.shown
+        storage = self.storage
+        meta: dict[str, Any] | None = None
+        rules_doc: Any = None
+        image = _Image(where)
+        records: list[dict[str, Any]] = []
+        tables: set[str] = set()
+        for number, fragment in storage.fragments(skip=(b'{"' + ORIGIN.encode(),)):
+            if fragment is None:
+                tables.add("origin")
+                continue
+            if not isinstance(fragment, dict):
+                raise SimulationFileError(where, "field_type", where=("line", str(number)),
+                                          field="line", expected="object", found=shown(fragment))
+            for table, docs in fragment.items():
+                if table not in RECORDS:  # (check_rows checks those, in the same pass)
+                    check_table(where, table, docs)
+                if table == "meta":
+                    if meta is not None or number != 1:
+                        raise SimulationFileError(where, "duplicate", where=("table", "meta"), id="'1'")
+                    meta = _meta_of(where, fragment)
+                    _check_meta_2(where, meta)
+                elif table == "rules":
+                    if rules_doc is not None or "1" not in docs:
+                        raise SimulationFileError(where, "field_missing", where=("table", "rules"),
+                                                  field="1")
+                    rules_doc = docs["1"]
+                elif table in RECORDS:
+                    image.rows(table, docs)
+                elif table == "steps":
+                    for doc_id, record in docs.items():
+                        if doc_id != str(len(records) + 1):
+                            raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
+                                                      number=doc_id)
+                        records.append(record)
+                else:
+                    raise SimulationFileError(where, "unknown_value", where=("file", ""), field="table",
+                                              found=shown(table), choices=", ".join(TABLES))
+                tables.add(table)
+        assert meta is not None  # the first line was read as the meta before
+        for table in TABLES:
+            if table not in tables:
+                raise SimulationFileError(where, "field_missing", where=("file", ""), field=table)
+        if meta["origin"]["rows"] and "origin" not in tables:
+            raise SimulationFileError(where, "field_missing", where=("file", ""), field="origin.orders")
+        _check_rules(where, rules_doc)
+        checkpoint = meta["checkpoint"]
+        if checkpoint > len(records):
+            raise SimulationFileError(where, "checkpoint_ahead", checkpoint=checkpoint,
+                                      count=len(records))
+        state = image.state(rules_doc, meta)
+        self.origin = meta["origin"]
+        self.checkpoint_size = image.size
+        journal = Journal(self.origin_state, records, (checkpoint, self._load_checkpoint))
+        journal.cost = self._replay(state, records, checkpoint)
+        return Loaded(state, journal, 2)
+
+    def _replay(self, state: State, records: list[dict[str, Any]], start: int) -> int:
+        """Replay the records after step `start` on `state` (the state after it); the cost."""
+        where = self.shown
+        for number in range(start + 1, len(records) + 1):
+            check_step(where, number, records[number - 1])
         try:
-            validate(rules_doc)
+            events = replay_all(state, records[start:])
         except Refusal as refusal:
-            raise SimulationFileError(where, "bad_rules", detail=refusal.message) from None
-        if not isinstance(rules_doc.get("policy"), str):  # Rules.policy and every save need it
-            raise SimulationFileError(where, "no_policy")
-        try:
-            state = State(Rules(dict(rules_doc)), parse_iso(meta["now"]))
-            state.counters = {k: int(v) for k, v in meta["counters"].items()}
-            for doc in self._rows("orders"):
-                order = Order.from_doc(doc)
-                state.orders[order.id] = order
-            for doc in self._rows("requests"):
-                request = Request.from_doc(doc)
-                state.requests[request.id] = request
-            state.messages = [Message.from_doc(doc) for doc in self._rows("messages")]
-            state.events = [Event.from_doc(doc) for doc in self._rows("events")]
-            state.rebuild_indexes()
-        except Exception as error:  # damage the checks above did not foresee: name it, touch nothing
-            raise SimulationFileError(where, "damaged", detail=f"{type(error).__name__}: {error}") from None
-        check_state(state, where)
-        return state
+            raise SimulationFileError(where, "step_refused", step=start + refusal.index + 1,  # type: ignore[attr-defined]
+                                      detail=refusal.message) from None
+        except (ValueError, KeyError, TypeError) as error:
+            raise SimulationFileError(where, "step_refused", step=start + error.index + 1,  # type: ignore[attr-defined]
+                                      detail=str(error)) from None
+        return STEP_COST * (len(records) - start) + events
 
-    def reload_last_written(self) -> State:
-        """The state as last written (or as opened): what the file still holds after a write
-        the system refused. Read from memory, not from a disk that may be failing."""
-        return self.load()
+    def _load_checkpoint(self) -> State:
+        """The state after the file's checkpoint, read from the file again."""
+        where = self.shown
+        image = _Image(where)
+        rules_doc = meta = None
+        with no_collection():
+            for _, fragment in self.storage.fragments(skip=(b'{"steps"', b'{"' + ORIGIN.encode())):
+                for table, docs in (fragment or {}).items():
+                    if table == "meta":
+                        meta = docs["1"]
+                    elif table == "rules":
+                        rules_doc = docs["1"]
+                    elif table in RECORDS:
+                        image.rows(table, docs)
+            if meta is None or rules_doc is None:
+                raise SimulationFileError(where, "no_meta")
+            return image.state(rules_doc, meta)
 
-    def _rows(self, table: str) -> list[dict[str, Any]]:
-        return sorted(self.db.table(table).all(), key=lambda doc: doc.doc_id)
+    def origin_state(self) -> State:
+        """The state the simulation was created with (step 0): its origin's rules, clock and
+        counters, and for a file carried over from version 1, that file's records (read from
+        the file again)."""
+        origin = self.origin
+        assert origin is not None
+        where = self.shown
+        if not origin["rows"]:
+            return _bare_state(where, origin["rules"], origin)
+        image = _Image(where, ORIGIN)
+        with no_collection():
+            for _, fragment in self.storage.fragments(skip=(b'{"steps"',)):
+                for table, docs in (fragment or {}).items():
+                    if table.startswith(ORIGIN) and table[len(ORIGIN):] in RECORDS:
+                        image.rows(table[len(ORIGIN):], docs)
+            return image.state(origin["rules"], origin)
+
+    # ---------------------------------------------------------------- settling after opening
+
+    def settle(self, loaded: Loaded) -> Path | None:
+        """After a file was opened with its lock and found good: cut off a last line a kill left
+        unfinished, and carry a version 1 file over, keeping the original as `<name>.bak` (the
+        name it was kept under is returned)."""
+        storage = self.storage
+        if loaded.version == 1:
+            assert loaded.raw is not None
+            backup = self._keep_backup(loaded.raw)
+            self._write_image(loaded.state, loaded.journal, base=loaded.state)
+            return backup
+        if storage.torn_at is not None:
+            try:
+                self.file.cut(storage.torn_at)  # type: ignore[union-attr]
+            except OSError as error:
+                raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
+        return None
+
+    def _keep_backup(self, raw: bytes) -> Path:
+        """Keep a version 1 file's bytes as `<name>.bak` (or the first free `<name>.N.bak`); one
+        that already holds exactly these bytes (a carry-over cut short) is kept as it is. Written
+        through a temporary file named as the simulation file's own, so that a kill leaves
+        nothing that the next open does not clear."""
+        assert self.path is not None
+        for n in range(1, 1000):
+            backup = self.path.with_name(self.path.name + (".bak" if n == 1 else f".{n}.bak"))
+            try:
+                if backup.is_file() and backup.read_bytes() == raw:
+                    return backup
+            except OSError:
+                pass
+            if os.path.lexists(backup):
+                continue
+            try:
+                if keep_new(self.path, backup, raw):
+                    return backup
+            except OSError as error:
+                raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
+        raise SimulationFileError(self.shown, "backup_exists")
 
     # ---------------------------------------------------------------- writing
 
-    def save(self, state: State) -> None:
-        """Write the whole simulation in one storage write."""
+    def write_new(self, state: State, journal: Journal, origin: dict[str, Any],
+                  base: State | None = None) -> None:
+        """Write the whole simulation in one atomic write: its origin (`base`, the origin's
+        records if it has any), every step, and `state` (after the last) as the checkpoint."""
+        if self.file is None:
+            return
+        self.origin = origin
+        self._write_image(state, journal, base=base)
+
+    def _write_image(self, state: State, journal: Journal,
+                     origin_lines: Callable[[], Iterable[bytes]] | None = None,
+                     base: State | None = None) -> None:
+        """Rewrite the file: meta, the checkpoint (`state`, after the journal's last step), the
+        origin's records (from `base`, or as the lines `origin_lines` gives), and every step."""
+        if self.closed:
+            raise SimulationFileError(self.shown, "closed")
+        assert self.origin is not None
+        count = journal.count
         meta = {"format": FORMAT, "version": VERSION, "now": iso(state.now),
-                "policy": state.rules.policy, "counters": dict(state.counters)}
-        data = {
-            "meta": {"1": meta},
-            "rules": {"1": dict(state.rules.data)},
-            "orders": {str(i): o.to_doc() for i, o in enumerate(state.orders.values(), 1)},
-            "requests": {str(i): r.to_doc() for i, r in enumerate(state.requests.values(), 1)},
-            "messages": {str(m.id): m.to_doc() for m in state.messages},
-            "events": {str(e.seq): e.to_doc() for e in state.events},
-        }
+                "policy": state.rules.policy, "counters": dict(state.counters),
+                "checkpoint": count, "origin": self.origin}
+
+        def lines() -> Iterator[bytes]:
+            with no_collection():
+                yield from image_lines(state, meta)
+                if base is not None:
+                    yield from image_lines(base, meta, ORIGIN)
+                elif origin_lines is not None:
+                    yield from origin_lines()
+                yield from table_lines("steps", enumerate(journal.records, 1))
+
+        self.storage.rewrite(lines())
+        self.checkpoint_size = _counts(state)
+        journal.set_checkpoint(count, self._load_checkpoint)
+        journal.origin = self.origin_state
+
+    def append_step(self, number: int, record: dict[str, Any]) -> None:
+        """Write step `number` to the journal: one line, durably. Nothing in memory."""
+        if self.db is None:
+            return
         if self.closed:  # a closed store no longer holds the file: it must never write to it
             raise SimulationFileError(self.shown, "closed")
+        self.db.table("steps").insert(Document(record, doc_id=number))
+
+    def unappend(self, size: int) -> None:
+        """Take the last step back off the file (cut it back to `size` bytes, when known)."""
+        if self.file is not None and size >= 0:
+            self.file.cut(size)
+
+    def file_size(self) -> int:
+        """The file's size now (-1: unknown, or in memory)."""
+        if self.path is None:
+            return -1
         try:
-            self.db.storage.write(data)
-        except (OSError, UnicodeError) as error:
-            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
-        self.db.clear_cache()
+            return os.path.getsize(self.path)
+        except OSError:  # gone, or unreadable: the append will say so
+            return -1
+
+    def should_compact(self, journal: Journal) -> bool:
+        """Whether replaying the steps since the checkpoint would now cost too much at the next
+        open (see COMPACT_MIN)."""
+        if self.file is None:
+            return False
+        limit = COMPACT_MIN + self.compact_after + (self.checkpoint_size + 2 * journal.count) // 4
+        return journal.cost > limit
+
+    def compact(self, state: State, journal: Journal) -> bool:
+        """Rewrite the file with `state` (after the journal's last step) as its checkpoint, every
+        step kept. A compaction the system refuses changes nothing (the steps are all written
+        already) and is tried again later; returns whether it was written (else the reason is
+        `last_error`)."""
+        try:
+            if self.origin is not None and self.origin["rows"]:
+                saved = list(self._origin_lines())  # read before the file is replaced
+                self._write_image(state, journal, lambda: saved)
+            else:
+                self._write_image(state, journal)
+        except SimulationFileError as error:
+            self.compact_after = journal.cost
+            self.last_error = error.params.get("reason", error.problem)
+            return False
+        self.compact_after = 0
+        return True
+
+    def _origin_lines(self) -> Iterator[bytes]:
+        prefix = b'{"' + ORIGIN.encode()
+        for _, line in self.storage.lines():
+            if line.startswith(prefix):
+                yield line
 
     def close(self) -> None:
         """Let the file go (its locks, its companion file); a closed store is never written."""
         self.closed = True
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
         if self.file is not None:
             self.file.release()
 
+
+def base_origin(state: State) -> dict[str, Any]:
+    """The origin of a journal that starts from `state` (a file carried over from version 1)."""
+    return {"now": iso(state.now), "counters": dict(state.counters), "rules": dict(state.rules.data),
+            "rows": _counts(state)}
+
+
+def origin_of(start: int, rules: Mapping[str, Any]) -> dict[str, Any]:
+    """The origin of a new simulation: its start, its rules, no records."""
+    return {"now": iso(start), "counters": {"request": 0, "message": 0, "event": 0, "deadline": 0},
+            "rules": dict(rules), "rows": 0}
+
+
+def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
+    """The meta document of a version 2 file: its checkpoint's clock and counters, the step it
+    was written after, and the origin."""
+    check_meta(where, meta)
+    checkpoint = meta.get("checkpoint")
+    if isinstance(checkpoint, bool) or not isinstance(checkpoint, int) or checkpoint < 0:
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="checkpoint",
+                                  expected="whole", found=shown(checkpoint))
+    origin = meta.get("origin")
+    if not isinstance(origin, dict):
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin",
+                                  expected="object", found=shown(origin))
+    check_meta(where, origin)
+    rows = origin.get("rows")
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin.rows",
+                                  expected="whole", found=shown(rows))
+    if not isinstance(origin.get("rules"), dict):
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin.rules",
+                                  expected="object", found=shown(origin.get("rules")))
+    _check_rules(where, origin["rules"])
+
+
+def _doc_id(key: str) -> Any:
+    try:
+        return (0, int(key))
+    except ValueError:
+        return (1, key)

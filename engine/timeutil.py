@@ -27,6 +27,7 @@ def to_ts(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+@lru_cache(maxsize=4096)
 def to_datetime(ts: int) -> datetime:
     """The aware UTC datetime of a timestamp."""
     return datetime.fromtimestamp(ts, tz=timezone.utc)

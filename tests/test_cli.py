@@ -101,9 +101,9 @@ def test_a_file_that_is_no_simulation_is_a_message_and_left_untouched(tmp_path, 
     if content is None:  # a real simulation with one order's status changed by hand
         with Simulation.create(path, start="2026-03-02T09:00:00Z") as sim:
             sim.add_order("A", "Logo", 120, 3)
-        document = json.loads(path.read_text(encoding="utf-8"))
-        document["orders"]["1"]["status"] = "paused"
-        content = json.dumps(document)
+            sim.compact()  # the order in the file's own table (not only in its journal)
+        content = path.read_text(encoding="utf-8")  # the orders table comes before the events
+        content = content.replace('"status":"in_progress"', '"status":"paused"', 1)
     path.write_text(content, encoding="utf-8")
     err = refused_with(rcsim("--db", str(path)), path)
     assert words in err and path.read_text(encoding="utf-8") == content

@@ -1,7 +1,11 @@
-"""Helper of test_kill: act on a simulation file in a loop, printing "done N" after each call.
+"""Helper of test_kill: act on a simulation file in a loop, printing "done EVENTS STEPS" after each
+call, once the call has returned (and so has been written).
 
-N is the number of events in the log once the call has returned (and so has been written).
-Usage: python _kill_child.py PATH SEED
+Usage: python _kill_child.py PATH SEED [MODE]
+  steps    (default) actions, clock moves and small batches of orders;
+  compact  the same, with a compaction (a whole rewrite of the file) after every few calls;
+  long     large batches of orders only (each a long line, which a kill can cut short).
+Opening prints "ready EVENTS STEPS" first (opening a version 1 file carries it over).
 """
 
 from __future__ import annotations
@@ -18,15 +22,27 @@ from engine import Simulation  # noqa: E402
 VALUES = {"comment": "Written before the kill", "days": 1, "extra_price": 0}
 
 
-def main(path: str, seed: int) -> None:
+def report(word: str, sim: Simulation) -> None:
+    print(word, len(sim.events()), sim.step_count, flush=True)
+
+
+def main(path: str, seed: int, mode: str = "steps") -> None:
     rng = random.Random(seed)
     sim = Simulation.open(path)
-    print("ready", len(sim.events()), flush=True)
+    report("ready", sim)
     added = 0
     while True:
-        orders = [o for o in sim.order_ids() if sim.order_view(o).status not in ("completed", "cancelled")]
+        ids = sim.order_ids()
+        orders = [o for o in rng.sample(ids, min(40, len(ids)))
+                  if sim.order_view(o).status not in ("completed", "cancelled")]
         roll = rng.random()
-        if roll < 0.08 or len(orders) < 20:
+        if mode == "compact" and roll < 0.3:
+            sim.compact()
+        elif mode == "long":
+            added += 1
+            sim.add_orders([{"id": f"L{seed}-{added}-{i}", "title": "A long line " * 20, "price": 30,
+                             "delivery_days": 2} for i in range(2000)])
+        elif roll < 0.08 or len(orders) < 20:
             added += 1
             sim.add_orders([{"id": f"K{seed}-{added}-{i}", "title": "Killed?", "price": 30,
                              "delivery_days": 2, "status": rng.choice(["incomplete", "in_progress", "delivered"])}
@@ -46,8 +62,8 @@ def main(path: str, seed: int) -> None:
                 fields = {f.name: (f.choices[0] if f.choices else VALUES[f.name])
                           for f in option.fields if f.required}
                 sim.act(party, option.action, order, **fields)
-        print("done", len(sim.events()), flush=True)
+        report("done", sim)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:])

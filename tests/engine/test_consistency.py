@@ -3,7 +3,6 @@ wrong, and left untouched; every state the engine itself writes passes the same 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,14 +12,16 @@ from engine import Simulation, SimulationFileError
 from engine.scenario import Player, load
 
 from .conftest import START
+from .layouts import compacted, read_database, version_1_document, write_database, write_version_1
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.toml"))
 
 
-def good_document(tmp_path: Path) -> dict[str, Any]:
+def good_document(tmp_path: Path, version: int = 2) -> dict[str, Any]:
     """A file with every kind of record: an open request, a closed one of each end, a running and
-    a paused auto-complete, a mutual cancellation, messages and fired deadlines."""
+    a paused auto-complete, a mutual cancellation, messages and fired deadlines; in format
+    version 2 with a fresh checkpoint (its tables hold that state), or in version 1."""
     path = tmp_path / "good.json"
     with Simulation.create(path, start=START) as sim:
         sim.add_orders([
@@ -39,11 +40,18 @@ def good_document(tmp_path: Path) -> dict[str, Any]:
         sim.advance("50h")  # A's cancellation times out: a mutual cancellation
         sim.act("buyer", "ask_to_cancel", "E", comment="Not needed")  # E's auto-complete pauses
         view = {o: sim.order_view(o) for o in sim.order_ids()}
+        document = compacted(sim) if version == 2 else version_1_document(sim)
     assert view["D"].open_request and view["C"].auto_complete_at and view["E"].auto_complete_paused
     assert view["A"].cancellation["kind"] == "mutual"
-    document = json.loads(path.read_text(encoding="utf-8"))
     path.unlink()
     return document
+
+
+def write(path: Path, document: dict[str, Any], version: int) -> None:
+    if version == 2:
+        write_database(path, document)
+    else:
+        write_version_1(path, document)
 
 
 def order(doc: dict, oid: str) -> dict:
@@ -175,14 +183,15 @@ BROKEN: dict[str, tuple[Callable[[dict], None], str, tuple[str, ...]]] = {
 }
 
 
+@pytest.mark.parametrize("version", [2, 1])
 @pytest.mark.parametrize("name", list(BROKEN))
 def test_an_inconsistent_file_is_refused_at_open_naming_what_is_wrong_and_left_untouched(
-        tmp_path, name):
+        tmp_path, name, version):
     change, code, words = BROKEN[name]
-    document = good_document(tmp_path)
+    document = good_document(tmp_path, version)
     change(document)
     path = tmp_path / f"{name}.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
+    write(path, document, version)
     raw = path.read_bytes()
     for read_only in (False, True):
         with pytest.raises(SimulationFileError) as caught:
@@ -196,11 +205,89 @@ def test_an_inconsistent_file_is_refused_at_open_naming_what_is_wrong_and_left_u
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no lock, no temporary file
 
 
-def test_the_untouched_good_file_opens(tmp_path):
+@pytest.mark.parametrize("version", [2, 1])
+def test_the_untouched_good_file_opens(tmp_path, version):
     path = tmp_path / "sim.json"
-    path.write_text(json.dumps(good_document(tmp_path)), encoding="utf-8")
+    write(path, good_document(tmp_path, version), version)
     with Simulation.open(path) as sim:
         assert len(sim.order_ids()) == 5
+
+
+def journal_document(tmp_path: Path) -> dict[str, Any]:
+    """A version 2 file with a checkpoint and three steps after it, of each kind."""
+    path = tmp_path / "good.json"
+    with Simulation.create(path, start=START) as sim:
+        sim.add_orders([{"id": "A", "title": "Logo", "price": 120, "delivery_days": 3},
+                        {"id": "B", "title": "Copy", "price": 85.5, "delivery_days": 4}])
+        sim.compact()
+        sim.add_order("C", "Photos", 60, 2, status="delivered")
+        sim.act("buyer", "ask_to_cancel", "A", comment="Plans changed")
+        sim.advance("1h")
+    document = read_database(path)
+    path.unlink()
+    assert document["meta"]["1"]["checkpoint"] == 1 and len(document["steps"]) == 4
+    return document
+
+
+def step(doc: dict, number: int) -> dict:
+    return doc["steps"][str(number)]
+
+
+BROKEN_JOURNAL: dict[str, tuple[Callable[[dict], None], str, tuple[str, ...]]] = {
+    "step_gap": (lambda d: d["steps"].update({"7": d["steps"].pop("4")}), "step_sequence",
+                 ("step 4", "7")),
+    "step_kind": (lambda d: step(d, 3).update(kind="undo"), "unknown_value", ("step 3", "'undo'")),
+    "step_not_object": (lambda d: d["steps"].update({"3": ["act"]}), "field_type", ("steps",)),
+    "step_fields_list": (lambda d: step(d, 3).update(fields=[]), "field_type", ("step 3", "fields")),
+    "step_at_missing": (lambda d: step(d, 4).pop("at"), "field_missing", ("step 4", "at")),
+    "step_order_spec": (lambda d: step(d, 2)["orders"][0].update(price="60"), "field_type",
+                        ("step 2", "price")),
+    "step_unknown_order": (lambda d: step(d, 3).update(order="ZZ"), "step_refused",
+                           ("step 3", "ZZ")),
+    "step_refused_field": (lambda d: step(d, 3)["fields"].update(reason="bored"), "step_refused",
+                           ("step 3", "bored")),
+    "step_at_other_time": (lambda d: step(d, 3).update(at="2026-03-02T10:00:00Z"), "step_refused",
+                           ("step 3",)),
+    "step_clock_back": (lambda d: step(d, 4).update(to="2026-03-01T10:00:00Z"), "step_refused",
+                        ("step 4",)),
+    "step_duplicate_order": (lambda d: step(d, 2)["orders"][0].update(id="A"), "step_refused",
+                             ("step 2", "A")),
+    "checkpoint_ahead": (lambda d: meta(d).update(checkpoint=9), "checkpoint_ahead", ("9", "4")),
+    "checkpoint_text": (lambda d: meta(d).update(checkpoint="1"), "field_type", ("checkpoint",)),
+    "origin_missing": (lambda d: meta(d).pop("origin"), "field_type", ("origin",)),
+    "origin_rules": (lambda d: meta(d)["origin"]["rules"].update(auto_complete_hours=0),
+                     "bad_rules", ("auto_complete_hours",)),
+    "steps_missing": (lambda d: d.pop("steps"), "field_missing", ("steps",)),
+    "unknown_table": (lambda d: d.update({"notes": {"1": {"a": 1}}}), "unknown_value",
+                      ("'notes'",)),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_JOURNAL))
+def test_a_journal_that_does_not_replay_is_refused_at_open_naming_the_step_and_left_untouched(
+        tmp_path, name):
+    change, code, words = BROKEN_JOURNAL[name]
+    document = journal_document(tmp_path)
+    change(document)
+    path = tmp_path / f"{name}.json"
+    write_database(path, document)
+    raw = path.read_bytes()
+    for read_only in (False, True):
+        with pytest.raises(SimulationFileError) as caught:
+            Simulation.open(path, read_only=read_only)
+        error = caught.value
+        assert error.code == code, error.problem
+        for word in words:
+            assert word in error.problem, error.problem
+    assert path.read_bytes() == raw
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_the_untouched_journal_opens_and_replays_its_steps(tmp_path):
+    path = tmp_path / "sim.json"
+    write_database(path, journal_document(tmp_path))
+    with Simulation.open(path) as sim:
+        assert sim.step_count == 4 and sim.order_view("A").open_request is not None
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])

@@ -115,15 +115,19 @@ sys.path.insert(0, {root!r})
 from engine import Refusal, Simulation
 sim = Simulation.open({path!r})
 before = sim.snapshot()
-# Room for the undo copy of the file (its size and a header line), not for the longer new file:
-# the write in place fails half-way, in the operating system.
+# Room for the undo copy of the file (its size and a header line), not for a longer file: the
+# step's append and the compaction's write in place fail half-way, in the operating system.
 size = os.path.getsize({path!r})
 resource.setrlimit(resource.RLIMIT_FSIZE, (size + 200, size + 200))
-try:
-    sim.act("buyer", "ask_to_cancel", "O1", comment="Sorry, " * 200)
-    print(json.dumps("written"))
-except Refusal as refusal:
-    print(json.dumps([refusal.code, sim.snapshot() == before]))
+out = []
+for change in (lambda: sim.act("buyer", "ask_to_cancel", "O1", comment="Sorry, " * 200),  # a step
+               sim.compact):  # a compaction, in place (the file has two names)
+    try:
+        change()
+        out.append("written")
+    except Refusal as refusal:
+        out.append([refusal.code, sim.snapshot() == before])
+print(json.dumps(out))
 sim.close()
 """
 
@@ -138,7 +142,7 @@ def test_a_write_in_place_that_fails_half_way_puts_the_old_content_back(tmp_path
     result = subprocess.run([sys.executable, "-c", IN_PLACE_CHILD.format(root=str(ROOT), path=str(path))],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    assert json.loads(result.stdout) == ["write_failed", True]
+    assert json.loads(result.stdout) == [["write_failed", True], ["write_failed", True]]
     assert path.read_bytes() == before and os.path.samefile(path, other)
     assert leftovers(tmp_path) == ["a.json", "b.json"]  # no undo copy, no temporary file
 
@@ -163,8 +167,8 @@ with open(disk / "filler", "wb", buffering=0) as filler:  # fill the disk to its
     except OSError as error:
         out["filled"] = error.errno
 before, raw = sim.snapshot(), path.read_bytes()
-try:
-    sim.act("buyer", "ask_to_cancel", "O1", comment="Sorry")
+try:  # a step longer than a page: it cannot fit in what is left of the file's last page
+    sim.act("buyer", "ask_to_cancel", "O1", comment="ä" * 2500)  # 5,000 bytes
     out["full"] = "written"
 except Refusal as refusal:
     out["full"] = [refusal.code, refusal.message, sim.snapshot() == before, path.read_bytes() == raw]
@@ -273,18 +277,25 @@ def test_a_comment_with_real_emoji_and_every_plane_is_still_accepted(make_sim):
 # ---------------------------------------------------------------- files too deep or too big to parse
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
 @pytest.mark.parametrize(("name", "content", "words"), [
     ("deep_list", "[" * 200_000 + "]" * 200_000, "nested too deeply"),
-    ("deep_inside", None, "nested too deeply"),
+    ("deep_in_events", ('"data":{', '"data":{"deep":' + DEEP + ","), "nested too deeply"),
+    ("deep_in_a_step", ('"kind":"orders"', '"deep":' + DEEP + ',"kind":"orders"'), "nested too deeply"),
     ("huge_number", '{"meta": {"1": {"format": "rcsim-simulation", "version": ' + "9" * 5000 + "}}}",
      "number"),
-], ids=["deep_list", "deep_inside", "huge_number"])
+], ids=["deep_list", "deep_in_events", "deep_in_a_step", "huge_number"])
 def test_a_file_too_deep_or_too_big_to_parse_is_refused_untouched(tmp_path, name, content, words):
-    if content is None:  # a real simulation with one value nested deep inside its event log
+    if isinstance(content, tuple):  # a real simulation with one value nested deep inside
         good = tmp_path / "good.json"
-        busy(good).close()
+        sim = busy(good)
+        sim.compact()  # its event log in the file (and its steps)
+        sim.close()
         text = good.read_text(encoding="utf-8")
-        content = text.replace('"data":{', '"data":{"deep":' + "[" * 100_000 + "]" * 100_000 + ",", 1)
+        assert content[0] in text
+        content = text.replace(*content, 1)
         good.unlink()
     path = tmp_path / f"{name}.json"
     path.write_text(content, encoding="utf-8")

@@ -1,5 +1,6 @@
-"""Kill -9 a process in the middle of acting on a simulation file: the file must stay readable
-and hold every action the process reported as done."""
+"""Kill -9 a process in the middle of acting on a simulation file: the file must stay readable and
+hold every step the process reported as done. The process appends steps (a kill can cut the last
+line short), compacts the file (a whole rewrite), or carries a version 1 file over."""
 
 from __future__ import annotations
 
@@ -15,62 +16,97 @@ from pathlib import Path
 import pytest
 
 from engine import Simulation, SimulationFileError
+from engine.journal import replay_all
 
 from .conftest import START
+from .layouts import version_1_document, write_version_1
 
 CHILD = Path(__file__).with_name("_kill_child.py")
 KILLS = 40
+needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+needs_links = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "link"),
+                                 reason="needs SIGKILL and hard links")
 
 
 def complete(lines: list[bytes]) -> list[list[bytes]]:
     """The report lines the child finished writing: a kill can cut the last one short."""
-    return [line.split() for line in lines if line.endswith(b"\n") and len(line.split()) == 2]
+    return [line.split() for line in lines if line.endswith(b"\n") and len(line.split()) == 3]
 
 
 def read_reports(stream) -> list[bytes]:
     return stream.read().splitlines(keepends=True)
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_sigkill_at_random_moments_never_loses_a_reported_action_or_the_file(tmp_path):
-    path = tmp_path / "sim.json"
+def start(path: Path, seed: int, mode: str = "steps") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(CHILD), str(path), str(seed), mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def ready(child: subprocess.Popen) -> tuple[int, int]:
+    words = child.stdout.readline().split()
+    assert words and words[0] == b"ready", child.stderr.read().decode()
+    return int(words[1]), int(words[2])
+
+
+def finish(child: subprocess.Popen) -> list[tuple[int, int]]:
+    """Kill the child now; the (events, steps) it reported as done."""
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()
+    done = [(int(e), int(s)) for word, e, s in complete(read_reports(child.stdout)) if word == b"done"]
+    child.stdout.close()
+    child.stderr.close()
+    return done
+
+
+def made(path: Path, orders: int = 300) -> Path:
     with Simulation.create(path, start=START) as sim:
-        # a few hundred orders make each write take long enough to be hit by a kill
+        # a few hundred orders make each compaction take long enough to be hit by a kill
         sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3,
-                         "status": ("incomplete", "in_progress", "delivered")[i % 3]} for i in range(300)])
+                         "status": ("incomplete", "in_progress", "delivered")[i % 3]}
+                        for i in range(orders)])
+    return path
+
+
+def holds_every_reported_step(sim: Simulation, events: int, steps: int) -> None:
+    """The file holds at least what was reported, numbered without gaps, and its journal replays
+    from the start to exactly the state it opened with."""
+    assert sim.step_count >= steps and len(sim.events()) >= events
+    assert [e.seq for e in sim.events()] == list(range(1, len(sim.events()) + 1))
+    assert [entry.number for entry in sim.journal()] == list(range(1, sim.step_count + 1))
+    state = sim._journal.origin()
+    replay_all(state, [entry.record for entry in sim.journal()])
+    assert state.counters == sim._state.counters and state.now == sim._state.now
+    assert [o.to_doc() for o in state.orders.values()] == sim.snapshot()["orders"]
+
+
+@needs_sigkill
+@pytest.mark.parametrize("mode", ["steps", "compact"])
+def test_sigkill_at_random_moments_never_loses_a_reported_step_or_the_file(tmp_path, mode):
+    path = made(tmp_path / "sim.json")
     rng = random.Random(20260302)
-    with Simulation.open(path) as before:  # closed again: the child must be able to lock it
-        reported = len(before.events())
-    first = reported
+    reported = (0, 1)
     killed_mid_run = 0
-    for attempt in range(KILLS):
-        child = subprocess.Popen([sys.executable, str(CHILD), str(path), str(attempt)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        ready = child.stdout.readline().split()
-        assert ready and ready[0] == b"ready", child.stderr.read().decode()
-        assert int(ready[1]) >= reported
+    for attempt in range(KILLS if mode == "steps" else KILLS // 2):
+        child = start(path, attempt, mode)
+        events, steps = ready(child)
+        assert (events, steps) >= reported
         # Let it finish a random number of calls, then kill it at a random moment of the next
         # ones (often in the middle of a write). Nothing below depends on how fast it ran.
-        seen = [child.stdout.readline() for _ in range(rng.randrange(0, 4))]
+        for _ in range(rng.randrange(0, 4)):
+            child.stdout.readline()
         time.sleep(rng.uniform(0.0, 0.08))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()
-        lines = complete(seen + read_reports(child.stdout))
-        child.stdout.close()
-        child.stderr.close()
-        done = [int(n) for word, n in lines if word == b"done"]
+        done = finish(child)
         if done:
             assert done == sorted(done)
             reported = done[-1]
             killed_mid_run += 1
         with Simulation.open(path) as after:
             assert temporary_files(path) == [], "a temporary file the kill left is removed"
-            events = after.events()
-            assert len(events) >= reported  # every action reported done is on disk
-            assert [e.seq for e in events] == list(range(1, len(events) + 1))
-            reported = len(events)
-    assert reported > first and killed_mid_run > 0  # the children really acted
+            assert path.read_bytes().endswith(b"\n"), "a torn last line is cut off"
+            holds_every_reported_step(after, *reported)
+            reported = (len(after.events()), after.step_count)
+    assert reported[1] > 1 and killed_mid_run > 0  # the children really acted
 
 
 def temporary_files(path: Path) -> list[Path]:
@@ -78,40 +114,57 @@ def temporary_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))
 
 
-def kill_in_the_middle_of_a_write(path: Path, left_behind=temporary_files) -> tuple[list[Path], int]:
+def torn_line(path: Path) -> list[Path]:
+    """The file, when its last line was cut short: it does not end with a newline."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            return [] if handle.read(1) == b"\n" else [path]
+    except OSError:
+        return []
+
+
+def kill_in_the_middle_of_a_write(path: Path, left_behind=temporary_files,
+                                  mode: str = "compact") -> tuple[list[Path], tuple[int, int]]:
     """SIGKILL a real process acting on `path` while one of its writes is in flight, and return
     what that write left behind (`left_behind(path)`, by default its temporary files) and the
-    number of events the process reported as written (tries again until a kill hits a write)."""
+    (events, steps) the process reported as written (tries again until a kill hits a write)."""
     for attempt in range(100):
-        child = subprocess.Popen([sys.executable, str(CHILD), str(path), str(attempt)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        ready = child.stdout.readline().split()
-        assert ready and ready[0] == b"ready", child.stderr.read().decode()
+        child = start(path, attempt, mode)
+        opened = ready(child)
         give_up = time.monotonic() + 60  # a guard against a hang, not a measure of speed
         while child.poll() is None and not left_behind(path):
             if time.monotonic() > give_up:  # a write leaves this many times a second
-                child.kill()
-                child.wait()
-                child.stdout.close()
-                child.stderr.close()
+                finish(child)
                 pytest.fail(f"a minute of writes and never {left_behind.__name__}")
-        child.kill()
-        child.wait()
-        reports = [int(n) for word, n in complete(read_reports(child.stdout)) if word == b"done"]
-        child.stdout.close()
-        child.stderr.close()
+        reports = finish(child)
         left = left_behind(path)
         if left:
-            return left, (reports[-1] if reports else int(ready[1]))
+            return left, (reports[-1] if reports else opened)
     pytest.fail("no kill hit a write in 100 tries")
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@needs_sigkill
+def test_a_step_cut_short_by_a_kill_is_ignored_by_a_look_and_cut_off_at_the_next_open(tmp_path):
+    path = made(tmp_path / "sim.json")
+    left, (events, steps) = kill_in_the_middle_of_a_write(path, torn_line, mode="long")
+    torn = path.read_bytes()
+    assert left == [path] and not torn.endswith(b"\n")
+    complete_size = torn.rindex(b"\n") + 1
+    with Simulation.open(path, read_only=True) as look:  # a look reads every complete line
+        assert look.step_count == steps and len(look.events()) == events
+        assert path.read_bytes() == torn  # and changes nothing
+    with Simulation.open(path) as sim:  # the holder cuts the unfinished line off
+        assert sim.step_count == steps and len(sim.events()) == events
+        assert path.read_bytes() == torn[:complete_size]
+        sim.advance("1h")  # and the next step follows the last complete one
+    with Simulation.open(path) as again:
+        assert again.step_count == steps + 1
+
+
+@needs_sigkill
 def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_those(tmp_path):
-    path = tmp_path / "sim.json"
-    with Simulation.create(path, start=START) as sim:
-        sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3}
-                        for i in range(300)])
+    path = made(tmp_path / "sim.json")
     left, _ = kill_in_the_middle_of_a_write(path)
     assert left
     # files that are not this simulation's temporary files stay where they are
@@ -150,40 +203,29 @@ def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_th
     assert all(decoy.read_text() == "not rcsim's" for decoy in decoys)
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "link"),
-                    reason="needs SIGKILL and hard links")
-def test_sigkill_while_writing_a_file_with_two_names_keeps_them_one_intact_file(tmp_path):
-    first, second = tmp_path / "a.json", tmp_path / "b.json"
-    with Simulation.create(first, start=START) as sim:
-        sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3,
-                         "status": ("incomplete", "in_progress", "delivered")[i % 3]} for i in range(300)])
-    os.link(first, second)  # from here on every write is in place, behind an undo copy
+@needs_links
+@pytest.mark.parametrize("mode", ["steps", "compact"])
+def test_sigkill_while_writing_a_file_with_two_names_keeps_them_one_intact_file(tmp_path, mode):
+    first, second = made(tmp_path / "a.json"), tmp_path / "b.json"
+    os.link(first, second)  # from here on appends and compactions write in place
     rng = random.Random(20261127)
-    reported = 0
+    reported = (0, 1)
     killed_mid_run = 0
     for attempt in range(12):
         name, other = (first, second) if attempt % 2 == 0 else (second, first)
-        child = subprocess.Popen([sys.executable, str(CHILD), str(name), str(attempt)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        ready = child.stdout.readline().split()
-        assert ready and ready[0] == b"ready", child.stderr.read().decode()
-        seen = [child.stdout.readline() for _ in range(rng.randrange(0, 4))]
+        child = start(name, attempt, mode)
+        ready(child)
+        for _ in range(rng.randrange(0, 4)):
+            child.stdout.readline()
         time.sleep(rng.uniform(0.0, 0.08))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        lines = complete(seen + read_reports(child.stdout))
-        child.stdout.close()
-        child.stderr.close()
-        done = [int(n) for word, n in lines if word == b"done"]
+        done = finish(child)
         if done:
             reported = done[-1]
             killed_mid_run += 1
         # the next open, by the other name, finds the file whole: the kill's undo copy is put back
         with Simulation.open(other) as after:
-            events = after.events()
-            assert len(events) >= reported
-            assert [e.seq for e in events] == list(range(1, len(events) + 1))
-            reported = len(events)
+            holds_every_reported_step(after, *reported)
+            reported = (len(after.events()), after.step_count)
         assert os.path.samefile(first, second) and os.stat(first).st_nlink == 2
         assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".undo")]
     assert killed_mid_run > 0
@@ -204,20 +246,73 @@ def overwritten_behind_undo_copy(path: Path) -> list[Path]:
     return undo_copies(path) if began else []
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "link"),
-                    reason="needs SIGKILL and hard links")
-def test_a_write_in_place_cut_short_by_a_kill_is_undone_at_the_next_open_by_either_name(tmp_path):
-    first, second = tmp_path / "a.json", tmp_path / "b.json"
-    with Simulation.create(first, start=START) as sim:
-        sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3,
-                         "status": ("incomplete", "in_progress", "delivered")[i % 3]} for i in range(300)])
+@needs_links
+def test_a_compaction_in_place_cut_short_by_a_kill_is_undone_at_the_next_open_by_either_name(tmp_path):
+    first, second = made(tmp_path / "a.json"), tmp_path / "b.json"
     os.link(first, second)
     for name, other in ((first, second), (second, first)):
-        left, reported = kill_in_the_middle_of_a_write(name, overwritten_behind_undo_copy)
+        left, (events, steps) = kill_in_the_middle_of_a_write(name, overwritten_behind_undo_copy)
         assert left == undo_copies(name)  # killed while overwriting, before the copy was removed
         with Simulation.open(other, read_only=True) as look:  # a look reads what was committed
-            assert len(look.events()) == reported
+            assert (len(look.events()), look.step_count) == (events, steps)
         with Simulation.open(other) as after:  # the holder puts the old content back
-            assert len(after.events()) == reported  # the unreported write is undone, no more
+            # a compaction adds no step: the file holds exactly the steps reported
+            assert (len(after.events()), after.step_count) == (events, steps)
             assert undo_copies(name) == []
         assert os.path.samefile(first, second) and first.read_bytes() == second.read_bytes()
+
+
+# ---------------------------------------------------------------- carrying a version 1 file over
+
+
+def version_1_file(path: Path, orders: int = 3000) -> tuple[bytes, dict]:
+    """A version 1 file (the layout of the release before the journal) of a busy simulation."""
+    sim = Simulation.create(None, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "Work", "price": 50, "delivery_days": 3,
+                     "status": ("incomplete", "in_progress", "delivered")[i % 3]}
+                    for i in range(orders)])
+    for i in range(1, orders, 7):
+        sim.act("buyer", "ask_to_cancel", f"O{i}", comment="Carried over")
+    sim.advance("20h")
+    write_version_1(path, version_1_document(sim))
+    return path.read_bytes(), sim.snapshot()
+
+
+def backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(path.name + "*.bak"))
+
+
+@needs_sigkill
+def test_a_kill_while_a_version_1_file_is_carried_over_loses_nothing(tmp_path):
+    path = tmp_path / "sim.json"
+    rng = random.Random(1)
+    seen = set()
+    for attempt in range(16):
+        for leftover in tmp_path.iterdir():
+            leftover.unlink()
+        original, snapshot = version_1_file(path, orders=1500)
+        child = start(path, attempt)
+        if attempt < 12:  # at a random moment of the opening (python starts in ~0.1 s)
+            time.sleep(rng.uniform(0.05, 0.6))
+        else:  # in the middle of a write of the carry-over: its backup, or its new file
+            new_file = attempt % 2 == 1
+            give_up = time.monotonic() + 60
+            while child.poll() is None and not (temporary_files(path) and (
+                    not new_file or backups(path))):
+                assert time.monotonic() < give_up, "the carry-over never wrote"
+        finish(child)
+        carried = not path.read_bytes().startswith(b'{"meta":{"1":{"format":"rcsim-simulation","version":1')
+        seen.add((carried, bool(backups(path)), bool(temporary_files(path))))
+        if carried:  # the new file is only written once the original is kept
+            assert [b.read_bytes() for b in backups(path)] == [original]
+        else:
+            assert path.read_bytes() == original
+            assert all(b.read_bytes() == original for b in backups(path))  # a whole copy or none
+        with Simulation.open(path) as sim:  # the next open carries it over, or goes on from there
+            assert sim.snapshot() == snapshot or sim.step_count > 0
+            if sim.step_count == 0:
+                assert sim.snapshot() == snapshot
+        assert [b.read_bytes() for b in backups(path)] == [original]  # one backup, never two
+        assert temporary_files(path) == []
+    # killed while the backup was written, and while the new file was written after it
+    assert {(False, False, True), (False, True, True)} <= seen, seen

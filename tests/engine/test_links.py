@@ -198,3 +198,20 @@ def test_a_hard_link_made_while_the_file_is_open_joins_the_same_simulation(tmp_p
         assert os.path.samefile(first, second)
     with Simulation.open(second) as again:
         assert again.now.isoformat() == "2026-03-02T11:00:00+00:00"
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
+def test_steps_and_a_compaction_keep_two_hard_links_one_simulation(tmp_path):
+    first = made(tmp_path / "a.json")
+    second = tmp_path / "b.json"
+    os.link(first, second)
+    with Simulation.open(second) as sim:
+        sim.act("buyer", "request_update", "A")  # an append, in place
+        assert os.path.samefile(first, second)
+        sim.compact()  # a whole rewrite: in place too, behind the undo copy
+        assert os.path.samefile(first, second) and os.stat(first).st_nlink == 2
+        sim.advance("1d")
+        snap = sim.snapshot()
+    with Simulation.open(first) as again:
+        assert again.snapshot() == snap and again.step_count == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]

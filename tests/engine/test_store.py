@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,9 +13,10 @@ import tinydb
 
 import engine.store
 from engine import Simulation, SimulationFileError
-from engine.store import FORMAT, TABLES, VERSION
+from engine.store import FORMAT, TABLES, VERSION, JournalStorage, encode
 
 from .conftest import START
+from .layouts import compacted, version_1_document, write_database
 
 
 def busy_sim(path: Path) -> Simulation:
@@ -55,71 +59,141 @@ def test_file_is_a_tinydb_database_with_the_documented_tables(tmp_path):
     path = tmp_path / "sim.json"
     sim = busy_sim(path)
     snap = sim.snapshot()
+    steps = sim.step_count
     sim.close()
-    db = tinydb.TinyDB(path)
+    assert all(line.startswith(b'{"') for line in path.read_bytes().splitlines())  # JSON lines
+    db = tinydb.TinyDB(path, storage=JournalStorage)  # TinyDB reads it through its storage
     try:
         assert set(db.tables()) == set(TABLES)
         meta = db.table("meta").all()
         assert len(meta) == 1
         assert meta[0]["format"] == FORMAT and meta[0]["version"] == VERSION
-        assert meta[0]["now"] == "2026-03-04T23:00:00Z"
+        assert meta[0]["checkpoint"] == 0 and meta[0]["now"] == START  # the state as created ...
+        assert meta[0]["origin"]["now"] == START and meta[0]["origin"]["rows"] == 0
+        assert db.table("orders").all() == []
+        journal = db.table("steps")  # ... and every step since, one document each
+        assert len(journal) == steps == 7
+        assert [doc["kind"] for doc in journal.all()] == [
+            "orders", "act", "act", "act", "clock", "act", "clock"]
+        assert journal.get(doc_id=5) == {"kind": "clock", "at": "2026-03-02T09:00:00Z",
+                                         "to": "2026-03-02T21:00:00Z"}
         rules = db.table("rules").all()
         assert len(rules) == 1 and rules[0]["cancellation_response_hours"] == 48
+    finally:
+        db.close()
+    with Simulation.open(path) as again:
+        again.compact()  # a fresh checkpoint: the state's own tables, as format version 1 had
+    db = tinydb.TinyDB(path, storage=JournalStorage)
+    try:
+        meta = db.table("meta").all()[0]
+        assert meta["checkpoint"] == steps and meta["now"] == "2026-03-04T23:00:00Z"
         orders = {doc["id"]: doc for doc in db.table("orders").all()}
         assert set(orders) == {"A", "B", "C", "D"}
         assert orders["B"]["price"] == 8550 and orders["A"]["status"] == "cancelled"
         assert len(db.table("events").all()) == len(snap["events"])
         assert len(db.table("requests").all()) == 3
+        assert len(db.table("steps")) == steps  # compaction keeps every step
     finally:
         db.close()
 
 
+def test_tinydb_writes_through_the_storage_append_what_is_new_and_rewrite_the_rest(tmp_path):
+    path = tmp_path / "plain.json"
+    db = tinydb.TinyDB(path, storage=JournalStorage)
+    db.table("notes").insert({"text": "one"})
+    db.table("notes").insert({"text": "two"})
+    assert path.read_bytes().count(b"\n") == 2  # each insert appended one line
+    db.table("notes").update({"text": "TWO"}, doc_ids=[2])  # a change rewrites the file whole
+    assert path.read_bytes().count(b"\n") == 1
+    db.table("notes").remove(doc_ids=[1])
+    assert [doc["text"] for doc in db.table("notes").all()] == ["TWO"]
+    db.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["plain.json"]
+
+
+def step_lines(monkeypatch) -> tuple[list[dict], list[int]]:
+    """Record the pieces appended to simulation files and count their whole rewrites."""
+    appended: list[dict] = []
+    rewrites: list[int] = []
+    real_append, real_rewrite = JournalStorage.append, JournalStorage.rewrite
+
+    def append(self, fragment):
+        appended.append(fragment)
+        return real_append(self, fragment)
+
+    def rewrite(self, lines):
+        rewrites.append(1)
+        return real_rewrite(self, lines)
+
+    monkeypatch.setattr(JournalStorage, "append", append)
+    monkeypatch.setattr(JournalStorage, "rewrite", rewrite)
+    return appended, rewrites
+
+
 @pytest.mark.parametrize("step", ["act", "advance_many", "next_deadline", "add_orders"])
-def test_one_change_is_exactly_one_storage_write_however_many_deadlines_fire(tmp_path, monkeypatch, step):
+@pytest.mark.parametrize("size", [40, 400])
+def test_one_change_is_exactly_one_append_of_the_step_however_many_deadlines_fire(
+        tmp_path, monkeypatch, step, size):
     sim = Simulation.create(tmp_path / "sim.json", start=START)
-    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(40)])
-    for i in range(40):
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(size)])
+    for i in range(size):
         sim.act("buyer", "ask_to_cancel", f"O{i}", comment="bye")
-    writes = []
-    real_write = engine.store.AtomicJSONStorage.write
-
-    def counting_write(self, data):
-        writes.append(len(data["events"]))
-        return real_write(self, data)
-
-    monkeypatch.setattr(engine.store.AtomicJSONStorage, "write", counting_write)
+    sim.compact()
+    appended, rewrites = step_lines(monkeypatch)
+    before = sim.path.stat().st_size
     if step == "act":
         sim.act("freelancer", "accept", "O0")
     elif step == "advance_many":
         events = sim.advance("30d")
-        assert len(events) == 40  # forty deadlines fired ...
+        assert len(events) == size  # every deadline fired ...
     elif step == "next_deadline":
         events = sim.advance_to_next_deadline()
-        assert len(events) == 40  # all forty share one instant: ties fire together
+        assert len(events) == size  # all share one instant: ties fire together
     else:
         sim.add_orders([{"id": f"N{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(25)])
-    assert len(writes) == 1  # ... in one write
-    assert writes[0] == len(sim.snapshot()["events"])
+    number = sim.step_count
+    assert appended == [{"steps": {str(number): sim.journal(number - 1)[0].record}}]  # ... in one line
+    assert rewrites == []
+    line = sim.path.stat().st_size - before
+    assert line == len(encode(appended[0]))  # what it wrote is the step, whatever the size
+    assert line < (3000 if step == "add_orders" else 200)
     sim.close()
 
 
 def test_refused_action_writes_nothing(tmp_path, monkeypatch):
     sim = Simulation.create(tmp_path / "sim.json", start=START)
     sim.add_order("A", "t", 10, 3)
-    writes = []
-    monkeypatch.setattr(engine.store.AtomicJSONStorage, "write", lambda self, data: writes.append(1))
+    appended, rewrites = step_lines(monkeypatch)
     with pytest.raises(engine.Refusal):
         sim.act("buyer", "accept_delivery", "A")
     with pytest.raises(engine.Refusal):
         sim.advance("-1h")
-    assert writes == []
+    with pytest.raises(engine.Refusal):
+        sim.add_orders([{"id": "B", "title": "t", "price": 10, "delivery_days": 3},
+                        {"id": "B", "title": "t", "price": 10, "delivery_days": 3}])
+    assert appended == [] and rewrites == [] and sim.step_count == 1
     sim.close()
 
 
-def _good_doc(tmp_path: Path) -> dict:
+def test_memory_simulation_serialises_nothing(monkeypatch):
+    from engine import model
+
+    for record in (model.Order, model.Request, model.Message, model.Event):
+        monkeypatch.setattr(record, "to_doc", lambda self: pytest.fail("serialised in memory"))
+    sim = Simulation.create(None, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(50)])
+    for i in range(50):
+        sim.act("buyer", "ask_to_cancel", f"O{i}", comment="bye")
+    sim.advance("30d")
+    assert sim.step_count == 52 and sim.order_view("O1").status == "cancelled"
+
+
+def _good_doc(tmp_path: Path, version: int) -> dict:
     path = tmp_path / "good.json"
-    busy_sim(path).close()
-    return json.loads(path.read_text(encoding="utf-8"))
+    sim = busy_sim(path)
+    document = compacted(sim) if version == 2 else version_1_document(sim)
+    sim.close()
+    return document
 
 
 def _damaged(doc: dict) -> dict:
@@ -177,13 +251,19 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.parametrize("version", [2, 1])
 @pytest.mark.parametrize("name", list(BAD_FILES))
-def test_refused_file_names_file_and_problem_and_is_left_byte_identical(tmp_path, name):
+def test_refused_file_names_file_and_problem_and_is_left_byte_identical(tmp_path, name, version):
     make, words = BAD_FILES[name]
-    content = make(_good_doc(tmp_path))
-    raw = content if isinstance(content, bytes) else json.dumps(content).encode("utf-8")
+    content = make(_good_doc(tmp_path, version))
     path = tmp_path / f"{name}.json"
-    path.write_bytes(raw)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, dict) and version == 2:
+        write_database(path, content)
+    else:
+        path.write_text(json.dumps(content), encoding="utf-8")
+    raw = path.read_bytes()
     with pytest.raises(SimulationFileError) as info:
         Simulation.open(path)
     error = info.value
@@ -285,3 +365,92 @@ def test_atomic_writes_keep_the_file_mode(tmp_path):
     os.chmod(fresh, 0o640)
     write_text(fresh, "a = 2\n")
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o640 and fresh.read_text() == "a = 2\n"
+
+
+def test_the_file_compacts_itself_when_replaying_would_cost_too_much_and_keeps_every_step(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = Simulation.create(path, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(10)])
+    checkpoints = set()
+    for i in range(1500):  # many small steps: the replay since the checkpoint grows
+        order = f"O{i % 10}"
+        if sim.order_view(order).open_request is None:
+            sim.act("buyer", "request_update", order)
+        else:
+            sim.act("buyer", "withdraw", order)
+        checkpoints.add(sim._journal.checkpoint_step)
+    assert len(checkpoints) >= 2 and max(checkpoints) > 500  # it compacted by itself
+    snap, records = sim.snapshot(), [e.record for e in sim.journal()]
+    sim.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["sim.json"]  # no temporary file left
+    data = JournalStorage(path).read()
+    assert data["meta"]["1"]["checkpoint"] == max(checkpoints)
+    assert len(data["steps"]) == 1501  # every step kept
+    with Simulation.open(path) as again:
+        assert again.snapshot() == snap and [e.record for e in again.journal()] == records
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill")
+@pytest.mark.parametrize("where", ["file", "memory"])
+def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_path, where):
+    """A real Ctrl-C (SIGINT) while a clock move fires thousands of deadlines: the move is taken
+    back as a whole, on disk and in memory, as if it had been refused."""
+    sim = Simulation.create(None, start=START)
+    sim.add_orders([{"id": f"O{i}", "title": "t", "price": 10, "delivery_days": 3} for i in range(10_000)])
+    for i in range(10_000):
+        sim.act("buyer", "ask_to_cancel", f"O{i}", comment="bye")
+    path = tmp_path / "sim.json" if where == "file" else None
+    if path is not None:
+        sim = sim.save_as(path)
+    before, steps = sim.snapshot(), sim.step_count
+    raw = path.read_bytes() if path else None
+    inside: list[bool] = []  # (a plain list: the interrupt may land anywhere, even in a lock)
+    fired = []
+
+    def interrupt(signum, frame):
+        if inside:  # only while the step's effect is under way
+            fired.append(1)
+            raise KeyboardInterrupt
+
+    state = sim._state
+    real_fire = state._fire
+
+    def fire(kind, ref):  # (the real effect; it tells the test the effect has begun)
+        inside.append(True)
+        return real_fire(kind, ref)
+
+    def poke() -> None:
+        give_up = time.monotonic() + 10
+        while not inside and time.monotonic() < give_up:
+            time.sleep(0.001)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    state._fire = fire
+    timer = threading.Thread(target=poke)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sim.advance("30d")
+    finally:
+        inside.clear()
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
+        del state._fire
+    assert fired
+    assert sim.snapshot() == before and sim.step_count == steps
+    if path is not None:
+        assert path.read_bytes() == raw
+    assert len(sim.advance("30d")) == 10_000  # and it goes on from there
+    sim.close()
+
+
+def test_a_file_removed_while_open_is_written_anew_at_the_next_step(tmp_path):
+    path = tmp_path / "sim.json"
+    sim = busy_sim(path)
+    path.unlink()  # (by hand, or by another program)
+    sim.advance("1h")
+    snap, steps = sim.snapshot(), sim.step_count
+    sim.close()
+    with Simulation.open(path) as again:
+        assert again.snapshot() == snap and again.step_count == steps

@@ -338,24 +338,3 @@ def test_inbox_text_is_matched_exactly_as_typed(write: Write) -> None:
         '''))).run()
     assert not report.passed
 
-
-def test_a_refusal_that_changed_the_state_is_a_failure(write: Write,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine promises a refusal changes nothing; the player checks that promise."""
-    player = Player(load(write('''
-        [[steps]]
-        actor = "freelancer"
-        action = "withdraw"
-        order = "FO-1"
-        fails = true
-        ''')))
-    simulation = player.simulation
-
-    def broken_act(*args: object, **kwargs: object) -> None:
-        simulation.advance("1h")  # a change, then the refusal
-        raise Refusal("no_open_request", order="FO-1")
-
-    monkeypatch.setattr(simulation, "act", broken_act)
-    result = player.step()
-    assert not result.passed and result.problem == "state_changed"
-    assert "changed the simulation" in problem_text(result)

@@ -1,0 +1,56 @@
+"""The two file layouts, for tests that break a file by hand: format version 2 (JSON lines, each a
+piece of the TinyDB database, engine/store.py) and format version 1 (the whole database as one
+JSON document, as the release before the journal wrote it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from engine import Simulation
+from engine.store import JournalStorage
+from engine.timeutil import iso
+
+ROOT = Path(__file__).resolve().parents[2]
+VERSION_1_FILE = Path(__file__).with_name("data") / "version-1.json"  # written by that release
+
+
+def read_database(path: Path) -> dict[str, Any]:
+    """A version 2 file as the TinyDB database it holds: every line merged."""
+    data = JournalStorage(path).read()
+    assert data is not None
+    return data
+
+
+def write_database(path: Path, data: dict[str, Any]) -> None:
+    """Write a database as a version 2 file: the meta first, then one line per table."""
+    tables = ["meta"] + [t for t in data if t != "meta"]
+    lines = [json.dumps({t: data[t]}, ensure_ascii=False, separators=(",", ":")) + "\n"
+             for t in tables if t in data]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def compacted(sim: Simulation) -> dict[str, Any]:
+    """The database of a file simulation with a fresh checkpoint (its tables hold the state)."""
+    sim.compact()
+    return read_database(sim.path)
+
+
+def version_1_document(sim: Simulation) -> dict[str, Any]:
+    """The state of `sim` as a version 1 file held it (the release before the journal)."""
+    snap = sim.snapshot()
+    meta = {"format": "rcsim-simulation", "version": 1, "now": iso(snap["now"]),
+            "policy": snap["rules"]["policy"], "counters": snap["counters"]}
+    return {
+        "meta": {"1": meta}, "rules": {"1": snap["rules"]},
+        "orders": {str(i): o for i, o in enumerate(snap["orders"], 1)},
+        "requests": {str(i): r for i, r in enumerate(snap["requests"], 1)},
+        "messages": {str(m["id"]): m for m in snap["messages"]},
+        "events": {str(e["seq"]): e for e in snap["events"]},
+    }
+
+
+def write_version_1(path: Path, document: dict[str, Any]) -> None:
+    """Write a document as that release wrote it: one line of compact JSON, no newline."""
+    path.write_bytes(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
