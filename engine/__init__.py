@@ -8,7 +8,10 @@ puts into words.
 
 from .errors import RcsimError, Refusal, SimulationFileError
 from .journal import JournalEntry
-from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from .model import (
+    BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, Action, Party, RequestState, RequestType,
+    Status,
+)
 from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
@@ -18,7 +21,7 @@ from .service import (
 from .timeutil import parse_duration
 
 __all__ = [
-    "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
+    "ACTIONS", "Action", "Party", "RequestState", "RequestType", "Status", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
     "EventView", "FieldSpec", "JournalEntry", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
     "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "other_party",
     "parse_duration",

@@ -16,12 +16,13 @@ from typing import Any, Container, Mapping
 
 from .errors import Refusal
 from .model import (
-    FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other,
+    FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Request, RequestState,
+    RequestType, Status, other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 from .timeutil import CALENDAR_END, CLOCK_LIMIT, DAY, in_calendar_or_refuse, iso
 
-ADDABLE_STATUSES = ("incomplete", "in_progress", "delivered")
+ADDABLE_STATUSES = (Status.INCOMPLETE, Status.IN_PROGRESS, Status.DELIVERED)
 MAX_DELIVERY_DAYS = 3650  # ten years: beyond it a due date soon leaves the calendar (year 9999)
 
 
@@ -89,11 +90,11 @@ class State:
 
     def is_late(self, order: Order) -> bool:
         """An in-progress order is late once the clock is past its due date."""
-        return order.status == "in_progress" and order.due is not None and self.now > order.due
+        return order.status == Status.IN_PROGRESS and order.due is not None and self.now > order.due
 
     def is_very_late(self, order: Order) -> bool:
         """An in-progress order is very late from `very_late_hours` after its due date on."""
-        return (order.status == "in_progress" and order.due is not None
+        return (order.status == Status.IN_PROGRESS and order.due is not None
                 and self.now >= order.due + self.rules.very_late_seconds)
 
     def order(self, order_id: str) -> Order:
@@ -106,12 +107,12 @@ class State:
     # ---------------------------------------------------------------- orders
 
     def add_order(self, order_id: str, title: str, price: Any, delivery_days: Any,
-                  status: str = "in_progress", due: int | None = None) -> list[Event]:
+                  status: str = Status.IN_PROGRESS, due: int | None = None) -> list[Event]:
         """Add an order in a starting status; `due` (a timestamp) overrides now + delivery_days."""
         return self.insert_order(self.prepare_order(order_id, title, price, delivery_days, status, due))
 
     def prepare_order(self, order_id: Any, title: Any, price: Any, delivery_days: Any,
-                      status: Any = "in_progress", due: int | None = None,
+                      status: Any = Status.IN_PROGRESS, due: int | None = None,
                       adding: Container[str] = ()) -> NewOrder:
         """Check an order to add, changing nothing: the order it would be, or the refusal.
         `adding` holds the ids of orders checked before it in the same batch (not added yet)."""
@@ -131,7 +132,7 @@ class State:
         if status not in ADDABLE_STATUSES:
             raise Refusal("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
                                                   f"not {status!r}")
-        if due is not None and status == "incomplete":
+        if due is not None and status == Status.INCOMPLETE:
             raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
         if due is not None:
             in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
@@ -141,9 +142,9 @@ class State:
         """Add an order `prepare_order` checked (against this state, as it still is)."""
         order = Order(id=new.id, title=new.title, price=new.price, delivery_days=new.delivery_days,
                       status=new.status, created=self.now)
-        if new.status != "incomplete":
+        if new.status != Status.INCOMPLETE:
             order.due = new.due if new.due is not None else self.now + new.delivery_days * DAY
-        if new.status == "delivered":
+        if new.status == Status.DELIVERED:
             order.delivered_at = self.now
             self._start_review(order, self.rules.auto_complete_seconds)
         self.orders[new.id] = order
@@ -166,15 +167,15 @@ class State:
         roles = self.rules.roles(action)
         if action in ANSWER_ACTIONS:
             request = self._target_request(order, request_id)
-            role = "requester" if action == "withdraw" else "responder"
+            role = "requester" if action == Action.WITHDRAW else "responder"
             if role == "requester" and party != request.requester:
                 raise Refusal("not_requester", requester=request.requester, request=request.id)
             if role == "responder" and party != request.responder:
                 raise Refusal("not_responder", responder=request.responder, request=request.id)
-            if action != "withdraw" and action not in self.rules.answers(request.type):
+            if action != Action.WITHDRAW and action not in self.rules.answers(request.type):
                 raise Refusal("wrong_answer", request_type=request.type, action=action,
                               answers=self.rules.answers(request.type))
-            if action == "accept" and request.type == "extension":
+            if action == Action.ACCEPT and request.type == RequestType.EXTENSION:
                 self.extended_due(order, request.days or 0, self.now, request=request.id)
             spec = roles.get(role)
             if spec is None:  # the rules data gives nobody this answer
@@ -185,7 +186,7 @@ class State:
             raise Refusal("wrong_party", allowed=tuple(roles), action=action)
         allowed = spec["while"]
         if not (order.status in allowed or ("very_late" in allowed and self.is_very_late(order))):
-            if action == "cancel_order":
+            if action == Action.CANCEL_ORDER:
                 raise Refusal("direct_cancel_not_allowed", order=order.id, status=self.display_status(order))
             raise Refusal("wrong_status", action=action, status=self.display_status(order),
                           allowed=tuple(allowed))
@@ -210,7 +211,7 @@ class State:
             request = self.requests.get(request_id) if isinstance(request_id, str) else None
             if request is None or request.order != order.id:
                 raise Refusal("unknown_request", request=request_id, order=order.id)
-            if request.state != "open":
+            if request.state != RequestState.OPEN:
                 raise Refusal("request_ended", request=request.id, order=order.id, state=request.state)
             return request
         if order.open_request is None:
@@ -305,7 +306,7 @@ class State:
         request_id = given.pop("request", None)
         found = self.check(party, action, order_id, request_id)
         fields = self.fields(party, action, found.fields, given)
-        if OPENING_ACTIONS.get(action) == "extension":  # accepting it could not be done
+        if OPENING_ACTIONS.get(action) == RequestType.EXTENSION:  # accepting it could not be done
             self.extended_due(found.order, fields.get("days") or 0, self.now)
         return Prepared(party, action, found.order, found.request, fields, request_id)
 
@@ -320,29 +321,29 @@ class State:
         return getattr(self, f"_do_{action}")(party, order, fields)
 
     def _do_submit_requirements(self, party: str, order: Order, fields: dict) -> list[Event]:
-        order.status = "in_progress"
+        order.status = Status.IN_PROGRESS
         order.due = self.now + order.delivery_days * DAY
         return [self._event("submit_requirements", order.id, party, {"due": iso(order.due)})]
 
     def _do_deliver(self, party: str, order: Order, fields: dict) -> list[Event]:
-        order.status = "delivered"
+        order.status = Status.DELIVERED
         order.delivered_at = self.now
         self._start_review(order, self.rules.auto_complete_seconds)
-        self._message(order, party, "deliver", fields)
-        return [self._event("deliver", order.id, party, fields)]
+        self._message(order, party, Action.DELIVER, fields)
+        return [self._event(Action.DELIVER, order.id, party, fields)]
 
     def _do_accept_delivery(self, party: str, order: Order, fields: dict) -> list[Event]:
         self._complete(order)
         return [self._event("accept_delivery", order.id, party, {})]
 
     def _do_request_revision(self, party: str, order: Order, fields: dict) -> list[Event]:
-        order.status = "in_revision"
+        order.status = Status.IN_REVISION
         order.review_deadline = order.review_remaining = None
         self._message(order, party, "request_revision", fields)
         return [self._event("request_revision", order.id, party, fields)]
 
     def _do_cancel_order(self, party: str, order: Order, fields: dict) -> list[Event]:
-        was = "incomplete" if order.status == "incomplete" else "very_late"
+        was = Status.INCOMPLETE if order.status == Status.INCOMPLETE else "very_late"
         self._cancel(order, kind="direct", initiator=party, resolved_by="direct", request=None)
         self._message(order, party, "cancel_order", fields)
         return [self._event("cancel_order", order.id, party, {**fields, "while": was})]
@@ -363,7 +364,7 @@ class State:
         self.counters["request"] += 1
         request = Request(
             id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=party,
-            responder=other(party), state="open", opened_at=self.now,
+            responder=other(party), state=RequestState.OPEN, opened_at=self.now,
             deadline=self.now + self.rules.response_seconds[rtype], seq=self._next_seq(),
             reason=fields.get("reason"), comment=fields.get("comment"), days=fields.get("days"),
             extra_price=fields.get("extra_price", 0), extra_description=fields.get("extra_description"),
@@ -385,12 +386,12 @@ class State:
         data: dict[str, Any] = {**fields, "request": request.id, "request_type": request.type,
                                 "requester": request.requester}
         request.answer = fields.get("comment")
-        if action == "withdraw":
-            self._close(request, "withdrawn")
-        elif action == "decline":
-            self._close(request, "declined")
-        elif action == "respond_update":
-            self._close(request, "answered")
+        if action == Action.WITHDRAW:
+            self._close(request, RequestState.WITHDRAWN)
+        elif action == Action.DECLINE:
+            self._close(request, RequestState.DECLINED)
+        elif action == Action.RESPOND_UPDATE:
+            self._close(request, RequestState.ANSWERED)
         else:  # accept
             data["effect"] = self._apply_accept(request)
         data.update(self._outcome_facts(request))
@@ -400,20 +401,20 @@ class State:
     def _outcome_facts(self, request: Request) -> dict[str, Any]:
         """What a sentence about a closed request needs to say what happens next: for an
         extension, the delivery date after it (moved or kept) and the extras it added."""
-        if request.type != "extension":
+        if request.type != RequestType.EXTENSION:
             return {}
         order = self.orders[request.order]
         return {"due": iso(order.due) if order.due is not None else None,
-                "extras_added": request.extra_price if request.state == "accepted" else 0}
+                "extras_added": request.extra_price if request.state == RequestState.ACCEPTED else 0}
 
     def _apply_accept(self, request: Request) -> str:
         order = self.orders[request.order]
-        self._close(request, "accepted")
-        if request.type == "cancellation":
+        self._close(request, RequestState.ACCEPTED)
+        if request.type == RequestType.CANCELLATION:
             self._cancel(order, kind="mutual", initiator=request.requester,
                          resolved_by="accept", request=request.id)
             return "cancelled"
-        if request.type == "extension":  # checked before (check, or advance_to for a timeout)
+        if request.type == RequestType.EXTENSION:  # checked before (check, or advance_to for a timeout)
             order.due = (order.due if order.due is not None else self.now) + (request.days or 0) * DAY
             order.extras_total += request.extra_price
             return "due_moved"
@@ -426,7 +427,7 @@ class State:
         request.closed_at = self.now
         order = self.orders[request.order]
         order.open_request = None
-        if order.status == "delivered" and order.review_remaining is not None:
+        if order.status == Status.DELIVERED and order.review_remaining is not None:
             self._start_review(order, order.review_remaining)
 
     def _start_review(self, order: Order, seconds: int) -> None:
@@ -440,13 +441,13 @@ class State:
         heapq.heappush(self._heap, (order.review_deadline, order.review_seq, "auto_complete", order.id))
 
     def _complete(self, order: Order) -> None:
-        order.status = "completed"
+        order.status = Status.COMPLETED
         order.closed_at = self.now
         order.review_deadline = order.review_remaining = None
 
     def _cancel(self, order: Order, *, kind: str, initiator: str, resolved_by: str,
                 request: str | None) -> None:
-        order.status = "cancelled"
+        order.status = Status.CANCELLED
         order.closed_at = self.now
         order.review_deadline = order.review_remaining = None
         order.cancellation = {"kind": kind, "initiator": initiator, "resolved_by": resolved_by,
@@ -481,9 +482,9 @@ class State:
     def _valid(self, at: int, seq: int, kind: str, ref: str) -> bool:
         if kind == "request":
             request = self.requests[ref]
-            return request.state == "open" and request.deadline == at and request.seq == seq
+            return request.state == RequestState.OPEN and request.deadline == at and request.seq == seq
         order = self.orders[ref]
-        return order.status == "delivered" and order.review_deadline == at and order.review_seq == seq
+        return order.status == Status.DELIVERED and order.review_deadline == at and order.review_seq == seq
 
     def _clean_top(self) -> None:
         while self._heap and not self._valid(*self._heap[0]):
@@ -494,7 +495,7 @@ class State:
         self.threads = {}
         for message in self.messages:
             self.threads.setdefault(message.order, []).append(message)
-        heap = [(r.deadline, r.seq, "request", r.id) for r in self.requests.values() if r.state == "open"]
+        heap = [(r.deadline, r.seq, "request", r.id) for r in self.requests.values() if r.state == RequestState.OPEN]
         heap += [(o.review_deadline, o.review_seq, "auto_complete", o.id)
                  for o in self.orders.values() if o.review_deadline is not None]
         heapq.heapify(heap)
@@ -502,9 +503,9 @@ class State:
 
     def timeout_outcome(self, request_type: str) -> str:
         """What an unanswered request of this type does: "expire", "cancel" or "accept"."""
-        if request_type == "cancellation":
+        if request_type == RequestType.CANCELLATION:
             return "cancel"
-        if request_type == "extension":
+        if request_type == RequestType.EXTENSION:
             return self.rules.extension_timeout
         return "expire"
 
@@ -567,7 +568,7 @@ class State:
             if at > target or kind != "request" or not self._valid(*entry):
                 continue
             request = self.requests[ref]
-            if request.type != "extension":
+            if request.type != RequestType.EXTENSION:
                 continue
             try:
                 self.extended_due(self.orders[request.order], request.days or 0, at)
@@ -584,11 +585,11 @@ class State:
         request = self.requests[ref]
         data: dict[str, Any] = {"request": request.id, "request_type": request.type,
                                 "requester": request.requester}
-        if request.type == "extension" and self.rules.extension_timeout == "accept":
+        if request.type == RequestType.EXTENSION and self.rules.extension_timeout == "accept":
             data["effect"] = self._apply_accept(request)
         else:
-            self._close(request, "expired")
-            if request.type == "cancellation":
+            self._close(request, RequestState.EXPIRED)
+            if request.type == RequestType.CANCELLATION:
                 order = self.orders[request.order]
                 self._cancel(order, kind="mutual", initiator=request.requester,
                              resolved_by="timeout", request=request.id)

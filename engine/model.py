@@ -3,21 +3,88 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .timeutil import iso, parse_iso
 
-PARTIES = ("buyer", "freelancer")
-BASE_STATUSES = ("incomplete", "in_progress", "delivered", "in_revision", "completed", "cancelled")
-FINAL_STATUSES = frozenset({"completed", "cancelled"})
-REQUEST_TYPES = ("order_update", "cancellation", "extension")
-REQUEST_STATES = ("open", "accepted", "declined", "withdrawn", "expired", "answered")
+
+# The names of RULES.md Part 1 as enumerations the type checker sees. Each member *is* its
+# text ("buyer" == Party.BUYER): files, scenario files and translation keys are unchanged.
+
+class Name(StrEnum):
+    """A name of the rules: written, compared and shown as its text, also by repr()."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Party(Name):
+    """The two parties. Customer Support is not one."""
+
+    BUYER = "buyer"
+    FREELANCER = "freelancer"
+
+
+class Status(Name):
+    """An order's base status (late and very late are derived, never stored)."""
+
+    INCOMPLETE = "incomplete"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+    IN_REVISION = "in_revision"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class RequestType(Name):
+    """What a request of the Resolution Center (or the order page) asks for."""
+
+    ORDER_UPDATE = "order_update"
+    CANCELLATION = "cancellation"
+    EXTENSION = "extension"
+
+
+class RequestState(Name):
+    """A request is open, then exactly one of the others; only an open one can change."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    ANSWERED = "answered"
+
+
+class Action(Name):
+    """What a party can do (RULES.md Part 1, "Actions and their fields")."""
+
+    SUBMIT_REQUIREMENTS = "submit_requirements"
+    DELIVER = "deliver"
+    ACCEPT_DELIVERY = "accept_delivery"
+    REQUEST_REVISION = "request_revision"
+    CANCEL_ORDER = "cancel_order"
+    REQUEST_UPDATE = "request_update"
+    ASK_TO_CANCEL = "ask_to_cancel"
+    REQUEST_EXTENSION = "request_extension"
+    RESPOND_UPDATE = "respond_update"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+
+
+PARTIES: tuple[Party, ...] = tuple(Party)
+BASE_STATUSES: tuple[Status, ...] = tuple(Status)
+FINAL_STATUSES = frozenset({Status.COMPLETED, Status.CANCELLED})
+REQUEST_TYPES: tuple[RequestType, ...] = tuple(RequestType)
+REQUEST_STATES: tuple[RequestState, ...] = tuple(RequestState)
 SYSTEM = "system"
+"""The actor of what the clock does (timeouts, automatic completion) and of set-up."""
 
 
-def other(party: str) -> str:
+def other(party: str) -> Party:
     """The party on the other side."""
-    return "freelancer" if party == "buyer" else "buyer"
+    return Party.FREELANCER if party == Party.BUYER else Party.BUYER
 
 
 def _ts(value: int | None) -> str | None:

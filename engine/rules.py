@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import Refusal
-from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES
+from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES, Action, RequestType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 RULES_FILE = DATA_DIR / "rules.json"
@@ -30,17 +30,17 @@ NUMBERS: dict[str, tuple[int, int]] = {
 TIMEOUT_OUTCOMES = ("expire", "accept")
 FIELD_NAMES = ("comment", "reason", "days", "extra_price", "extra_description")
 ANSWER_ROLES = ("responder", "requester")
-OPENING_ACTIONS = {"request_update": "order_update", "ask_to_cancel": "cancellation",
-                   "request_extension": "extension"}
-ANSWER_ACTIONS = ("respond_update", "accept", "decline", "withdraw")
+OPENING_ACTIONS: dict[Action, RequestType] = {
+    Action.REQUEST_UPDATE: RequestType.ORDER_UPDATE, Action.ASK_TO_CANCEL: RequestType.CANCELLATION,
+    Action.REQUEST_EXTENSION: RequestType.EXTENSION}
+ANSWER_ACTIONS = (Action.RESPOND_UPDATE, Action.ACCEPT, Action.DECLINE, Action.WITHDRAW)
 # Where a party finds each action (the seed's path): the Resolution Center offers the requests
 # below; the answers to an open request sit with that request; everything else is on the order
 # page. Which party may take which action is the rules data's business (`actions`).
-RESOLUTION_CENTER_ACTIONS = ("request_update", "ask_to_cancel")
-ORDER_PAGE_ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
-                      "request_extension", "cancel_order")
-ACTIONS = ("submit_requirements", "deliver", "accept_delivery", "request_revision",
-           "cancel_order", *OPENING_ACTIONS, *ANSWER_ACTIONS)
+RESOLUTION_CENTER_ACTIONS = (Action.REQUEST_UPDATE, Action.ASK_TO_CANCEL)
+ORDER_PAGE_ACTIONS = (Action.SUBMIT_REQUIREMENTS, Action.DELIVER, Action.ACCEPT_DELIVERY,
+                      Action.REQUEST_REVISION, Action.REQUEST_EXTENSION, Action.CANCEL_ORDER)
+ACTIONS: tuple[Action, ...] = tuple(Action)
 # Who may take each action (RULES.md Part 1, "Actions and their fields"): an override may take an
 # action away from a party, never give it to the other one. Answers go by role in the request.
 ACTION_PARTIES: dict[str, tuple[str, ...]] = {
