@@ -294,7 +294,7 @@ def check_state(state: State, path: object) -> None:
                 raise _fail(path, "deadline_past", where=("order", _ident(order.id)),
                             deadline=iso(request.deadline), now=iso(now))
         if request.type == "extension" and request.days is not None:
-            low, high = rules.data["extension_days_min"], rules.data["extension_days_max"]
+            low, high = rules.extension_days
             if not low <= request.days <= high:
                 raise _fail(path, "field_range", where=where, field="days", found=request.days,
                             low=low, high=high)

@@ -249,8 +249,7 @@ class State:
                     raise Refusal("unknown_reason", reason=value, party=party, choices=choices)
                 out[name] = value
             elif name == "days":
-                low = self.rules.data["extension_days_min"]
-                high = self.rules.data["extension_days_max"]
+                low, high = self.rules.extension_days
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise Refusal("field_type", field=name, expected="whole_days",
                                   found=value)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Mapping
 
 from .timeutil import iso, parse_iso
 
@@ -87,71 +88,106 @@ def other(party: str) -> Party:
     return Party.FREELANCER if party == Party.BUYER else Party.BUYER
 
 
-def _ts(value: int | None) -> str | None:
-    return None if value is None else iso(value)
+def instant(default: Any = dataclasses.MISSING) -> Any:
+    """A field that holds an instant: whole seconds in memory, ISO 8601 text in the file."""
+    return field(default=default, metadata={"store": "instant"})
 
 
-def _from_ts(value: str | None) -> int | None:
-    return None if value is None else parse_iso(value)
+def copied(default: Any = None, *, factory: Any = dataclasses.MISSING) -> Any:
+    """A field that holds a list or a table: copied when stored and when read."""
+    if factory is not dataclasses.MISSING:
+        return field(default_factory=factory, metadata={"store": "copy"})
+    return field(default=default, metadata={"store": "copy"})
+
+
+def named(kind: type[StrEnum], default: Any = dataclasses.MISSING) -> Any:
+    """A field that holds one of the rules' names (`kind`): its text in the file."""
+    return field(default=default, metadata={"store": kind})
+
+
+class Record:
+    """`to_doc` and `from_doc` for a record dataclass, from its fields: the stored document has
+    the fields in their order, instants as ISO text, lists and tables copied. One place, so a
+    field added to a record is stored and read back without a second list of names."""
+
+    __slots__ = ()
+
+    @classmethod
+    def _codec(cls) -> tuple[tuple[str, Any], ...]:
+        # (name, how it is stored: None as it is, "instant", "copy" or a name's enumeration)
+        codec: tuple[tuple[str, Any], ...] | None = cls.__dict__.get("_codec_cache")
+        if codec is None:
+            codec = tuple((f.name, f.metadata.get("store"))
+                          for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+            setattr(cls, "_codec_cache", codec)
+        return codec
+
+    def to_doc(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {}
+        for name, how in self._codec():
+            value = getattr(self, name)
+            if value is not None and how is not None:
+                value = (iso(value) if how == "instant" else type(value)(value) if how == "copy"
+                         else str(value))
+            doc[name] = value
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Any:
+        """The record a stored document holds (its fields checked: engine/consistency.py)."""
+        values = []
+        for name, how in cls._codec():
+            value = doc[name]
+            if value is not None and how is not None:
+                if how == "instant":
+                    value = parse_iso(value)
+                elif how == "copy":
+                    value = type(value)(value)
+                else:
+                    try:
+                        value = how(value)
+                    except ValueError:  # not a name of the rules: the consistency check says so
+                        pass
+            values.append(value)
+        return cls(*values)
 
 
 @dataclass(slots=True)
-class Order:
+class Order(Record):
     """An order. Its base status is stored; lateness and the overlay are derived."""
 
     id: str
     title: str
     price: int  # cents
     delivery_days: int
-    status: str
-    created: int
-    due: int | None = None
+    status: Status = named(Status)
+    created: int = instant()
+    due: int | None = instant(None)
     extras_total: int = 0  # cents
-    delivered_at: int | None = None
-    review_deadline: int | None = None  # auto-complete instant while it runs
+    delivered_at: int | None = instant(None)
+    review_deadline: int | None = instant(None)  # auto-complete instant while it runs
     review_remaining: int | None = None  # seconds left while a request pauses it
     review_seq: int = 0
-    closed_at: int | None = None
-    cancellation: dict[str, Any] | None = None
+    closed_at: int | None = instant(None)
+    cancellation: dict[str, Any] | None = copied()
     open_request: str | None = None
-    requests: list[str] = field(default_factory=list)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "title": self.title, "price": self.price,
-            "delivery_days": self.delivery_days, "status": self.status,
-            "created": iso(self.created), "due": _ts(self.due), "extras_total": self.extras_total,
-            "delivered_at": _ts(self.delivered_at), "review_deadline": _ts(self.review_deadline),
-            "review_remaining": self.review_remaining, "review_seq": self.review_seq,
-            "closed_at": _ts(self.closed_at), "cancellation": self.cancellation,
-            "open_request": self.open_request, "requests": list(self.requests),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Order:
-        """The order a stored document holds (its fields checked: engine/consistency.py)."""
-        ts = _from_ts
-        return cls(doc["id"], doc["title"], doc["price"], doc["delivery_days"], doc["status"],
-                   parse_iso(doc["created"]), ts(doc["due"]), doc["extras_total"],
-                   ts(doc["delivered_at"]), ts(doc["review_deadline"]), doc["review_remaining"],
-                   doc["review_seq"], ts(doc["closed_at"]), doc["cancellation"],
-                   doc["open_request"], list(doc["requests"]))
+    requests: list[str] = copied(factory=list)
 
 
 @dataclass(slots=True)
-class Request:
+class Request(Record):
     """A Resolution Center (or order page) request: opened by one party, answered by the other."""
 
     id: str
     order: str
-    type: str
-    requester: str
-    responder: str
-    state: str
-    opened_at: int
-    deadline: int
-    seq: int
-    closed_at: int | None = None
+    type: RequestType = named(RequestType)
+    requester: Party = named(Party)
+    responder: Party = named(Party)
+    state: RequestState = named(RequestState)
+    opened_at: int = instant()
+    deadline: int = instant()
+    seq: int = 0
+    closed_at: int | None = instant(None)
     reason: str | None = None
     comment: str | None = None
     days: int | None = None
@@ -159,70 +195,29 @@ class Request:
     extra_description: str | None = None
     answer: str | None = None
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "order": self.order, "type": self.type, "requester": self.requester,
-            "responder": self.responder, "state": self.state, "opened_at": iso(self.opened_at),
-            "deadline": iso(self.deadline), "seq": self.seq, "closed_at": _ts(self.closed_at),
-            "reason": self.reason, "comment": self.comment, "days": self.days,
-            "extra_price": self.extra_price, "extra_description": self.extra_description,
-            "answer": self.answer,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Request:
-        return cls(
-            id=doc["id"], order=doc["order"], type=doc["type"], requester=doc["requester"],
-            responder=doc["responder"], state=doc["state"], opened_at=parse_iso(doc["opened_at"]),
-            deadline=parse_iso(doc["deadline"]), seq=int(doc["seq"]),
-            closed_at=_from_ts(doc["closed_at"]), reason=doc["reason"], comment=doc["comment"],
-            days=doc["days"], extra_price=int(doc["extra_price"]),
-            extra_description=doc["extra_description"], answer=doc["answer"],
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Message:
+class Message(Record):
     """What one party wrote (or chose as a reason) and the other party received."""
 
     id: int
     order: str
-    at: int
-    sender: str
-    recipient: str
-    action: str
-    text: str
+    at: int = instant()
+    sender: str = ""
+    recipient: str = ""
+    action: str = ""
+    text: str = ""
     reason: str | None = None
     request: str | None = None
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"id": self.id, "order": self.order, "at": iso(self.at), "sender": self.sender,
-                "recipient": self.recipient, "action": self.action, "text": self.text,
-                "reason": self.reason, "request": self.request}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Message:
-        return cls(id=int(doc["id"]), order=doc["order"], at=parse_iso(doc["at"]),
-                   sender=doc["sender"], recipient=doc["recipient"], action=doc["action"],
-                   text=doc["text"], reason=doc["reason"], request=doc["request"])
-
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(Record):
     """One entry of the append-only event log, stamped with the simulated time it happened."""
 
     seq: int
-    at: int
-    type: str
-    order: str
-    actor: str  # "buyer", "freelancer" or "system"
-    data: dict[str, Any]
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": iso(self.at), "type": self.type, "order": self.order,
-                "actor": self.actor, "data": self.data}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Event:
-        return cls(doc["seq"], parse_iso(doc["at"]), doc["type"], doc["order"], doc["actor"],
-                   doc["data"])
+    at: int = instant()
+    type: str = ""
+    order: str = ""
+    actor: str = ""  # "buyer", "freelancer" or "system"
+    data: dict[str, Any] = copied(factory=dict)

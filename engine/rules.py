@@ -188,6 +188,11 @@ class Rules:
         return self.data["comment_max_chars"]
 
     @property
+    def extension_days(self) -> tuple[int, int]:
+        """The fewest and the most days an extension may add."""
+        return self.data["extension_days_min"], self.data["extension_days_max"]
+
+    @property
     def extension_timeout(self) -> str:
         return self.data["extension_timeout"]
 

@@ -468,12 +468,11 @@ class Simulation:
         return tuple(result)
 
     def _field_spec(self, party: str, name: str, required: bool) -> FieldSpec:
-        data = self.rules.data
         if name == "reason":
             return FieldSpec(name, required, self.rules.reasons(party))
         if name == "days":
-            return FieldSpec(name, required, low=data["extension_days_min"],
-                             high=data["extension_days_max"])
+            low, high = self.rules.extension_days
+            return FieldSpec(name, required, low=low, high=high)
         if name == "extra_price":
             return FieldSpec(name, required, low=0)
         return FieldSpec(name, required, high=self.rules.comment_max_chars)
