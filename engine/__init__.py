@@ -6,7 +6,7 @@ codes and parameters (a refusal also in plain English, engine/english.py), which
 puts into words.
 """
 
-from .errors import RcsimError, Refusal, SimulationFileError
+from .errors import InputError, RcsimError, Refusal, SimulationFileError
 from .journal import JournalEntry
 from .model import (
     BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, Action, Party, RequestState, RequestType,
@@ -21,8 +21,9 @@ from .service import (
 from .timeutil import parse_duration
 
 __all__ = [
-    "ACTIONS", "Action", "Party", "RequestState", "RequestType", "Status", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
-    "EventView", "FieldSpec", "JournalEntry", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
-    "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "other_party",
+    "ACTIONS", "Action", "BASE_STATUSES", "DeadlineView", "EventView", "FieldSpec", "InputError",
+    "JournalEntry", "MessageView", "Option", "OrderView", "PARTIES", "Party", "PartyView",
+    "REQUEST_STATES", "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType",
+    "RequestView", "Rules", "Simulation", "SimulationFileError", "Status", "other_party",
     "parse_duration",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Container, Mapping
 
-from .errors import Refusal
+from .errors import InputError, Refusal
 from .model import (
     FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Request, RequestState,
     RequestType, Status, other,
@@ -117,23 +117,23 @@ class State:
         """Check an order to add, changing nothing: the order it would be, or the refusal.
         `adding` holds the ids of orders checked before it in the same batch (not added yet)."""
         if not isinstance(order_id, str) or not order_id.strip():
-            raise Refusal("invalid_order", detail="the id must be a non-empty text")
+            raise InputError("invalid_order", detail="the id must be a non-empty text")
         if order_id in self.orders or order_id in adding:
-            raise Refusal("duplicate_order", order=order_id)
+            raise InputError("duplicate_order", order=order_id)
         if not isinstance(title, str) or not title.strip():
-            raise Refusal("invalid_order", detail=f"{order_id} needs a non-empty title")
+            raise InputError("invalid_order", detail=f"{order_id} needs a non-empty title")
         cents = self._cents("price", price)
         if cents <= 0:
-            raise Refusal("invalid_order", detail=f"the price of {order_id} must be above 0")
+            raise InputError("invalid_order", detail=f"the price of {order_id} must be above 0")
         if (isinstance(delivery_days, bool) or not isinstance(delivery_days, int)
                 or not 1 <= delivery_days <= MAX_DELIVERY_DAYS):
-            raise Refusal("invalid_order", detail=f"delivery_days of {order_id} must be a whole "
+            raise InputError("invalid_order", detail=f"delivery_days of {order_id} must be a whole "
                                                   f"number from 1 to {MAX_DELIVERY_DAYS}")
         if status not in ADDABLE_STATUSES:
-            raise Refusal("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
+            raise InputError("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
                                                   f"not {status!r}")
         if due is not None and status == Status.INCOMPLETE:
-            raise Refusal("invalid_order", detail="an incomplete order has no due date yet")
+            raise InputError("invalid_order", detail="an incomplete order has no due date yet")
         if due is not None:
             in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
         return NewOrder(order_id, title, cents, delivery_days, status, due)
@@ -158,9 +158,9 @@ class State:
     def check(self, party: str, action: str, order_id: str, request_id: str | None = None) -> Check:
         """Raise the refusal a party would get for this action on this order now, or pass."""
         if party not in PARTIES:
-            raise Refusal("unknown_party", party=party)
+            raise InputError("unknown_party", party=party)
         if action not in ACTIONS:
-            raise Refusal("unknown_action", action=action)
+            raise InputError("unknown_action", action=action)
         order = self.order(order_id)
         if order.status in FINAL_STATUSES:
             raise Refusal("order_final", order=order.id, status=order.status)

@@ -1,4 +1,4 @@
-"""The engine's two error types: a refused action and a refused simulation file."""
+"""Every error rcsim raises on purpose, under one base: what went wrong, as a code and parameters."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from .english import file_problem, refusal_message
 
 
 class RcsimError(Exception):
-    """Base class of every error the engine raises on purpose."""
+    """Base class of every error rcsim raises on purpose. Each carries a stable `code` and its
+    `params` (identifiers and plain values): the app says it in words, in either language."""
+
+    code: str
+    params: dict[str, Any]
 
 
 class Refusal(RcsimError):
-    """An action, a clock move or an input the rules do not allow. Nothing was changed."""
+    """The rules say no: a party's action, or a clock move, the rules do not allow now.
+    Nothing was changed."""
 
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
@@ -23,15 +28,24 @@ class Refusal(RcsimError):
         super().__init__(self.message)
 
     def __repr__(self) -> str:
-        return f"Refusal({self.code!r}, {self.message!r})"
+        return f"{type(self).__name__}({self.code!r}, {self.message!r})"
+
+
+class InputError(Refusal):
+    """Not the rules saying no, but an input rcsim cannot take as given: a text that is not an
+    instant or a duration, a rule set out of its ranges, an order that cannot be added, a name
+    that is no party or action, a simulation that was closed. Nothing was changed.
+
+    A subclass of Refusal so that whoever shows refusals shows these the same way (a code and
+    its words); `isinstance(error, InputError)` tells them apart."""
 
 
 class SimulationFileError(RcsimError):
     """A simulation file that cannot be opened, created or written as asked: not a consistent
     simulation of a known version, in use, or refused by the system. The file was not touched.
 
-    Like a refusal it carries a stable `code` and its `params`; `problem` is plain English for
-    the Python API (engine/english.py); the app and the command line translate the code.
+    `problem` is plain English for the Python API (engine/english.py); the app and the command
+    line translate the code.
     """
 
     def __init__(self, path: object, code: str, **params: Any) -> None:

@@ -38,13 +38,14 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import scenario as scenario_module
+from .errors import RcsimError
 from .atomic import write_text
 from .model import SYSTEM
 from .rules import FIELD_NAMES, policy_rules
 from .service import OrderView, Simulation
 from .timeutil import iso, to_datetime, to_ts
 
-class RecordingError(Exception):
+class RecordingError(RcsimError):
     """The simulation cannot be recorded: `code` says why ("nothing", "no_orders_left",
     "lone_surrogate", "not_finite", "unwritable", "inexact_amount", "not_valid",
     "not_read_back"), `params` hold plain values. Its words are the app's

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import Refusal
+from .errors import InputError, Refusal
 from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES, Action, RequestType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -55,7 +55,7 @@ CONDITIONS = (*BASE_STATUSES, "very_late")
 
 
 def _bad(detail: str) -> Refusal:
-    return Refusal("bad_rules", detail=detail)
+    return InputError("bad_rules", detail=detail)
 
 
 def load_policies(path: Path = RULES_FILE) -> dict[str, dict[str, Any]]:

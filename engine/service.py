@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .core import Deadline, State
-from .errors import Refusal, SimulationFileError
+from .errors import InputError, Refusal, SimulationFileError
 from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
@@ -324,7 +324,7 @@ class Simulation:
         try:
             step, apply = prepare_step(state, record)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
+            raise InputError("bad_step", detail=str(error) or type(error).__name__) from None
         with no_collection():
             events = self._take(step, apply)
         return tuple(_event_view(e) for e in events)
@@ -357,10 +357,10 @@ class Simulation:
         """Refuse every change to a closed simulation, and to a read-only look."""
         if self._store.closed:
             if self.path is None:
-                raise Refusal("closed_memory")
-            raise Refusal("closed", path=self._store.shown)
+                raise InputError("closed_memory")
+            raise InputError("closed", path=self._store.shown)
         if self.read_only:
-            raise Refusal("read_only", path=str(self.path))
+            raise InputError("read_only", path=str(self.path))
 
     def _take(self, record: dict[str, Any], apply: Callable[[], list[Event]]) -> list[Event]:
         """Take a step the engine has checked: write it to the journal (on file: one durable
@@ -447,7 +447,7 @@ class Simulation:
         """Every action, and for each whether this party may take it now and why not."""
         self._state.order(order)  # an unknown order is refused, not listed as all-no
         if party not in PARTIES:
-            raise Refusal("unknown_party", party=party)
+            raise InputError("unknown_party", party=party)
         result = []
         for action in ACTIONS:
             try:
@@ -548,7 +548,7 @@ class Simulation:
     def view(self, party: str) -> PartyView:
         """Everything `party` sees: the clock, its orders and its inbox."""
         if party not in PARTIES:
-            raise Refusal("unknown_party", party=party)
+            raise InputError("unknown_party", party=party)
         orders = tuple(self._order_view(o) for o in self._state.orders.values())
         inbox = tuple(_message_view(m) for m in self._state.messages if m.recipient == party)
         return PartyView(party, self.now, orders, inbox)
@@ -630,7 +630,7 @@ def _instant(value: Instant) -> int:
         return in_calendar_or_refuse(to_ts(value), value.isoformat())
     if isinstance(value, str):
         return parse_iso(value)
-    raise Refusal("bad_instant", text=str(value))
+    raise InputError("bad_instant", text=str(value))
 
 
 def _dt(ts: int | None) -> datetime | None:
@@ -641,10 +641,10 @@ def _order_args(spec: Mapping[str, Any]) -> dict[str, Any]:
     known = {"id", "title", "price", "delivery_days", "status", "due"}
     unknown = set(spec) - known
     if unknown:
-        raise Refusal("invalid_order", detail=f"unknown field(s) {', '.join(sorted(unknown))}")
+        raise InputError("invalid_order", detail=f"unknown field(s) {', '.join(sorted(unknown))}")
     for key in ("id", "title", "price", "delivery_days"):
         if key not in spec:
-            raise Refusal("invalid_order", detail=f"the field {key!r} is missing")
+            raise InputError("invalid_order", detail=f"the field {key!r} is missing")
     for key, field in (("id", "id"), ("title", "title")):
         if isinstance(spec[key], str):
             State.storable(field, spec[key])

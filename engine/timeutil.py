@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from .errors import Refusal
+from .errors import InputError, Refusal
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -59,14 +59,14 @@ def parse_iso(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, AttributeError):
-        raise Refusal("bad_instant", text=text) from None
+        raise InputError("bad_instant", text=text) from None
     return in_calendar_or_refuse(to_ts(moment), text)
 
 
 def in_calendar_or_refuse(ts: int, text: object) -> int:
     """`ts` if it has a date in UTC, else the refusal naming `text` (the instant as given)."""
     if not in_calendar(ts):
-        raise Refusal("outside_calendar", text=str(text), start=iso(CALENDAR_START),
+        raise InputError("outside_calendar", text=str(text), start=iso(CALENDAR_START),
                       end=iso(CALENDAR_END))
     return ts
 
@@ -76,7 +76,7 @@ def parse_duration(text: str) -> int:
     cleaned = text.strip().lower().replace(" ", "") if isinstance(text, str) else ""
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None:
-        raise Refusal("bad_duration", text=text)
+        raise InputError("bad_duration", text=text)
     # Twelve digits of minutes already run far past the clock's end; more could not even be
     # read (Python reads at most 4,300 digits), so such a duration is refused as too long.
     if any(g and len(g.lstrip("0")) > 12 for g in match.groups()):
@@ -94,4 +94,4 @@ def duration(value: timedelta | int | str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError, OverflowError):  # None, NaN, infinity: not a duration
-        raise Refusal("bad_duration", text=str(value)) from None
+        raise InputError("bad_duration", text=str(value)) from None

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..errors import Refusal
+from ..errors import RcsimError, Refusal
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..core import ADDABLE_STATUSES
 from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, policy_rules
@@ -22,7 +22,7 @@ from .steps import (
 )
 from .toml_guard import TOO_DEEP, TOO_LONG, defuse
 
-class ScenarioError(Exception):
+class ScenarioError(RcsimError):
     """A file that is not a valid scenario: where (file, step or order, key) and what is wrong.
 
     Raised by `load` before anything runs. `code` names the problem and `params` hold plain
