@@ -304,16 +304,17 @@ def check_state(state: State, path: object) -> None:
         if status not in BASE_STATUSES:
             _one_of(path, ("order", _ident(order.id)), "status", status, BASE_STATUSES)
         for rid in order.requests:
-            request = requests.get(rid)
-            if request is None or request.order != order.id:
+            listed = requests.get(rid)
+            if listed is None or listed.order != order.id:
                 raise _fail(path, "dangling_request", where=("order", _ident(order.id)),
                             field="requests", request=shown(rid))
         if order.open_request is not None:
             where = ("order", _ident(order.id))
-            request = requests.get(order.open_request)
-            if request is None or request.order != order.id:
+            open_one = requests.get(order.open_request)
+            if open_one is None or open_one.order != order.id:
                 raise _fail(path, "dangling_request", where=where, field="open_request",
                             request=shown(order.open_request))
+            request = open_one
             if request.state != "open":
                 raise _fail(path, "open_request_not_open", where=where, request=_ident(request.id),
                             state=request.state)

@@ -16,7 +16,7 @@ from typing import Any, Container, Mapping
 
 from .errors import InputError, Refusal
 from .model import (
-    FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Request, RequestState,
+    FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Party, Request, RequestState,
     RequestType, Status, other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
@@ -47,7 +47,7 @@ class NewOrder:
     title: str
     price: int
     delivery_days: int
-    status: str
+    status: Status
     due: int | None
 
 
@@ -136,7 +136,7 @@ class State:
             raise InputError("invalid_order", detail="an incomplete order has no due date yet")
         if due is not None:
             in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
-        return NewOrder(order_id, title, cents, delivery_days, status, due)
+        return NewOrder(order_id, title, cents, delivery_days, Status(status), due)
 
     def insert_order(self, new: NewOrder) -> list[Event]:
         """Add an order `prepare_order` checked (against this state, as it still is)."""
@@ -362,7 +362,7 @@ class State:
         rtype = OPENING_ACTIONS[action]  # (an extension that could not be accepted: prepare_act)
         self.counters["request"] += 1
         request = Request(
-            id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=party,
+            id=f"R-{self.counters['request']}", order=order.id, type=rtype, requester=Party(party),
             responder=other(party), state=RequestState.OPEN, opened_at=self.now,
             deadline=self.now + self.rules.response_seconds[rtype], seq=self._next_seq(),
             reason=fields.get("reason"), comment=fields.get("comment"), days=fields.get("days"),
@@ -421,7 +421,7 @@ class State:
 
     # ---------------------------------------------------------------- shared effects
 
-    def _close(self, request: Request, state: str) -> None:
+    def _close(self, request: Request, state: RequestState) -> None:
         request.state = state
         request.closed_at = self.now
         order = self.orders[request.order]

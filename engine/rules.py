@@ -30,7 +30,7 @@ NUMBERS: dict[str, tuple[int, int]] = {
 TIMEOUT_OUTCOMES = ("expire", "accept")
 FIELD_NAMES = ("comment", "reason", "days", "extra_price", "extra_description")
 ANSWER_ROLES = ("responder", "requester")
-OPENING_ACTIONS: dict[Action, RequestType] = {
+OPENING_ACTIONS: dict[str, RequestType] = {
     Action.REQUEST_UPDATE: RequestType.ORDER_UPDATE, Action.ASK_TO_CANCEL: RequestType.CANCELLATION,
     Action.REQUEST_EXTENSION: RequestType.EXTENSION}
 ANSWER_ACTIONS = (Action.RESPOND_UPDATE, Action.ACCEPT, Action.DECLINE, Action.WITHDRAW)

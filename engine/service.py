@@ -258,12 +258,13 @@ class Simulation:
         self._writable()
         old = self._journal
         base = old.origin()
+        carried: State | None = base
         if _has_records(base):  # a journal that starts from a carried-over file's records
             origin = base_origin(base)
         else:
-            origin, base = origin_of(base.now, base.rules.data), None
+            origin, carried = origin_of(base.now, base.rules.data), None
         simulation = self._into_new_file(path, self._state, Journal(old.origin, old.records),
-                                         origin, keep_old_as, base)
+                                         origin, keep_old_as, carried)
         self.close()
         return simulation
 

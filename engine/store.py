@@ -746,10 +746,12 @@ class Store:
         try:
             events = replay_all(state, records[start:])
         except Refusal as refusal:
-            raise SimulationFileError(where, "step_refused", step=start + refusal.index + 1,  # type: ignore[attr-defined]
+            raise SimulationFileError(where, "step_refused",
+                                      step=start + getattr(refusal, "index") + 1,
                                       detail=refusal.message) from None
         except (ValueError, KeyError, TypeError) as error:
-            raise SimulationFileError(where, "step_refused", step=start + error.index + 1,  # type: ignore[attr-defined]
+            index: int = getattr(error, "index")  # set by replay_all: the step that failed
+            raise SimulationFileError(where, "step_refused", step=start + index + 1,
                                       detail=str(error)) from None
         return STEP_COST * (len(records) - start) + events
 

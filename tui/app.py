@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Iterable
 
@@ -186,7 +187,7 @@ class RcsimApp(App[None]):
         """Bump the revision (every view re-reads the engine) and tell each party what concerns it."""
         for event in events:
             for party in event.concerns:
-                self.pane(party).add_notice(event.at, lambda event=event: describe_event(event))
+                self.pane(party).add_notice(event.at, partial(describe_event, event))
         self.revision += 1
 
     # ---------------------------------------------------------------- acting
@@ -294,14 +295,14 @@ class RcsimApp(App[None]):
     def action_toggle_log(self) -> None:
         self.log_shown = not self.log_shown
         # Mounted on first use: a hidden log would still cost start-up time and layout passes.
+        from .widgets.event_log import EventLog  # not needed for the first frame
         logs = self.main_screen.query("#event-log")
         if not logs:
-            from .widgets.event_log import EventLog  # not needed for the first frame
             self._log_mounting = self.main_screen.mount(
                 EventLog(self.sim).data_bind(RcsimApp.revision),
                 before=self.main_screen.query_one(Footer))
             return
-        log = logs.first()
+        log = logs.first(EventLog)
         log.display = self.log_shown
         log.reload()
 

@@ -224,15 +224,15 @@ def _explore(data: Mapping[str, Any]) -> tuple[_Found, tuple[str, ...], tuple[st
     probe = _Probe(data)
     found = _Found()
     starts: list[tuple[str, bool]] = []
-    for status in ADDABLE_STATUSES:
+    for first in ADDABLE_STATUSES:
         for very_late in (False, True):
             try:
-                sim = probe.play((status, very_late), ())
+                sim = probe.play((first, very_late), ())
             except Refusal:  # (an order without a delivery date cannot be late)
                 continue
             view = sim.order_view(PROBE_ORDER)
             if view.very_late == very_late:
-                starts.append((status, very_late))
+                starts.append((first, very_late))
     queue: list[tuple[tuple[str, bool], tuple[tuple[str, str], ...]]] = [(s, ()) for s in starts]
     seen: set[tuple[str, bool]] = set()
     while queue:
@@ -296,9 +296,9 @@ def _probe_request(probe: _Probe, found: _Found, start: tuple[str, bool],
     view = sim.order_view(PROBE_ORDER)
     target = KEPT if view.status == status else view.status
     state = view.last_request.state if view.last_request else ""
-    key = (rtype, target, state, (view.cancellation or {}).get("kind"), view.due != opened.due,
-           upcoming.outcome)
-    found.timeouts.setdefault(key, set()).add(hours)
+    timeout_key = (rtype, target, state, (view.cancellation or {}).get("kind"),
+                   view.due != opened.due, upcoming.outcome)
+    found.timeouts.setdefault(timeout_key, set()).add(hours)
 
 
 def _parties(values: Iterable[str]) -> tuple[str, ...]:
@@ -352,19 +352,19 @@ def _build(frozen: str) -> FlowMap:
                 if (status, guard) in sources:
                     edges.append(Edge(status, rc_node(rtype), "open", opened_with,
                                       _parties(sources[(status, guard)]), guard=guard))
-        for (rt, action, role, target, state, kind, moved), parties in sorted(
+        for (rt, action, role, target, state, kind, moved), answering in sorted(
                 found.answers.items(), key=lambda item: _answer_order(item[0])):
             if rt == rtype:
-                edges.append(Edge(rc_node(rtype), target, "answer", action, _parties(parties),
+                edges.append(Edge(rc_node(rtype), target, "answer", action, _parties(answering),
                                   role=role, state=state, cancellation=kind, due_moved=moved))
         hours_seen: set[int] = set()
         outcome = None
-        for (rt, target, state, kind, moved, outcome_), hours in found.timeouts.items():
+        for (rt, target, state, kind, moved, outcome_), waited in found.timeouts.items():
             if rt != rtype:
                 continue
-            hours_seen |= hours
+            hours_seen |= waited
             outcome = outcome_
-            edges.append(Edge(rc_node(rtype), target, "timeout", "timeout", hours=max(hours),
+            edges.append(Edge(rc_node(rtype), target, "timeout", "timeout", hours=max(waited),
                               state=state, cancellation=kind, due_moved=moved, outcome=outcome_))
         if openers or late_only:
             requests.append(RequestNode(rtype, opened_with, tuple(openers), tuple(late_only),

@@ -18,7 +18,7 @@ from typing import Any, Sequence, TextIO
 
 from engine import RcsimError, Refusal, Simulation, SimulationFileError
 
-from .flowmap import RENDERERS, build_map, locate
+from .flowmap import RENDERERS, build_map, locate, render_text
 from .i18n import LANGUAGES, language, language_from_environment, refusal_text, \
     render_file_problem, set_language, t
 from .safetext import clean
@@ -135,5 +135,5 @@ def _render(options: argparse.Namespace, err: TextIO) -> str | None:
             sim.close()
     if options.format == "text":
         width = options.width or shutil.get_terminal_size((160, 45)).columns
-        return RENDERERS["text"](flow, max(40, width))
+        return render_text(flow, max(40, width))
     return RENDERERS[options.format](flow)

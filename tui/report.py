@@ -354,7 +354,7 @@ def report_json(report: Report) -> dict[str, Any]:
             entry["advance"] = step.by
         elif isinstance(step, UntilStep):
             entry["until"] = iso(to_ts(step.instant))
-        else:
+        elif isinstance(step, ExpectStep):
             entry["order"] = step.order
         entry["events"] = [_event_json(e) for e in result.events]
         entry["refusal"] = (None if result.refusal is None else

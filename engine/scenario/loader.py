@@ -186,7 +186,7 @@ class _Loader:
         at most MAX_DIGITS digits. Checked first, so that nothing later meets a value it cannot
         handle (an integer too long to print, a recursion too deep)."""
         largest = 10 ** MAX_DIGITS
-        stack: list[tuple[tuple[Any, ...], Any]] = [((k,), v) for k, v in reversed(self.doc.items())]
+        stack: list[tuple[tuple[Any, ...], Any]] = [((k,), v) for k, v in reversed(list(self.doc.items()))]
         while stack:
             path, value = stack.pop()
             if len(path) > MAX_DEPTH or value == TOO_DEEP:
@@ -216,6 +216,7 @@ class _Loader:
         if description is not None:
             description = self.text_value(description, "description", blank_ok=True)
         start = self.instant(doc["start"], "start", clock=True)
+        assert start is not None  # (none_ok is off: an instant or an error)
         policies = load_policies()
         policy = self.choice(doc.get("policy", "seed"), "policy", tuple(policies))
         rules = doc.get("rules", {})
@@ -227,8 +228,8 @@ class _Loader:
             rules_data = policy_rules(policy, rules)
         except Refusal as refusal:
             detail = str(refusal.params.get("detail", ""))
-            key = next((k for k in rules if detail.startswith(k)), None)  # the rule named
-            raise self.refused(refusal, rules=True, key=key) from None
+            named = next((k for k in rules if detail.startswith(k)), None)  # the rule named
+            raise self.refused(refusal, rules=True, key=named) from None
         orders = self.orders(doc["orders"], start, policy, rules)
         steps = self.steps(doc["steps"], {o.id for o in orders}, start, rules_data)
         return Scenario(self.path, title, description, start, policy,
@@ -247,7 +248,7 @@ class _Loader:
         specs = []
         for index, spec in enumerate(raw, start=1):
             order_id = spec.get("id") if isinstance(spec.get("id"), str) else None
-            where = {"order": index, "order_id": order_id}
+            where: dict[str, Any] = {"order": index, "order_id": order_id}
             self.unknown_keys(spec, ORDER_KEYS, "unknown_step_key", kind="order", **where)
             for key in ("id", "title", "price", "delivery_days"):
                 if key not in spec:
@@ -267,8 +268,8 @@ class _Loader:
                 probe.add_orders([order.as_args()])
             except Refusal as refusal:
                 detail = str(refusal.params.get("detail", ""))
-                key = next((k for k in ("price", "delivery_days", "due") if k in detail), None)
-                raise self.refused(refusal, key=key, **where) from None
+                named = next((k for k in ("price", "delivery_days", "due") if k in detail), None)
+                raise self.refused(refusal, key=named, **where) from None
             specs.append(order)
         return tuple(specs)
 
@@ -295,7 +296,7 @@ class _Loader:
         return value
 
     def step(self, number: int, spec: Mapping[str, Any]) -> Step:
-        where = {"step": number}
+        where: dict[str, Any] = {"step": number}
         kinds = [k for k in STEP_KINDS if k in spec or (k == "action" and "actor" in spec)]
         if not kinds:
             # A typo in the one key that says what a step is ("acter", "advnce") is named.
@@ -338,7 +339,7 @@ class _Loader:
         return self.expect_step(number, note, spec["expect"])
 
     def action_step(self, number: int, note: str | None, spec: Mapping[str, Any]) -> ActionStep:
-        where = {"step": number}
+        where: dict[str, Any] = {"step": number}
         action = spec.get("action")
         # The fields this action takes by anyone (a `fails` step may use the wrong party's);
         # answers may also name the request they answer.
@@ -393,7 +394,7 @@ class _Loader:
                         hint=_hint(value, codes), **where)
 
     def expect_step(self, number: int, note: str | None, raw: Any) -> ExpectStep:
-        where = {"step": number}
+        where: dict[str, Any] = {"step": number}
         if not isinstance(raw, dict):
             raise self.fail("type", key="expect", expected="expect_table", found=raw, **where)
         self.unknown_keys(raw, EXPECT_KEYS, "unknown_expect", prefix="expect.", **where)

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import Refusal
 from ..service import EventView, OrderView, Simulation
 from ..timeutil import iso, to_ts
-from .steps import ActionStep, ExpectStep, Scenario, Step, UntilStep
+from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, UntilStep
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -136,10 +136,10 @@ class Player:
         try:
             if isinstance(step, UntilStep):
                 events = sim.advance_to(step.instant)
-            elif step.seconds is None:
-                events = sim.advance_to_next_deadline()
-            else:
+            elif isinstance(step, AdvanceStep) and step.seconds is not None:
                 events = sim.advance(step.seconds)
+            else:
+                events = sim.advance_to_next_deadline()
         except Refusal as refusal:
             return StepResult(step, False, sim.now, refusal=refusal, problem="clock")
         return StepResult(step, True, sim.now, events=events)

@@ -146,7 +146,7 @@ class PartyPane(Vertical):
         """The answer buttons, mounted on first use: hidden at start in most simulations, so not
         worth their five widgets' start-up time. Built in the current language (relabel() finds
         them by their "action" class once mounted)."""
-        buttons = {action: QuietButton(Content(label("action", action)), id=button_id(action),
+        buttons: dict[str, Button] = {action: QuietButton(Content(label("action", action)), id=button_id(action),
                                        compact=True, classes="action")
                    for action in ANSWER_ACTIONS}
         self._answer_row = Horizontal(*buttons.values(), id="request-actions", classes="button-row")
@@ -274,7 +274,7 @@ class PartyPane(Vertical):
         title = self.query_one("#page-title", Static)
         if order is None:
             update(title, Content(t("page.empty")))
-            for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread"):
+            for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread").results(Static):
                 update(widget, Content(""))
             for button in self.query(".action"):
                 button.display = False
@@ -347,8 +347,8 @@ class PartyPane(Vertical):
         if self._answer_row is None and any(answers.values()):
             self._mount_answer_row()
         if self._answer_row is not None:
-            for action, allowed in answers.items():
-                show(self._answer_buttons[action], allowed)
+            for answer, allowed in answers.items():
+                show(self._answer_buttons[answer], allowed)
             show(self._answer_row, any(answers.values()))
         unavailable = False
         shown = False
