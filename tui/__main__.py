@@ -16,7 +16,8 @@ from engine import RcsimError, Simulation, SimulationFileError
 from engine.demo import create_demo
 from engine.store import real_path
 
-from .i18n import LANGUAGES, language_from_environment, render_file_problem, set_language, t
+from .cli import choose_language
+from .i18n import LANGUAGES, render_file_problem, set_language, t
 
 POLICIES = ("seed", "current")
 
@@ -42,19 +43,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="FILE", help=t("present.cli.scenario"))
     p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     return p
-
-
-def choose_language(args: Sequence[str]) -> str:
-    """`--lang de|en` if given, else the locale (German for LANG/LC_ALL de*, English otherwise).
-
-    Read before the parser is built, so that its help is in that language too.
-    """
-    for index, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
-        if value in LANGUAGES:
-            return value
-    return language_from_environment()
 
 
 def backup_name(path: Path, now: datetime) -> Path:

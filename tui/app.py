@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from engine import EventView, Refusal, Simulation
+from engine import PARTIES, EventView, Refusal, Simulation
 from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
@@ -112,7 +112,7 @@ class RcsimApp(App[None]):
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)
         with Horizontal(id="panes"):
-            for party in ("buyer", "freelancer"):
+            for party in PARTIES:
                 pane = PartyPane(self.sim, party, self.pane_states[party])
                 pane.display = party == self.front_party or not self.main_screen.has_class("-narrow")
                 yield pane.data_bind(RcsimApp.revision)
@@ -359,7 +359,7 @@ class RcsimApp(App[None]):
         self.changed(event for result in results for event in result.events)
         order = getattr(results[-1].step, "order", None) if results else None
         if order in self.sim.order_ids():
-            for party in ("buyer", "freelancer"):
+            for party in PARTIES:
                 self.pane(party).select_order(order)
         self.presented = list(results)
         self.main_screen.query_one(PresenterBar).show(results)

@@ -18,8 +18,9 @@ from typing import Any, Sequence, TextIO
 
 from engine import RcsimError, Refusal, Simulation, SimulationFileError
 
+from .cli import Parser, choose_language
 from .flowmap import RENDERERS, build_map, locate, render_text
-from .i18n import LANGUAGES, language, language_from_environment, refusal_text, \
+from .i18n import LANGUAGES, language, refusal_text, \
     render_file_problem, set_language, t
 from .safetext import clean
 
@@ -27,15 +28,8 @@ POLICIES = ("seed", "current")
 START = "2026-01-05T00:00:00Z"  # a map of rules alone: no order, no clock on it
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its messages (which repeat what was typed) made inert."""
-
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
-        super().exit(status, clean(message) if message else None)
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="rcsim map", description=t("map.cli.description"))
+    p = Parser(prog="rcsim map", description=t("map.cli.description"))
     p.add_argument("--format", choices=tuple(RENDERERS), default="text", help=t("map.cli.format"))
     p.add_argument("--policy", choices=POLICIES, help=t("map.cli.policy"))
     p.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE",
@@ -45,15 +39,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help=t("map.cli.lang"))
     p.add_argument("--width", type=int, metavar="N", help=t("map.cli.width"))
     return p
-
-
-def _language(args: Sequence[str]) -> str:
-    for index, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
-        if value in LANGUAGES:
-            return value
-    return language_from_environment()
 
 
 def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
@@ -79,7 +64,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["map"]:
         args = args[1:]
     previous = language()
-    set_language(_language(args))
+    set_language(choose_language(args))
     try:
         try:
             options = parser().parse_args(args)

@@ -22,6 +22,7 @@ from typing import Iterable, Sequence, TextIO
 
 from engine.scenario import ScenarioError, load, play
 
+from .cli import Parser
 from .i18n import LANGUAGES, language, set_language
 from .report import error_text, report_json, text, transcript
 from .safetext import clean, json_inert
@@ -38,13 +39,6 @@ def _files(paths: Iterable[str]) -> list[Path]:
 # The exit status when the reader of the output went away (`rcsim run ... | head`): 128 + SIGPIPE,
 # what a shell reports for a command a closed pipe ended, as `yes | head` shows with pipefail.
 PIPE_CLOSED = 141
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its messages (which repeat what was typed) made inert."""
-
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
-        super().exit(status, clean(message) if message else None)
 
 
 def _say(stream: TextIO, line: str = "") -> None:
@@ -66,7 +60,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         args = args[1:]
     previous = language()
     try:
-        parser = _Parser(prog="rcsim run", description=text("help.description"))
+        parser = Parser(prog="rcsim run", description=text("help.description"))
         parser.add_argument("files", nargs="+", metavar="FILE", help=text("help.files"))
         parser.add_argument("--json", action="store_true", help=text("help.json"))
         parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))

@@ -14,7 +14,6 @@ picture the same way (`save_moment`).
 
 from __future__ import annotations
 
-import argparse
 import html
 import sys
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from typing import TYPE_CHECKING, Sequence, TextIO
 from engine.atomic import write_text
 from engine.recording import free_name
 
-from .i18n import LANGUAGES, language, language_from_environment, set_language, t
+from .cli import Parser, choose_language
+from .i18n import LANGUAGES, language, set_language, t
 from .safetext import clean
 
 if TYPE_CHECKING:
@@ -210,22 +210,6 @@ def index_page(scenario: Scenario, shots: Sequence[Shot], lang: str) -> str:
         keys=html.escape(t("shots.keys")), figures="\n".join(figures))
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its messages (which repeat what was typed) made inert."""
-
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
-        super().exit(status, clean(message) if message else None)
-
-
-def _language(args: Sequence[str]) -> str:
-    for index, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
-        if value in LANGUAGES:
-            return value
-    return language_from_environment()
-
-
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """`rcsim shots STORY.toml -o DIR [--lang de]`: 0 when written, 2 when the story is not a
@@ -240,10 +224,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["shots"]:
         args = args[1:]
     previous = language()
-    lang = _language(args)
+    lang = choose_language(args)
     set_language(lang)
     try:
-        parser = _Parser(prog="rcsim shots", description=t("shots.cli.description"))
+        parser = Parser(prog="rcsim shots", description=t("shots.cli.description"))
         parser.add_argument("story", metavar="STORY.toml", help=t("shots.cli.story"))
         parser.add_argument("-o", "--output", required=True, metavar="DIR",
                             help=t("shots.cli.output"))
