@@ -167,7 +167,7 @@ class State:
         roles = self.rules.roles(action)
         if action in ANSWER_ACTIONS:
             request = self._target_request(order, request_id)
-            role = "requester" if action == Action.WITHDRAW else "responder"
+            role = Rules.role_for(action, party)  # who answers: the rules' one table
             if role == "requester" and party != request.requester:
                 raise Refusal("not_requester", requester=request.requester, request=request.id)
             if role == "responder" and party != request.responder:
