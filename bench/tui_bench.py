@@ -32,7 +32,7 @@ SIZE = (160, 48)
 START = "2026-03-02T09:00:00Z"
 
 RCSIM_CHILD = """
-import sys
+import resource, sys
 from tui.__main__ import load_simulation
 from tui.app import RcsimApp
 
@@ -43,6 +43,7 @@ class BenchApp(RcsimApp):
 sim = load_simulation(["--db", sys.argv[1]])
 BenchApp(sim).run(headless=True, size=(160, 48))
 sim.close()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)  # peak MB
 """
 
 MINIMAL_CHILD = """
@@ -71,6 +72,14 @@ def run_child(code: str, *args: str) -> float:
     subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
+
+
+def child_peak_mb(code: str, *args: str) -> tuple[float, int]:
+    """Seconds a child took and the peak memory (MB) it printed last."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, check=True,
+                          capture_output=True, text=True)
+    return time.perf_counter() - started, int(done.stdout.split()[-1])
 
 
 def warm_bytecode() -> None:
@@ -224,6 +233,23 @@ def bench_big(runs: int, presses: int) -> None:
           f"{big * 1000:7.1f} ms, ratio {big / small:.2f} (goal < 2)")
     print(f"  h (+1 hour) until the list is drawn anew: 200 orders {hour[200] * 1000:6.1f} ms, "
           f"10,000 orders {hour[10_000] * 1000:6.1f} ms (goal < 100 ms)")
+    bench_huge()
+
+
+def bench_huge() -> None:
+    """The app at 100,000 orders: launch to the first frame and its peak memory (goal < 600 MB)."""
+    from engine import Simulation
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sim-100k.json"
+        started = time.perf_counter()
+        with Simulation.create(path, start=START) as sim:
+            sim.add_orders({"id": f"H-{i:06d}", "title": f"Order {i}", "price": 50,
+                            "delivery_days": 1 + i % 9} for i in range(100_000))
+        print(f"  (built a 100,000-order file in {time.perf_counter() - started:.1f} s)")
+        seconds, peak = child_peak_mb(RCSIM_CHILD, str(path))
+    print(f"the app at 100,000 orders: launch to first frame {seconds:.2f} s, peak memory "
+          f"{peak} MB (goal < 600 MB)")
 
 
 def main() -> None:
