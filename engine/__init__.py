@@ -12,14 +12,14 @@ from .model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
-    DeadlineView, EventView, FieldSpec, MessageView, Option, OrderView, PartyView, RequestView,
-    Simulation,
+    BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation,
 )
 from .timeutil import parse_duration
 
 __all__ = [
-    "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "DeadlineView",
-    "EventView", "FieldSpec", "JournalEntry", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
+    "ACTIONS", "BASE_STATUSES", "PARTIES", "REQUEST_STATES", "REQUEST_TYPES", "BranchOrigin",
+    "Comparison", "DeadlineView", "EventView", "HistoryEntry", "OrderDifference", "OrderFacts", "FieldSpec", "JournalEntry", "MessageView", "Option", "OrderView", "PartyView", "RcsimError",
     "Refusal", "RequestView", "Rules", "Simulation", "SimulationFileError", "other_party",
     "parse_duration",
 ]
