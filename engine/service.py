@@ -454,6 +454,15 @@ class Simulation:
         self._index()
         return self._history_entry(number)
 
+    def event_counts(self) -> tuple[int, ...]:
+        """How many events each step kept caused, in order (the sizes of `history()`'s events,
+        without building them: a timeline of many steps draws only what is on screen)."""
+        self._index()
+        journal = self._journal
+        ends = journal.ends
+        return tuple(ends[n] - ends[n - 1] if n <= journal.head else len(journal.undone_events[n])
+                     for n in range(1, journal.kept + 1))
+
     def _history_entry(self, number: int) -> HistoryEntry:
         journal = self._journal
         entry = journal.entry(number)

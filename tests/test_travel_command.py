@@ -92,7 +92,7 @@ def test_branch_writes_the_first_steps_and_leaves_the_original_as_it_was(class_f
         assert branch.branched_from.file == class_file.resolve() and branch.branched_from.step == 9
         assert branch.order_view("FO-1006").open_request is not None  # before the answer
     status, out, _ = call(log_main, str(new))
-    assert out.splitlines()[1] == "branch of class.json at step 9"
+    assert out.splitlines()[1] == "Branch of class.json at step 9"
 
 
 @pytest.mark.parametrize("args,words", [
@@ -137,7 +137,7 @@ def test_diff_of_a_branch_that_took_the_other_answer_names_the_step_and_the_orde
         "Their histories part at step 10:",
         "  A: step 10 (Mar 2, 2026 9:00 AM): Freelancer on FO-1006: Accept",
         "  B: step 10 (Mar 2, 2026 9:00 AM): Freelancer on FO-1006: Decline",
-        "Orders that differ now (1):",
+        "The order that differs now:",
         "  FO-1006",
         "    Status: A Cancelled | B In progress",
         "    Cancellation: A Mutual cancellation | B none",

@@ -157,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app.run()
     finally:
+        app.sim.close()  # (a branch opened in the app: the simulation it shows at the end)
         sim.close()
     return exit_status(app)
 

@@ -75,6 +75,14 @@ def taken_back_text(steps: Sequence[HistoryEntry]) -> str:
              last=steps[-1].number, what=step_line(steps[-1]))
 
 
+def put_back_text(steps: Sequence[HistoryEntry]) -> str:
+    """What a redo or a rewind forward put back, for the notice after it."""
+    if len(steps) == 1:
+        return t("travel.notice.redone", what=step_line(steps[0]))
+    return t("travel.notice.forward", count=len(steps), first=steps[0].number,
+             last=steps[-1].number, what=step_line(steps[-1]))
+
+
 def branch_text(sim: Simulation) -> str:
     """"Branch of class.json at step 12", or "" for a simulation that is no branch."""
     origin = sim.branched_from
@@ -139,7 +147,8 @@ def comparison_lines(comparison: Comparison, a: str, b: str) -> list[str]:
     if not comparison.orders:
         lines.append(t("travel.diff.orders_alike"))
         return lines
-    lines.append(t("travel.diff.orders", count=len(comparison.orders)))
+    count = len(comparison.orders)
+    lines.append(t("travel.diff.orders.one") if count == 1 else t("travel.diff.orders", count=count))
     for difference in comparison.orders:
         lines.append(t("travel.diff.order", order=difference.order))
         for name in difference.fields:

@@ -113,17 +113,16 @@ class Player:
         self.results.append(result)
         return result
 
-    def undo(self) -> StepResult | None:
+    def undo(self) -> StepResult | HistoryEntry:
         """Step back (a presenter going back to replay a moment): steps taken by hand on the
-        simulation since the last step played are taken back first, one per call (None is
+        simulation since the last step played are taken back first, one per call (that step is
         returned); else the last step played is taken back (the simulation goes back to just
-        before it, an `undo` step's steps are put back) and returned, and it is the next step
-        again. IndexError when nothing has been played or done."""
+        before it, an `undo` step's steps are put back) and its result returned, and it is the
+        next step again. IndexError when nothing has been played or done."""
         sim = self.simulation
         last = self.results[-1] if self.results else None
         if sim.step_count > (last.steps_after if last else self.setup_steps):
-            sim.undo()
-            return None
+            return sim.undo()
         if last is None:
             raise IndexError("no step of the scenario has been played")
         self.results.pop()

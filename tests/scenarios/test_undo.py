@@ -240,7 +240,8 @@ def test_steps_taken_by_hand_while_presenting_are_taken_back_first(write: Write)
     player = Player(load(write(ASK_ACCEPT)))
     player.step()
     player.simulation.advance("1h")  # the presenter moved the clock by hand
-    assert player.undo() is None and player.position == 1
+    by_hand = player.undo()
+    assert (by_hand.kind, by_hand.to.hour) == ("clock", 10) and player.position == 1
     assert player.undo().number == 1 and player.position == 0
 
 
