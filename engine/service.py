@@ -560,11 +560,12 @@ class Simulation:
         self._index()
         with no_collection():
             state = journal.state_at(step)
-            base = journal.origin()
-        if _has_records(base):  # a journal that starts from a carried-over file's records
-            origin = base_origin(base)
+            origin_state = journal.origin()
+        base: State | None = None
+        if _has_records(origin_state):  # a journal that starts from a carried-over file's records
+            origin, base = base_origin(origin_state), origin_state
         else:
-            origin, base = origin_of(base.now, base.rules.data), None
+            origin = origin_of(origin_state.now, origin_state.rules.data)
         store = Store.create_file(path)
         store.branch = {"file": None if self.path is None else str(self.path), "step": step}
         try:

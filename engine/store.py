@@ -793,11 +793,13 @@ class Store:
             check_step(where, number, records[number - 1])
         try:
             events = replay_all(state, records[start:journal.head], journal.ends, start)
-        except Refusal as refusal:
-            raise SimulationFileError(where, "step_refused", step=start + refusal.index + 1,  # type: ignore[attr-defined]
+        except Refusal as refusal:  # (replay_all says which record: `index`)
+            raise SimulationFileError(where, "step_refused",
+                                      step=start + getattr(refusal, "index", 0) + 1,
                                       detail=refusal.message) from None
         except (ValueError, KeyError, TypeError) as error:
-            raise SimulationFileError(where, "step_refused", step=start + error.index + 1,  # type: ignore[attr-defined]
+            raise SimulationFileError(where, "step_refused",
+                                      step=start + getattr(error, "index", 0) + 1,
                                       detail=str(error)) from None
         return STEP_COST * (journal.head - start) + events
 

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from engine import Comparison, HistoryEntry, OrderDifference
 
 from ..describe import describe_event
-from ..i18n import fmt_datetime, t
+from ..i18n import fmt_datetime, language, t
 from ..messages import BranchRequested, CompareRequested, TravelRequested
 from ..text import clean, one_line
 from ..travel import FACTS, fact_name, fact_words, step_line, step_text
@@ -80,7 +80,7 @@ class StepScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        go = self.query_one("#step-go")
+        go = self.query_one("#step-go", Button)
         go.disabled = self.step == self.here
         if self.step > self.here:
             go.label = Content(t("timeline.go_forward"))
@@ -163,7 +163,7 @@ class CompareScreen(Dialog[None]):
             with Vertical(classes="compare-side"):
                 yield Static(id="compare-there", classes="compare-name")
                 yield Static(id="compare-there-step")
-        table = LazyTable(self._row, language=self.app.language, id="compare-orders")
+        table = LazyTable(self._row, language=language(), id="compare-orders")
         table.display = False
         yield table
 
