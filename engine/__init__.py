@@ -15,15 +15,16 @@ from .model import (
 from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
-    DeadlineView, EventView, FieldSpec, MessageView, Option, OrderView, PartyView, RequestView,
-    Simulation,
+    BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation,
 )
 from .timeutil import parse_duration
 
 __all__ = [
-    "ACTIONS", "Action", "BASE_STATUSES", "DeadlineView", "EventView", "FieldSpec", "InputError",
-    "JournalEntry", "MessageView", "Option", "OrderView", "PARTIES", "Party", "PartyView",
-    "REQUEST_STATES", "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType",
-    "RequestView", "Rules", "Simulation", "SimulationFileError", "Status", "other_party",
+    "ACTIONS", "Action", "BASE_STATUSES", "BranchOrigin", "Comparison", "DeadlineView", "EventView",
+    "FieldSpec", "HistoryEntry", "InputError", "JournalEntry", "MessageView", "Option",
+    "OrderDifference", "OrderFacts", "OrderView", "PARTIES", "Party", "PartyView", "REQUEST_STATES",
+    "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType", "RequestView", "Rules",
+    "Simulation", "SimulationFileError", "Status", "other_party",
     "parse_duration",
 ]

@@ -249,6 +249,32 @@ def check_step(path: object, number: int, record: Any) -> None:
         _check_options(path, where, order, ORDER_SPEC_OPTIONS)
 
 
+# Where the simulation stands among its steps (a file's `head` table, once a step was taken
+# back): after step `step`, of the `steps` kept (the ones after it can be put back).
+HEAD = {"step": "whole", "steps": "whole"}
+
+
+def check_head(path: object, head: Any, count: int) -> None:
+    """The head document: its fields, and a position among the `count` steps the file holds."""
+    where = ("table", "head")
+    if not isinstance(head, dict):
+        raise _fail(path, "field_type", where=where, field="1", expected="object", found=shown(head))
+    _check_fields(path, where, head, HEAD)
+    if not head["step"] <= head["steps"] <= count:
+        raise _fail(path, "head_beyond", step=head["step"], steps=head["steps"], count=count)
+
+
+# Where a branch came from (the meta's optional `branch`): the file, if it had one, and the step.
+BRANCH = {"file": "text?", "step": "whole"}
+
+
+def check_branch(path: object, branch: Any) -> None:
+    if not isinstance(branch, dict):
+        raise _fail(path, "field_type", where=("meta", ""), field="branch", expected="object",
+                    found=shown(branch))
+    _check_fields(path, ("meta", ""), branch, BRANCH)
+
+
 def _check_options(path: object, where: tuple[str, str], doc: Mapping[str, Any],
                    spec: Mapping[str, str]) -> None:
     for field, kind in spec.items():

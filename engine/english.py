@@ -67,6 +67,10 @@ REFUSALS: dict[str, str] = {
     "closed": "The simulation {path} was closed: it takes no more changes (open it again to go on).",
     "closed_memory": "This simulation was closed: it takes no more changes.",
     "bad_step": "This recorded step cannot be taken here ({detail}), so nothing changed.",
+    "nothing_to_undo": "There is no step to take back: the simulation is as it was created.",
+    "nothing_to_redo": "There is no step to put back: none was taken back, or a new step was "
+                       "taken since.",
+    "no_such_step": "There is no step {step}: this simulation keeps the steps 0 to {count}.",
     "write_failed": "{path} could not be written ({reason}), so nothing changed: the simulation "
                     "is as it was before. Free some space or make its folder writable, then "
                     "try again.",
@@ -78,6 +82,7 @@ FILE_PROBLEMS: dict[str, str] = {
     "step_sequence": "is damaged: its steps are not numbered 1, 2, 3, ... without gaps (step {position} has the number {number})",
     "checkpoint_ahead": "is damaged: its checkpoint was written after step {checkpoint}, but it holds only {count} steps",
     "step_refused": "is damaged: its step {step} cannot be replayed ({detail})",
+    "head_beyond": "is damaged: it stands after step {step} of {steps} steps kept, but it holds only {count} steps",
     "in_use": "is open in another rcsim process (a simulation file belongs to one rcsim at a time)",
     "lock_unstable": "cannot be locked: its lock file keeps changing",
     "folder_not_writable": "its folder {folder} takes no new file ({reason})",

@@ -185,6 +185,106 @@ class DeadlineView:
     outcome: str
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a simulation's history: its number (from 1), kind, the simulated time it was
+    taken at, its record (what was done, as the journal keeps it: engine/journal.py), the events
+    it caused, and whether it was taken back (`undone`: it can be put back with `redo`)."""
+
+    number: int
+    kind: str
+    at: datetime
+    record: Mapping[str, Any]
+    events: tuple[EventView, ...]
+    undone: bool = False
+
+    @property
+    def party(self) -> str | None:
+        """Who acted (an action), else None."""
+        return self.record.get("party")
+
+    @property
+    def action(self) -> str | None:
+        return self.record.get("action")
+
+    @property
+    def order(self) -> str | None:
+        """The order acted on (an action), else None."""
+        return self.record.get("order")
+
+    @property
+    def to(self) -> datetime | None:
+        """Where the clock moved to (a clock move), else None."""
+        to = self.record.get("to")
+        return to_datetime(parse_iso(to)) if self.kind == "clock" and isinstance(to, str) else None
+
+    @property
+    def orders(self) -> tuple[str, ...]:
+        """The orders added (a batch of orders), else ()."""
+        specs = self.record.get("orders") if self.kind == "orders" else None
+        return tuple(spec["id"] for spec in specs or ())
+
+
+@dataclass(frozen=True)
+class BranchOrigin:
+    """Where a branch came from: the simulation file (None: one in memory) and the step."""
+
+    file: Path | None
+    step: int
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What a comparison looks at in an order: its status, its open request (type and who
+    asked), its total in cents, and how it was cancelled ("mutual", "direct" or None)."""
+
+    status: str
+    open_request: str | None
+    requester: str | None
+    total: int
+    cancellation: str | None
+
+    @classmethod
+    def of(cls, view: OrderView) -> OrderFacts:
+        request = view.open_request
+        return cls(view.status, request.type if request else None,
+                   request.requester if request else None, view.total,
+                   (view.cancellation or {}).get("kind"))
+
+
+@dataclass(frozen=True)
+class OrderDifference:
+    """An order that differs between two simulations: its facts in each (None: not there) and
+    the names of the facts that differ ("status", "open_request", "total", "cancellation";
+    "order" when it exists in one only)."""
+
+    order: str
+    here: OrderFacts | None
+    there: OrderFacts | None
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two simulations side by side (`Simulation.compare`).
+
+    `parted_at`: the first step at which their histories differ (0: they start differently,
+    other rules or another start; None: the same steps); `here_step` and `there_step` are that
+    step in each (None where one history ends before it). `orders`: every order whose facts
+    differ now, in the order of this simulation's orders, then the other's."""
+
+    parted_at: int | None
+    here_steps: int
+    there_steps: int
+    here_step: JournalEntry | None
+    there_step: JournalEntry | None
+    orders: tuple[OrderDifference, ...]
+
+    @property
+    def equal(self) -> bool:
+        return self.parted_at is None and not self.orders
+
+
 Instant = datetime | str
 Duration = timedelta | str | int
 
@@ -204,6 +304,7 @@ class Simulation:
         self._state = state
         self._journal = journal
         self.read_only = read_only
+        journal.ends.setdefault(journal.head, len(state.events))
         # Where the original of a file of an older format was kept when `open` carried it over
         # to the current one (`<name>.bak`), else None: the app can say so.
         self.carried_over: Path | None = None
@@ -234,10 +335,12 @@ class Simulation:
     @classmethod
     def _into_new_file(cls, path: str | os.PathLike[str], state: State, journal: Journal,
                        origin: dict[str, Any], keep_old_as: str | os.PathLike[str] | None,
-                       base: State | None = None) -> Simulation:
+                       base: State | None = None,
+                       branch: dict[str, Any] | None = None) -> Simulation:
         """`state` and its journal written to a new file in one write, as a simulation that
-        holds that file."""
+        holds that file (`branch`: where it came from, if it is a branch)."""
         store = Store.create_file(path, keep_old_as)
+        store.branch = branch
         try:
             store.write_new(state, journal, origin, base)
         except BaseException:
@@ -263,8 +366,9 @@ class Simulation:
             origin = base_origin(base)
         else:
             origin, carried = origin_of(base.now, base.rules.data), None
-        simulation = self._into_new_file(path, self._state, Journal(old.origin, old.records),
-                                         origin, keep_old_as, carried)
+        simulation = self._into_new_file(path, self._state,
+                                         Journal(old.origin, old.records, head=old.head),
+                                         origin, keep_old_as, carried, self._store.branch)
         self.close()
         return simulation
 
@@ -330,6 +434,184 @@ class Simulation:
             events = self._take(step, apply)
         return tuple(_event_view(e) for e in events)
 
+    # ---------------------------------------------------------------- time travel
+
+    @property
+    def redo_count(self) -> int:
+        """How many steps were taken back and can be put back (`redo`), in order."""
+        return self._journal.kept - self._journal.head
+
+    def history(self) -> tuple[HistoryEntry, ...]:
+        """Every step kept, in order: the `step_count` steps in effect, then the `redo_count`
+        ones taken back (`undone`), each with the events it caused."""
+        self._index()
+        return tuple(self._history_entry(n) for n in range(1, self._journal.kept + 1))
+
+    def history_entry(self, number: int) -> HistoryEntry:
+        """Step `number` of `history()` (1 is the first), without building the whole list."""
+        if isinstance(number, bool) or not isinstance(number, int) \
+                or not 1 <= number <= self._journal.kept:
+            raise IndexError(f"no step {number}")
+        self._index()
+        return self._history_entry(number)
+
+    def event_counts(self) -> tuple[int, ...]:
+        """How many events each step kept caused, in order (the sizes of `history()`'s events,
+        without building them: a timeline of many steps draws only what is on screen)."""
+        self._index()
+        journal = self._journal
+        ends = journal.ends
+        return tuple(ends[n] - ends[n - 1] if n <= journal.head else len(journal.undone_events[n])
+                     for n in range(1, journal.kept + 1))
+
+    def _history_entry(self, number: int) -> HistoryEntry:
+        journal = self._journal
+        entry = journal.entry(number)
+        events = tuple(_event_view(e) for e in journal.events_of(number, self._state))
+        return HistoryEntry(number, entry.kind, entry.at, entry.record, events,
+                            number > journal.head)
+
+    def _index(self) -> None:
+        """Know the events of every step kept (engine/journal.py: `Journal.index`); a step
+        kept that no longer replays (a damaged file) is refused, and nothing changes."""
+        try:
+            with no_collection():
+                self._journal.index(self._state)
+        except Refusal as refusal:
+            raise Refusal("bad_step", detail=refusal.message) from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
+
+    def undo(self) -> HistoryEntry:
+        """Take back the last step in effect (an action, a clock move, orders added: any kind);
+        the state, the clock included, is exactly as before it. The step can be put back with
+        `redo` until a new step is taken. On file, one durable append. Refused (nothing
+        changes) when no step is left to take back."""
+        self._writable()
+        if self._journal.head == 0:
+            raise Refusal("nothing_to_undo")
+        return self.rewind(self._journal.head - 1)[0]
+
+    def redo(self) -> HistoryEntry:
+        """Put back the step `undo` (or `rewind`) took back last: the state is exactly as after
+        it again. Refused when there is none (none was taken back, or a new step was taken)."""
+        self._writable()
+        if self._journal.head == self._journal.kept:
+            raise Refusal("nothing_to_redo")
+        return self.rewind(self._journal.head + 1)[0]
+
+    def rewind(self, step: int) -> tuple[HistoryEntry, ...]:
+        """Return to just after step `step` (0: as created). The steps after it are kept and
+        can be put back (`redo`, or `rewind` to a later step) until a new step is taken; the
+        file says so (one durable append: reopened, it stands at the same step with the same
+        steps to put back). Returns the steps taken back, or put back when `step` lies among
+        the steps taken back before, in the order they were taken. Refused (nothing changes)
+        for a step that is not kept. The clock goes backwards only this way."""
+        self._writable()
+        journal = self._journal
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= journal.kept:
+            raise Refusal("no_such_step", step=step, count=journal.kept)
+        old = journal.head
+        if step == old:
+            return ()
+        self._index()  # every step kept is known to replay: nothing below can refuse
+        try:
+            self._store.write_head(step, journal.kept)
+        except SimulationFileError as error:
+            raise Refusal("write_failed", path=error.path,
+                          reason=error.params.get("reason", error.problem)) from None
+        live = self._state
+        try:
+            with no_collection():
+                state = journal.state_at(step, live=(old, live) if step > old else None)
+        except BaseException:  # (an interrupt) the file stands at `step`: so does memory
+            journal.head = step
+            journal.undone_events = {n: e for n, e in journal.undone_events.items() if n > step}
+            self._state = journal.state_at(step)
+            raise
+        journal.moved(step, live, state)
+        self._state = state
+        journal.cost = journal.file_cost()
+        if self._store.should_compact(journal):
+            self._store.compact(state, journal)
+        numbers = range(step + 1, old + 1) if step < old else range(old + 1, step + 1)
+        return tuple(self._history_entry(n) for n in numbers)
+
+    @property
+    def branched_from(self) -> BranchOrigin | None:
+        """Where this simulation was branched from (`branch`), or None."""
+        branch = self._store.branch
+        if branch is None:
+            return None
+        return BranchOrigin(None if branch.get("file") is None else Path(branch["file"]),
+                            branch["step"])
+
+    def branch(self, step: int, path: str | os.PathLike[str]) -> Path:
+        """Write a new simulation file whose history is the first `step` steps kept here (its
+        state is the state after step `step`), remembering where it came from (this file and
+        `step`: `branched_from`). This simulation and its file are left exactly as they were
+        (a read-only look can be branched too). An existing file is refused, as by `create`.
+        Returns the new file's path (the real file, links followed)."""
+        if self._store.closed:
+            raise (Refusal("closed_memory") if self.path is None
+                   else Refusal("closed", path=self._store.shown))
+        journal = self._journal
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= journal.kept:
+            raise Refusal("no_such_step", step=step, count=journal.kept)
+        self._index()
+        with no_collection():
+            state = journal.state_at(step)
+            origin_state = journal.origin()
+        base: State | None = None
+        if _has_records(origin_state):  # a journal that starts from a carried-over file's records
+            origin, base = base_origin(origin_state), origin_state
+        else:
+            origin = origin_of(origin_state.now, origin_state.rules.data)
+        store = Store.create_file(path)
+        store.branch = {"file": None if self.path is None else str(self.path), "step": step}
+        try:
+            store.write_new(state, Journal(journal.origin, journal.records[:step]), origin, base)
+        finally:
+            store.close()
+        assert store.path is not None
+        return store.path
+
+    def compare(self, other: Simulation) -> Comparison:
+        """This simulation beside another: where their histories (the steps in effect) part,
+        and every order whose status, open request, total or cancellation differs now."""
+        mine, theirs = self._journal, other._journal
+        parted: int | None = None
+        if snapshot_of(mine.state_at(0)) != snapshot_of(theirs.state_at(0)):
+            parted = 0
+        else:
+            for number in range(1, min(mine.head, theirs.head) + 1):
+                if mine.records[number - 1] != theirs.records[number - 1]:
+                    parted = number
+                    break
+            else:
+                if mine.head != theirs.head:
+                    parted = min(mine.head, theirs.head) + 1
+        here_step = there_step = None
+        if parted:
+            here_step = mine.entry(parted) if parted <= mine.head else None
+            there_step = theirs.entry(parted) if parted <= theirs.head else None
+        ids = list(self.order_ids()) + [o for o in other.order_ids() if o not in self._state.orders]
+        differences = []
+        for order in ids:
+            here = OrderFacts.of(self.order_view(order)) if order in self._state.orders else None
+            there = OrderFacts.of(other.order_view(order)) if order in other._state.orders else None
+            if here == there:
+                continue
+            if here is None or there is None:
+                names: tuple[str, ...] = ("order",)
+            else:
+                names = tuple(name for name in ("status", "open_request", "total", "cancellation")
+                              if getattr(here, name) != getattr(there, name)
+                              or (name == "open_request" and here.requester != there.requester))
+            differences.append(OrderDifference(order, here, there, names))
+        return Comparison(parted, mine.head, theirs.head, here_step, there_step,
+                          tuple(differences))
+
     def compact(self) -> None:
         """Write a fresh checkpoint now: the file is rewritten (atomically) with the current
         state and every step, so opening it replays nothing. Done by itself when the steps since
@@ -390,7 +672,7 @@ class Simulation:
                 journal.add(record, 0)
             self._state = journal.state_at(journal.count)
             raise
-        journal.add(record, len(events))
+        journal.add(record, len(events), len(self._state.events))
         if store.should_compact(journal):
             store.compact(self._state, journal)
         return events

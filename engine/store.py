@@ -55,7 +55,8 @@ from .atomic import (
     remove_temporary_files, replace_locked, write_in_place,
 )
 from .consistency import (
-    check_documents, check_meta, check_rows, check_state, check_step, check_table, shown,
+    check_branch, check_documents, check_head, check_meta, check_rows, check_state, check_step,
+    check_table, shown,
 )
 from .core import State
 from .errors import Refusal, SimulationFileError
@@ -69,6 +70,7 @@ VERSION = 2
 VERSIONS = (1, 2)  # the versions this rcsim reads (a version 1 file is carried over to 2)
 RECORDS = ("orders", "requests", "messages", "events")
 TABLES = ("meta", "rules", *RECORDS, "steps")
+HEAD = "head"  # where the simulation stands among its steps, once it was taken back (optional)
 ORIGIN = "origin."  # the prefix of the origin's record tables (a file carried over from version 1)
 LINE_DOCS = 1000  # the most documents one line holds when a table is written whole
 # Compaction: when replaying the steps since the checkpoint would cost more than COMPACT_MIN
@@ -568,6 +570,10 @@ class Store:
         self.checkpoint_size = 0  # records in the file's checkpoint (for compaction)
         self.compact_after = 0  # a failed compaction waits this many more units before trying again
         self.last_error = ""
+        # The file holds a `head` document (a step was taken back since it was last written
+        # whole): every step appended says where the simulation stands too.
+        self.has_head = False
+        self.branch: dict[str, Any] | None = None  # the meta's "branch": the file and step it came from
 
     @classmethod
     def memory(cls) -> Store:
@@ -680,13 +686,20 @@ class Store:
         return Loaded(state, journal, 1, raw)
 
     def _load_version_2(self) -> Loaded:
-        """A file of format version 2: the meta, the checkpoint's tables, and the journal."""
+        """A file of format version 2: the meta, the checkpoint's tables, and the journal.
+
+        Its lines merge as TinyDB's do: a later document of a table replaces the one with its
+        id. A step rewritten (a new step after some were taken back) comes with a `head` in
+        the same line; the head says how many steps are kept (the ones after it, left from an
+        abandoned line of steps, are not) and after which the simulation stands."""
         where = self.shown
         storage = self.storage
         meta: dict[str, Any] | None = None
         rules_doc: Any = None
         image = _Image(where)
         records: list[dict[str, Any]] = []
+        head: dict[str, Any] | None = None
+        rewritten: int | None = None  # the lowest step number written again after the meta
         tables: set[str] = set()
         for number, fragment in storage.fragments(skip=(b'{"' + ORIGIN.encode(),)):
             if fragment is None:
@@ -695,6 +708,7 @@ class Store:
             if not isinstance(fragment, dict):
                 raise SimulationFileError(where, "field_type", where=("line", str(number)),
                                           field="line", expected="object", found=shown(fragment))
+            again: int | None = None
             for table, docs in fragment.items():
                 if table not in RECORDS:  # (check_rows checks those, in the same pass)
                     check_table(where, table, docs)
@@ -712,14 +726,30 @@ class Store:
                     image.rows(table, docs)
                 elif table == "steps":
                     for doc_id, record in docs.items():
-                        if doc_id != str(len(records) + 1):
+                        step = _step_number(doc_id)
+                        if step is None or not 1 <= step <= len(records) + 1:
                             raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
                                                       number=doc_id)
-                        records.append(record)
+                        if step <= len(records):
+                            records[step - 1] = record
+                            again = step if again is None else min(again, step)
+                        else:
+                            records.append(record)
+                elif table == HEAD:
+                    if set(docs) != {"1"}:
+                        raise SimulationFileError(where, "field_missing", where=("table", HEAD),
+                                                  field="1")
+                    head = docs["1"]
+                    check_head(where, head, len(records))
                 else:
                     raise SimulationFileError(where, "unknown_value", where=("file", ""), field="table",
-                                              found=shown(table), choices=", ".join(TABLES))
+                                              found=shown(table), choices=", ".join((*TABLES, HEAD)))
                 tables.add(table)
+            if again is not None:
+                if HEAD not in fragment:  # a step written again says where the simulation stands
+                    raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
+                                              number=str(again))
+                rewritten = again if rewritten is None else min(rewritten, again)
         assert meta is not None  # the first line was read as the meta before
         for table in TABLES:
             if table not in tables:
@@ -727,33 +757,51 @@ class Store:
         if meta["origin"]["rows"] and "origin" not in tables:
             raise SimulationFileError(where, "field_missing", where=("file", ""), field="origin.orders")
         _check_rules(where, rules_doc)
+        if head is not None:
+            check_head(where, head, len(records))
+            del records[head["steps"]:]  # left from a line of steps abandoned
+            position = head["step"]
+        else:
+            position = len(records)
         checkpoint = meta["checkpoint"]
-        if checkpoint > len(records):
+        if checkpoint > len(records) and rewritten is None:
             raise SimulationFileError(where, "checkpoint_ahead", checkpoint=checkpoint,
                                       count=len(records))
         state = image.state(rules_doc, meta)
         self.origin = meta["origin"]
+        self.branch = meta.get("branch")
         self.checkpoint_size = image.size
-        journal = Journal(self.origin_state, records, (checkpoint, self._load_checkpoint))
-        journal.cost = self._replay(state, records, checkpoint)
+        self.has_head = head is not None
+        current = checkpoint <= len(records) and (rewritten is None or checkpoint < rewritten)
+        journal = Journal(self.origin_state, records,
+                          (checkpoint, self._load_checkpoint) if current else None, position)
+        if not current or checkpoint > position:
+            # The checkpoint is of steps abandoned since, or after the step the simulation
+            # was taken back to: the steps are replayed from the start.
+            state, checkpoint = self.origin_state(), 0
+        journal.ends[checkpoint] = len(state.events)
+        journal.cost = self._replay(state, journal, checkpoint)
         return Loaded(state, journal, 2)
 
-    def _replay(self, state: State, records: list[dict[str, Any]], start: int) -> int:
-        """Replay the records after step `start` on `state` (the state after it); the cost."""
+    def _replay(self, state: State, journal: Journal, start: int) -> int:
+        """Replay the steps after step `start` up to the journal's head on `state` (the state
+        after `start`), noting where each step's events end; the cost. Every step kept is
+        checked for its fields; the ones after the head are replayed when they are put back."""
         where = self.shown
+        records = journal.records
         for number in range(start + 1, len(records) + 1):
             check_step(where, number, records[number - 1])
         try:
-            events = replay_all(state, records[start:])
-        except Refusal as refusal:
+            events = replay_all(state, records[start:journal.head], journal.ends, start)
+        except Refusal as refusal:  # (replay_all says which record: `index`)
             raise SimulationFileError(where, "step_refused",
-                                      step=start + getattr(refusal, "index") + 1,
+                                      step=start + getattr(refusal, "index", 0) + 1,
                                       detail=refusal.message) from None
         except (ValueError, KeyError, TypeError) as error:
-            index: int = getattr(error, "index")  # set by replay_all: the step that failed
-            raise SimulationFileError(where, "step_refused", step=start + index + 1,
+            raise SimulationFileError(where, "step_refused",
+                                      step=start + getattr(error, "index", 0) + 1,
                                       detail=str(error)) from None
-        return STEP_COST * (len(records) - start) + events
+        return STEP_COST * (journal.head - start) + events
 
     def _load_checkpoint(self) -> State:
         """The state after the file's checkpoint, read from the file again."""
@@ -845,8 +893,9 @@ class Store:
     def _write_image(self, state: State, journal: Journal,
                      origin_lines: Callable[[], Iterable[bytes]] | None = None,
                      base: State | None = None) -> None:
-        """Rewrite the file: meta, the checkpoint (`state`, after the journal's last step), the
-        origin's records (from `base`, or as the lines `origin_lines` gives), and every step."""
+        """Rewrite the file: meta, the checkpoint (`state`, after the journal's head), the
+        origin's records (from `base`, or as the lines `origin_lines` gives), every step kept,
+        and where the simulation stands among them when that is not after the last."""
         if self.closed:
             raise SimulationFileError(self.shown, "closed")
         assert self.origin is not None
@@ -854,6 +903,9 @@ class Store:
         meta = {"format": FORMAT, "version": VERSION, "now": iso(state.now),
                 "policy": state.rules.policy, "counters": dict(state.counters),
                 "checkpoint": count, "origin": self.origin}
+        if self.branch is not None:
+            meta["branch"] = self.branch
+        head = count < journal.kept
 
         def lines() -> Iterator[bytes]:
             with no_collection():
@@ -863,19 +915,38 @@ class Store:
                 elif origin_lines is not None:
                     yield from origin_lines()
                 yield from table_lines("steps", enumerate(journal.records, 1))
+                if head:
+                    yield encode({HEAD: {"1": head_doc(count, journal.kept)}})
 
         self.storage.rewrite(lines())
+        self.has_head = head
         self.checkpoint_size = _counts(state)
         journal.set_checkpoint(count, self._load_checkpoint)
         journal.origin = self.origin_state
 
     def append_step(self, number: int, record: dict[str, Any]) -> None:
-        """Write step `number` to the journal: one line, durably. Nothing in memory."""
+        """Write step `number` to the journal: one line, durably. Nothing in memory. Once the
+        file has a head (a step was taken back), the line says where the simulation stands
+        too: after this step, the last one kept (so the steps taken back are dropped)."""
         if self.db is None:
             return
         if self.closed:  # a closed store no longer holds the file: it must never write to it
             raise SimulationFileError(self.shown, "closed")
-        self.db.table("steps").insert(Document(record, doc_id=number))
+        if self.has_head:
+            self.storage.append({"steps": {str(number): record},
+                                 HEAD: {"1": head_doc(number, number)}})
+        else:
+            self.db.table("steps").insert(Document(record, doc_id=number))
+
+    def write_head(self, step: int, kept: int) -> None:
+        """Write where the simulation stands: after step `step` of the `kept` steps (undo,
+        redo, rewind); one line, durably. Nothing in memory."""
+        if self.db is None:
+            return
+        if self.closed:
+            raise SimulationFileError(self.shown, "closed")
+        self.storage.append({HEAD: {"1": head_doc(step, kept)}})
+        self.has_head = True
 
     def unappend(self, size: int) -> None:
         """Take the last step back off the file (cut it back to `size` bytes, when known)."""
@@ -896,7 +967,7 @@ class Store:
         open (see COMPACT_MIN)."""
         if self.file is None:
             return False
-        limit = COMPACT_MIN + self.compact_after + (self.checkpoint_size + 2 * journal.count) // 4
+        limit = COMPACT_MIN + self.compact_after + (self.checkpoint_size + 2 * journal.kept) // 4
         return journal.cost > limit
 
     def compact(self, state: State, journal: Journal) -> bool:
@@ -932,6 +1003,11 @@ class Store:
             self.file.release()
 
 
+def head_doc(step: int, kept: int) -> dict[str, int]:
+    """The head document: the simulation stands after step `step`; `kept` steps are kept."""
+    return {"step": step, "steps": kept}
+
+
 def base_origin(state: State) -> dict[str, Any]:
     """The origin of a journal that starts from `state` (a file carried over from version 1)."""
     return {"now": iso(state.now), "counters": dict(state.counters), "rules": dict(state.rules.data),
@@ -965,6 +1041,15 @@ def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
         raise SimulationFileError(where, "field_type", where=("meta", ""), field="origin.rules",
                                   expected="object", found=shown(origin.get("rules")))
     _check_rules(where, origin["rules"])
+    if "branch" in meta:
+        check_branch(where, meta["branch"])
+
+
+def _step_number(doc_id: str) -> int | None:
+    """A step's document id as its number (None: not a plain decimal number)."""
+    if not (doc_id.isascii() and doc_id.isdigit() and len(doc_id) < 16):
+        return None
+    return int(doc_id) if str(int(doc_id)) == doc_id else None
 
 
 def _doc_id(key: str) -> Any:

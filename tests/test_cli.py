@@ -3,7 +3,6 @@ end in a message naming the file and exit status 2, never in a traceback."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys

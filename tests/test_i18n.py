@@ -86,7 +86,7 @@ def test_every_code_of_the_scenario_loader_and_player_has_words_in_both_language
     problems |= set(re.findall(r'problem="(\w+)"', player))
     assert {"unknown_action", "refused_by_engine", "missing", "unknown_step_key"} <= codes
     assert {"instant", "orders_table"} <= forms and "inbox" in kinds
-    assert problems == {"refused", "wrong_refusal", "not_refused", "clock"}
+    assert problems == {"refused", "wrong_refusal", "not_refused", "clock", "undo"}
     keys = ({f"run.{c}" for c in codes} | {f"run.expected.{f}" for f in forms}
             | {f"run.kind.{k}" for k in kinds} | {f"run.problem_{p}" for p in problems})
     for lang, table in _tables().items():

@@ -1,5 +1,6 @@
 """Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs
-scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures."""
+scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures;
+`rcsim log`, `rcsim branch` and `rcsim diff` show a simulation's history, branch it, compare two."""
 
 from __future__ import annotations
 
@@ -117,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import shots  # picture handouts of a scenario: the app, headless
 
         return shots.main(args[1:])
+    if args and args[0] in ("log", "branch", "diff"):
+        from . import travel  # a simulation's history, a branch of it, two compared; no Textual
+
+        return travel.COMMANDS[args[0]](args[1:])
     set_language(choose_language(args))
     scenario_file = parser().parse_args(args).scenario
     if scenario_file is not None:
@@ -140,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app.run()
     finally:
+        app.sim.close()  # (a branch opened in the app: the simulation it shows at the end)
         sim.close()
     return exit_status(app)
 

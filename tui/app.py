@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -16,13 +16,17 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from engine import PARTIES, EventView, Refusal, Simulation
+from engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
 from engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event
-from .i18n import LANGUAGES, refusal_text, set_language, t
+from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
+from .travel import branch_text, put_back_text, taken_back_text
 from .text import clean
-from .messages import ActionRequested, ClockMoveRequested, PaneFocused, RecordingRequested
+from .messages import (
+    ActionRequested, BranchRequested, ClockMoveRequested, CompareRequested, PaneFocused,
+    RecordingRequested, StepChosen, TravelRequested,
+)
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
 from .widgets.party_pane import PaneState, PartyPane
@@ -36,7 +40,8 @@ SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map"}
+                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
+                       "undo", "redo", "compare"}
 
 
 class RcsimApp(App[None]):
@@ -66,6 +71,10 @@ class RcsimApp(App[None]):
         Binding("e", "present_end", "present.key.end"),
         Binding("m", "mark_recording", "record.key.mark", show=False),
         Binding("w", "save_recording", "record.key.save", show=False),
+        # Going back in time: undo, redo (shown when there is something to put back), compare.
+        Binding("u", "undo", "key.undo"),
+        Binding("U", "redo", "key.redo"),
+        Binding("v", "compare", "key.compare", show=False),
     ]
 
     # repaint=False: a change is shown by the widgets bound to it; a repaint here would
@@ -92,6 +101,9 @@ class RcsimApp(App[None]):
         self.pane_states = {"buyer": PaneState(), "freelancer": PaneState()}
         self.log_shown = False
         self.presented: list[StepResult] = []  # the steps played by the last presenter key
+        # While presenting: what each `u` took back (a scenario step's result, or a step taken
+        # by hand), so that `U` puts it back; cleared by any other change.
+        self.stepped_back: list[StepResult | HistoryEntry] = []
         self.set_reactive(RcsimApp.language, language)
 
     def on_load(self) -> None:
@@ -188,7 +200,9 @@ class RcsimApp(App[None]):
         for event in events:
             for party in event.concerns:
                 self.pane(party).add_notice(event.at, partial(describe_event, event))
+        self.stepped_back.clear()
         self.revision += 1
+        self._refresh_travel_keys()
 
     # ---------------------------------------------------------------- acting
 
@@ -271,6 +285,11 @@ class RcsimApp(App[None]):
             return None if self.player.done else True
         if action in ("mark_recording", "save_recording") and isinstance(self.screen, ModalScreen):
             return False
+        if action == "undo":
+            nothing = self.sim.step_count <= (self.player.setup_steps if self.player else 0)
+            return None if nothing else True
+        if action == "redo":
+            return bool(self.stepped_back if self.player is not None else self.sim.redo_count)
         return True
 
     def action_advance(self, value: str) -> None:
@@ -431,6 +450,219 @@ class RcsimApp(App[None]):
         # A typed path may hold "[...]": shown as it is, never read as markup.
         self.notify(clean(text), title=t("record.notice_title"), timeout=10, markup=False)
 
+    # ---------------------------------------------------------------- going back in time
+
+    def action_undo(self) -> None:
+        """`u`: take back the last step (while presenting: step back in the scenario)."""
+        self.playing = False
+        if self.player is not None:
+            self._present_undo()
+            return
+        try:
+            entry = self.sim.undo()
+        except Refusal as refusal:
+            self._travel_refused(refusal)
+            return
+        self.travelled(lambda: taken_back_text((entry,)))
+
+    def action_redo(self) -> None:
+        """`U`: put back the step taken back last (while presenting: play it again)."""
+        self.playing = False
+        if self.player is not None:
+            if not self.stepped_back:
+                return
+            last = self.stepped_back.pop()
+            rest = list(self.stepped_back)
+            if isinstance(last, HistoryEntry):  # a step taken by hand: put back as it was
+                self._redo()
+            else:
+                self.action_present_step()
+            self.stepped_back[:] = rest
+            return
+        self._redo()
+
+    def _redo(self) -> None:
+        try:
+            entry = self.sim.redo()
+        except Refusal as refusal:
+            self._travel_refused(refusal)
+            return
+        self.travelled(lambda: put_back_text((entry,)))
+
+    def _present_undo(self) -> None:
+        """Step back in the scenario presented: the Player takes its last step back (or a step
+        taken by hand since), and the bar shows the step before as the last one played."""
+        from .widgets.presenter import PresenterBar, describe_step
+
+        assert self.player is not None
+        try:
+            taken = self.player.undo()
+        except IndexError:
+            self._travel_refused(Refusal("nothing_to_undo"))
+            return
+        stepped_back = list(self.stepped_back)
+        if isinstance(taken, HistoryEntry):
+            text: Callable[[], str] = lambda: taken_back_text((taken,))
+        else:
+            text = lambda: t("present.stepped_back", number=taken.number,
+                             what=describe_step(taken.step))
+        self.presented = self.player.results[-1:]
+        self.main_screen.query_one(PresenterBar).show(self.presented)
+        self.travelled(text)
+        self.stepped_back[:] = [*stepped_back, taken]
+
+    _travel_keys: tuple[Any, Any] | None = None
+
+    def _refresh_travel_keys(self) -> None:
+        """The footer shows `u` dimmed with nothing to take back, `U` only with something to
+        put back: its keys are asked for anew when that changes (not on every step)."""
+        keys = (self.check_action("undo", ()), self.check_action("redo", ()))
+        if keys != self._travel_keys:
+            self._travel_keys = keys
+            self.refresh_bindings()
+
+    def _travel_refused(self, refusal: Refusal) -> None:
+        self.main_screen.query_one(ClockBar).show_message(
+            t("notice.refused", message=refusal_text(refusal)))
+
+    def travelled(self, text: Callable[[], str]) -> None:
+        """After going back (or forward) in time: every view re-reads the engine; each pane's
+        notices are those of that moment (the last events that concern its party), and the
+        newest says what was taken back (`text`, so that a language switch says it anew)."""
+        sim = self.sim
+        self.main_screen.query_one(ClockBar).show_message("")
+        for party in ("buyer", "freelancer"):
+            notices: list[Any] = []
+            seq = sim.last_event_seq()
+            while seq > 0 and len(notices) < 2:
+                event = sim.event(seq)
+                if party in event.concerns:
+                    notices.insert(0, (event.at, lambda event=event: describe_event(event), "event"))
+                seq -= 1
+            notices.append((sim.now, text, "travel"))
+            self.pane(party).set_notices(notices)
+        self.stepped_back.clear()
+        self.revision += 1
+        self._refresh_travel_keys()
+
+    def on_step_chosen(self, message: StepChosen) -> None:
+        """A step was chosen on the timeline: its dialog (go back to it, or branch from it)."""
+        from .screens.travel import StepScreen
+
+        kept = self.sim.step_count + self.sim.redo_count
+        if not 0 <= message.step <= kept:
+            return
+        entry = self.sim.history_entry(message.step) if message.step else None
+        self.push_screen(StepScreen(message.step, entry, self.sim.step_count, kept,
+                                    self.branch_path(message.step)))
+
+    async def on_travel_requested(self, message: TravelRequested) -> None:
+        """Go to just after a step: the dialog closes and a notice says what was taken back
+        (or put back); or the dialog says why not, and nothing changed."""
+        dialog = self._dialog()
+        before = self.sim.step_count
+        try:
+            steps = self.sim.rewind(message.step)
+        except Refusal as refusal:
+            if dialog is not None:
+                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            return
+        if dialog is not None:
+            await dialog.dismiss(None)
+        self.playing = False
+        if self.player is not None and self.player.follow():
+            from .widgets.presenter import PresenterBar
+            self.presented = self.player.results[-1:]
+            self.main_screen.query_one(PresenterBar).show(self.presented)
+        if steps:
+            back = message.step < before
+            self.travelled(lambda: taken_back_text(steps) if back else put_back_text(steps))
+
+    def branch_path(self, step: int) -> Path:
+        """A free name for a branch from `step`: beside the simulation's file (in the current
+        folder for one in memory), named after it and the step; relative when that folder is
+        the current one."""
+        path = self.sim.path
+        folder = path.parent if path is not None else Path.cwd()
+        stem = path.stem if path is not None else "simulation"
+        shown = Path() if folder == Path.cwd() else folder
+        for n in range(1, 1000):
+            name = f"{stem}-step-{step}.json" if n == 1 else f"{stem}-step-{step}-{n}.json"
+            if not (folder / name).exists():
+                return shown / name
+        return shown / f"{stem}-step-{step}.json"
+
+    async def on_branch_requested(self, message: BranchRequested) -> None:
+        """Write the branch, then open it here in place of this simulation; or say in the
+        dialog why not (the file exists, the folder takes no file...): nothing changed."""
+        dialog = self._dialog()
+        assert dialog is not None  # only the branch dialog asks for this
+        try:
+            path = self.sim.branch(message.step, message.path)
+            branch = Simulation.open(path)
+        except Refusal as refusal:
+            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            return
+        except SimulationFileError as error:
+            dialog.show_error(t("timeline.branch.cannot", path=error.path,
+                                problem=render_file_problem(error.code, error.params)))
+            return
+        await dialog.dismiss(None)
+        await self.open_simulation(branch)
+        self.notify(clean(t("timeline.branch.opened", path=message.path, origin=branch_text(branch))),
+                    title=t("timeline.branch.notice_title"), markup=False, timeout=10)
+
+    async def open_simulation(self, sim: Simulation) -> None:
+        """Show another simulation (a branch just written) in place of this one, which is
+        closed: the main screen is built anew over it. A scenario presented is left."""
+        old = self.sim
+        self.sim = sim
+        self.player = None
+        self.presented = []
+        self.stepped_back.clear()
+        self.recording_mark = None
+        self.playing = False
+        for state in self.pane_states.values():
+            state.notices.clear()
+            if state.order_id not in sim.order_ids():
+                state.order_id = None
+        self.sub_title = t("app.subtitle", policy=sim.policy)
+        await self._rebuild_main_screen()
+        old.close()
+
+    def action_compare(self) -> None:
+        """`v`: compare this simulation with another file (for a branch: the file it came from)."""
+        from .screens.travel import CompareScreen
+
+        origin = self.sim.branched_from
+        default = origin.file if origin is not None else None
+        self.push_screen(CompareScreen(default, self.sim_name()))
+
+    def sim_name(self) -> str:
+        path = self.sim.path
+        return path.name if path is not None else t("compare.memory")
+
+    async def on_compare_requested(self, message: CompareRequested) -> None:
+        """Open the other file (only read), compare, and show it in the dialog; or say why not."""
+        from .screens.travel import CompareScreen
+
+        dialog = self._dialog()
+        assert isinstance(dialog, CompareScreen)
+        try:
+            other = Simulation.open(message.path, read_only=True)
+        except SimulationFileError as error:
+            dialog.show_error(t("compare.cannot_open", path=error.path,
+                                problem=render_file_problem(error.code, error.params)))
+            return
+        except RcsimError as error:
+            dialog.show_error(t("cli.error", error=error))
+            return
+        try:
+            comparison = self.sim.compare(other)
+        finally:
+            other.close()
+        dialog.show_comparison(comparison, message.path.name)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.player is not None:
@@ -452,6 +684,9 @@ class RcsimApp(App[None]):
         yield SystemCommand(t("command.log"), t("command.log.help"), self.action_toggle_log)
         yield SystemCommand(t("command.help"), t("command.help.help"), self.action_help)
         yield SystemCommand(t("command.map"), t("command.map.help"), self.action_flow_map)
+        yield SystemCommand(t("command.undo"), t("command.undo.help"), self.action_undo)
+        yield SystemCommand(t("command.redo"), t("command.redo.help"), self.action_redo)
+        yield SystemCommand(t("command.compare"), t("command.compare.help"), self.action_compare)
 
 
 _frozen = False

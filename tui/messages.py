@@ -67,3 +67,48 @@ class PaneFocused(Message):
 
     def __repr__(self) -> str:
         return f"PaneFocused(party={self.party!r})"
+
+
+class StepChosen(Message):
+    """A step was chosen on the timeline (0: the start): what to do with it?"""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+
+    def __repr__(self) -> str:
+        return f"StepChosen(step={self.step!r})"
+
+
+class TravelRequested(Message):
+    """Go to just after step `step` (back, or forward among the steps taken back)."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+
+    def __repr__(self) -> str:
+        return f"TravelRequested(step={self.step!r})"
+
+
+class BranchRequested(Message):
+    """Write a branch of the first `step` steps to `path`, and open it."""
+
+    def __init__(self, step: int, path: Path) -> None:
+        super().__init__()
+        self.step = step
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"BranchRequested(step={self.step!r}, path={self.path!r})"
+
+
+class CompareRequested(Message):
+    """Compare the open simulation with the simulation file at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"CompareRequested(path={self.path!r})"

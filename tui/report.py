@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from engine.model import other
 from engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
-    UntilStep,
+    UndoStep, UntilStep,
 )
 from engine.service import EventView
 from engine.timeutil import iso, to_ts
@@ -21,6 +21,7 @@ from .i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refu
 from .i18n import table as translations
 from .i18n import text as translate
 from .safetext import clean
+from .travel import step_text
 
 
 def text(code: str, **params: Any) -> str:
@@ -221,6 +222,8 @@ def step_parts(step: Step, width: int | None = None) -> tuple[str, dict[str, Any
         return "advance", {"by": duration_words(step.seconds)}
     if isinstance(step, UntilStep):
         return "until", {"instant": step.instant}
+    if isinstance(step, UndoStep):
+        return ("undo.one" if step.count == 1 else "undo.other"), {"count": step.count}
     assert isinstance(step, ExpectStep)
     if step.order is None:
         return "expect_now", {}
@@ -241,7 +244,7 @@ def describe_step(step: Step, now: datetime | None = None) -> str:
                     order=parts["order"], fields=parts["fields"], fails=fails)
     if kind == "until":
         return text("step_until", number=number, instant=iso(to_ts(parts["instant"])), now=at)
-    if kind in ("advance", "next"):
+    if kind in ("advance", "next", "undo.one", "undo.other"):
         return text(f"step_{kind}", number=number, now=at, **parts)
     return text(f"step_{kind}", number=number, **parts)
 
@@ -267,7 +270,10 @@ def describe_result(result: StepResult) -> list[str]:
         lines.append(text(code, message=refusal_text(result.refusal)))
     for check in result.checks:
         lines.append(_check_line("check_ok" if check.passed else "check_fail", check))
-    if not isinstance(step, ExpectStep) and result.refusal is None:
+    if isinstance(step, UndoStep):
+        lines.extend(text("taken_back", what=step_text(entry), at=iso(to_ts(entry.at)))
+                     for entry in result.taken_back)
+    elif not isinstance(step, ExpectStep) and result.refusal is None:
         lines.extend(event_line(e) for e in result.events)
         if not result.events:
             lines.append(text("no_events"))
@@ -354,6 +360,10 @@ def report_json(report: Report) -> dict[str, Any]:
             entry["advance"] = step.by
         elif isinstance(step, UntilStep):
             entry["until"] = iso(to_ts(step.instant))
+        elif isinstance(step, UndoStep):
+            entry["undo"] = step.count
+            entry["taken_back"] = [{"number": h.number, "record": _jsonable(h.record)}
+                                   for h in result.taken_back]
         elif isinstance(step, ExpectStep):
             entry["order"] = step.order
         entry["events"] = [_event_json(e) for e in result.events]

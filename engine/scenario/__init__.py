@@ -17,7 +17,7 @@ in-memory simulation and says what must hold along the way::
     price = 120
     delivery_days = 3
 
-    [[steps]]                          # each step is exactly one of four kinds:
+    [[steps]]                          # each step is exactly one of five kinds:
     actor = "buyer"                    # 1. an action: actor, action, order and the
     action = "ask_to_cancel"           #    action's fields (comment, reason, days,
     order = "FO-1001"                  #    extra_price, extra_description; request);
@@ -31,6 +31,8 @@ in-memory simulation and says what must hold along the way::
     [[steps]]                          # 4. expectations on one order
     expect = { order = "FO-1001", status = "cancelled", cancellation = "mutual" }
     note = "Any step may carry a note: narration shown while presenting."
+    [[steps]]
+    undo = 2                           # 5. take back the last 2 steps of the simulation
 
 ``expect`` keys: ``order`` (required unless only ``now`` is checked), ``status``, ``late``,
 ``very_late``, ``request`` (state of the order's latest request or ``none``), ``request_type``,
@@ -61,12 +63,13 @@ from .loader import ScenarioError, load, loads, parse
 from .player import CheckResult, Player, Report, StepResult, play, refusal_matches
 from .steps import (
     ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS, TOP_KEYS,
-    ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UntilStep,
+    ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UndoStep, UntilStep,
 )
 
 __all__ = [
     "ACTION_KEYS", "EXPECT_KEYS", "MAX_DEPTH", "MAX_DIGITS", "NEXT", "ORDER_KEYS", "STEP_KINDS",
     "TOP_KEYS", "ActionStep", "AdvanceStep", "CheckResult", "ExpectStep", "OrderSpec", "Player",
-    "Report", "Scenario", "ScenarioError", "Step", "StepResult", "UntilStep", "load", "loads",
+    "Report", "Scenario", "ScenarioError", "Step", "StepResult", "UndoStep", "UntilStep", "load",
+    "loads",
     "parse", "play", "refusal_matches",
 ]

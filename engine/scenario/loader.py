@@ -18,7 +18,8 @@ from ..service import Simulation
 from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts
 from .steps import (
     ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS,
-    TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UntilStep,
+    TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UndoStep,
+    UntilStep,
 )
 from .toml_guard import TOO_DEEP, TOO_LONG, defuse
 
@@ -285,6 +286,9 @@ class _Loader:
         # `advance` or `until` past the clock's end can never be played. A move to the next
         # deadline goes forward by an amount not known here, so the bound stays as it was.
         self.earliest = to_ts(start)
+        # The clock's lowest possible position before each step the simulation may have taken
+        # (an action expected to succeed, a clock move), so that an `undo` puts it back.
+        self.taken: list[int] = []
         return tuple(self.step(number, spec) for number, spec in enumerate(raw, start=1))
 
     def known_order(self, value: Any, key: str, **where: Any) -> str:
@@ -300,7 +304,7 @@ class _Loader:
         kinds = [k for k in STEP_KINDS if k in spec or (k == "action" and "actor" in spec)]
         if not kinds:
             # A typo in the one key that says what a step is ("acter", "advnce") is named.
-            every = (*ACTION_KEYS, *FIELD_NAMES, "request", "advance", "until", "expect")
+            every = (*ACTION_KEYS, *FIELD_NAMES, "request", "advance", "until", "expect", "undo")
             self.unknown_keys(spec, every, "unknown_step_key", kind="step", **where)
             raise self.fail("no_kind", **where)
         if len(kinds) > 1:
@@ -310,8 +314,23 @@ class _Loader:
             note = self.text_value(note, "note", **where)
         kind = kinds[0]
         if kind == "action":
-            return self.action_step(number, note, spec)
+            step = self.action_step(number, note, spec)
+            if not step.fails:
+                self.taken.append(self.earliest)
+            return step
         self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=kind, **where)
+        if kind in ("advance", "until"):
+            self.taken.append(self.earliest)
+        if kind == "undo":
+            count = spec["undo"]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                raise self.fail("type", key="undo", found=count, expected="count_above_0", **where)
+            if count > len(self.taken):
+                raise self.fail("undo_too_many", key="undo", found=count, most=len(self.taken),
+                                **where)
+            self.earliest = self.taken[-count]  # the clock goes back as far as it was then
+            del self.taken[-count:]
+            return UndoStep(number=number, note=note, count=count)
         if kind == "advance":
             by = spec["advance"]
             if by == NEXT:

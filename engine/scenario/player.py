@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from ..errors import Refusal
-from ..service import EventView, OrderView, Simulation
+from ..service import EventView, HistoryEntry, OrderView, Simulation
 from ..timeutil import iso, to_ts
-from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, UntilStep
+from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, UndoStep, UntilStep
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -27,7 +27,9 @@ class StepResult:
     met, or its checks; `passed` says whether it went as the file says, `problem` why not, as
     a code: "refused" (an action the file expects to succeed), "not_refused" (a `fails` step
     that was allowed), "wrong_refusal" (refused, but not as its `error` says), "clock" (the
-    clock could not move)."""
+    clock could not move), "undo" (fewer steps than it says were taken since the start).
+    `taken_back`: the steps an `undo` step took back. `steps_before` and `steps_after`: the
+    simulation's `step_count` before and after the step (so that it can be stepped back)."""
 
     step: Step
     passed: bool
@@ -36,6 +38,9 @@ class StepResult:
     refusal: Refusal | None = None
     checks: tuple[CheckResult, ...] = ()
     problem: str | None = None
+    taken_back: tuple[HistoryEntry, ...] = ()
+    steps_before: int = 0
+    steps_after: int = 0
 
     @property
     def number(self) -> int:
@@ -73,6 +78,7 @@ class Player:
         self.scenario = scenario
         self.simulation = simulation if simulation is not None else scenario.simulation()
         self.setup_events: tuple[EventView, ...] = self.simulation.events()
+        self.setup_steps = self.simulation.step_count  # what `undo` never takes back
         self.results: list[StepResult] = []
 
     @property
@@ -94,14 +100,43 @@ class Player:
         if self.done:
             raise IndexError("every step of the scenario has been played")
         step = self.scenario.steps[self.position]
+        before = self.simulation.step_count
         if isinstance(step, ActionStep):
             result = self._act(step)
         elif isinstance(step, ExpectStep):
             result = self._expect(step)
+        elif isinstance(step, UndoStep):
+            result = self._undo(step)
         else:
             result = self._move(step)
+        result = replace(result, steps_before=before, steps_after=self.simulation.step_count)
         self.results.append(result)
         return result
+
+    def undo(self) -> StepResult | HistoryEntry:
+        """Step back (a presenter going back to replay a moment): steps taken by hand on the
+        simulation since the last step played are taken back first, one per call (that step is
+        returned); else the last step played is taken back (the simulation goes back to just
+        before it, an `undo` step's steps are put back) and its result returned, and it is the
+        next step again. IndexError when nothing has been played or done."""
+        sim = self.simulation
+        last = self.results[-1] if self.results else None
+        if sim.step_count > (last.steps_after if last else self.setup_steps):
+            return sim.undo()
+        if last is None:
+            raise IndexError("no step of the scenario has been played")
+        self.results.pop()
+        if sim.step_count != last.steps_before:
+            kept = sim.step_count + sim.redo_count
+            again = [dict(entry.record) for entry in last.taken_back]
+            ahead = [dict(sim.history_entry(n).record)
+                     for n in range(sim.step_count + 1, min(kept, last.steps_before) + 1)]
+            if last.steps_before <= sim.step_count or ahead == again:
+                sim.rewind(last.steps_before)  # (its steps are still there to put back)
+            else:  # a step taken since dropped them: they are taken again, as they were
+                for record in again:
+                    sim.replay(record)
+        return last
 
     def run(self) -> Report:
         """Play every remaining step and return the report of the whole run."""
@@ -130,6 +165,24 @@ class Player:
             return StepResult(step, problem is None, sim.now, refusal=refusal, problem=problem)
         problem = "not_refused" if step.fails else None
         return StepResult(step, problem is None, sim.now, events=events, problem=problem)
+
+    def follow(self) -> int:
+        """After the simulation was taken back by other means (the app's timeline): forget the
+        steps played after the step it now stands at, which are to be played again. Returns
+        how many were forgotten."""
+        count = 0
+        while self.results and self.results[-1].steps_after > self.simulation.step_count:
+            self.results.pop()
+            count += 1
+        return count
+
+    def _undo(self, step: UndoStep) -> StepResult:
+        sim = self.simulation
+        if sim.step_count - step.count < self.setup_steps:
+            refusal = Refusal("nothing_to_undo")
+            return StepResult(step, False, sim.now, refusal=refusal, problem="undo")
+        taken = sim.rewind(sim.step_count - step.count)
+        return StepResult(step, True, sim.now, taken_back=taken)
 
     def _move(self, step: Step) -> StepResult:
         sim = self.simulation

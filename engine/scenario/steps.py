@@ -1,4 +1,4 @@
-"""What a scenario is: its orders, its four kinds of step, and the keys and limits of the file format."""
+"""What a scenario is: its orders, its five kinds of step, and the keys and limits of the file format."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ORDER_KEYS = ("id", "title", "price", "delivery_days", "status", "due")
 ACTION_KEYS = ("actor", "action", "order", "fails", "error", "note")
 EXPECT_KEYS = ("order", "status", "late", "very_late", "request", "request_type", "cancellation",
                "due", "now", "open_requests", "inbox")
-STEP_KINDS = ("action", "advance", "until", "expect")
+STEP_KINDS = ("action", "advance", "until", "expect", "undo")
 NEXT = "next"
 # No value of a scenario nests deeper than a few tables and lists, and no number (a price, days,
 # hours, a count) needs more digits: beyond these a file is refused, naming where.
@@ -86,6 +86,17 @@ class ExpectStep(Step):
     order: str | None
     checks: tuple[tuple[str, Any], ...]
     kind = "expect"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UndoStep(Step):
+    """The last `count` steps the simulation took are taken back (`Simulation.undo`): the
+    actions that were not refused and the clock moves that moved the clock; expectations and
+    refused actions are no steps of the simulation. "As before, but ...": a story goes back and
+    takes another turn."""
+
+    count: int
+    kind = "undo"
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,18 @@ call, once the call has returned (and so has been written).
 Usage: python _kill_child.py PATH SEED [MODE]
   steps    (default) actions, clock moves and small batches of orders;
   compact  the same, with a compaction (a whole rewrite of the file) after every few calls;
-  long     large batches of orders only (each a long line, which a kill can cut short).
+  long     large batches of orders only (each a long line, which a kill can cut short);
+  travel   the steps of `steps` mixed with undo, redo and rewind (and now and then a compaction):
+           before each call it prints "will undo|redo|rewind STEP|step|compact", after it
+           "done HEAD KEPT ALL INEFFECT": the steps in effect and kept, and fingerprints of the
+           records kept and of those in effect.
 Opening prints "ready EVENTS STEPS" first (opening a version 1 file carries it over).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import sys
 from pathlib import Path
@@ -26,9 +32,51 @@ def report(word: str, sim: Simulation) -> None:
     print(word, len(sim.events()), sim.step_count, flush=True)
 
 
+def fingerprint(records: list) -> str:
+    return hashlib.sha256(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def where(sim: Simulation) -> str:
+    records = sim._journal.records
+    return (f"{sim.step_count} {len(records)} {fingerprint(records)} "
+            f"{fingerprint(records[:sim.step_count])}")
+
+
+def travel(sim: Simulation, rng: random.Random, seed: int) -> None:
+    """The travel mode: one call per line of output, said before and after."""
+    print("ready", where(sim), flush=True)
+    added = 0
+    while True:
+        roll = rng.random()
+        if roll < 0.25 and sim.step_count:
+            print("will undo", flush=True)
+            sim.undo()
+        elif roll < 0.35 and sim.redo_count:
+            print("will redo", flush=True)
+            sim.redo()
+        elif roll < 0.45:
+            step = rng.randrange(0, sim.step_count + sim.redo_count + 1)
+            print("will rewind", step, flush=True)
+            sim.rewind(step)
+        elif roll < 0.5:
+            print("will compact", flush=True)
+            sim.compact()
+        else:
+            print("will step", flush=True)
+            added += 1
+            if roll < 0.6:
+                sim.add_orders([{"id": f"T{seed}-{added}-{i}", "title": "Travelling", "price": 30,
+                                 "delivery_days": 2} for i in range(5)])
+            else:
+                sim.advance(rng.choice(["1h", "7h", "1d"]))
+        print("done", where(sim), flush=True)
+
+
 def main(path: str, seed: int, mode: str = "steps") -> None:
     rng = random.Random(seed)
     sim = Simulation.open(path)
+    if mode == "travel":
+        travel(sim, rng, seed)
     report("ready", sim)
     added = 0
     while True:

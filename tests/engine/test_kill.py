@@ -18,6 +18,7 @@ import pytest
 from engine import Simulation, SimulationFileError
 from engine.journal import replay_all
 
+from ._kill_child import fingerprint
 from .conftest import START
 from .layouts import version_1_document, write_version_1
 
@@ -107,6 +108,70 @@ def test_sigkill_at_random_moments_never_loses_a_reported_step_or_the_file(tmp_p
             holds_every_reported_step(after, *reported)
             reported = (len(after.events()), after.step_count)
     assert reported[1] > 1 and killed_mid_run > 0  # the children really acted
+
+
+def where(sim: Simulation) -> tuple[int, int, str, str]:
+    """As the child says it (_kill_child.where): the steps in effect and kept, the fingerprints
+    of the records kept and of those in effect."""
+    records = sim._journal.records
+    return (sim.step_count, len(records), fingerprint(records),
+            fingerprint(records[:sim.step_count]))
+
+
+@needs_sigkill
+def test_sigkill_while_undoing_redoing_and_rewinding_never_loses_where_the_simulation_stands(tmp_path):
+    """Every call the child finished is on file: reopened, the simulation stands where it said
+    (the same steps in effect and the same steps to redo), or where the call in flight when it
+    was killed took it, and its state is what replaying the steps in effect gives."""
+    path = made(tmp_path / "sim.json")
+    rng = random.Random(20261201)
+    with Simulation.open(path) as sim:
+        last = where(sim)
+    outcomes = set()
+    for attempt in range(KILLS):
+        child = start(path, attempt, "travel")
+        words = child.stdout.readline().split()
+        assert words[:1] == [b"ready"], child.stderr.read().decode()
+        assert (int(words[1]), int(words[2]), words[3].decode(), words[4].decode()) == last
+        for _ in range(rng.randrange(0, 6)):
+            child.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.05))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        lines = [line.split() for line in child.stdout.read().splitlines(keepends=True)
+                 if line.endswith(b"\n")]
+        child.stdout.close()
+        child.stderr.close()
+        in_flight = None
+        for words in lines:
+            if words[0] == b"done" and len(words) == 5:
+                last = (int(words[1]), int(words[2]), words[3].decode(), words[4].decode())
+                in_flight = None
+            elif words[0] == b"will":
+                in_flight = [w.decode() for w in words[1:]]
+        with Simulation.open(path) as after:
+            assert temporary_files(path) == [] and path.read_bytes().endswith(b"\n")
+            now = where(after)
+            head, kept, every, in_effect = last
+            if now == last:
+                outcomes.add("as reported")
+            elif in_flight is not None and in_flight[0] in ("undo", "redo", "rewind"):
+                target = {"undo": head - 1, "redo": head + 1}.get(in_flight[0])
+                if target is None:
+                    target = int(in_flight[-1])
+                assert now[:3] == (target, kept, every), (now, last, in_flight)
+                outcomes.add("travel in flight written")
+            else:
+                assert in_flight == ["step"], (now, last, in_flight)
+                assert now[:2] == (head + 1, head + 1)
+                assert fingerprint(after._journal.records[:head]) == in_effect
+                outcomes.add("step in flight written")
+            state = after._journal.origin()
+            replay_all(state, after._journal.records[:after.step_count])
+            assert state.now == after._state.now and state.counters == after._state.counters
+            assert [o.to_doc() for o in state.orders.values()] == after.snapshot()["orders"]
+            last = now
+    assert "as reported" in outcomes and len(outcomes) >= 2, outcomes
 
 
 def temporary_files(path: Path) -> list[Path]:

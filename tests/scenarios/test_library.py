@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ActionStep, AdvanceStep, ExpectStep, UntilStep, load, play
+from engine.scenario import ActionStep, AdvanceStep, ExpectStep, UndoStep, UntilStep, load, play
 from tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,7 @@ def test_the_library_covers_the_rules() -> None:
             "direct_cancel_not_allowed"} <= refused
     assert any(isinstance(s, AdvanceStep) and s.seconds is None for s in steps)
     assert any(isinstance(s, UntilStep) for s in steps)
+    assert {s.count for s in steps if isinstance(s, UndoStep)} >= {1, 2}  # "as before, but ..."
     expected_now = {v for s in steps if isinstance(s, ExpectStep) for k, v in s.checks if k == "now"}
     assert expected_now
 

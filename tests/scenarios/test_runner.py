@@ -12,7 +12,7 @@ from engine import Refusal
 from engine.scenario import (
     ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
 )
-from tui.report import problem_text, transcript
+from tui.report import transcript
 from tui.run import main
 
 Write = Callable[..., Path]

@@ -335,7 +335,8 @@ async def test_event_log_help_and_command_palette(app):
         await pilot.pause()
         log = app.query_one("#event-log")
         assert log.display
-        assert log.query_one(LazyTable).row_count == len(app.sim.events())
+        # the timeline: a row per step and per event it caused, and the start
+        assert log.query_one(LazyTable).row_count == len(app.sim.events()) + app.sim.step_count + 1
         await pilot.press("?")
         await pilot.pause()
         text = screen_text(app)
@@ -344,7 +345,7 @@ async def test_event_log_help_and_command_palette(app):
         await pilot.pause()
         assert not log.display
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Clock: next deadline" in titles and "Show or hide the event log" in titles
+        assert "Clock: next deadline" in titles and "Show or hide the timeline" in titles
 
 
 async def test_help_shows_this_simulations_deadlines():

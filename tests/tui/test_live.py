@@ -44,7 +44,7 @@ async def test_log_and_language_typed_with_no_pause_never_crash(keys):
         assert bool(app.main_screen.query("#event-log")) == shown
         expected = "de" if keys.count("g") % 2 else "en"
         assert app.language == expected
-        log_title = "Ereignisprotokoll" if expected == "de" else "Event log"
+        log_title = "Zeitleiste" if expected == "de" else "Timeline"
         if shown:
             assert log_title in str(app.main_screen.query_one("#event-log-title", Static).content)
 

@@ -35,6 +35,8 @@ class Dialog(ModalScreen[ResultT]):
 
     DIALOG_ID = "dialog"
     SUBMIT: tuple[str, str] = ("submit", "button.submit")
+    MORE: tuple[tuple[str, str], ...] = ()
+    """Buttons between the primary and the back button (id and label key): `action_more(id)`."""
     BACK: tuple[str, str] | None = ("back", "button.cancel")
 
     def __init__(self) -> None:
@@ -54,6 +56,8 @@ class Dialog(ModalScreen[ResultT]):
             yield Static(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t(self.SUBMIT[1])), id=self.SUBMIT[0], variant="primary")
+                for button_id, key in self.MORE:
+                    yield Button(Content(t(key)), id=button_id)
                 if self.BACK is not None:
                     yield Button(Content(t(self.BACK[1])), id=self.BACK[0])
 
@@ -74,6 +78,8 @@ class Dialog(ModalScreen[ResultT]):
             self.action_submit()
         elif self.BACK is not None and event.button.id == self.BACK[0]:
             self.action_back()
+        elif event.button.id in {button_id for button_id, _ in self.MORE}:
+            self.action_more(event.button.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -84,3 +90,6 @@ class Dialog(ModalScreen[ResultT]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_more(self, button_id: str) -> None:
+        """One of the MORE buttons was pressed."""

@@ -12,6 +12,8 @@ from engine import Simulation
 
 from ..describe import describe_deadline
 from ..i18n import fmt_countdown, fmt_datetime, t
+from ..text import clean
+from ..travel import branch_text
 from ._update import QuietButton, update
 
 
@@ -63,7 +65,10 @@ class ClockBar(Vertical):
         update(self.query_one("#clock-now", Static), Content.styled(
             t("clock.now", now=fmt_datetime(now, "datetime"), tz=t("format.timezone")), "bold"))
         state = t("clock.playing" if self.playing else "clock.paused", speed=self.speed)
-        update(self.query_one("#clock-state", Static), Content(state))
+        travel = [text for text in (branch_text(self.sim), self._taken_back()) if text]
+        if travel:  # a branch, or steps taken back: said before the play state
+            state = t("clock.travel", travel=t("clock.travel_sep").join(travel), state=state)
+        update(self.query_one("#clock-state", Static), Content(clean(state)))
         upcoming = self.sim.next_deadline()
         if upcoming is None:
             text = t("clock.next_none")
@@ -77,6 +82,10 @@ class ClockBar(Vertical):
             button = self.query_one(button_id, Button)
             if str(button.label) != label:
                 button.label = Content(label)
+
+    def _taken_back(self) -> str:
+        redo = self.sim.redo_count
+        return t("clock.taken_back", count=redo, step=self.sim.step_count) if redo else ""
 
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""

@@ -412,6 +412,12 @@ class PartyPane(Vertical):
         del self.notices[:-MAX_NOTICES]
         self._render_notices()
 
+    def set_notices(self, notices: list[Notice]) -> None:
+        """Show these notices instead of the ones shown (after going back in time: the notices
+        of that moment); the last MAX_NOTICES of them."""
+        self.notices[:] = notices[-MAX_NOTICES:]
+        self._render_notices()
+
     def show_refusal(self, refusal: Refusal | None) -> None:
         if refusal is None:
             return

@@ -15,12 +15,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.scenario import ExpectStep, Player, Step, StepResult
+from engine.scenario import ExpectStep, Player, Step, StepResult, UndoStep
 
 from ..describe import describe_event
 from ..i18n import fmt_datetime, refusal_text, t
 from ..report import check_name, problem_text, step_parts, value_words
 from ..text import clean
+from ..travel import step_text
 from ._update import update
 
 MAX_LINES = 8
@@ -65,7 +66,11 @@ def result_lines(result: StepResult) -> list[Content]:
         lines.append(Content.assemble(_verdict(True), " ", clean(
             t("present.refused_ok", message=refusal_text(result.refusal)))))
         return lines
-    if result.refusal is None:
+    if isinstance(step, UndoStep):
+        for entry in result.taken_back:
+            lines.append(Content(clean(t("present.taken_back", what=step_text(entry),
+                                         at=fmt_datetime(entry.at)))))
+    elif result.refusal is None:
         for event in result.events:
             lines.append(Content(clean(t("present.event", at=fmt_datetime(event.at),
                                          what=describe_event(event)))))
