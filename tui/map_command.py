@@ -11,16 +11,16 @@ order or a rule is refused (the message says why; nothing is written).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-from typing import Any, Sequence, TextIO
+from typing import Sequence, TextIO
 
 from engine import RcsimError, Refusal, Simulation, SimulationFileError
 
 from .flowmap import RENDERERS, build_map, locate
 from .i18n import LANGUAGES, language, language_from_environment, refusal_text, \
     render_file_problem, set_language, t
+from .rule_options import RuleOptionError, add_rule_option, parse_rules
 from .safetext import clean
 
 POLICIES = ("seed", "current")
@@ -38,8 +38,7 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="rcsim map", description=t("map.cli.description"))
     p.add_argument("--format", choices=tuple(RENDERERS), default="text", help=t("map.cli.format"))
     p.add_argument("--policy", choices=POLICIES, help=t("map.cli.policy"))
-    p.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE",
-                   help=t("map.cli.rule"))
+    add_rule_option(p)
     p.add_argument("--db", metavar="FILE", help=t("map.cli.db"))
     p.add_argument("--order", metavar="ID", help=t("map.cli.order"))
     p.add_argument("--lang", choices=LANGUAGES, help=t("map.cli.lang"))
@@ -54,20 +53,6 @@ def _language(args: Sequence[str]) -> str:
         if value in LANGUAGES:
             return value
     return language_from_environment()
-
-
-def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
-    """`NAME=VALUE` pairs; a VALUE is read as JSON (72, "accept", [..]) or else as a text."""
-    rules: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(pair)
-        try:
-            rules[name.strip()] = json.loads(value)
-        except ValueError:
-            rules[name.strip()] = value
-    return rules
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -97,9 +82,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 def _render(options: argparse.Namespace, err: TextIO) -> str | None:
     """The map the options ask for, or None after saying on `err` why not."""
     try:
-        rules = _overrides(options.rule)
-    except ValueError as error:
-        print(clean(t("map.cli.bad_rule", rule=str(error))), file=err)
+        rules = parse_rules(options.rule, options.policy or "seed")
+    except RuleOptionError as error:
+        print(clean(t("map.cli.refused", message=str(error))), file=err)
         return None
     if options.db is None:
         if options.order is not None:
