@@ -21,7 +21,9 @@ from engine.rules import OPENING_ACTIONS
 from .describe import describe_event
 from .i18n import LANGUAGES, refusal_text, set_language, t
 from .text import clean
-from .messages import ActionRequested, ClockMoveRequested, PaneFocused, RecordingRequested
+from .messages import (
+    ActionRequested, ClockMoveRequested, PaneFocused, RecordingRequested, RuleChangeRequested,
+)
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
 from .widgets.party_pane import PaneState, PartyPane
@@ -35,7 +37,8 @@ SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map"}
+                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
+                       "rules"}
 
 
 class RcsimApp(App[None]):
@@ -56,6 +59,7 @@ class RcsimApp(App[None]):
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("f", "flow_map", "key.map", show=False),
+        Binding("v", "rules", "key.rules", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),
@@ -346,6 +350,42 @@ class RcsimApp(App[None]):
         from .screens.flow_map import FlowMapScreen
         self.push_screen(FlowMapScreen(self.sim, self.pane(self.front_party).order_id))
 
+    # ---------------------------------------------------------------- the rules screen
+
+    def action_rules(self) -> None:
+        """Every rule that can be changed by name, and a change of one, from now on."""
+        from .screens.rules import RulesScreen
+        self.push_screen(RulesScreen(self.sim))
+
+    async def on_rule_change_requested(self, message: RuleChangeRequested) -> None:
+        """The rules screen asks to change a rule: the engine checks it and takes it as a step;
+        a refusal is shown in the screen and changes nothing, a change is shown there and as a
+        notice in both panes (what reads the rules re-reads them)."""
+        from .screens.rules import RulesScreen, rule_name, with_unit
+
+        dialog = self._dialog()
+        old = self.sim.rules.data.get(message.rule)
+        try:
+            self.sim.change_rules({message.rule: message.value})
+        except Refusal as refusal:
+            if dialog is not None:
+                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            return
+        if old == message.value:  # the engine took no step
+            text = t("rules.unchanged")
+        else:
+            def changed_text(rule: str = message.rule, old: Any = old,
+                             new: Any = message.value) -> str:
+                return t("rules.changed", name=rule_name(rule), was=with_unit(rule, old),
+                         now=with_unit(rule, new))
+
+            text = changed_text()
+            for party in ("buyer", "freelancer"):
+                self.pane(party).add_notice(self.sim.now, changed_text)
+            self.revision += 1
+        if isinstance(dialog, RulesScreen):
+            dialog.show_changed(text)
+
     def action_focus_pane(self, party: str) -> None:
         self.front_party = party
         self.pane(party).focus_list()
@@ -451,6 +491,7 @@ class RcsimApp(App[None]):
         yield SystemCommand(t("command.log"), t("command.log.help"), self.action_toggle_log)
         yield SystemCommand(t("command.help"), t("command.help.help"), self.action_help)
         yield SystemCommand(t("command.map"), t("command.map.help"), self.action_flow_map)
+        yield SystemCommand(t("command.rules"), t("command.rules.help"), self.action_rules)
 
 
 _frozen = False
