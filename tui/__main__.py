@@ -1,5 +1,6 @@
 """Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs
-scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures."""
+scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures,
+`rcsim experiment` runs an experiment over many orders."""
 
 from __future__ import annotations
 
@@ -136,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`rcsim [--db PATH] [--new] [--policy seed|current] [--rule NAME=VALUE] [--lang de|en]
     [--scenario FILE]`, or
     `rcsim run ...` for scenarios, `rcsim map ...` for the flow map, `rcsim shots ...` for
-    picture handouts of a scenario."""
+    picture handouts of a scenario, `rcsim experiment ...` for experiments over many orders."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
         from . import run  # the scenario runner; imported only when asked for
@@ -146,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import map_command  # the flow map for documents; no Textual
 
         return map_command.main(args[1:])
+    if args and args[0] == "experiment":
+        from . import experiment_command  # experiments over many orders; no Textual
+
+        return experiment_command.main(args[1:])
     if args and args[0] == "shots":
         from . import shots  # picture handouts of a scenario: the app, headless
 
