@@ -278,6 +278,7 @@ def test_every_code_of_the_experiment_loader_has_words_in_both_languages():
 
 
 def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
+    i18n.missing_keys.clear()
     source = (EXAMPLES / "extension_policy_seed_vs_current.toml").read_text(encoding="utf-8")
     path = experiment(tmp_path, source.replace('title = "Extensions:',
                                                'title = "<b>&Extensions\\u001b[2J:'))
@@ -291,7 +292,7 @@ def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
                   "How orders end, per arm", "█", f"The chart is in {chart}."):
         assert words in out
     assert re.search(r"accepted automatically \(of requests\) +0\.0% ±0\.0 +\d", out)
-    assert re.search(r"\n +\+\d+\.\d pp ±\d+\.\d \*\n", out)  # a difference that is no noise
+    assert re.search(r"\n +\+\d+\.\d\d pp ±\d+\.\d\d \*\n", out)  # a difference, no noise
     svg = ElementTree.parse(chart).getroot()
     texts = "".join(svg.itertext())
     assert "<b>&Extensions␛[2J:" in texts  # text, escaped: neither markup nor a raw escape
@@ -304,6 +305,9 @@ def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
     assert float(lapsed["policy current"]["mean"]) == 0.0
     assert float(lapsed["policy current"]["difference"]) < 0
     assert lapsed["policy seed"]["difference"] == "" and lapsed["policy seed"]["baseline"] == "True"
+    for lang in i18n.LANGUAGES:  # every text the table, the chart and the SVG asked for
+        rcsim_experiment(*args, "--lang", lang, "--svg", str(chart))
+    assert not i18n.missing_keys
 
 
 def test_numbers_in_german(tmp_path):
@@ -388,3 +392,16 @@ def test_the_experiment_travels_to_workers_as_plain_data():
     e = ex.load(EXAMPLES / "cancellation_window_72h.toml")
     assert pickle.loads(pickle.dumps(e)) == e
     assert replace(e, orders=10).orders == 10
+
+
+def test_the_format_as_documented_loads():
+    """The README's experiment file and the one in engine/experiment's docstring are valid."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Experiments over many orders"):]
+    documented = section[section.index("```toml\n") + 8:section.index("\n```", section.index("```toml"))]
+    docstring = ex.__doc__.split("An experiment file (TOML)::\n", 1)[1].split("\n\nA behaviour", 1)[0]
+    for text in (documented, "\n".join(line[4:] for line in docstring.splitlines())):
+        e = ex.loads(text)
+        assert [a.name for a in e.arms] == ["48 hours (today)", "72 hours", "window: 24",
+                                            "window: 96"]
+        assert e.behaviour.request_extension is not None and len(e.behaviour.answers) == 4

@@ -202,3 +202,15 @@ def write(tmp_path: Path):
         return path
 
     return write
+
+
+def test_a_scenario_presented_with_a_rule_runs_under_it(monkeypatch, capsys) -> None:
+    from tui.app import RcsimApp
+
+    started: list[RcsimApp] = []
+    monkeypatch.setattr(RcsimApp, "run", lambda self, *a, **k: started.append(self))
+    story = str(LIBRARY / "buyer_cancel_timeout_mutual.toml")
+    assert main(["--scenario", story, "--rule", "cancellation_response_hours=72"]) == 0
+    assert started[0].sim.rules.data["cancellation_response_hours"] == 72
+    assert main(["--scenario", story, "--rule", "cancellation_response_hours=x"]) == 2
+    assert "from 1 to 87600" in capsys.readouterr().err

@@ -302,8 +302,10 @@ def _number(x: float, decimals: int) -> str:
     return ("−" if x < 0 and round(abs(x), decimals) != 0 else "") + text
 
 
-def _decimals(metric: Metric) -> int:
-    return {"share": 1, "hours": 1, "usd": 0, "per_order": 3}[metric.kind]
+def _decimals(metric: Metric, difference: bool = False) -> int:
+    """Decimals shown: a difference gets one more (a small one that is no noise shows as one)."""
+    return {"share": 1, "hours": 1, "usd": 0, "per_order": 3}[metric.kind] + \
+        (1 if difference and metric.kind != "usd" else 0)
 
 
 def value_text(metric: Metric, x: float | None, signed: bool = False) -> str:
@@ -311,7 +313,7 @@ def value_text(metric: Metric, x: float | None, signed: bool = False) -> str:
     +0.6 pp, −$5,378, 0.0 pp)."""
     if x is None:
         return "–"
-    decimals = _decimals(metric)
+    decimals = _decimals(metric, signed)
     if metric.kind == "share":
         x *= 100
     unit = "share_diff" if signed and metric.kind == "share" else metric.kind
@@ -319,12 +321,12 @@ def value_text(metric: Metric, x: float | None, signed: bool = False) -> str:
     return sign + t(f"experiment.unit.{unit}", n=_number(abs(x), decimals))
 
 
-def half_text(metric: Metric, estimate: Estimate) -> str:
+def half_text(metric: Metric, estimate: Estimate, difference: bool = False) -> str:
     """Half the 95% interval ("±0.3"), or "" with one replication."""
     if estimate.low is None or estimate.high is None:
         return ""
     half = (estimate.high - estimate.low) / 2 * (100 if metric.kind == "share" else 1)
-    return " ±" + _number(half, _decimals(metric))
+    return " ±" + _number(half, _decimals(metric, difference))
 
 
 def excludes_zero(estimate: Estimate | None) -> bool:
@@ -372,7 +374,8 @@ def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
             if result.differences is not None:
                 diff = result.differences[metric.id]
                 if diff.mean is not None:
-                    below = value_text(metric, diff.mean, signed=True) + half_text(metric, diff) \
+                    below = value_text(metric, diff.mean, signed=True) + \
+                        half_text(metric, diff, difference=True) \
                         + (" *" if excludes_zero(diff) else "")
             cells[(metric.id, result.index)] = (main, below)
     details = [t("experiment.baseline") if arm.baseline else arm_words(experiment, i)
@@ -565,7 +568,7 @@ def svg_chart(experiment: Experiment, results: Sequence[ArmResult]) -> str:
                 diff = None if result.differences is None else result.differences[metric_id]
                 if diff is not None and diff.mean is not None:
                     said = t("experiment.svg.diff", diff=value_text(
-                        metric, diff.mean, signed=True) + half_text(metric, diff)) + \
+                        metric, diff.mean, signed=True) + half_text(metric, diff, True)) + \
                         (" *" if excludes_zero(diff) else "")
                     text += f' <tspan fill="#555">({escape(said)})</tspan>'
                 parts.append(f'<text x="{end + 6:.1f}" y="{y + bar_h - 3}" {font} '
