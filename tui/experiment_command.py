@@ -19,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import socket
 import sys
 import textwrap
 import time
@@ -214,6 +215,7 @@ def _on_dask(experiment: Experiment, todo: list[Task], address: str,
     except ImportError:
         raise ClusterError(t("experiment.dask_missing")) from None
     try:
+        _reachable(address)
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as error:
         raise ClusterError(t("experiment.dask_unreachable", address=address,
@@ -225,6 +227,18 @@ def _on_dask(experiment: Experiment, todo: list[Task], address: str,
             finished(*future.result())
     finally:
         client.close()
+
+
+def _reachable(address: str) -> None:
+    """A scheduler at a tcp:// address that refuses connections is said so at once (the client
+    would retry until its timeout); OSError if so. Other addresses are the client's to try."""
+    if not address.startswith("tcp://"):
+        return
+    host, _, port = address[len("tcp://"):].rpartition(":")
+    if not host or not port.isdigit():
+        return
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=5):
+        pass
 
 
 class Progress:
