@@ -209,16 +209,19 @@ class _Play:
         self.seq = count()
         self.now = self.start
         specs, self.orders = [], []
+        self.ids = [f"O{first + index}" for index in range(len(scripts))]
+        self.index = {order_id: index for index, order_id in enumerate(self.ids)}
         for index, script in enumerate(scripts):
             due = self.start + script.days * 86400 if script.status == "in_progress" else None
             self.orders.append(_Order(script, due))
-            specs.append({"id": f"O{first + index}", "title": "order",
+            specs.append({"id": self.ids[index], "title": "order",
                           "price": Decimal(script.cents).scaleb(-2),
                           "delivery_days": script.days, "status": script.status})
         self.sim.add_orders(specs)
 
     def push(self, at: int, kind: int, index: int, payload: Any = None) -> None:
-        heapq.heappush(self.heap, (max(at, self.now), next(self.seq), index, kind, payload))
+        now = self.now
+        heapq.heappush(self.heap, (at if at > now else now, next(self.seq), index, kind, payload))
 
     def run(self) -> dict[str, int]:
         for index, order in enumerate(self.orders):
@@ -270,7 +273,7 @@ class _Play:
 
     def act(self, party: str, action: str, index: int, **fields: Any) -> None:
         try:
-            events = self.sim.act(party, action, f"O{self.first + index}", **fields)
+            events = self.sim.act(party, action, self.ids[index], **fields)
         except Refusal:
             self.tally["refused"] += 1
             return
@@ -326,8 +329,9 @@ class _Play:
 
     def seen(self, events: tuple[EventView, ...]) -> None:
         tally = self.tally
+        position = self.index
         for event in events:
-            index = int(event.order[1:]) - self.first
+            index = position[event.order]
             order = self.orders[index]
             etype = event.type
             data = event.data
