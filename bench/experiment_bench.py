@@ -20,6 +20,7 @@ import os
 import platform
 import pstats
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,13 +37,18 @@ FILE = ROOT / "data" / "experiments" / "cancellation_window_72h.toml"
 GOALS = {"seconds": 10.0, "speed_up": 1.6}
 
 
-def whole_run(orders: int, workers: int) -> tuple[float, bytes]:
-    """One `rcsim experiment` process, timed from launch to exit, and its JSON."""
+def whole_run(orders: int, workers: int) -> tuple[float, float, float, bytes]:
+    """One `rcsim experiment` process, timed from launch to exit: its wall time, the CPU time of
+    it and its worker processes, the machine's load average after it, and its JSON."""
     command = [sys.executable, "-m", "tui", "experiment", str(FILE), "--orders", str(orders),
                "--replications", "1", "--json", "--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-    return time.perf_counter() - start, result.stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, os.getloadavg()[0], result.stdout
 
 
 def where_the_time_goes() -> None:
@@ -93,11 +99,15 @@ def main() -> None:
     print(f"rcsim experiment benchmark, {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
     times: dict[int, list[float]] = {1: [], 2: []}
+    cpus: dict[int, list[float]] = {1: [], 2: []}
+    loads: list[float] = []
     outputs: dict[int, bytes] = {}
     for _ in range(args.repeat):
         for workers in (1, 2):  # in turn, so that a busy moment of the machine hits both
-            seconds, out = whole_run(orders, workers)
+            seconds, cpu, load, out = whole_run(orders, workers)
             times[workers].append(seconds)
+            cpus[workers].append(cpu)
+            loads.append(load)
             outputs[workers] = out
     one, two = statistics.median(times[1]), statistics.median(times[2])
     print(f"(a) {orders:,} orders, two arms, one replication each, as a whole process "
@@ -108,6 +118,11 @@ def main() -> None:
     print(f"    two workers are {one / two:.2f} times as fast as one   goal at least "
           f"{GOALS['speed_up']}")
     print(f"    the same JSON from both: {outputs[1] == outputs[2]}")
+    print(f"    CPU time of the processes (median): {statistics.median(cpus[1]):.2f} s with one "
+          f"worker, {statistics.median(cpus[2]):.2f} s with two, that is the processes kept "
+          f"{statistics.median(cpus[2]) / (2 * two):.0%} of two cores busy; the machine's load "
+          f"average after the runs: {min(loads):.2f} to {max(loads):.2f} (its other work "
+          "shares the two cores)")
     where_the_time_goes()
 
 
