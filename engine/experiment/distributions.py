@@ -184,8 +184,10 @@ def _check_shape(name: str, p: Mapping[str, Any]) -> None:
         raise DistributionError("dist_mode", key="mode")
     for key in ("mean",) if name == "exponential" else ("sd",) if name == "normal" else \
             ("median", "sigma") if name == "lognormal" else ():
-        if p[key] < 0 or (key == "median" and p[key] == 0):
+        if key == "median" and p[key] <= 0:
             raise DistributionError("dist_positive", key=key, found=p[key])
+        if p[key] < 0:
+            raise DistributionError("dist_negative", key=key, found=p[key])
 
 
 def _check_choice(p: Mapping[str, Any]) -> None:

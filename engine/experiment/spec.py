@@ -449,9 +449,7 @@ class _Loader:
                 inner = key if key.split(".")[-2] == "values" else f"{key}.{name}"
                 params = dict(refusal.params)
                 raise self.fail("rule_refused", inner, refusal=refusal.code,
-                                refusal_params=params,
-                                hint=hint(name, ADJUSTABLE) if refusal.code.startswith(
-                                    "unknown_rule") else None) from None
+                                refusal_params=params) from None  # (it names the one meant)
         try:
             with_changes(policy_rules(policy), rules)
         except Refusal as refusal:
