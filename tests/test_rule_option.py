@@ -77,7 +77,7 @@ def test_a_rule_for_a_file_that_exists_is_refused_with_advice_and_the_file_untou
     err = capsys.readouterr().err
     assert status == 2
     assert f"{path} already exists and has its own rules" in err
-    assert "--new --rule NAME=VALUE" in err and "the rules screen" in err
+    assert "--new --rule NAME=VALUE" in err and "(R: the rules screen)" in err
     assert path.read_bytes() == before
 
 

@@ -59,7 +59,7 @@ class RcsimApp(App[None]):
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("f", "flow_map", "key.map", show=False),
-        Binding("v", "rules", "key.rules", show=False),
+        Binding("R", "rules", "key.rules", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),

@@ -1,4 +1,4 @@
-"""The rules screen (`v`, or "Rules" in the command palette): every rule that can be changed by
+"""The rules screen (`R`, or "Rules" in the command palette): every rule that can be changed by
 name with its value, unit, allowed range and source; a change checked as `--rule` checks it, taken
 as a step of the simulation, applying from then on; snapshots in English and German."""
 
@@ -34,7 +34,7 @@ def rows(app) -> dict[str, list[str]]:
 
 
 async def open_rules(pilot: Pilot) -> RulesScreen:
-    await pilot.press("v")
+    await pilot.press("R")
     await pilot.pause()
     assert isinstance(pilot.app.screen, RulesScreen)
     return pilot.app.screen
