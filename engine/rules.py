@@ -271,8 +271,10 @@ def rule_value(name: Any, value: Any) -> Any:
             raise Refusal("rule_choice", rule=spec.name, values=", ".join(spec.choices),
                           found=value)
         return value
-    if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
-        raise Refusal("rule_range", rule=spec.name, low=spec.low, high=spec.high, found=value)
+    low, high = spec.low, spec.high
+    assert low is not None and high is not None  # (a number rule has its range)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Refusal("rule_range", rule=spec.name, low=low, high=high, found=value)
     return value
 
 

@@ -416,9 +416,9 @@ def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
         for metric_id in ids:
             lines.append(row("  " + metric_name(metric_id),
                              [cells[(metric_id, i)][0] for i in range(len(names))]))
-            below = [cells[(metric_id, i)][1] for i in range(len(names))]
-            if any(below):
-                lines.append(row("", below))
+            differences = [cells[(metric_id, i)][1] for i in range(len(names))]
+            if any(differences):
+                lines.append(row("", differences))
     return "\n".join(lines)
 
 
@@ -518,7 +518,7 @@ def svg_chart(experiment: Experiment, results: Sequence[ArmResult]) -> str:
     names = [clean(arm.name) for arm in experiment.arms]  # a file's texts, made inert
     title = clean(experiment.title)
     arms = len(names)
-    panels = [("outcomes", OUTCOMES)]
+    panels: list[tuple[str, tuple[str, ...]]] = [("outcomes", OUTCOMES)]
     if any(r.estimates["ext_accepted"].mean is not None for r in results):
         panels.append(("extensions", ("ext_accepted", "ext_declined", "ext_lapsed",
                                       "ext_auto_accepted")))

@@ -182,12 +182,12 @@ def _failures(report: Report) -> list[tuple[Any, ...]]:
     return found
 
 
-def _what_if(scenarios: list[Scenario], changed: list[Scenario], changes: dict[str, Any],
+def _what_if(scenarios: list[Scenario], with_change: list[Scenario], changes: dict[str, Any],
              as_json: bool, out: TextIO) -> int:
     """Play each story under its own rules and with the change; say which stories it touches:
     a table of every story (the touched ones first), then the details of each touched one."""
-    rows = []
-    for own, other in zip(scenarios, changed):
+    rows: list[tuple[Scenario, Report, Report, bool]] = []
+    for own, other in zip(scenarios, with_change):
         before, after = play(own), play(other)
         rows.append((own, before, after, _failures(before) != _failures(after)))
     if as_json:
@@ -198,12 +198,12 @@ def _what_if(scenarios: list[Scenario], changed: list[Scenario], changes: dict[s
             print(json_inert(json.dumps(document, ensure_ascii=False)), file=out)
         return 0 if all(after.passed for _, _, after, _ in rows) else 1
     rules = ", ".join(f"{name} = {value}" for name, value in changes.items())
-    touched = [row for row in rows if row[3]]
+    changed = [row for row in rows if row[3]]
     _say(out, text("whatif.title", rules=rules))
-    _say(out, text("whatif.count", count=len(rows), touched=len(touched),
-                   same=len(rows) - len(touched)))
+    _say(out, text("whatif.count", count=len(rows), touched=len(changed),
+                   same=len(rows) - len(changed)))
     _say(out)
-    ordered = touched + [row for row in rows if not row[3]]
+    ordered = changed + [row for row in rows if not row[3]]
     names = [own.name for own, *_ in ordered]
     width = max(len(text("whatif.story")), *(len(clean(name)) for name in names))
     own_width = max(len(text("whatif.own")), len(text("whatif.pass")),
@@ -214,7 +214,7 @@ def _what_if(scenarios: list[Scenario], changed: list[Scenario], changes: dict[s
         mark = text("whatif.mark") if is_touched else " "
         _say(out, f"{mark} {clean(own.name).ljust(width)}  {_outcome(before).ljust(own_width)}  "
                   f"{_outcome(after)}")
-    for own, before, after, _ in touched:
+    for own, before, after, _ in changed:
         _say(out)
         _say(out, text("whatif.story_title", path=own.name, title=own.title))
         lines = describe_failures(after)

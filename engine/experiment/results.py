@@ -62,8 +62,8 @@ _Z975 = 1.959964
 
 def t975(df: float) -> float:
     """The 97.5% quantile of Student's t with `df` degrees of freedom (df >= 1)."""
-    if df in _T975:
-        return _T975[df]
+    if df == int(df) and int(df) in _T975:
+        return _T975[int(df)]
     rows = sorted(_T975)
     if df > rows[-1]:
         low, high, t_low, t_high = rows[-1], math.inf, _T975[rows[-1]], _Z975

@@ -19,7 +19,7 @@ import itertools
 import random
 from decimal import Decimal
 from itertools import count
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import Refusal
 from ..service import EventView, Simulation
@@ -65,6 +65,12 @@ class Script:
 
     __slots__ = ("status", "days", "cents", "submit", "cancel", "late", "reactions",
                  "redeliver", "opens", "answers")
+    status: str
+    days: int
+    cents: int
+    submit: int | None
+    cancel: int | None
+    late: int | None
 
     def __init__(self) -> None:
         self.reactions: list[tuple[str | None, int]] = []
@@ -81,16 +87,20 @@ def draw_scripts(experiment: Experiment, rng: random.Random, n: int) -> list[Scr
     random_ = rng.random
     hour = 3600 / step
 
-    def timed(spec: Any) -> tuple[float, Any] | None:
-        """(probability, a sampler of its time in steps) of a behaviour, or None."""
+    def timed(spec: Any) -> tuple[float, Callable[[], float]] | None:
+        """(probability, a sampler of its time in hours) of a behaviour, or None."""
         return None if spec is None else (spec.probability, spec.when.sampler(rng))
 
-    def maybe(spec: tuple[float, Any] | None) -> int | None:
-        """Whether it happens and when (seconds, rounded to the step; not before its start)."""
+    def seconds(when: Callable[[], float]) -> int:
+        """A time drawn (hours), in seconds, rounded to the step; not before its start."""
+        steps = round(when() * hour)
+        return steps * step if steps > 0 else 0
+
+    def maybe(spec: tuple[float, Callable[[], float]] | None) -> int | None:
+        """Whether it happens (its probability), and when."""
         if spec is None or random_() >= spec[0]:
             return None
-        steps = round(spec[1]() * hour)
-        return steps * step if steps > 0 else 0
+        return seconds(spec[1])
 
     statuses = [s for s, _ in experiment.start_status]
     cumulative = list(itertools.accumulate(w for _, w in experiment.start_status))
@@ -127,17 +137,17 @@ def draw_scripts(experiment: Experiment, rng: random.Random, n: int) -> list[Scr
         reactions, redeliveries = s.reactions, s.redeliver
         for _ in range(MAX_DELIVERIES):
             u = random_()
-            if u < p_accept:
-                reactions.append(("accept", maybe((1.0, accept[1]))))  # type: ignore[index]
-            elif u < p_revise:
-                reactions.append(("revise", maybe((1.0, revise[1]))))  # type: ignore[index]
+            if accept is not None and u < p_accept:
+                reactions.append(("accept", seconds(accept[1])))
+            elif revise is not None and u < p_revise:
+                reactions.append(("revise", seconds(revise[1])))
             else:
                 reactions.append((None, 0))
             redeliveries.append(maybe(redeliver))
         for name, probability, when, extension in openings:
             if random_() >= probability:
                 continue
-            at = maybe((1.0, when))
+            at = seconds(when)
             if extension is not None:
                 fields: dict[str, Any] = {"days": max(1, round(extension[0]()))}
                 extra = max(0, round(extension[1]() * 100))
@@ -258,6 +268,7 @@ class _Play:
 
     def plan_delivery(self, index: int) -> None:
         order = self.orders[index]
+        assert order.due is not None  # (in progress: it has a delivery date)
         if order.script.late is not None:
             self.push(order.due + order.script.late, DELIVER, index, order.due)
         if order.script.cancel is not None:  # once it is very late (the rules say when)
@@ -288,6 +299,7 @@ class _Play:
             if status not in ("in_progress", "in_revision"):
                 return
             if order.due != payload:  # the delivery date moved (an extension): later, as planned
+                assert order.due is not None and order.script.late is not None
                 self.push(order.due + order.script.late, DELIVER, index, order.due)
                 return
             self.act("freelancer", "deliver", index)
@@ -307,6 +319,7 @@ class _Play:
             if status not in ("incomplete", "in_progress"):
                 return  # delivered meanwhile: the buyer no longer means to cancel
             if status == "in_progress" and order.due != payload:  # very late later than planned
+                assert order.due is not None and order.script.cancel is not None
                 self.push(order.due + self.very_late + order.script.cancel, CANCEL, index,
                           order.due)
                 return
