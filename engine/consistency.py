@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .core import State
 from .errors import Refusal, SimulationFileError
+from .rules import NUMBERS
 from .model import BASE_STATUSES, FINAL_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, SYSTEM
 from .timeutil import iso, parse_iso
 
@@ -221,6 +222,7 @@ STEP_KINDS = {
     "orders": {"orders": "list"},
     "act": {"party": "name", "action": "name", "order": "name", "fields": "object"},
     "clock": {"to": "instant"},
+    "rules": {"set": "object"},
 }
 STEP_OPTIONS = {"act": {"request": "name"}}
 ORDER_SPEC = {"id": "name", "title": "text", "price": "positive", "delivery_days": "positive"}
@@ -297,7 +299,6 @@ def _one_of(path: object, where: tuple[str, str], field: str, value: Any,
 def check_state(state: State, path: object) -> None:
     """The records make one consistent simulation, as the engine itself only ever leaves it."""
     now = state.now
-    rules = state.rules
     for request in state.requests.values():
         where = ("request", _ident(request.id))
         _one_of(path, where, "type", request.type, REQUEST_TYPES)
@@ -320,7 +321,9 @@ def check_state(state: State, path: object) -> None:
                 raise _fail(path, "deadline_past", where=("order", _ident(order.id)),
                             deadline=iso(request.deadline), now=iso(now))
         if request.type == "extension" and request.days is not None:
-            low, high = rules.extension_days
+            # Within what the rule may ever allow: a `rules` step may have narrowed it since
+            # the request was opened (a change applies from then on).
+            low, high = 1, NUMBERS["extension_days_max"][1]
             if not low <= request.days <= high:
                 raise _fail(path, "field_range", where=where, field="days", found=request.days,
                             low=low, high=high)
@@ -401,7 +404,9 @@ def _check_auto_complete(path: object, where: tuple[str, str], order: Any, state
     if order.review_remaining is not None:
         if order.status != "delivered" or order.open_request is None:
             raise _fail(path, "auto_complete_state", where=where, status=order.status)
-        limit = state.rules.auto_complete_seconds
+        # At most the longest the rule may ever be: a `rules` step may have shortened it since
+        # the countdown started (a change applies from then on).
+        limit = NUMBERS["auto_complete_hours"][1] * 3600
         if order.review_remaining > limit:
             raise _fail(path, "field_range", where=where, field="review_remaining",
                         found=order.review_remaining, low=1, high=limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Mapping
 
 from .rules import DATA_DIR
 from .service import Instant, Simulation
@@ -13,15 +14,18 @@ DEMO_FILE = DATA_DIR / "demo.json"
 
 
 def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed",
-                demo_file: Path = DEMO_FILE, keep_old_as: str | Path | None = None) -> Simulation:
+                demo_file: Path = DEMO_FILE, keep_old_as: str | Path | None = None,
+                rules: Mapping[str, Any] | None = None) -> Simulation:
     """A new simulation at `start`, filled with the demo's orders and requests (an existing
-    file at `path` is kept as `keep_old_as`, see `Simulation.create`).
+    file at `path` is kept as `keep_old_as`, see `Simulation.create`), under the policy's
+    rules with `rules` overriding some of them (its requests then run for the changed times; a
+    demo step that these rules refuse raises that Refusal, and no file is written).
 
     Built in memory and written to the file in one write, so that a write the system refuses
     (a full disk) leaves no half-built demo, and the old file where it was."""
     with open(demo_file, encoding="utf-8") as handle:
         demo = json.load(handle)
-    sim = Simulation.create(None, start=start, policy=policy)
+    sim = Simulation.create(None, start=start, policy=policy, rules=rules)
     now = int(sim.now.timestamp())
     orders = []
     for spec in demo["orders"]:

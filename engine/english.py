@@ -62,6 +62,13 @@ REFUSALS: dict[str, str] = {
                              "The buyer can decline it, or the freelancer withdraw it, first.",
     "read_only": "{path} was opened read-only: nothing can change it.",
     "bad_rules": "The rules are not valid: {detail}",
+    "unknown_rule": "There is no rule {rule!r} that can be changed by name; these can: {rules}.",
+    "unknown_rule_hint": "There is no rule {rule!r} that can be changed by name (did you mean "
+                         "{suggestion}?); these can: {rules}.",
+    "rule_range": "The rule {rule} must be a whole number from {low} to {high}, not {found!r}.",
+    "rule_choice": "The rule {rule} must be one of {values}, not {found!r}.",
+    "rule_order": "The fewest days an extension adds (extension_days_min, {low}) must not be "
+                  "more than the most (extension_days_max, {high}).",
     "field_text": "The field {field} contains {char}, a lone surrogate that no file can store: "
                   "remove it and try again.",
     "closed": "The simulation {path} was closed: it takes no more changes (open it again to go on).",

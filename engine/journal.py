@@ -1,18 +1,22 @@
 """The simulation as a journal of steps: what was done, in order, so that replaying it gives the state.
 
-A step is one change a user made: orders added (one batch), one party's action, or one clock
-move. Each is kept as a record of plain data (JSON types only), numbered from 1:
+A step is one change a user made: orders added (one batch), one party's action, one clock
+move, or rules changed by name. Each is kept as a record of plain data (JSON types only),
+numbered from 1:
 
     {"kind": "orders", "at": T, "orders": [{"id", "title", "price" (cents), "delivery_days",
                                              "status"?, "due"?}, ...]}
     {"kind": "act", "at": T, "party", "action", "order", "fields": {...}, "request"?}
     {"kind": "clock", "at": T, "to": T2}
+    {"kind": "rules", "at": T, "set": {"cancellation_response_hours": 72, ...}}
 
 `at` is the simulated time the step was taken at (instants as ISO 8601 text, as in the file).
 What a record holds is what the engine's check let through, normalised: money in cents, an
 action's fields as `State.fields` returns them, and every clock move as a move to an instant
 (`advance("36h")` and `advance_to_next_deadline()` both become `"to": ...`), so a replay does not
-depend on how the step was asked for. The engine is deterministic: replaying the first k records
+depend on how the step was asked for. A `rules` step holds the rules it changed, by name
+(engine.rules.ADJUSTABLE), each to its new value; it applies from then on (a deadline already
+running keeps its instant). The engine is deterministic: replaying the first k records
 on the simulation as it was created (its origin) gives exactly the state after step k. A refused
 step is no step: it is never recorded.
 
@@ -33,9 +37,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from .core import NewOrder, Prepared, State
 from .errors import Refusal
 from .model import Event, Order, Request
+from .rules import Rules, with_changes
 from .timeutil import iso, parse_iso, to_datetime
 
-KINDS = ("orders", "act", "clock")
+KINDS = ("orders", "act", "clock", "rules")
 STEP_COST = 4  # replaying a step, in units of reading one record (an event it causes: 1)
 
 
@@ -69,6 +74,11 @@ def act_record(at: int, prepared: Prepared) -> dict[str, Any]:
 def clock_record(at: int, target: int) -> dict[str, Any]:
     """The record of a clock move from `at` to the instant `target`."""
     return {"kind": "clock", "at": iso(at), "to": iso(target)}
+
+
+def rules_record(at: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The record of rules changed at `at` (checked by `engine.rules.with_changes`)."""
+    return {"kind": "rules", "at": iso(at), "set": dict(changes)}
 
 
 def replay(state: State, record: Mapping[str, Any]) -> list[Event]:
@@ -117,6 +127,17 @@ def prepare(state: State, record: Mapping[str, Any]) -> tuple[dict[str, Any], Ca
         target = parse_iso(record["to"])
         state.check_advance(target)
         return clock_record(now, target), lambda: state.move_clock(target)
+    if kind == "rules":
+        changes = record["set"]
+        if not isinstance(changes, Mapping):
+            raise ValueError(f"the rules it sets are {changes!r}, not a table")
+        rules = Rules(with_changes(state.rules.data, changes))
+
+        def change() -> list[Event]:
+            state.rules = rules  # from now on; deadlines already set keep their instant
+            return []
+
+        return rules_record(now, changes), change
     raise ValueError(f"{kind!r} is no kind of step")
 
 

@@ -47,6 +47,7 @@ from .timeutil import iso, to_datetime, to_ts
 
 class RecordingError(RcsimError):
     """The simulation cannot be recorded: `code` says why ("nothing", "no_orders_left",
+    "rules_changed",
     "lone_surrogate", "not_finite", "unwritable", "inexact_amount", "not_valid",
     "not_read_back"), `params` hold plain values. Its words are the app's
     (`tui.recording.error_text`); str() and `message` are a plain, untranslated fallback."""
@@ -146,13 +147,14 @@ class Mark:
     at: datetime
     seq: int
     orders: tuple[OrderView, ...]
+    step: int = 0  # the journal's last step then
 
 
 def mark(sim: Simulation) -> Mark:
     """Note the simulation's present as the start of a later recording."""
     events = sim.events()
     seq = events[-1].seq if events else 0
-    return Mark(sim.now, seq, tuple(sim.order_view(o) for o in sim.order_ids()))
+    return Mark(sim.now, seq, tuple(sim.order_view(o) for o in sim.order_ids()), sim.step_count)
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,12 @@ def plan(sim: Simulation, since: Mark | None = None) -> Plan:
     events = sim.events()
     if not events:
         raise RecordingError("nothing")
+    # A scenario file has one set of rules: a change of rules (a `rules` step) after the start
+    # cannot be played back, and is refused, saying when it was (mark a start after it).
+    changed = [e for e in sim.journal(since.step if since is not None else 0) if e.kind == "rules"]
+    if changed:
+        raise RecordingError("rules_changed", at=iso(to_ts(changed[-1].at)),
+                             rules=", ".join(name for e in changed for name in e.record["set"]))
     left_out: list[LeftOut] = []
     orders: list[dict[str, Any]] = []
     known_requests: dict[str, set[str]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -214,3 +215,82 @@ class Rules:
         if action in ANSWER_ACTIONS:
             return ACTION_PARTIES[action][0]
         return party
+
+
+# ---------------------------------------------------------------- changing one rule by name
+# The rules a user may change by name, without code: `--rule NAME=VALUE` on the command line,
+# the app's rules screen and a simulation's `rules` step (engine/journal.py). They are the numbers
+# of NUMBERS and what an unanswered extension request does, in the rules data's order. The lists
+# and "who may do what" (`reasons`, `requests`, `actions`) change in a scenario file's [rules].
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule that can be changed by name: its unit ("hours", "days", "characters", or "choice"
+    for a value named among `choices`) and the lowest and highest number it may take."""
+
+    name: str
+    unit: str
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _number(name: str, unit: str) -> RuleSpec:
+    low, high = NUMBERS[name]
+    return RuleSpec(name, unit, low, high)
+
+
+ADJUSTABLE: dict[str, RuleSpec] = {spec.name: spec for spec in (
+    _number("update_response_hours", "hours"),
+    _number("cancellation_response_hours", "hours"),
+    _number("extension_response_hours", "hours"),
+    RuleSpec("extension_timeout", "choice", choices=TIMEOUT_OUTCOMES),
+    _number("auto_complete_hours", "hours"),
+    _number("very_late_hours", "hours"),
+    _number("comment_max_chars", "characters"),
+    _number("extension_days_min", "days"),
+    _number("extension_days_max", "days"),
+)}
+
+
+def rule_spec(name: Any) -> RuleSpec:
+    """The rule of this name that can be changed, or a refusal naming the ones that can (and
+    the one it probably meant)."""
+    spec = ADJUSTABLE.get(name) if isinstance(name, str) else None
+    if spec is not None:
+        return spec
+    known = ", ".join(ADJUSTABLE)
+    close = difflib.get_close_matches(name, list(ADJUSTABLE), n=1) if isinstance(name, str) else []
+    if close:
+        raise Refusal("unknown_rule_hint", rule=name, suggestion=close[0], rules=known)
+    raise Refusal("unknown_rule", rule=name, rules=known)
+
+
+def rule_value(name: Any, value: Any) -> Any:
+    """`value` if the rule `name` may take it (a whole number in its range, or one of its
+    choices), else a refusal that says what it may take."""
+    spec = rule_spec(name)
+    if spec.choices:
+        if value not in spec.choices:
+            raise Refusal("rule_choice", rule=spec.name, values=", ".join(spec.choices),
+                          found=value)
+        return value
+    low, high = spec.low, spec.high
+    assert low is not None and high is not None  # (a number rule has its range)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Refusal("rule_range", rule=spec.name, low=low, high=high, found=value)
+    return value
+
+
+def with_changes(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule set (`data`, validated) with some rules changed by name, checked one by one and
+    then together (the fewest extension days no more than the most); refused as a whole."""
+    changed = dict(data)
+    for name, value in changes.items():
+        changed[name] = rule_value(name, value)
+    if changed["extension_days_min"] > changed["extension_days_max"]:
+        raise Refusal("rule_order", low=changed["extension_days_min"],
+                      high=changed["extension_days_max"])
+    validate(changed)
+    return changed

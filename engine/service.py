@@ -14,8 +14,9 @@ from .errors import InputError, Refusal, SimulationFileError
 from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
+    with_changes,
 )
-from .journal import Journal, JournalEntry, act_record, clock_record, orders_record
+from .journal import Journal, JournalEntry, act_record, clock_record, orders_record, rules_record
 from .journal import prepare as prepare_step
 from .store import LOCK_WAIT, Store, base_origin, no_collection, origin_of
 from .timeutil import (
@@ -1052,6 +1053,32 @@ class Simulation:
     def deadlines(self, limit: int | None = None) -> tuple[DeadlineView, ...]:
         """Pending deadlines in the order they will fire."""
         return tuple(_deadline_view(d) for d in self._state.pending_deadlines(limit))
+
+    # ---------------------------------------------------------------- changing the rules
+
+    def change_rules(self, changes: Mapping[str, Any]) -> None:
+        """Change rules by name (`engine.rules.ADJUSTABLE`: the hours, days and characters, and
+        what an unanswered extension request does) from now on, as one step; a step that undo
+        takes back like any other. Each value is checked against its rule's range (a Refusal
+        says what it may take), and nothing changes unless all are fine. Values equal to the
+        rules' own make no step.
+
+        From now on: a request opened or a delivery made after the change gets the new time;
+        a deadline already running keeps its instant (every deadline is fixed when it is
+        created), and a paused auto-complete keeps the time it had left. What reads the rules
+        when it happens follows the new value at once: whether an order is very late, the
+        longest comment and the days of an extension asked for now, and what an unanswered
+        extension request does when its deadline comes."""
+        self._writable()
+        state = self._state
+        with_changes(state.rules.data, changes)  # refuse what cannot be, whatever else is asked
+        changed = {name: value for name, value in changes.items()
+                   if state.rules.data[name] != value}
+        if not changed:
+            return
+        record = rules_record(state.now, changed)
+        _, apply = prepare_step(state, record)
+        self._take(record, apply)
 
     # ---------------------------------------------------------------- views
 

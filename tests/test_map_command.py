@@ -102,7 +102,8 @@ def test_from_a_simulation_file_the_counts_the_position_and_the_path(demo_file: 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--order", "FO-1"), "--order needs --db FILE"),
-    (("--rule", "no_such_rule=1"), "there is no rule called 'no_such_rule'"),
+    (("--rule", "no_such_rule=1"), "There is no rule 'no_such_rule' that can be changed by name; "
+                                   "these can: update_response_hours"),
     (("--rule", "cancellation_response_hours"), "--rule needs NAME=VALUE"),
     (("--rule", "cancellation_response_hours=0"), "cancellation_response_hours must be"),
 ])

@@ -1,6 +1,7 @@
 """Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs
-scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures;
-`rcsim log`, `rcsim branch` and `rcsim diff` show a simulation's history, branch it, compare two."""
+scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures,
+`rcsim experiment` runs an experiment over many orders; `rcsim log`, `rcsim branch` and `rcsim diff`
+show a simulation's history, branch it, compare two."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from typing import Sequence
 
 import platformdirs
 
-from engine import RcsimError, Simulation, SimulationFileError
+from engine import RcsimError, Refusal, Simulation, SimulationFileError
 from engine.demo import create_demo
 from engine.store import real_path
 
 from .cli import choose_language
-from .i18n import LANGUAGES, render_file_problem, set_language, t
+from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
+from .rule_options import RuleOptionError, add_rule_option, parse_rules
 
 POLICIES = ("seed", "current")
 
@@ -41,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help=t("cli.db", default=default_path()))
     p.add_argument("--new", action="store_true", help=t("cli.new"))
     p.add_argument("--policy", choices=POLICIES, help=t("cli.policy"))
+    add_rule_option(p)
     p.add_argument("--scenario", metavar="FILE", help=t("present.cli.scenario"))
     p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     return p
@@ -78,14 +81,30 @@ def advice(error: SimulationFileError) -> str:
     return t(f"cli.advice.{kind}")
 
 
+class RulesOfExistingFile(Exception):
+    """`--rule` given for a simulation file that exists (without --new): refused, untouched."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
-    """The simulation the arguments ask for: opened, or created from the demo. Raises RcsimError
-    (and OSError where the system refuses the default folder)."""
+    """The simulation the arguments ask for: opened, or created from the demo (with `--rule`
+    overrides). Raises RcsimError, RuleOptionError (a `--rule` the rules cannot take),
+    RulesOfExistingFile (`--rule` for a file that exists, without --new), and OSError where the
+    system refuses the default folder."""
     args = parser().parse_args(argv)
+    rules = parse_rules(args.rule, args.policy or "seed")
     path = Path(args.db).expanduser() if args.db else default_path()
+    exists = os.path.exists(path)  # through links; False where the system cannot tell
+    if rules and exists and not args.new:
+        # An existing simulation has rules of its own and a history: a change belongs in it as
+        # a step, seen on the rules screen, with what it does to running deadlines, and undone
+        # there; a command-line option that silently wrote one would surprise.
+        raise RulesOfExistingFile(path)
     if args.db is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    exists = os.path.exists(path)  # through links; False where the system cannot tell
     if exists and not args.new:
         sim = Simulation.open(path)
         if args.policy and args.policy != sim.policy:
@@ -95,16 +114,17 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
     # old file is kept beside the file itself, where a link leads there
     backup = backup_name(real_path(path), datetime.now(timezone.utc)) if exists else None
     sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed",
-                      keep_old_as=backup)
+                      keep_old_as=backup, rules=rules)
     if backup is not None:
         print(t("cli.backup", backup=backup), file=sys.stderr)
     return sim
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`rcsim [--db PATH] [--new] [--policy seed|current] [--lang de|en] [--scenario FILE]`, or
+    """`rcsim [--db PATH] [--new] [--policy seed|current] [--rule NAME=VALUE] [--lang de|en]
+    [--scenario FILE]`, or
     `rcsim run ...` for scenarios, `rcsim map ...` for the flow map, `rcsim shots ...` for
-    picture handouts of a scenario."""
+    picture handouts of a scenario, `rcsim experiment ...` for experiments over many orders."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
         from . import run  # the scenario runner; imported only when asked for
@@ -114,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import map_command  # the flow map for documents; no Textual
 
         return map_command.main(args[1:])
+    if args and args[0] == "experiment":
+        from . import experiment_command  # experiments over many orders; no Textual
+
+        return experiment_command.main(args[1:])
     if args and args[0] == "shots":
         from . import shots  # picture handouts of a scenario: the app, headless
 
@@ -123,11 +147,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return travel.COMMANDS[args[0]](args[1:])
     set_language(choose_language(args))
-    scenario_file = parser().parse_args(args).scenario
-    if scenario_file is not None:
-        return present(scenario_file)
+    options = parser().parse_args(args)
+    if options.scenario is not None:
+        return present(options.scenario, options.rule)
     try:
         sim = load_simulation(args)
+    except RuleOptionError as error:
+        print(t("cli.rule_refused", message=str(error)), file=sys.stderr)
+        return 2
+    except RulesOfExistingFile as error:
+        print(t("cli.rule_existing", path=error.path), file=sys.stderr)
+        return 2
+    except Refusal as refusal:  # the demo's own steps, refused under the rules asked for
+        print(t("cli.rule_demo", message=refusal_text(refusal)), file=sys.stderr)
+        return 2
     except SimulationFileError as error:
         print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
                 advice=advice(error)), file=sys.stderr)
@@ -157,17 +190,23 @@ def exit_status(app: object) -> int:
     return 0 if code is None else int(code)
 
 
-def present(path: str) -> int:
-    """`rcsim --scenario FILE`: the app on a fresh in-memory simulation of the file's orders,
-    with the presenter bar stepping through it; a bad file is reported and exits 2."""
+def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
+    """`rcsim --scenario FILE [--rule NAME=VALUE]`: the app on a fresh in-memory simulation of
+    the file's orders (its rules, with `--rule` changing some), with the presenter bar stepping
+    through it; a bad file or rule is reported and exits 2."""
     from engine.scenario import Player, ScenarioError, load
 
+    from .run import with_rules
+
     try:
-        player = Player(load(path))
+        player = Player(with_rules(load(path), rule_pairs))
     except ScenarioError as error:
         from .report import error_text
 
         print(t("present.cli.invalid", message=error_text(error)), file=sys.stderr)
+        return 2
+    except RuleOptionError as error:
+        print(t("cli.rule_refused", message=str(error)), file=sys.stderr)
         return 2
     from .app import make_app
 

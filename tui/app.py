@@ -25,7 +25,7 @@ from .travel import branch_text, put_back_text, taken_back_text
 from .text import clean
 from .messages import (
     ActionRequested, BranchRequested, ClockMoveRequested, CompareRequested, PaneFocused,
-    RecordingRequested, StepChosen, TravelRequested,
+    RecordingRequested, RuleChangeRequested, StepChosen, TravelRequested,
 )
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
@@ -41,7 +41,7 @@ TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
                        "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
-                       "undo", "redo", "compare"}
+                       "undo", "redo", "compare", "rules"}
 
 
 class RcsimApp(App[None]):
@@ -62,6 +62,7 @@ class RcsimApp(App[None]):
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("f", "flow_map", "key.map", show=False),
+        Binding("R", "rules", "key.rules", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),
@@ -365,6 +366,42 @@ class RcsimApp(App[None]):
         """The flow map: the rules as a map, with the front pane's order on it."""
         from .screens.flow_map import FlowMapScreen
         self.push_screen(FlowMapScreen(self.sim, self.pane(self.front_party).order_id))
+
+    # ---------------------------------------------------------------- the rules screen
+
+    def action_rules(self) -> None:
+        """Every rule that can be changed by name, and a change of one, from now on."""
+        from .screens.rules import RulesScreen
+        self.push_screen(RulesScreen(self.sim))
+
+    async def on_rule_change_requested(self, message: RuleChangeRequested) -> None:
+        """The rules screen asks to change a rule: the engine checks it and takes it as a step;
+        a refusal is shown in the screen and changes nothing, a change is shown there and as a
+        notice in both panes (what reads the rules re-reads them)."""
+        from .screens.rules import RulesScreen, rule_name, with_unit
+
+        dialog = self._dialog()
+        old = self.sim.rules.data.get(message.rule)
+        try:
+            self.sim.change_rules({message.rule: message.value})
+        except Refusal as refusal:
+            if dialog is not None:
+                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            return
+        if old == message.value:  # the engine took no step
+            text = t("rules.unchanged")
+        else:
+            def changed_text(rule: str = message.rule, old: Any = old,
+                             new: Any = message.value) -> str:
+                return t("rules.changed", name=rule_name(rule), was=with_unit(rule, old),
+                         now=with_unit(rule, new))
+
+            text = changed_text()
+            for party in ("buyer", "freelancer"):
+                self.pane(party).add_notice(self.sim.now, changed_text)
+            self.revision += 1
+        if isinstance(dialog, RulesScreen):
+            dialog.show_changed(text)
 
     def action_focus_pane(self, party: str) -> None:
         self.front_party = party
@@ -687,6 +724,7 @@ class RcsimApp(App[None]):
         yield SystemCommand(t("command.undo"), t("command.undo.help"), self.action_undo)
         yield SystemCommand(t("command.redo"), t("command.redo.help"), self.action_redo)
         yield SystemCommand(t("command.compare"), t("command.compare.help"), self.action_compare)
+        yield SystemCommand(t("command.rules"), t("command.rules.help"), self.action_rules)
 
 
 _frozen = False

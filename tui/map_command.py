@@ -11,10 +11,9 @@ order or a rule is refused (the message says why; nothing is written).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-from typing import Any, Sequence, TextIO
+from typing import Sequence, TextIO
 
 from engine import RcsimError, Refusal, Simulation, SimulationFileError
 
@@ -22,6 +21,7 @@ from .cli import Parser, choose_language
 from .flowmap import RENDERERS, build_map, locate, render_text
 from .i18n import LANGUAGES, language, refusal_text, \
     render_file_problem, set_language, t
+from .rule_options import RuleOptionError, add_rule_option, parse_rules
 from .safetext import clean
 
 POLICIES = ("seed", "current")
@@ -32,27 +32,12 @@ def parser() -> argparse.ArgumentParser:
     p = Parser(prog="rcsim map", description=t("map.cli.description"))
     p.add_argument("--format", choices=tuple(RENDERERS), default="text", help=t("map.cli.format"))
     p.add_argument("--policy", choices=POLICIES, help=t("map.cli.policy"))
-    p.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE",
-                   help=t("map.cli.rule"))
+    add_rule_option(p)
     p.add_argument("--db", metavar="FILE", help=t("map.cli.db"))
     p.add_argument("--order", metavar="ID", help=t("map.cli.order"))
     p.add_argument("--lang", choices=LANGUAGES, help=t("map.cli.lang"))
     p.add_argument("--width", type=int, metavar="N", help=t("map.cli.width"))
     return p
-
-
-def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
-    """`NAME=VALUE` pairs; a VALUE is read as JSON (72, "accept", [..]) or else as a text."""
-    rules: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(pair)
-        try:
-            rules[name.strip()] = json.loads(value)
-        except ValueError:
-            rules[name.strip()] = value
-    return rules
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -82,9 +67,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 def _render(options: argparse.Namespace, err: TextIO) -> str | None:
     """The map the options ask for, or None after saying on `err` why not."""
     try:
-        rules = _overrides(options.rule)
-    except ValueError as error:
-        print(clean(t("map.cli.bad_rule", rule=str(error))), file=err)
+        rules = parse_rules(options.rule, options.policy or "seed")
+    except RuleOptionError as error:
+        print(clean(t("map.cli.refused", message=str(error))), file=err)
         return None
     if options.db is None:
         if options.order is not None:

@@ -43,6 +43,18 @@ class ClockMoveRequested(Message):
         return f"ClockMoveRequested(by={self.by!r})"
 
 
+class RuleChangeRequested(Message):
+    """Change one rule of the simulation by name, from now on (the rules screen)."""
+
+    def __init__(self, rule: str, value: Any) -> None:
+        super().__init__()
+        self.rule = rule
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"RuleChangeRequested(rule={self.rule!r}, value={self.value!r})"
+
+
 class RecordingRequested(Message):
     """Save what was done as a scenario file at `path`, from the marked start or from the
     simulation's start; an existing file is replaced only with `overwrite`."""

@@ -54,6 +54,10 @@ def step_text(step: HistoryEntry | JournalEntry) -> str:
         ids = [str(spec.get("id")) for spec in record.get("orders", ())]
         shown = ", ".join(ids[:MAX_IDS]) + (", …" if len(ids) > MAX_IDS else "")
         return t("travel.step.orders", count=len(ids), ids=shown)
+    if kind == "rules":
+        changes = record.get("set") or {}
+        pairs = t("word.list_sep").join(f"{name} = {value}" for name, value in changes.items())
+        return t("travel.step.rules", changes=pairs)
     key = f"travel.step.{kind}"
     if has(key):
         return t(key, **{k: v for k, v in record.items() if isinstance(v, (str, int, float))})

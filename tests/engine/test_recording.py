@@ -269,3 +269,28 @@ def test_a_written_recording_runs_with_rcsim_run(tmp_path, capsys):
     path = recording.write_new(tmp_path / "session.toml", record(sim).text)
     assert run_main(["run", str(path)]) == 0
     assert "PASS" in capsys.readouterr().out
+
+
+def test_a_change_of_rules_after_the_start_is_refused_and_a_mark_after_it_plays_back():
+    """A scenario file has one set of rules: a recording across a `rules` step would play back
+    under the wrong ones, so it is refused, saying when; from a mark after the change it holds
+    the changed rules and plays back to the same state."""
+    sim = _sim()
+    sim.act("buyer", "ask_to_cancel", "FO-1", comment="Under 48 hours.")
+    sim.advance("1h")
+    sim.change_rules({"cancellation_response_hours": 72})
+    with pytest.raises(RecordingError) as caught:
+        plan(sim)
+    assert caught.value.code == "rules_changed"
+    assert caught.value.params == {"at": "2026-03-02T10:00:00Z",
+                                   "rules": "cancellation_response_hours"}
+    start = recording.mark(sim)
+    sim.act("buyer", "ask_to_cancel", "FO-4", comment="Under 72 hours.")
+    sim.advance("4d")
+    rec = record(sim, since=start)
+    assert tomllib.loads(rec.text)["rules"] == {"cancellation_response_hours": 72}
+    played, report = _play(rec.text)
+    assert report.passed, transcript(report)
+    a, b = played.order_view("FO-4"), sim.order_view("FO-4")  # (its request renumbered)
+    assert (a.status, a.cancellation["kind"], a.requests[-1].deadline) == \
+        (b.status, b.cancellation["kind"], b.requests[-1].deadline)

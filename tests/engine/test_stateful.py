@@ -1,6 +1,6 @@
 """A Hypothesis state machine: random orders, actions, clock moves and reopenings, checked each step.
 
-After every step: at most one open request per order; a final order never changes again; every
+After every step (rules changed mid-way among them): at most one open request per order; a final order never changes again; every
 deadline fires exactly once, at its own instant, in time order; the clock never goes backwards;
 the file holds exactly the state in memory; a refused call changes nothing (memory and bytes).
 """
@@ -188,6 +188,17 @@ class EngineMachine(RuleBasedStateMachine):
         result = self.refused_changes_nothing(
             self.sim.advance_to, now.__class__.fromtimestamp(now.timestamp() - seconds, now.tzinfo))
         assert result is None
+
+    @rule(name=st.sampled_from(["cancellation_response_hours", "extension_response_hours",
+                                "update_response_hours", "auto_complete_hours", "very_late_hours",
+                                "extension_days_min", "extension_days_max", "extension_timeout"]),
+          value=st.sampled_from([1, 24, 48, 72, 0, True, "48", "accept", "expire", 30]))
+    def change_a_rule(self, name: str, value: Any) -> None:
+        """A rule changed mid-way (a `rules` step): refused as a whole or applied from then on;
+        a deadline already running keeps its instant (checked when it fires)."""
+        deadlines = self.sim.deadlines()
+        self.refused_changes_nothing(self.sim.change_rules, {name: value})
+        assert [(d.at, d.order) for d in self.sim.deadlines()] == [(d.at, d.order) for d in deadlines]
 
     @rule()
     def close_and_reopen(self) -> None:

@@ -102,7 +102,8 @@ class EventLog(Vertical):
         table.scroll_to(y=max(0, here - table.scrollable_content_region.height // 2),
                         animate=False, immediate=True)
         redo = sim.redo_count
-        title = (t("timeline.title.redo", steps=sim.step_count, redo=redo) if redo
+        title = (t("timeline.title.redo" + (".one" if redo == 1 else ""), steps=sim.step_count,
+                   redo=redo) if redo
                  else t("timeline.title", steps=sim.step_count))
         self.query_one("#event-log-title", Static).update(Content.assemble(
             (title, "bold"), "  ", (t("timeline.hint"), "italic")))

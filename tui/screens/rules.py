@@ -1,0 +1,190 @@
+"""The rules screen: every rule of this simulation that can be changed by name, with its value,
+unit, allowed range, and whether it is the policy's or changed here; change one, checked as
+`--rule` checks it. A change is a step of the simulation (undo takes it back) and applies from
+then on; the screen says what that means for the deadlines already running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
+
+from engine import Simulation
+from engine.rules import ADJUSTABLE, RuleSpec, load_policies
+
+from ..i18n import has, t
+from ..messages import RuleChangeRequested
+from ..safetext import clean
+from .dialog import Dialog
+from .help import _value
+
+_WHOLE_NUMBER = set("0123456789")
+RULE_WIDTH = 40
+"""The rule column: the name `--rule` takes, and below it what the rule is (cut short where a
+language says it at length; the field below the table names it in full)."""
+
+
+def rule_name(rule: str) -> str:
+    return t(f"help.rules.name.{rule}")
+
+
+def value_words(spec: RuleSpec, value: Any) -> str:
+    """A rule's value as the screen shows it: a number, or a choice in words."""
+    if spec.choices:
+        key = f"rules.choice.{value}"
+        return t(key) if has(key) else clean(str(value))
+    return clean(str(value))
+
+
+def unit_words(spec: RuleSpec) -> str:
+    return t(f"rules.unit.{spec.unit}")
+
+
+def range_words(spec: RuleSpec) -> str:
+    """What a rule may take: "1 to 87600", or its choices in words."""
+    if spec.choices:
+        return t("word.or").join(value_words(spec, choice) for choice in spec.choices)
+    return t("rules.range", low=spec.low, high=spec.high)
+
+
+def with_unit(rule: str, value: Any) -> str:
+    """A rule's value with its unit, as help says it: "72 h", "29 days", "accepted
+    automatically"."""
+    return _value(rule, value)[0]
+
+
+def source_words(spec: RuleSpec, data: dict[str, Any]) -> tuple[str, bool]:
+    """Where a value comes from: the policy, or changed here (saying what the policy has)."""
+    policy = data.get("policy", "")
+    base = load_policies().get(policy, {}).get(spec.name)
+    value = data[spec.name]
+    if base == value:
+        return t("rules.source.policy"), False
+    return t("rules.source.changed", was=with_unit(spec.name, base)), True
+
+
+class RulesScreen(Dialog[None]):
+    """Every rule that can be changed by name, as a table; choose a row, type or choose the new
+    value, then Change (ctrl+s). The App asks the engine: a refusal is shown here and changes
+    nothing; a change is shown in the table and as a notice in both panes, and the screen stays
+    open for the next one."""
+
+    BINDINGS = [Binding("ctrl+s", "submit", "rules.change"),
+                Binding("escape", "back", "button.close")]
+    DIALOG_ID = "rules-dialog"
+    SUBMIT = ("rules-change", "rules.change")
+    BACK = ("rules-close", "button.close")
+
+    def __init__(self, sim: Simulation) -> None:
+        super().__init__()
+        self.sim = sim
+        self.rule = next(iter(ADJUSTABLE))
+
+    def title_text(self) -> str:
+        return t("rules.title", policy=self.sim.policy)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content(t("rules.effect")), id="rules-effect")
+        yield Static(id="rules-running")
+        yield Static(Content(t("rules.intro")), id="rules-intro")
+        table: DataTable[Text] = DataTable(id="rules-table", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Label(id="rules-edit-label", classes="field-label")
+        field = Input(id="rules-value", restrict=r"[0-9]*", max_length=12)
+        field.cursor_blink = getattr(self.app, "cursor_blink", True)
+        yield field
+        spec = ADJUSTABLE["extension_timeout"]
+        with RadioSet(id="rules-choice"):
+            for choice in spec.choices:
+                yield RadioButton(Content(t(f"help.rules.extension_timeout.{choice}")),
+                                  id=f"rules-choice-{choice}")
+        yield Static(id="rules-done")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#rules-table", DataTable)
+        for key, label in (("rule", "rules.column.rule"), ("value", "rules.column.value"),
+                           ("unit", "rules.column.unit"), ("range", "rules.column.range"),
+                           ("source", "rules.column.source")):
+            table.add_column(Text(t(label), style="bold"), key=key,
+                             width=RULE_WIDTH if key == "rule" else None)
+        self.fill()
+        table.focus()
+
+    def fill(self) -> None:
+        """The table, the editor and the count of running deadlines, from the simulation."""
+        table = self.query_one("#rules-table", DataTable)
+        data = dict(self.sim.rules.data)
+        row = table.cursor_row
+        table.clear()
+        for name, spec in ADJUSTABLE.items():
+            source, changed = source_words(spec, data)
+            rule = Text(no_wrap=True, overflow="ellipsis")
+            rule.append(name, style="bold")
+            rule.append("\n" + rule_name(name), style="dim")
+            table.add_row(rule, Text(value_words(spec, data[name]), style="bold" if changed else ""),
+                          Text(unit_words(spec)), Text(range_words(spec)),
+                          Text(source, style="bold" if changed else "dim"), height=2, key=name)
+        table.move_cursor(row=row, animate=False)
+        self.edit(list(ADJUSTABLE)[table.cursor_row])
+        running = len(self.sim.deadlines())
+        self.query_one("#rules-running", Static).update(Content(
+            t("rules.running.none") if not running else t("rules.running", count=running)))
+
+    def edit(self, rule: str) -> None:
+        """Offer the chosen rule's value for change: a field for a number, a choice otherwise."""
+        self.rule = rule
+        spec = ADJUSTABLE[rule]
+        value = self.sim.rules.data[rule]
+        self.query_one("#rules-edit-label", Label).update(Content(t(
+            "rules.edit", name=rule_name(rule), unit=unit_words(spec), range=range_words(spec))))
+        field = self.query_one("#rules-value", Input)
+        choice = self.query_one("#rules-choice", RadioSet)
+        field.display = not spec.choices
+        choice.display = bool(spec.choices)
+        if spec.choices:
+            self.query_one(f"#rules-choice-{value}", RadioButton).value = True
+        else:
+            field.value = str(value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value in ADJUSTABLE and event.row_key.value != self.rule:
+            self.edit(str(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: go to its value."""
+        event.stop()
+        widget = "#rules-choice" if ADJUSTABLE[self.rule].choices else "#rules-value"
+        self.query_one(widget).focus()
+
+    def value(self) -> Any:
+        """The value asked for: a whole number as typed, a choice's identifier; anything else
+        as typed, for the engine to refuse with what the rule can take."""
+        if ADJUSTABLE[self.rule].choices:
+            pressed = self.query_one("#rules-choice", RadioSet).pressed_button
+            return None if pressed is None or pressed.id is None else \
+                pressed.id.removeprefix("rules-choice-")
+        text = self.query_one("#rules-value", Input).value.strip()
+        return int(text) if text and set(text) <= _WHOLE_NUMBER else text
+
+    def action_submit(self) -> None:
+        self.post_message(RuleChangeRequested(self.rule, self.value()))
+
+    def show_changed(self, text: str) -> None:
+        """After a change: the table anew, and what was changed (the error line cleared)."""
+        error = self.query_one("#form-error", Static)
+        error.remove_class("-shown")
+        self.fill()
+        done = self.query_one("#rules-done", Static)
+        done.update(Content.styled(clean(text), "bold"))
+        done.add_class("-shown")
+
+    def show_error(self, text: str) -> None:
+        """A refused change: said here (what was changed before is no longer the news)."""
+        self.query_one("#rules-done", Static).remove_class("-shown")
+        super().show_error(text)
