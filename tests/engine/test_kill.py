@@ -245,18 +245,21 @@ def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_th
         sys.path.insert(0, {str(CHILD.parents[2])!r})
         from engine import Simulation
         sim = Simulation.open({str(path)!r})
-        print("holding", flush=True)
-        sys.stdin.read()
+        with sim._store.locked():  # as for the time of a write
+            print("holding", flush=True)
+            sys.stdin.read()
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert holder.stdout.readline().strip() == b"holding"
         assert temporary_files(path) == [], "the process that opened the file removed them"
-        # While it holds the file, a temporary file there may be its write in flight (here: the
-        # kill's leftover put back): an open that is refused touches none of them.
+        # While it holds the write lock, a temporary file there may be its write in flight
+        # (here: the kill's leftover put back): an open waits for the lock, and one that is
+        # refused when the wait is over touches none of them.
         for leftover, content in kept.items():
             leftover.write_bytes(content)
-        with pytest.raises(SimulationFileError):
-            Simulation.open(path)
+        with pytest.raises(SimulationFileError) as caught:
+            Simulation.open(path, wait=0.2)
+        assert caught.value.code == "busy" and "0.2 s" in caught.value.problem
         assert temporary_files(path) == left
     finally:
         holder.stdin.close()
