@@ -138,7 +138,7 @@ class RcsimApp(App[None]):
         from .screens.main import TooSmall
 
         yield TooSmall()
-        yield ClockBar(self.sim, controls=self.holds_clock).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        yield ClockBar(self.sim, controls=self.holds_clock, role=self.role).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
         if self.player is not None:
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)

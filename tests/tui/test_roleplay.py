@@ -70,7 +70,8 @@ async def test_a_party_window_shows_its_party_alone_and_leaves_the_clock_to_the_
         assert panes[0].region.width == SIZE[0]  # the whole width
         assert "Buyer's window" in app.sub_title
         bar = app.main_screen.query_one(ClockBar)
-        assert "trainer's window" in plain(bar.query_one("#clock-held", Static).content)
+        held = plain(bar.query_one("#clock-held", Static).content)
+        assert held.startswith("Buyer's window") and "trainer's window" in held
         assert not bar.query("#clock-hour")  # no clock buttons
         before = app.sim.now
         for key in ("h", "d", "n", "p", "2", "R"):
@@ -152,3 +153,13 @@ def test_options_a_party_window_cannot_take_are_refused(tmp_path, capsys, args):
     assert not path.exists()
     err = capsys.readouterr().err
     assert "--clock" in err or "trainer's window" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_snapshot_of_a_party_window(demo_file, snap_compare, lang):
+    app = make_app(Simulation.open(demo_file), cursor_blink=False, animation_level="none",
+                   language=lang, role="freelancer")
+    try:
+        assert snap_compare(app, terminal_size=SIZE)
+    finally:
+        app.sim.close()
