@@ -250,5 +250,6 @@ def meanwhile_words(steps: Iterable[Mapping[str, Any]], taken_back: int = 0,
     if more:
         parts.append(f"{more} other step(s) were taken")
     parts += [step_words(step) for step in steps]
-    text = ", then ".join(parts) or "the simulation changed"
+    # (none of those: a step was taken and taken back again, only the steps to put back changed)
+    text = ", then ".join(parts) or "the steps that can be put back changed"
     return text[0].upper() + text[1:]

@@ -349,6 +349,10 @@ class Simulation:
         # What other processes did, taken in (before a change of this one's, or by `sync`)
         # and not yet returned by `take_in`.
         self._pending: list[Synced] = []
+        # How long a change waits for another process's write to end before it is refused
+        # (`busy`), in seconds. A write holds the lock for about a millisecond; opening or
+        # compacting a large file, for a second or two.
+        self.lock_wait = LOCK_WAIT
         # Where the original of a file of an older format was kept when `open` carried it over
         # to the current one (`<name>.bak`), else None: the app can say so.
         self.carried_over: Path | None = None
@@ -494,41 +498,43 @@ class Simulation:
 
     # ---------------------------------------------------------------- several processes
 
-    def sync(self, wait: float = LOCK_WAIT) -> tuple[EventView, ...]:
+    def sync(self, wait: float | None = None) -> tuple[EventView, ...]:
         """Take in the steps other processes wrote to the file since this one last looked (and
         those taken in before a change of this one's since the last look): the state is then
         the file's. Returns the events of those steps, in order. What else they did (steps
         taken back or put back, the file started afresh) is what `take_in` says."""
         return tuple(event for synced in self.take_in(wait) for event in synced.events)
 
-    def take_in(self, wait: float = LOCK_WAIT) -> tuple[Synced, ...]:
+    def take_in(self, wait: float | None = None) -> tuple[Synced, ...]:
         """Take in what other processes wrote to the file since this one last looked, and say
         what it was: one `Synced` per look that found something, in order (every change of
         this process's looks first, under the write lock, and keeps what it found for this
         call). Costs one `stat` when nothing was written. `wait`: how long to wait for another
-        process's write to end; with 0 it never waits (a write under way: nothing is taken in
-        now, the next call looks again). In memory, or only read, there is nothing to take in.
-        A lock that cannot be had within a `wait` over 0 is refused (`busy`)."""
+        process's write to end (default: `lock_wait`); with 0 it never waits (a write under
+        way: nothing is taken in now, the next call looks again). In memory, or only read,
+        there is nothing to take in. A lock that cannot be had within a `wait` over 0 is
+        refused (`busy`)."""
         store = self._store
         if not self.read_only and store.changed():
             try:
                 with self._locked(wait):
                     self._catch_up()
             except Refusal as refusal:
-                if wait > 0 or refusal.code != "busy":
+                if wait != 0 or refusal.code != "busy":
                     raise
         pending, self._pending = tuple(self._pending), []
         return pending
 
     @contextmanager
-    def _locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
-        """Hold the file's write lock (in memory: nothing); a lock that cannot be had is a
-        refusal that changes nothing (`busy`, or the system's `write_failed`)."""
+    def _locked(self, wait: float | None = None) -> Iterator[None]:
+        """Hold the file's write lock (in memory: nothing), waiting up to `wait` seconds
+        (default: `lock_wait`); a lock that cannot be had is a refusal that changes nothing
+        (`busy`, or the system's `write_failed`)."""
         file = self._store.file
         with ExitStack() as stack:
             if file is not None:
                 try:
-                    stack.enter_context(file.locked(wait))
+                    stack.enter_context(file.locked(self.lock_wait if wait is None else wait))
                 except SimulationFileError as error:
                     if error.code == "busy":
                         raise Refusal("busy", path=error.path, **error.params) from None

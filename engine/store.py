@@ -839,15 +839,16 @@ class Store:
 
     def changed(self) -> bool:
         """Whether the file may hold what this process has not read yet (another process wrote
-        it since): one `stat`, no lock. A file gone has nothing to read."""
-        if self.path is None or self.mark is None or self.closed:
+        it since, or it is not known how far it was read): one `stat`, no lock. A file gone
+        has nothing to read."""
+        if self.path is None or self.closed:
             return False
         try:
             info = os.stat(self.path)
         except OSError:
             return False
         mark = self.mark
-        return (info.st_dev, info.st_ino) != mark.identity or \
+        return mark is None or (info.st_dev, info.st_ino) != mark.identity or \
             (info.st_size, info.st_mtime_ns) != mark.stamp
 
     def read_since(self, records: list[dict[str, Any]], head: int
