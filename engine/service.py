@@ -944,8 +944,8 @@ class Simulation:
         read-only), refuse: nothing changed, in memory or on disk."""
         store, journal = self._store, self._journal
         size = store.file_size()
-        if size < 0 and store.path is not None and not os.path.lexists(store.path):
-            # The file was removed while open: it is written anew, whole, before the step.
+        if size <= 0 and store.path is not None:
+            # The file was removed (or emptied) while open: it is written anew, whole, first.
             if not store.compact(self._state, journal):
                 raise Refusal("write_failed", path=store.shown, reason=store.last_error)
             size = store.file_size()
@@ -1013,6 +1013,13 @@ class Simulation:
         """Let a party act on an order; returns the events. Refused actions raise `Refusal`.
         On file, decided on the latest state: when another process acted on this order
         meanwhile (or a deadline fired there), it is refused (`changed_meanwhile`)."""
+        if self._store.file is None:  # in memory (experiments: many calls): nothing to take in
+            self._writable()
+            state = self._state
+            prepared = state.prepare_act(party, action, order, fields)
+            events = self._take(act_record(state.now, prepared), lambda: state.perform(prepared))
+            return tuple(_event_view(e) for e in events)
+
         def check() -> Callable[[], list[Event]]:
             state = self._state
             prepared = state.prepare_act(party, action, order, fields)

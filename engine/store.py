@@ -16,17 +16,19 @@ and the database is all the lines merged in order. The tables:
 
 A step is appended as one line (`JournalTable.insert`, a single write, fdatasync) in place, so its
 size is the step's, not the simulation's, and every name of a file with several names sees it. A
-kill cuts at most that last line short; it has no newline, readers ignore it and the next holder
+kill cuts at most that last line short; it has no newline, readers ignore it and the next writer
 cuts it off. When replaying the steps after the checkpoint would cost too much at the next open
 (`Store.should_compact`), the file is compacted: rewritten whole with a fresh checkpoint and every
 step, through the atomic writes of engine/atomic.py (temporary file and rename, or in place behind
 an undo copy while the file has several names).
 
-Opening a file locks it, clears what a write cut short by a kill left, and checks the whole
-checkpoint and every step after it before anything is written (engine/consistency.py), then
-replays those steps. A version 1 file (the whole database as one JSON document) is checked the
-same way and carried over: the original is kept beside it as `<name>.bak` and the file is
-written anew in version 2.
+Several processes may have one file open: each takes its write lock (`SimulationFile.locked`)
+only for a moment, to read what the others appended since it last looked (`Store.read_since`;
+the file read anew when it was rewritten) and to write after it. Opening a file, under that lock,
+clears what a write cut short by a kill left, and checks the whole checkpoint and every step
+after it before anything is written (engine/consistency.py), then replays those steps. A version
+1 file (the whole database as one JSON document) is checked the same way and carried over: the
+original is kept beside it as `<name>.bak` and the file is written anew in version 2.
 """
 
 from __future__ import annotations
@@ -109,23 +111,22 @@ class SimulationFile:
 
     Several processes may have one simulation file open (role-play: each party in its own
     window). None holds it for long: each takes the write lock for a moment, around each write
-    and each look at what the others wrote. It is two locks, both taken through the `filelock`
-    package, and the operating system lets go of both when the process ends, even when it is
-    killed:
+    and each look at what the others wrote. It is two locks, each taken with the `filelock`
+    package's primitive: at once on a descriptor when it is free (`lock_descriptor`: a few
+    microseconds), else waited for, up to a limit, as a `FileLock` waits (`_hold`). The
+    operating system lets go of both when the process ends, even when it is killed.
 
-    - a `FileLock` on a companion file `.<real name>.lock` beside the real file (a symbolic
-      link leads there too). It exists even before the simulation file does, so creating one
-      is locked as well. It stays when the lock is let go (removing a lock file that others
-      may be waiting on would let two hold it), hidden; the next holder locks it anew.
-    - on POSIX, a lock on the simulation file itself, which every name of it shares: a second
-      hard link has its own companion file, but not its own file. It is taken on a descriptor
-      of the file at once when it is free (filelock's `lock_descriptor`), and otherwise waited
-      for as a `FileLock` on the file's own path (only a process that opened the file under
-      another name can hold it then). A write that renames a new file into place locks the new
-      file before the rename, so the lock passes on without a gap; a process that waited on
-      the old file sees it nameless and locks the one the name leads to now. On Windows a lock
-      on the file would keep others from reading it, and hard links are rare: the companion
-      file is the lock there.
+    - A lock on a companion file `.<real name>.lock` beside the real file (a symbolic link
+      leads there too). It exists even before the simulation file does, so creating one is
+      locked as well. It stays when the lock is let go (removing a lock file that others may
+      be waiting on would let two hold it), hidden; the next writer locks it anew.
+    - On POSIX, a lock on the simulation file itself, which every name of it shares: a second
+      hard link has its own companion file, but not its own file, so only a process that
+      opened the file under another name can hold this one when the companion is free. A write
+      that renames a new file into place locks the new file before the rename, so the lock
+      passes on without a gap; a process that waited on the old file finds it nameless and
+      locks the one the name leads to now. (On Windows a lock on the file would keep others
+      from reading it, and hard links are rare: the companion file is the lock there.)
 
     A file with one name is written by rename (engine/atomic.py); one with several names (hard
     links) is written in place behind an undo copy, so that the names stay one file.
@@ -135,9 +136,8 @@ class SimulationFile:
         self.shown = os.fspath(path)  # messages name the file as it was given
         self.path = real_path(path)
         self.lock_path = self.path.with_name("." + self.path.name + ".lock")
-        self._companion: FileLock | None = None  # made on first use
-        self._file_fd: int | None = None  # the file itself, locked, while the lock is held
-        self._file_lock: FileLock | None = None  # or the file itself, waited for as a FileLock
+        self._holds: list[_Hold] = []  # the locks held (the companion's, the file's)
+        self._file_fd: int | None = None  # a new file renamed into place, locked, while held
         self._depth = 0  # `locked` is re-entrant: a write inside a write takes nothing again
 
     @property
@@ -168,61 +168,35 @@ class SimulationFile:
             self._release()
 
     def _acquire(self, wait: float) -> None:
-        if self._companion is None:
-            self._companion = FileLock(self.lock_path, poll_interval=LOCK_POLL)
+        companion = True  # which lock is being taken: the companion's, then the file's
         try:
-            self._companion.acquire(timeout=wait)
-        except Timeout:
+            held = _hold(self.lock_path, wait, create=True)
+            assert held is not None
+            self._holds.append(held)
+            companion = False
+            if CONTENT_LOCK:  # the file itself (none yet: a write that makes it locks it)
+                held = _hold(self.path, wait, create=False)
+                if held is not None:
+                    self._holds.append(held)
+        except Timeout:  # (a TimeoutError, which is an OSError: first)
+            self._release()
             raise SimulationFileError(self.shown, "busy", seconds=_seconds(wait)) from None
         except OSError as error:
-            raise self.refused_by_system(error) from None
-        try:
-            self._lock_contents(wait)
+            self._release()
+            if companion:  # no lock file beside it: a folder that takes no new file
+                raise self.refused_by_system(error) from None
+            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
         except BaseException:
-            self._companion.release()
+            self._release()
             raise
 
-    def _lock_contents(self, wait: float) -> None:
-        """Lock the simulation file itself (POSIX only), under whatever name it was opened. A
-        file that does not exist (yet) has nothing to lock: a write that makes it locks it."""
-        if not CONTENT_LOCK:
-            return
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
-        try:
-            if lock_descriptor(fd, blocking=False) and _same_file(fd, self.path):
-                self._file_fd, fd = fd, -1
-                return
-        finally:
-            if fd >= 0:
-                os.close(fd)
-        # Another process writes it under another name (a hard link), or renamed a new file
-        # into place meanwhile: wait as filelock waits, which passes over a file left nameless.
-        lock = FileLock(self.path, poll_interval=LOCK_POLL, preserve_lock_file=True,
-                        fallback_to_soft=False)
-        try:
-            lock.acquire(timeout=wait)
-        except Timeout:
-            raise SimulationFileError(self.shown, "busy", seconds=_seconds(wait)) from None
-        except OSError as error:
-            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
-        self._file_lock = lock
-
     def _release(self) -> None:
-        try:
-            if self._file_fd is not None:
-                os.close(self._file_fd)  # closing lets go of its lock
-                self._file_fd = None
-            if self._file_lock is not None:
-                self._file_lock.release()
-                self._file_lock = None
-        finally:
-            assert self._companion is not None
-            self._companion.release()
+        """Let go of every lock held, the file's first."""
+        if self._file_fd is not None:
+            os.close(self._file_fd)  # closing lets go of its lock
+            self._file_fd = None
+        while self._holds:
+            self._holds.pop().release()
 
     def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""
@@ -276,8 +250,56 @@ class SimulationFile:
             os.close(fd)
             return
         if self._file_fd is not None:
-            os.close(self._file_fd)  # the old file, now nameless: its lock goes with it
-        self._file_fd = fd
+            os.close(self._file_fd)  # an earlier new file, nameless now: its lock goes with it
+        self._file_fd = fd  # (the old file, nameless, stays locked until the lock is let go)
+
+
+class _Hold:
+    """One lock held: on a descriptor, locked at once, or through a `FileLock` that waited for
+    it. Both take the lock with the same primitive (filelock's), so they exclude each other."""
+
+    def __init__(self, fd: int | None = None, lock: FileLock | None = None) -> None:
+        self.fd = fd
+        self.lock = lock
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing lets go of its lock
+        elif self.lock is not None:
+            self.lock.release()
+
+
+def _hold(path: Path, wait: float, *, create: bool) -> _Hold | None:
+    """Lock the file `path` (made if `create`; None when there is none). At once when it is
+    free (one `open` and one `lock_descriptor`, a few microseconds); else wait up to `wait`
+    seconds (then `Timeout`) as a filelock `FileLock` waits, which also passes over a file
+    left nameless meanwhile (a new one renamed into place) and takes the one the name leads to.
+    The lock file is never removed (removing a lock file others may wait on would let two
+    hold it)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) if create else os.O_RDONLY
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        if not create:
+            return None
+        raise
+    try:
+        if lock_descriptor(fd, blocking=False) and _same_file(fd, path):
+            fd, held = -1, fd
+            return _Hold(fd=held)
+    except OSError:  # no such lock on this file system: filelock knows what to do instead
+        pass
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    options: dict[str, Any] = {"poll_interval": LOCK_POLL}
+    if not create:  # the simulation file itself: kept, and locked as it is or not at all
+        options.update(preserve_lock_file=True, fallback_to_soft=False)
+    elif os.name == "nt":  # (filelock removes its lock file there by default)
+        options.update(preserve_lock_file=True)
+    lock = FileLock(path, **options)
+    lock.acquire(timeout=wait)
+    return _Hold(lock=lock)
 
 
 def _same_file(fd: int, path: Path) -> bool:
