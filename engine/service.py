@@ -501,19 +501,21 @@ class Simulation:
     def sync(self, wait: float | None = None) -> tuple[EventView, ...]:
         """Take in the steps other processes wrote to the file since this one last looked (and
         those taken in before a change of this one's since the last look): the state is then
-        the file's. Returns the events of those steps, in order. What else they did (steps
+        the file's. Returns the events of those steps, in order. Unlike `take_in`, it waits for
+        a write under way (up to `wait` seconds, None: `lock_wait`). What else they did (steps
         taken back or put back, the file started afresh) is what `take_in` says."""
-        return tuple(event for synced in self.take_in(wait) for event in synced.events)
+        found = self.take_in(self.lock_wait if wait is None else wait)
+        return tuple(event for synced in found for event in synced.events)
 
-    def take_in(self, wait: float | None = None) -> tuple[Synced, ...]:
+    def take_in(self, wait: float | None = 0) -> tuple[Synced, ...]:
         """Take in what other processes wrote to the file since this one last looked, and say
         what it was: one `Synced` per look that found something, in order (every change of
         this process's looks first, under the write lock, and keeps what it found for this
         call). Costs one `stat` when nothing was written. `wait`: how long to wait for another
-        process's write to end (default: `lock_wait`); with 0 it never waits (a write under
-        way: nothing is taken in now, the next call looks again). In memory, or only read,
-        there is nothing to take in. A lock that cannot be had within a `wait` over 0 is
-        refused (`busy`)."""
+        process's write to end (None: `lock_wait`); with 0, the default, it never waits (a
+        write under way: nothing is taken in now, the next call looks again). In memory, or
+        only read, there is nothing to take in. A lock that cannot be had within a `wait` over
+        0 is refused (`busy`)."""
         store = self._store
         if not self.read_only and store.changed():
             try:

@@ -115,7 +115,7 @@ def main(path: str) -> None:
             else:
                 answer({"ok": said(result)})
         elif name == "fingerprint":
-            sim.take_in()
+            sim.sync()
             answer({"ok": [sim.step_count, fingerprint(sim)]})
         elif name == "requests":
             party, orders = command[1], command[2]

@@ -330,6 +330,22 @@ def test_a_compaction_in_place_cut_short_by_a_kill_is_undone_at_the_next_open_by
         assert os.path.samefile(first, second) and first.read_bytes() == second.read_bytes()
 
 
+@needs_links
+def test_a_compaction_in_place_cut_short_by_a_kill_is_undone_by_a_process_that_has_it_open(tmp_path):
+    first, second = made(tmp_path / "a.json"), tmp_path / "b.json"
+    os.link(first, second)
+    with Simulation.open(second) as sim:  # open all along, under the other name
+        left, (events, steps) = kill_in_the_middle_of_a_write(first, overwritten_behind_undo_copy)
+        assert left == undo_copies(first)
+        sim.take_in()  # its next look puts the old content back, under the lock, and reads it
+        assert (len(sim.events()), sim.step_count) == (events, steps)
+        assert undo_copies(first) == [] and os.path.samefile(first, second)
+        sim.advance("1h")
+    with Simulation.open(first) as again:
+        assert again.step_count == steps + 1
+        holds_every_reported_step(again, events, steps + 1)
+
+
 # ---------------------------------------------------------------- carrying a version 1 file over
 
 
