@@ -16,7 +16,7 @@ from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation, Synced,
 )
 from .timeutil import parse_duration
 
@@ -25,6 +25,6 @@ __all__ = [
     "FieldSpec", "HistoryEntry", "InputError", "JournalEntry", "MessageView", "Option",
     "OrderDifference", "OrderFacts", "OrderView", "PARTIES", "Party", "PartyView", "REQUEST_STATES",
     "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType", "RequestView", "Rules",
-    "Simulation", "SimulationFileError", "Status", "other_party",
+    "Simulation", "SimulationFileError", "Status", "Synced", "other_party",
     "parse_duration",
 ]

@@ -244,7 +244,8 @@ class Synced:
     `Simulation.take_in` found it: the steps they took back (in effect here before, no longer),
     then the steps they put back and the steps they took, each with the events it caused, in
     the order of the journal; `restarted` when the file holds another simulation altogether now
-    (started afresh under its name): then nothing else is said."""
+    (started afresh under its name): then nothing else is said. All empty: only the steps that
+    can be put back changed (a step was taken and taken back again meanwhile)."""
 
     taken_back: tuple[HistoryEntry, ...] = ()
     put_back: tuple[HistoryEntry, ...] = ()

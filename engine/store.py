@@ -431,7 +431,6 @@ class JournalStorage(Storage):
     """
 
     def __init__(self, file: SimulationFile | str | os.PathLike[str]) -> None:
-        self._own = not isinstance(file, SimulationFile)  # opened by TinyDB itself: no lock held
         self.file = file if isinstance(file, SimulationFile) else SimulationFile(file)
         self.path = self.file.path
         self.torn_at: int | None = None  # where the last, unfinished line begins (after a read)
