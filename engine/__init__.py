@@ -1,7 +1,8 @@
 """rcsim's rule engine: the Fiverr Resolution Center's rules over a simulated clock, in TinyDB.
 
 Pure: the standard library and tinydb (and msgspec, as a fast path for JSON, with the json module
-as its fallback); no UI toolkit, no OS clock, no sleeping, and no text catalogue: it speaks in
+as its fallback; filelock for the short lock around each write to a file that several processes
+share); no UI toolkit, no OS clock, no sleeping, and no text catalogue: it speaks in
 codes and parameters (a refusal also in plain English, engine/english.py), which the app (tui/)
 puts into words.
 """

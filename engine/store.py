@@ -118,8 +118,8 @@ class SimulationFile:
 
     - A lock on a companion file `.<real name>.lock` beside the real file (a symbolic link
       leads there too). It exists even before the simulation file does, so creating one is
-      locked as well. It stays when the lock is let go (removing a lock file that others may
-      be waiting on would let two hold it), hidden; the next writer locks it anew.
+      locked as well. It stays, hidden, when the lock is let go (the next writer locks it
+      anew), unless no simulation file could be made beside it (`drop_lock_file`).
     - On POSIX, a lock on the simulation file itself, which every name of it shares: a second
       hard link has its own companion file, but not its own file, so only a process that
       opened the file under another name can hold this one when the companion is free. A write
@@ -198,6 +198,16 @@ class SimulationFile:
         while self._holds:
             self._holds.pop().release()
 
+    def drop_lock_file(self) -> None:
+        """Remove the companion lock file, while holding its lock, where no simulation file is
+        (a new one that could not be written). Safe even for a process waiting on it: whoever
+        gets a lock checks that its file still has the name (`_hold`), else takes it anew."""
+        if self.held and CONTENT_LOCK:  # (where the lock file can go while it is open)
+            try:
+                os.unlink(self.lock_path)
+            except OSError:
+                pass
+
     def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
@@ -273,9 +283,8 @@ def _hold(path: Path, wait: float, *, create: bool) -> _Hold | None:
     """Lock the file `path` (made if `create`; None when there is none). At once when it is
     free (one `open` and one `lock_descriptor`, a few microseconds); else wait up to `wait`
     seconds (then `Timeout`) as a filelock `FileLock` waits, which also passes over a file
-    left nameless meanwhile (a new one renamed into place) and takes the one the name leads to.
-    The lock file is never removed (removing a lock file others may wait on would let two
-    hold it)."""
+    left nameless meanwhile (a new one renamed into place, a lock file removed) and takes the
+    one the name leads to: a lock is only held on the file that has the name."""
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) if create else os.O_RDONLY
     try:
         fd = os.open(path, flags, 0o666)
@@ -793,6 +802,8 @@ class Store:
                 store.close()
                 if moved is not None and not os.path.lexists(real):
                     os.rename(moved, real)  # the old simulation back, still under the lock
+                elif moved is None and not os.path.lexists(real):
+                    file.drop_lock_file()  # nothing was made: nothing is left
                 raise
 
     @classmethod

@@ -4,11 +4,16 @@ nothing, and a closed simulation overwrites nobody. A read-only look needs no lo
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from engine import Refusal, Simulation, SimulationFileError
 
 from .conftest import START, files
+from .layouts import ROOT
 from .processes import Child
 
 
@@ -189,3 +194,28 @@ def test_a_closed_memory_simulation_refuses_changes_too():
     assert caught.value.code == "closed_memory" and "closed" in caught.value.message
     assert sim.now.isoformat() == "2026-03-02T09:00:00+00:00"
     assert sim.order_view("A").status == "in_progress"  # reading what it held still works
+
+
+LIMITED = """
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from engine import Simulation, SimulationFileError
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # no file may grow past 200 bytes
+try:
+    Simulation.create({path!r}, start="2026-03-02T09:00:00Z")
+    print(json.dumps("created"))
+except SimulationFileError as error:
+    print(json.dumps(error.code))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs resource limits")
+def test_a_new_simulation_the_system_refuses_leaves_no_file_not_even_its_lock_file(tmp_path):
+    path = tmp_path / "sim.json"
+    result = subprocess.run([sys.executable, "-c", LIMITED.format(root=str(ROOT), path=str(path))],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and json.loads(result.stdout) == "write_failed", result.stderr
+    assert list(tmp_path.iterdir()) == []
+    with Simulation.create(path, start=START) as sim:  # the name is free, its lock too
+        sim.add_order("A", "Logo", 120, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".sim.json.lock", "sim.json"]
