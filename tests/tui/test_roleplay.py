@@ -163,3 +163,14 @@ def test_snapshot_of_a_party_window(demo_file, snap_compare, lang):
         assert snap_compare(app, terminal_size=SIZE)
     finally:
         app.sim.close()
+
+
+async def test_an_undo_in_another_window_is_seen_with_a_notice(demo_file):
+    app = window(demo_file, "buyer")
+    async with app.run_test(size=SIZE) as pilot:
+        other_process(demo_file, 'sim.advance("3h")')
+        await until(pilot, lambda: "12:00 PM" in clock_text(app), "the clock moved")
+        other_process(demo_file, 'sim.undo()')
+        await until(pilot, lambda: "9:00 AM" in clock_text(app), "the clock taken back")
+        assert "In another window: Taken back: step " in pane_text(app, "buyer")
+    app.sim.close()
