@@ -87,6 +87,8 @@ async def test_a_party_window_shows_its_party_alone_and_leaves_the_clock_to_the_
 async def test_a_party_window_with_the_clock_moves_it(demo_file):
     app = window(demo_file, "freelancer", clock=True)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is app.pane("freelancer").query_one("#orders")  # keys work at once
         before = app.sim.now
         await pilot.press("h")
         await pilot.pause()
