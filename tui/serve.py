@@ -217,6 +217,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             commands = {role: child_command(role, db, lang) for role in ROLES}
             session = Session(options.host, sockets, commands)
             return session.run(db, out, err)
+        except KeyboardInterrupt:  # Ctrl+C before serving (the file's writes are atomic)
+            return 130
         finally:
             for sock in sockets.values():
                 sock.close()

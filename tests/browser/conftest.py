@@ -6,6 +6,7 @@ real process, and tabs whose terminal text is read from xterm.js's buffer."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -134,6 +135,27 @@ class Tab:
     def press(self, *keys: str) -> None:
         for key in keys:
             self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def click(self, pattern: str) -> None:
+        """Click, with the mouse, the middle of the first text on screen that matches `pattern`
+        (a regular expression; its first group, if it has one): a button, as a user would."""
+        lines = self.screen().splitlines()
+        for y, line in enumerate(lines):
+            if found := re.search(pattern, line):
+                group = 1 if found.groups() else 0
+                x = (found.start(group) + found.end(group)) / 2
+                break
+        else:
+            raise AssertionError(f"{pattern!r} is not on the screen:\n{chr(10).join(lines)}")
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None
+        columns, rows = self.page.evaluate(
+            "() => [window.__rcsimTerminals[0].cols, window.__rcsimTerminals[0].rows]")
+        self.page.mouse.click(box["x"] + x * box["width"] / columns,
+                              box["y"] + (y + 0.5) * box["height"] / rows)
 
 
 def open_tab(browser: Browser, address: str) -> Tab:
