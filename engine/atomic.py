@@ -18,12 +18,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterable
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows has no flock
-    fcntl = None  # type: ignore[assignment]
+from typing import BinaryIO, Callable, Iterable
 
 UNDO_HEADER = b"rcsim-undo"
 
@@ -117,15 +112,16 @@ def _write_all(fd: int, data: Data, offset: int | None = None) -> int:
     return total
 
 
-def replace_locked(target: Path, data: Data) -> int:
+def replace_locked(target: Path, data: Data, lock: Callable[[int], object] | None = None) -> int:
     """Write `data` as the new `target` (temporary file, fsync, rename) and return an open
-    descriptor of the new file, already locked with `flock`: whoever held the old file passes its
-    lock on to the new one without a moment in which the name is unlocked."""
+    descriptor of the new file, already locked by `lock` (given the descriptor) before the
+    rename: whoever held the old file passes its lock on to the new one without a moment in
+    which the name is unlocked."""
     fd, temp = _temporary(target)
     try:
         os.chmod(fd, _mode_of(target))
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a brand-new file: nobody else has it
+        if lock is not None:
+            lock(fd)  # a brand-new file: nobody else has it
         _write_all(fd, data)
         os.fsync(fd)
         os.replace(temp, target)

@@ -181,7 +181,7 @@ class Journal:
     """
 
     def __init__(self, origin: Callable[[], State], records: Iterable[dict[str, Any]] = (),
-                 checkpoint: tuple[int, Callable[[], State]] | None = None,
+                 checkpoint: tuple[int, Callable[[], State | None]] | None = None,
                  head: int | None = None) -> None:
         self.origin = origin
         self.records: list[dict[str, Any]] = list(records)
@@ -227,7 +227,27 @@ class Journal:
         if self.checkpoint is not None and self.checkpoint[0] > self.head:
             self.checkpoint = None  # a state of the steps dropped: replays start elsewhere
 
-    def set_checkpoint(self, step: int, load: Callable[[], State]) -> None:
+    def common(self, records: list[dict[str, Any]], start: int = 0) -> int:
+        """How many steps `records` begins with that this journal keeps too (the first `start`
+        are known to be the same)."""
+        mine = self.records
+        end = min(len(mine), len(records))
+        index = min(start, end)
+        while index < end and mine[index] == records[index]:
+            index += 1
+        return index
+
+    def keep_first(self, count: int) -> None:
+        """Forget every step after the first `count` kept, and what is known of them (another
+        process wrote other steps in their place); `head` is left to the caller."""
+        del self.records[count:]
+        for table in (self.saved, self.ends, self.undone_events):
+            for step in [s for s in table if s > count]:
+                del table[step]
+        if self.checkpoint is not None and self.checkpoint[0] > count:
+            self.checkpoint = None
+
+    def set_checkpoint(self, step: int, load: Callable[[], State | None]) -> None:
         self.checkpoint = (step, load)
         self.cost = 0
 
@@ -261,8 +281,14 @@ class Journal:
             return live
         if saved >= 0:
             return saved, clone(self.saved[saved])
+        loaded = None
         if self.checkpoint is not None and self.checkpoint[0] <= step:
-            start, state = self.checkpoint[0], self.checkpoint[1]()
+            loaded = self.checkpoint[1]()
+            if loaded is None:  # the file holds another checkpoint by now (another process)
+                self.checkpoint = None
+        if loaded is not None:
+            assert self.checkpoint is not None
+            start, state = self.checkpoint[0], loaded
         else:
             start, state = 0, self.origin()
             self.saved[0] = clone(state)  # the next start without reading anything

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .core import Deadline, State
 from .errors import InputError, Refusal, SimulationFileError
@@ -17,7 +18,7 @@ from .rules import (
 )
 from .journal import Journal, JournalEntry, act_record, clock_record, orders_record, rules_record
 from .journal import prepare as prepare_step
-from .store import Store, base_origin, no_collection, origin_of
+from .store import LOCK_WAIT, Store, base_origin, no_collection, origin_of
 from .timeutil import (
     CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
 )
@@ -235,6 +236,40 @@ class BranchOrigin:
 
 
 @dataclass(frozen=True)
+class Synced:
+    """What other processes did to a simulation file since this process last looked, as
+    `Simulation.take_in` found it: the steps they took back (in effect here before, no longer),
+    then the steps they put back and the steps they took, each with the events it caused, in
+    the order of the journal; `restarted` when the file holds another simulation altogether now
+    (started afresh under its name): then nothing else is said."""
+
+    taken_back: tuple[HistoryEntry, ...] = ()
+    put_back: tuple[HistoryEntry, ...] = ()
+    taken: tuple[HistoryEntry, ...] = ()
+    restarted: bool = False
+
+    @property
+    def steps(self) -> tuple[HistoryEntry, ...]:
+        """The steps in effect now that were not before (put back or taken), in order."""
+        return tuple(sorted(self.put_back + self.taken, key=lambda entry: entry.number))
+
+    @property
+    def events(self) -> tuple[EventView, ...]:
+        """The events of those steps, in order."""
+        return tuple(event for step in self.steps for event in step.events)
+
+    def touches(self, order: str) -> bool:
+        """Whether a step taken back, put back or taken acted on `order`, or caused an event
+        on it (a deadline that fired there)."""
+        return any(step.order == order or any(e.order == order for e in step.events)
+                   for step in self.taken_back + self.put_back + self.taken)
+
+    @property
+    def clock_moved(self) -> bool:
+        return any(step.kind == "clock" for step in self.taken_back + self.put_back + self.taken)
+
+
+@dataclass(frozen=True)
 class OrderFacts:
     """What a comparison looks at in an order: its status, its open request (type and who
     asked), its total in cents, and how it was cancelled ("mutual", "direct" or None)."""
@@ -306,6 +341,9 @@ class Simulation:
         self._journal = journal
         self.read_only = read_only
         journal.ends.setdefault(journal.head, len(state.events))
+        # What other processes did, taken in (before a change of this one's, or by `sync`)
+        # and not yet returned by `take_in`.
+        self._pending: list[Synced] = []
         # Where the original of a file of an older format was kept when `open` carried it over
         # to the current one (`<name>.bak`), else None: the app can say so.
         self.carried_over: Path | None = None
@@ -377,17 +415,25 @@ class Simulation:
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Simulation:
         """An existing simulation file; one that is not a simulation is refused, untouched.
 
-        A file is locked while one process has it open (a second `open` is refused); with
-        `read_only=True` it is read without the lock, and every change is refused. A file of
-        format version 1 is carried over to the current format (the original is kept as
-        `<name>.bak`), unless it is only read.
+        Several processes may have one file open at once (each party in its own window): each
+        writes under a short lock and takes in what the others wrote (`sync`, and before each
+        change). With `read_only=True` the file is only read (never locked nor written), and
+        every change is refused. A file of format version 1 is carried over to the current
+        format (the original is kept as `<name>.bak`), unless it is only read.
         """
         store = Store.open_file(path, lock=not read_only)
         try:
-            loaded = store.load()
-            backup = None if read_only else store.settle(loaded)
+            if read_only:
+                loaded = store.load()
+                backup = None
+            else:
+                with store.locked():
+                    assert store.file is not None
+                    store.file.tidy()
+                    loaded = store.load()
+                    backup = store.settle(loaded)
         except BaseException:
-            store.close()  # a refused file keeps no lock
+            store.close()
             raise
         simulation = cls(store, loaded.state, loaded.journal, read_only=read_only)
         simulation.carried_over = backup
@@ -426,14 +472,202 @@ class Simulation:
         next step, through the same checks as when it was first taken: refused if it does not
         apply to this state (an order unknown here, or a step taken at another time)."""
         self._writable()
-        state = self._state
-        try:
-            step, apply = prepare_step(state, record)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise InputError("bad_step", detail=str(error) or type(error).__name__) from None
-        with no_collection():
-            events = self._take(step, apply)
+        basis = self._state.now
+
+        def prepare(state: State) -> tuple[dict[str, Any], Callable[[], list[Event]]]:
+            try:
+                return prepare_step(state, record)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise InputError("bad_step", detail=str(error) or type(error).__name__) from None
+
+        order = record.get("order") if record.get("kind") == "act" else None
+        events = self._step(prepare, lambda synced: (
+            synced.touches(order) if isinstance(order, str) else self._state.now != basis),
+            order=order if isinstance(order, str) else None, collect=False)
         return tuple(_event_view(e) for e in events)
+
+    # ---------------------------------------------------------------- several processes
+
+    def sync(self, wait: float = LOCK_WAIT) -> tuple[EventView, ...]:
+        """Take in the steps other processes wrote to the file since this one last looked (and
+        those taken in before a change of this one's since the last `sync`): the state is then
+        the file's. Returns the events of those steps, in order. What else they did (steps
+        taken back or put back, the file started afresh) is what `take_in` says."""
+        return tuple(event for synced in self.take_in(wait) for event in synced.events)
+
+    def take_in(self, wait: float = LOCK_WAIT) -> tuple[Synced, ...]:
+        """Take in what other processes wrote to the file since this one last looked, and say
+        what it was: one `Synced` per look that found something, in order (every change this
+        process makes looks first, under the write lock, so a change is always decided on the
+        latest state). Costs one `stat` when nothing was written. `wait`: how long to wait for
+        another process's write to end (0: not at all; the next call looks again). In memory,
+        or only read, there is nothing to take in."""
+        store = self._store
+        if store.file is not None and not store.closed and not self.read_only and store.changed():
+            try:
+                with self._locked(wait):
+                    self._catch_up()
+            except Refusal:
+                if wait > 0:
+                    raise
+        pending, self._pending = tuple(self._pending), []
+        return pending
+
+    @contextmanager
+    def _locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
+        """Hold the file's write lock (in memory: nothing); a lock that cannot be had is a
+        refusal that changes nothing."""
+        file = self._store.file
+        with ExitStack() as stack:
+            if file is not None:
+                try:
+                    stack.enter_context(file.locked(wait))
+                except SimulationFileError as error:
+                    if error.code == "busy":
+                        raise Refusal("busy", path=error.path, **error.params) from None
+                    raise Refusal("write_failed", path=error.path,
+                                  reason=error.params.get("reason", error.problem)) from None
+            yield
+
+    def _catch_up(self) -> Synced | None:
+        """Under the write lock: take in what other processes wrote since this one last read
+        the file (engine/store.py: `read_since`, or the file read whole again after it was
+        written anew), and keep what they did for `take_in`. None when they wrote nothing."""
+        store = self._store
+        if store.file is None:
+            return None
+        try:
+            found = store.read_since(self._journal.records, self._journal.head)
+            if found is not None:
+                synced = self._adopt(*found)
+            else:
+                meta, records, head, current = store.read_journal()
+                if meta["origin"] != store.origin or meta.get("branch") != store.branch:
+                    synced = self._restart()
+                else:
+                    synced = self._adopt(records, head, 0)
+                    journal = self._journal
+                    checkpoint = meta["checkpoint"]
+                    if current:
+                        journal.set_checkpoint(checkpoint, store.checkpoint_loader(checkpoint))
+                    else:
+                        journal.checkpoint = None
+                    store.checkpoint_size = _counts(self._state)
+                    journal.cost = journal.file_cost()
+        except Refusal as refusal:  # a step another process wrote does not replay here
+            raise SimulationFileError(store.shown, "step_refused", step="?",
+                                      detail=refusal.message) from None
+        except (ValueError, KeyError, TypeError) as error:
+            raise SimulationFileError(store.shown, "step_refused", step="?",
+                                      detail=str(error)) from None
+        if synced is not None:
+            self._pending.append(synced)
+        return synced
+
+    def _adopt(self, records: list[dict[str, Any]], head: int, same: int) -> Synced | None:
+        """The journal as the file holds it now (`records` kept, standing after `head`; the
+        first `same` are known to be the ones this process keeps): the state becomes the
+        state after `head`, and what changed is said. None when nothing did."""
+        journal = self._journal
+        live, old_head, old_kept = self._state, journal.head, journal.kept
+        common = journal.common(records, same)
+        if common == old_kept == len(records) and head == old_head:
+            return None
+        if common == old_kept == old_head and head == len(records):
+            # Only steps after the last one: replayed on the live state, as if taken here.
+            with no_collection():
+                for record in records[common:]:
+                    events = replay(live, record)
+                    journal.add(record, len(events), len(live.events))
+            self._index()
+            return Synced(taken=tuple(self._history_entry(n)
+                                      for n in range(common + 1, head + 1)))
+        keep = min(common, old_head, head)
+        taken_back: tuple[HistoryEntry, ...] = ()
+        if old_head > keep:
+            self._index()
+            taken_back = tuple(self._history_entry(n) for n in range(keep + 1, old_head + 1))
+        live_kept = old_head <= common  # the live state is still the state after a step kept
+        journal.keep_first(common)
+        journal.records.extend(records[common:])
+        with no_collection():
+            if live_kept and head >= old_head:
+                state = journal.state_at(head, live=(old_head, live))
+            else:
+                state = journal.state_at(head)
+        if live_kept:
+            journal.moved(head, live, state)
+        else:
+            journal.head = head
+            journal.ends[head] = len(state.events)
+            journal.undone_events = {n: e for n, e in journal.undone_events.items() if n > head}
+        self._state = state
+        journal.cost = journal.file_cost()
+        self._index()
+        put_back, taken = [], []
+        for number in range(keep + 1, head + 1):
+            entry = self._history_entry(number)
+            (put_back if old_head < number <= common else taken).append(entry)
+        return Synced(taken_back, tuple(put_back), tuple(taken))
+
+    def _restart(self) -> Synced:
+        """The file holds another simulation now (started afresh under its name): read it
+        whole, as opening it would."""
+        store = self._store
+        loaded = store.load()
+        store.settle(loaded)
+        self._state, self._journal = loaded.state, loaded.journal
+        self._journal.ends.setdefault(self._journal.head, len(self._state.events))
+        return Synced(restarted=True)
+
+    def _step(self, prepare: Callable[[State], tuple[dict[str, Any], Callable[[], list[Event]]] | None],
+              relevant: Callable[[Synced], bool], *, order: str | None = None,
+              collect: bool = True) -> list[Event]:
+        """Take one step, decided on the latest state. On file, under the write lock: first
+        take in what other processes wrote meanwhile; if that bears on this step (`relevant`:
+        its order changed, the clock moved, steps were taken back), the step was decided on a
+        screen out of date: refused (`changed_meanwhile`, saying what changed), nothing
+        written. Else `prepare` checks the step on the latest state (the record and what
+        applies it, or None: no step to take) and it is taken. A refusal changes nothing."""
+        self._writable()
+        with self._locked():
+            synced = self._catch_up()
+            bears = synced is not None and (synced.restarted or bool(synced.taken_back)
+                                            or relevant(synced))
+            try:
+                prepared = prepare(self._state)
+            except Refusal as refusal:
+                if bears and not isinstance(refusal, InputError):
+                    assert synced is not None
+                    raise self._meanwhile(synced, order) from None
+                raise
+            if bears:
+                assert synced is not None
+                raise self._meanwhile(synced, order)
+            if prepared is None:
+                return []
+            if collect:
+                return self._take(*prepared)
+            with no_collection():
+                return self._take(*prepared)
+
+    def _meanwhile(self, synced: Synced, order: str | None = None) -> Refusal:
+        """The refusal of a change decided on a screen out of date: it says what other
+        processes did meanwhile (their events, the latest ones on `order` first; the clock; the
+        steps taken back), for the app to put into words."""
+        steps = synced.steps
+        events = [e for e in synced.events if order is not None and e.order == order] \
+            or list(synced.events)
+        shown = events[-MEANWHILE_EVENTS:]
+        words = ["the file now holds another simulation"] if synced.restarted else []
+        if synced.taken_back:
+            words.append(f"{len(synced.taken_back)} step(s) taken back")
+        words += [_step_words(step) for step in steps[-MEANWHILE_EVENTS:]]
+        clock = iso(self._state.now) if synced.clock_moved else None
+        return Refusal("changed_meanwhile", order=order, what="; ".join(words),
+                       steps=len(steps), taken_back=len(synced.taken_back),
+                       restarted=synced.restarted, clock=clock, more=len(events) - len(shown),
+                       events=tuple(_event_doc(e) for e in shown))
 
     # ---------------------------------------------------------------- time travel
 

@@ -41,11 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows has no flock
-    fcntl = None  # type: ignore[assignment]
-
+from filelock import FileLock, Timeout, lock_descriptor
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -80,6 +76,14 @@ LINE_DOCS = 1000  # the most documents one line holds when a table is written wh
 # quarter again what reading takes, and a rewrite now and then costs a fixed share of the steps
 # taken meanwhile (linear in the end, however long the journal grows).
 COMPACT_MIN = 4000
+# The write lock (SimulationFile.locked): how long a write waits for another process's write
+# before it is refused, and how often it looks again meanwhile. A write holds it for about a
+# millisecond; opening or compacting a large file, for up to a second or two.
+LOCK_WAIT = 20.0
+LOCK_POLL = 0.002
+# Where a lock on the simulation file itself only keeps other writers out (POSIX: advisory
+# locks); on Windows it would keep readers out too.
+CONTENT_LOCK = os.name == "posix"
 
 
 def _reason(error: BaseException) -> str:
@@ -100,53 +104,108 @@ def real_path(path: str | os.PathLike[str]) -> Path:
 
 
 class SimulationFile:
-    """One simulation file on disk, held by one process: its real path, its lock and its writes.
+    """One simulation file on disk: its real path, its write lock and its writes.
 
-    TinyDB's JSON storage is not safe across processes: two apps on one file would each write
-    their own state over the other's. So a holder takes two `flock`s:
+    Several processes may have one simulation file open (role-play: each party in its own
+    window). Each holds it only for a moment, around each write and each look at what the
+    others wrote: the write lock. It is two locks, both through the `filelock` package:
 
-    - on a companion file `<real name>.lock` beside the real file (a symbolic link leads there
-      too), which exists even before the simulation file does, so creating one is locked as well;
-      it is removed again on close (a stale one left by a kill is simply locked anew);
-    - on the simulation file itself, which every name of it shares: a second hard link has its
-      own companion file, but not its own file. A write that renames a new file into place
-      locks the new file before the rename, so the lock passes on without a gap.
+    - a `FileLock` on a companion file `.<real name>.lock` beside the real file (a symbolic
+      link leads there too), which exists even before the simulation file does, so creating
+      one is locked as well; it stays when the lock is let go (removing a lock file others
+      may be waiting on would let two hold it), and it is hidden;
+    - on POSIX, a lock on the simulation file itself (`lock_descriptor`), which every name of
+      it shares: a second hard link has its own companion file, but not its own file. A write
+      that renames a new file into place locks the new file before the rename, so the lock
+      passes on without a gap; a process that waited on the old file sees that the name now
+      leads to another file and locks that one. (On Windows a lock on the file would keep
+      others from reading it, and hard links are rare: the companion file is the lock there.)
 
-    The operating system releases both when the process ends, even when it is killed. A file
-    with one name is written by rename (engine/atomic.py); one with several names (hard links)
-    is written in place behind an undo copy, so that the names stay one file.
+    The operating system lets go of both when the process ends, even when it is killed. A
+    file with one name is written by rename (engine/atomic.py); one with several names (hard
+    links) is written in place behind an undo copy, so that the names stay one file.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.shown = os.fspath(path)  # messages name the file as it was given
         self.path = real_path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock_fd: int | None = None
-        self._file_fd: int | None = None
+        self.lock_path = self.path.with_name("." + self.path.name + ".lock")
+        self._lock: Any = None  # the companion FileLock, made on first use
+        self._file_fd: int | None = None  # the file itself, locked, while the lock is held
+        self._depth = 0  # `locked` is re-entrant: a write inside a write takes nothing again
 
-    def lock(self) -> None:
-        """Take the companion lock, or refuse: the file is in use, or its folder takes no file."""
-        if fcntl is None:  # no flock on this platform: one process per file is up to the user
+    @property
+    def held(self) -> bool:
+        """Whether this process holds the write lock now."""
+        return self._depth > 0
+
+    @contextmanager
+    def locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
+        """Hold the write lock for the time of the block: no other process writes the file
+        meanwhile (nor reads what it wrote, the way rcsim reads it: under this lock). Waits up
+        to `wait` seconds for another process's write to end, then refuses (`busy`); refuses
+        a folder that takes no lock file as one that takes no file."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._acquire(wait)
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            self._release()
+
+    def _acquire(self, wait: float) -> None:
+        if self._lock is None:
+            self._lock = FileLock(self.lock_path, poll_interval=LOCK_POLL)
+        try:
+            self._lock.acquire(timeout=wait)
+        except Timeout:
+            raise SimulationFileError(self.shown, "busy", seconds=_seconds(wait)) from None
+        except OSError as error:
+            raise self.refused_by_system(error) from None
+        try:
+            self._lock_contents()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _lock_contents(self) -> None:
+        """Lock the simulation file itself, under whatever name it was opened (POSIX only). A
+        file that does not exist yet has nothing to lock; a write that makes it locks it."""
+        if not CONTENT_LOCK:
             return
         for _ in range(5):
             try:
-                fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise self.refused_by_system(error) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                raise SimulationFileError(self.shown, "in_use") from None
-            try:  # the holder may have removed the lock file between our open and our flock
-                same = os.fstat(fd).st_ino == os.stat(self.lock_path).st_ino
+                fd = os.open(self.path, os.O_RDONLY)
             except FileNotFoundError:
-                same = False
-            if same:
-                self._lock_fd = fd
                 return
-            os.close(fd)
+            except OSError as error:
+                raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
+            try:
+                lock_descriptor(fd, poll_interval=LOCK_POLL)
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:  # renamed away while we waited: lock the new one
+                same = False
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                self._file_fd = fd
+                return
+            os.close(fd)  # the name leads to a new file now (a compaction renamed it into place)
         raise SimulationFileError(self.shown, "lock_unstable")
+
+    def _release(self) -> None:
+        if self._file_fd is not None:
+            os.close(self._file_fd)  # closing lets go of its lock
+            self._file_fd = None
+        self._lock.release()
 
     def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""
@@ -156,22 +215,6 @@ class SimulationFile:
         if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return SimulationFileError(self.shown, "write_failed", reason=_reason(error))
         return SimulationFileError(self.shown, "cannot_create", reason=_reason(error))
-
-    def lock_contents(self) -> None:
-        """Lock the simulation file itself (held under every name it has), or refuse: another
-        process holds it under another name. The companion lock is already held."""
-        if fcntl is None:
-            return
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except OSError as error:
-            raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise SimulationFileError(self.shown, "in_use") from None
-        self._file_fd = fd
 
     def tidy(self) -> None:
         """Clear what writes cut short by a kill left, before reading: put back the old content
@@ -197,31 +240,31 @@ class SimulationFile:
         cut(self.path, size)
 
     def write(self, data: Data) -> None:
-        """Write the whole file atomically: in place while it has other names, else by rename."""
-        if self._file_fd is not None and os.fstat(self._file_fd).st_nlink > 1:
+        """Write the whole file atomically: in place while it has other names, else by rename.
+        Under the lock: the new file is locked before it takes the name."""
+        try:
+            links = os.stat(self.path).st_nlink
+        except FileNotFoundError:
+            links = 1
+        if links > 1:
             write_in_place(self.path, data)
             return
-        fd = replace_locked(self.path, data)
+        fd = replace_locked(self.path, data, _lock_new if CONTENT_LOCK else None)
         if self._file_fd is not None:
             os.close(self._file_fd)  # the old file, now nameless: its lock goes with it
         self._file_fd = fd
-
-    def release_contents(self) -> None:
-        """Let go of the file's own lock (after moving it away under another name)."""
-        if self._file_fd is not None:
-            os.close(self._file_fd)
+        if not self.held:  # (written without the lock: TinyDB opened the file itself)
+            os.close(fd)
             self._file_fd = None
 
-    def release(self) -> None:
-        """Let go of both locks; the companion file is removed while still locked."""
-        self.release_contents()
-        if self._lock_fd is not None:
-            try:
-                os.unlink(self.lock_path)
-            except OSError:  # gone already, or a folder turned read-only: a stale one is harmless
-                pass
-            os.close(self._lock_fd)
-            self._lock_fd = None
+
+def _lock_new(fd: int) -> None:
+    """Lock a brand-new file (nobody else has it yet) before it takes the simulation's name."""
+    lock_descriptor(fd, blocking=False)
+
+
+def _seconds(wait: float) -> int | float:
+    return int(wait) if float(wait).is_integer() else wait
 
 
 def _check_folder(file: SimulationFile) -> None:
@@ -340,11 +383,14 @@ class JournalStorage(Storage):
         self.file = file if isinstance(file, SimulationFile) else SimulationFile(file)
         self.path = self.file.path
         self.torn_at: int | None = None  # where the last, unfinished line begins (after a read)
-        self.size = 0  # the bytes of the complete lines (after a read)
+        self.size = 0  # the bytes of the complete lines (after a read or a rewrite)
+        self.count = 0  # how many complete lines (after a read or a rewrite)
+        self.appended = b""  # the last line appended
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
-        """The complete lines of the file with their numbers from 1; sets `size` and `torn_at`."""
-        self.torn_at, self.size = None, 0
+        """The complete lines of the file with their numbers from 1; sets `size`, `count` and
+        `torn_at`."""
+        self.torn_at, self.size, self.count = None, 0, 0
         try:
             handle = self.file.open_committed()
         except OSError as error:
@@ -355,6 +401,7 @@ class JournalStorage(Storage):
                     self.torn_at = self.size
                     return
                 self.size += len(line)
+                self.count = number
                 yield number, line
 
     def fragments(self, skip: tuple[bytes, ...] = ()) -> Iterator[tuple[int, Any]]:
@@ -404,23 +451,27 @@ class JournalStorage(Storage):
             self.file.append(line)
         except (OSError, UnicodeError) as error:
             raise SimulationFileError(self.file.shown, "write_failed", reason=_reason(error)) from None
+        self.appended = line
 
     def rewrite(self, lines: Iterable[Iterable[bytes]] | Iterable[bytes]) -> None:
         """Write the file anew, atomically, from its lines (or groups of lines)."""
+        size = count = 0
+
         def flat() -> Iterator[bytes]:
+            nonlocal size, count
             for item in lines:
-                if isinstance(item, bytes):
-                    yield item
-                else:
-                    yield from item
+                for line in (item,) if isinstance(item, bytes) else item:
+                    size += len(line)
+                    count += 1
+                    yield line
         try:
             self.file.write(flat())
+            self.size, self.count, self.torn_at = size, count, None
         except (OSError, UnicodeError) as error:
             raise SimulationFileError(self.file.shown, "write_failed", reason=_reason(error)) from None
 
     def close(self) -> None:
-        if self._own:
-            self.file.release_contents()
+        pass  # the file is locked only for the time of each write (SimulationFile.locked)
 
 
 class JournalTable(Table):
@@ -553,6 +604,81 @@ class Loaded:
     raw: bytes | None = None  # a version 1 file's bytes, to keep as its backup
 
 
+class _Steps:
+    """The journal's steps and where the simulation stands, as a file's lines give them, in
+    order (starting from `records` and `head`, what lines read before gave).
+
+    The lines merge as TinyDB's do: a later document of a table replaces the one with its id.
+    A step rewritten (a new step after some were taken back) comes with a `head` in the same
+    line; the head says how many steps are kept (the ones after it, left from an abandoned line
+    of steps, are not) and after which the simulation stands."""
+
+    def __init__(self, where: object, records: list[dict[str, Any]],
+                 head: dict[str, Any] | None) -> None:
+        self.where = where
+        self.records = list(records)
+        self.head = head
+        self.rewritten: int | None = None  # the lowest step number written again
+
+    def take(self, number: int, fragment: Mapping[str, Any]) -> None:
+        """The `steps` and `head` of one line (number `number`), checked."""
+        where, records = self.where, self.records
+        again: int | None = None
+        for table, docs in fragment.items():
+            if table == "steps":
+                check_table(where, table, docs)
+                for doc_id, record in docs.items():
+                    step = _step_number(doc_id)
+                    if step is None or not 1 <= step <= len(records) + 1:
+                        raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
+                                                  number=doc_id)
+                    if step <= len(records):
+                        records[step - 1] = record
+                        again = step if again is None else min(again, step)
+                    else:
+                        records.append(record)
+            elif table == HEAD:
+                check_table(where, table, docs)
+                if set(docs) != {"1"}:
+                    raise SimulationFileError(where, "field_missing", where=("table", HEAD),
+                                              field="1")
+                self.head = docs["1"]
+                check_head(where, self.head, len(records))
+        if again is not None:
+            if HEAD not in fragment:  # a step written again says where the simulation stands
+                raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
+                                          number=str(again))
+            self.rewritten = again if self.rewritten is None else min(self.rewritten, again)
+
+    def finish(self) -> int:
+        """The steps kept (those left from an abandoned line of steps dropped); returns the
+        step the simulation stands after."""
+        head = self.head
+        if head is None:
+            return len(self.records)
+        check_head(self.where, head, len(self.records))
+        del self.records[head["steps"]:]
+        return int(head["step"])
+
+
+TAIL = 64  # the bytes before the end of what was read, kept to tell a file grown from one rewritten
+
+
+@dataclass(frozen=True)
+class FileMark:
+    """How far a process has read (or written) its simulation file: which file (device and
+    inode), its complete lines up to `size` (`lines` of them), what `stat` said then (size and
+    modification time), and its first line and last bytes: a file that only grew since starts
+    and ends the same there; one written anew (a compaction, another simulation) does not."""
+
+    identity: tuple[int, int]
+    size: int
+    stamp: tuple[int, int]
+    first: bytes
+    tail: bytes
+    lines: int
+
+
 # ---------------------------------------------------------------- the store
 
 
@@ -574,6 +700,10 @@ class Store:
         # whole): every step appended says where the simulation stands too.
         self.has_head = False
         self.branch: dict[str, Any] | None = None  # the meta's "branch": the file and step it came from
+        self.new = False  # made by create_file: the name must still be free when it is written
+        # How far this process has read (or written) the file: other processes' steps are
+        # read from there (`read_since`).
+        self.mark: FileMark | None = None
 
     @classmethod
     def memory(cls) -> Store:
@@ -582,13 +712,13 @@ class Store:
     @classmethod
     def create_file(cls, path: str | os.PathLike[str],
                     keep_old_as: str | os.PathLike[str] | None = None) -> Store:
-        """A store for a new simulation file. An existing file is never overwritten: it is
-        refused, or with `keep_old_as` renamed to that (free) name first. The name is locked
-        before anything moves, so a file another process holds is refused, untouched."""
+        """A store for a new simulation file (`write_new` writes it). An existing file is never
+        overwritten: it is refused, or with `keep_old_as` renamed to that (free) name first,
+        under the write lock (a process that has the old file open sees at its next look that
+        the name leads to another simulation now)."""
         file = SimulationFile(path)
         _check_folder(file)
-        file.lock()
-        try:
+        with file.locked():
             real = file.path
             if os.path.lexists(real):
                 if keep_old_as is None:
@@ -597,22 +727,19 @@ class Store:
                     raise SimulationFileError(file.shown, "not_a_file")
                 if os.path.lexists(keep_old_as):
                     raise SimulationFileError(keep_old_as, "backup_exists")
-                file.lock_contents()  # not while another process holds it by another name
                 try:
                     os.rename(real, keep_old_as)
                 except OSError as error:
                     raise file.refused_by_system(error) from None
-                file.release_contents()
             file.tidy()
-        except BaseException:
-            file.release()
-            raise
-        return cls(file)
+        store = cls(file)
+        store.new = True
+        return store
 
     @classmethod
     def open_file(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Store:
-        """A store over an existing simulation file (checked when loaded); `lock=False` reads a
-        file another process may hold, for a read-only look."""
+        """A store over an existing simulation file (checked when loaded, under the write
+        lock); `lock=False` is a read-only look: never locked, never written."""
         file = SimulationFile(path)
         try:
             info = os.stat(file.path)
@@ -622,19 +749,164 @@ class Store:
             raise SimulationFileError(file.shown, "cannot_read", reason=_reason(error)) from None
         if not stat.S_ISREG(info.st_mode):
             raise SimulationFileError(file.shown, "not_a_file")
-        if lock:
-            file.lock()
-            try:
-                file.lock_contents()
-                if not os.access(file.path.parent, os.W_OK):
-                    raise SimulationFileError(file.shown, "folder_not_writable",
-                                              folder=str(file.path.parent),
-                                              reason=os.strerror(_not_writable(file.path.parent)))
-                file.tidy()
-            except BaseException:
-                file.release()
-                raise
+        if lock and not os.access(file.path.parent, os.W_OK):
+            raise SimulationFileError(file.shown, "folder_not_writable", folder=str(file.path.parent),
+                                      reason=os.strerror(_not_writable(file.path.parent)))
         return cls(file)
+
+    @contextmanager
+    def locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
+        """Hold the file's write lock for the block (in memory: nothing to hold)."""
+        if self.file is None:
+            yield
+            return
+        with self.file.locked(wait):
+            yield
+
+    # ---------------------------------------------------------------- what others wrote
+
+    def remember(self, size: int | None = None, lines: int | None = None) -> None:
+        """Note how far this process has read (or written) the file: its complete lines up to
+        `size` (default: all of it; `lines` of them, default: as many as the storage last read
+        or wrote). Under the lock, after a read or a write."""
+        if self.path is None:
+            return
+        try:
+            info = os.stat(self.path)
+            with open(self.path, "rb") as handle:
+                first = handle.readline()
+                size = info.st_size if size is None else size
+                handle.seek(max(0, size - TAIL))
+                tail = handle.read(min(TAIL, size))
+        except OSError:  # gone, or unreadable: the next look reads it whole again
+            self.mark = None
+            return
+        if lines is None:
+            lines = self.storage.count
+        self.mark = FileMark((info.st_dev, info.st_ino), size, (info.st_size, info.st_mtime_ns),
+                             first, tail, lines)
+
+    def _remember_more(self, data: bytes) -> None:
+        """The file grew by `data` (complete lines) since the mark, read or written by us."""
+        mark = self.mark
+        assert mark is not None and self.path is not None
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            self.mark = None
+            return
+        size = mark.size + len(data)
+        self.mark = FileMark((info.st_dev, info.st_ino), size, (info.st_size, info.st_mtime_ns),
+                             mark.first, (mark.tail + data)[-TAIL:], mark.lines + data.count(b"\n"))
+
+    def changed(self) -> bool:
+        """Whether the file may hold what this process has not read yet (another process wrote
+        it since): one `stat`, no lock. A file gone has nothing to read."""
+        if self.path is None or self.mark is None or self.closed:
+            return False
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        mark = self.mark
+        return (info.st_dev, info.st_ino) != mark.identity or \
+            (info.st_size, info.st_mtime_ns) != mark.stamp
+
+    def read_since(self, records: list[dict[str, Any]], head: int
+                   ) -> tuple[list[dict[str, Any]], int, int] | None:
+        """Under the lock: the journal as the file holds it now, from the lines appended since
+        this process last read it (the journal then was `records`, standing after `head`):
+        every step kept, the step the simulation stands after, and how many of the steps
+        kept are surely as they were. None when the file was written anew meanwhile (a
+        compaction, another simulation): it is read whole again (`read_journal`). A last line
+        a kill cut short is cut off."""
+        mark, path = self.mark, self.path
+        if mark is None or path is None:
+            return None
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:  # removed: nothing to read (the next step writes it anew)
+            return records, head, len(records)
+        except OSError as error:
+            raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
+        if (info.st_dev, info.st_ino) != mark.identity or info.st_size < mark.size:
+            return None
+        if (info.st_size, info.st_mtime_ns) == mark.stamp:
+            return records, head, len(records)
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(len(mark.first)) != mark.first:
+                    return None
+                handle.seek(mark.size - len(mark.tail))
+                if handle.read(len(mark.tail)) != mark.tail:
+                    return None
+                data = handle.read()
+        except OSError as error:
+            raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
+        end = data.rfind(b"\n") + 1
+        if end < len(data):  # a last line that a kill cut short (under the lock: no write is on)
+            self._cut_torn(mark.size + end)
+        steps = _Steps(self.shown, records, head_doc(head, len(records)) if self.has_head else None)
+        number = mark.lines
+        for line in data[:end].splitlines(keepends=True):
+            number += 1
+            fragment = decode(line, number, self.shown)
+            if not isinstance(fragment, dict) or not set(fragment) <= {"steps", HEAD}:
+                return None  # not a step or a head: someone wrote more; read it all again
+            steps.take(number, fragment)
+        self._remember_more(data[:end])
+        if steps.head is not None:
+            self.has_head = True
+        first = len(records) if steps.rewritten is None else min(len(records), steps.rewritten - 1)
+        position = steps.finish()
+        for number in range(first + 1, len(steps.records) + 1):
+            check_step(self.shown, number, steps.records[number - 1])
+        return steps.records, position, min(first, len(steps.records))
+
+    def read_journal(self) -> tuple[dict[str, Any], list[dict[str, Any]], int, bool]:
+        """Under the lock: the file read whole again, but for its records (what `load` reads
+        of a state is not needed to follow another process): the meta, every step kept, the
+        step the simulation stands after, and whether the file's checkpoint is one of these
+        steps (not of steps dropped since)."""
+        where = self.shown
+        storage = self.storage
+        meta: dict[str, Any] | None = None
+        steps = _Steps(where, [], None)
+        skip = tuple(b'{"' + table.encode() for table in (*RECORDS, ORIGIN))
+        for number, fragment in storage.fragments(skip=skip):
+            if fragment is None:
+                continue
+            if not isinstance(fragment, dict):
+                raise SimulationFileError(where, "field_type", where=("line", str(number)),
+                                          field="line", expected="object", found=shown(fragment))
+            if number == 1:
+                meta = _meta_of(where, fragment)
+                if meta.get("version") != VERSION:
+                    raise SimulationFileError(where, "wrong_version", found=repr(meta.get("version")),
+                                              version=VERSION)
+                _check_meta_2(where, meta)
+            steps.take(number, fragment)
+        if meta is None:
+            raise SimulationFileError(where, "no_meta")
+        if storage.torn_at is not None:
+            self._cut_torn(storage.torn_at)
+        self.remember(storage.size)
+        self.has_head = steps.head is not None
+        position = steps.finish()
+        for number, record in enumerate(steps.records, 1):
+            check_step(where, number, record)
+        checkpoint = meta["checkpoint"]
+        current = checkpoint <= len(steps.records) and (
+            steps.rewritten is None or checkpoint < steps.rewritten)
+        return meta, steps.records, position, current
+
+    def _cut_torn(self, size: int) -> None:
+        if self.file is None or not self.file.held:
+            return  # only the holder of the lock cuts (no write can be under way then)
+        try:
+            self.file.cut(size)
+        except OSError as error:
+            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
 
     @property
     def storage(self) -> JournalStorage:
@@ -697,9 +969,7 @@ class Store:
         meta: dict[str, Any] | None = None
         rules_doc: Any = None
         image = _Image(where)
-        records: list[dict[str, Any]] = []
-        head: dict[str, Any] | None = None
-        rewritten: int | None = None  # the lowest step number written again after the meta
+        steps = _Steps(where, [], None)
         tables: set[str] = set()
         for number, fragment in storage.fragments(skip=(b'{"' + ORIGIN.encode(),)):
             if fragment is None:
@@ -708,48 +978,28 @@ class Store:
             if not isinstance(fragment, dict):
                 raise SimulationFileError(where, "field_type", where=("line", str(number)),
                                           field="line", expected="object", found=shown(fragment))
-            again: int | None = None
             for table, docs in fragment.items():
-                if table not in RECORDS:  # (check_rows checks those, in the same pass)
-                    check_table(where, table, docs)
                 if table == "meta":
+                    check_table(where, table, docs)
                     if meta is not None or number != 1:
                         raise SimulationFileError(where, "duplicate", where=("table", "meta"), id="'1'")
                     meta = _meta_of(where, fragment)
                     _check_meta_2(where, meta)
                 elif table == "rules":
+                    check_table(where, table, docs)
                     if rules_doc is not None or "1" not in docs:
                         raise SimulationFileError(where, "field_missing", where=("table", "rules"),
                                                   field="1")
                     rules_doc = docs["1"]
                 elif table in RECORDS:
-                    image.rows(table, docs)
-                elif table == "steps":
-                    for doc_id, record in docs.items():
-                        step = _step_number(doc_id)
-                        if step is None or not 1 <= step <= len(records) + 1:
-                            raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
-                                                      number=doc_id)
-                        if step <= len(records):
-                            records[step - 1] = record
-                            again = step if again is None else min(again, step)
-                        else:
-                            records.append(record)
-                elif table == HEAD:
-                    if set(docs) != {"1"}:
-                        raise SimulationFileError(where, "field_missing", where=("table", HEAD),
-                                                  field="1")
-                    head = docs["1"]
-                    check_head(where, head, len(records))
-                else:
+                    image.rows(table, docs)  # (check_rows checks the table, in the same pass)
+                elif table not in ("steps", HEAD):
+                    check_table(where, table, docs)
                     raise SimulationFileError(where, "unknown_value", where=("file", ""), field="table",
                                               found=shown(table), choices=", ".join((*TABLES, HEAD)))
                 tables.add(table)
-            if again is not None:
-                if HEAD not in fragment:  # a step written again says where the simulation stands
-                    raise SimulationFileError(where, "step_sequence", position=len(records) + 1,
-                                              number=str(again))
-                rewritten = again if rewritten is None else min(rewritten, again)
+            steps.take(number, fragment)
+        records, head, rewritten = steps.records, steps.head, steps.rewritten
         assert meta is not None  # the first line was read as the meta before
         for table in TABLES:
             if table not in tables:
@@ -757,12 +1007,7 @@ class Store:
         if meta["origin"]["rows"] and "origin" not in tables:
             raise SimulationFileError(where, "field_missing", where=("file", ""), field="origin.orders")
         _check_rules(where, rules_doc)
-        if head is not None:
-            check_head(where, head, len(records))
-            del records[head["steps"]:]  # left from a line of steps abandoned
-            position = head["step"]
-        else:
-            position = len(records)
+        position = steps.finish()
         checkpoint = meta["checkpoint"]
         if checkpoint > len(records) and rewritten is None:
             raise SimulationFileError(where, "checkpoint_ahead", checkpoint=checkpoint,
@@ -774,7 +1019,8 @@ class Store:
         self.has_head = head is not None
         current = checkpoint <= len(records) and (rewritten is None or checkpoint < rewritten)
         journal = Journal(self.origin_state, records,
-                          (checkpoint, self._load_checkpoint) if current else None, position)
+                          (checkpoint, self.checkpoint_loader(checkpoint)) if current else None,
+                          position)
         if not current or checkpoint > position:
             # The checkpoint is of steps abandoned since, or after the step the simulation
             # was taken back to: the steps are replayed from the start.
@@ -803,8 +1049,15 @@ class Store:
                                       detail=str(error)) from None
         return STEP_COST * (journal.head - start) + events
 
-    def _load_checkpoint(self) -> State:
-        """The state after the file's checkpoint, read from the file again."""
+    def checkpoint_loader(self, step: int) -> Callable[[], State | None]:
+        """What reads the state after step `step` from the file's checkpoint when time travel
+        needs it (None when the file's checkpoint is another step by then: another process
+        compacted the file, and the state is replayed from another start)."""
+        return lambda: self._load_checkpoint(step)
+
+    def _load_checkpoint(self, step: int) -> State | None:
+        """The state after the file's checkpoint, read from the file again, if it is still the
+        one after step `step` of this simulation."""
         where = self.shown
         image = _Image(where)
         rules_doc = meta = None
@@ -819,6 +1072,8 @@ class Store:
                         image.rows(table, docs)
             if meta is None or rules_doc is None:
                 raise SimulationFileError(where, "no_meta")
+            if meta.get("checkpoint") != step or meta.get("origin") != self.origin:
+                return None
             return image.state(rules_doc, meta)
 
     def origin_state(self) -> State:
@@ -841,8 +1096,8 @@ class Store:
     # ---------------------------------------------------------------- settling after opening
 
     def settle(self, loaded: Loaded) -> Path | None:
-        """After a file was opened with its lock and found good: cut off a last line a kill left
-        unfinished, and carry a version 1 file over, keeping the original as `<name>.bak` (the
+        """After a file was opened under the write lock and found good: cut off a last line a
+        kill left unfinished, and carry a version 1 file over, keeping the original as `<name>.bak` (the
         name it was kept under is returned)."""
         storage = self.storage
         if loaded.version == 1:
@@ -851,10 +1106,8 @@ class Store:
             self._write_image(loaded.state, loaded.journal, base=loaded.state)
             return backup
         if storage.torn_at is not None:
-            try:
-                self.file.cut(storage.torn_at)  # type: ignore[union-attr]
-            except OSError as error:
-                raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
+            self._cut_torn(storage.torn_at)
+        self.remember(storage.size)
         return None
 
     def _keep_backup(self, raw: bytes) -> Path:
@@ -887,8 +1140,12 @@ class Store:
         records if it has any), every step, and `state` (after the last) as the checkpoint."""
         if self.file is None:
             return
-        self.origin = origin
-        self._write_image(state, journal, base=base)
+        with self.file.locked():
+            if self.new and os.path.lexists(self.file.path):  # made meanwhile: never written over
+                raise SimulationFileError(self.shown, "exists")
+            self.origin = origin
+            self._write_image(state, journal, base=base)
+            self.new = False
 
     def _write_image(self, state: State, journal: Journal,
                      origin_lines: Callable[[], Iterable[bytes]] | None = None,
@@ -921,7 +1178,8 @@ class Store:
         self.storage.rewrite(lines())
         self.has_head = head
         self.checkpoint_size = _counts(state)
-        journal.set_checkpoint(count, self._load_checkpoint)
+        journal.set_checkpoint(count, self.checkpoint_loader(count))
+        self.remember(self.storage.size)
         journal.origin = self.origin_state
 
     def append_step(self, number: int, record: dict[str, Any]) -> None:
@@ -937,6 +1195,14 @@ class Store:
                                  HEAD: {"1": head_doc(number, number)}})
         else:
             self.db.table("steps").insert(Document(record, doc_id=number))
+        self._appended()
+
+    def _appended(self) -> None:
+        """Note the line just appended as read: it is this process's own."""
+        if self.mark is None:
+            self.remember()
+        else:
+            self._remember_more(self.storage.appended)
 
     def write_head(self, step: int, kept: int) -> None:
         """Write where the simulation stands: after step `step` of the `kept` steps (undo,
@@ -947,11 +1213,14 @@ class Store:
             raise SimulationFileError(self.shown, "closed")
         self.storage.append({HEAD: {"1": head_doc(step, kept)}})
         self.has_head = True
+        self._appended()
 
     def unappend(self, size: int) -> None:
         """Take the last step back off the file (cut it back to `size` bytes, when known)."""
         if self.file is not None and size >= 0:
+            lines = self.mark.lines - 1 if self.mark is not None else None
             self.file.cut(size)
+            self.remember(size, lines)
 
     def file_size(self) -> int:
         """The file's size now (-1: unknown, or in memory)."""
@@ -995,12 +1264,10 @@ class Store:
                 yield line
 
     def close(self) -> None:
-        """Let the file go (its locks, its companion file); a closed store is never written."""
+        """Let the file go; a closed store is never written (it holds no lock between writes)."""
         self.closed = True
         if self.db is not None:
             self.db.close()
-        if self.file is not None:
-            self.file.release()
 
 
 def head_doc(step: int, kept: int) -> dict[str, int]:

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import platformdirs
 
-from engine import RcsimError, Refusal, Simulation, SimulationFileError
+from engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
 from engine.demo import create_demo
 from engine.store import real_path
 
@@ -46,7 +46,22 @@ def parser() -> argparse.ArgumentParser:
     add_rule_option(p)
     p.add_argument("--scenario", metavar="FILE", help=t("present.cli.scenario"))
     p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
+    p.add_argument("--as", dest="role", choices=PARTIES, help=t("cli.as"))
+    p.add_argument("--clock", action="store_true", help=t("cli.clock"))
     return p
+
+
+def role_problem(options: argparse.Namespace) -> str | None:
+    """Why these options cannot start a party's window, or None: a party's window joins the
+    simulation the trainer set up (it does not start one afresh, nor present a scenario)."""
+    if options.clock and options.role is None:
+        return t("cli.clock_needs_as")
+    if options.role is not None:
+        for option, given in (("--new", options.new), ("--rule", options.rule),
+                              ("--policy", options.policy), ("--scenario", options.scenario)):
+            if given:
+                return t("cli.as_refused", option=option)
+    return None
 
 
 def backup_name(path: Path, now: datetime) -> Path:
@@ -152,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return travel.COMMANDS[args[0]](args[1:])
     set_language(choose_language(args))
     options = parser().parse_args(args)
+    problem = role_problem(options)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     if options.scenario is not None:
         return present(options.scenario, options.rule)
     try:
@@ -178,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from .app import make_app
 
-    app = make_app(sim)
+    app = make_app(sim, role=options.role, holds_clock=options.clock or options.role is None)
     try:
         app.run()
     finally:

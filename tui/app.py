@@ -19,7 +19,7 @@ from textual.widgets import Footer
 from engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
 from engine.rules import OPENING_ACTIONS
 
-from .describe import describe_event
+from .describe import describe_event, party_label
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
 from .travel import branch_text, put_back_text, taken_back_text
 from .text import clean
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
 # Actions that move the clock or change the layout; they wait while a dialog is open.
+SYNC_SECONDS = 0.25
+"""How often a window looks for what other windows wrote to its simulation file (one `stat`
+when nothing was written): a step taken elsewhere is on screen within about that time."""
+CLOCK_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
+                 "cycle_speed"}
+"""What moves the clock: only in the window that holds it (the trainer's, or `--clock`)."""
+TRAINER_ACTIONS = {"focus_pane", "rules"}
+"""Not in a party's window: the other party's pane, and changing the rules of everyone."""
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
                        "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
                        "undo", "redo", "compare", "rules"}
@@ -89,9 +97,17 @@ class RcsimApp(App[None]):
     """The party whose pane is in front: the only one shown when the screen is narrow."""
 
     def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
-                 player: Player | None = None, language: str = "en") -> None:
+                 player: Player | None = None, language: str = "en", role: str | None = None,
+                 holds_clock: bool | None = None) -> None:
         super().__init__()
         self.sim = sim
+        # Role-play: a party's window (`rcsim --as buyer`) shows that party's pane alone and
+        # moves the clock only when asked to (`--clock`); the trainer's window (no role) shows
+        # both panes and holds the clock.
+        self.role = role
+        self.parties: tuple[str, ...] = (role,) if role is not None else tuple(PARTIES)
+        self.holds_clock = role is None if holds_clock is None else holds_clock
+        self._sync_timer: Timer | None = None
         self.cursor_blink = cursor_blink
         _freeze_start_up_objects()
         self._timer: Timer | None = None
@@ -106,6 +122,8 @@ class RcsimApp(App[None]):
         # by hand), so that `U` puts it back; cleared by any other change.
         self.stepped_back: list[StepResult | HistoryEntry] = []
         self.set_reactive(RcsimApp.language, language)
+        if role is not None:
+            self.set_reactive(RcsimApp.front_party, role)
 
     def on_load(self) -> None:
         # The language of this app's task, which every screen and widget it builds inherits
@@ -120,12 +138,12 @@ class RcsimApp(App[None]):
         from .screens.main import TooSmall
 
         yield TooSmall()
-        yield ClockBar(self.sim).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        yield ClockBar(self.sim, controls=self.holds_clock).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
         if self.player is not None:
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)
         with Horizontal(id="panes"):
-            for party in PARTIES:
+            for party in self.parties:
                 pane = PartyPane(self.sim, party, self.pane_states[party])
                 pane.display = party == self.front_party or not self.main_screen.has_class("-narrow")
                 yield pane.data_bind(RcsimApp.revision)
@@ -168,8 +186,15 @@ class RcsimApp(App[None]):
             gc.enable()
 
     def on_mount(self) -> None:
-        self.sub_title = t("app.subtitle", policy=self.sim.policy)
+        self.sub_title = self._sub_title()
         self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
+        if self.sim.path is not None:  # other windows may write the same file: look often
+            self._sync_timer = self.set_interval(SYNC_SECONDS, self.take_in)
+
+    def _sub_title(self) -> str:
+        if self.role is None:
+            return t("app.subtitle", policy=self.sim.policy)
+        return t("app.subtitle.role", party=party_label(self.role), policy=self.sim.policy)
 
     def pane(self, party: str) -> PartyPane:
         return self.main_screen.query_one(f"#{party}-pane", PartyPane)
@@ -197,13 +222,54 @@ class RcsimApp(App[None]):
     # ---------------------------------------------------------------- after every change
 
     def changed(self, events: Iterable[EventView] = ()) -> None:
-        """Bump the revision (every view re-reads the engine) and tell each party what concerns it."""
-        for event in events:
-            for party in event.concerns:
-                self.pane(party).add_notice(event.at, partial(describe_event, event))
+        """Bump the revision (every view re-reads the engine) and tell each party what concerns it
+        (what other windows did meanwhile first, as it came in before this change)."""
+        self.take_in(refresh=False)
+        self._notify_events(events)
         self.stepped_back.clear()
         self.revision += 1
         self._refresh_travel_keys()
+
+    def _notify_events(self, events: Iterable[EventView]) -> None:
+        for event in events:
+            for party in event.concerns:
+                if party in self.parties:
+                    self.pane(party).add_notice(event.at, partial(describe_event, event))
+
+    # ---------------------------------------------------------------- other windows
+
+    def take_in(self, refresh: bool = True) -> None:
+        """What other windows did to the simulation file since this one last looked (every
+        SYNC_SECONDS, and before each change of this one's): each pane is told what concerns
+        its party, what was taken back is said, and every view re-reads the engine. Never
+        waits for another window's write: the next look takes it in."""
+        try:
+            found = self.sim.take_in(0)
+        except (Refusal, SimulationFileError) as error:  # the file cannot be read just now
+            self.main_screen.query_one(ClockBar).show_message(clean(str(error)))
+            return
+        if not found:
+            return
+        for synced in found:
+            if synced.restarted:
+                for party in self.parties:
+                    self.pane(party).add_notice(self.sim.now, lambda: t("sync.restarted"))
+                continue
+            if synced.taken_back:
+                steps = synced.taken_back
+                for party in self.parties:
+                    self.pane(party).add_notice(self.sim.now, lambda steps=steps: t(
+                        "sync.taken_back", what=taken_back_text(steps)))
+            if synced.put_back:
+                steps = synced.put_back
+                for party in self.parties:
+                    self.pane(party).add_notice(self.sim.now, lambda steps=steps: t(
+                        "sync.put_back", what=put_back_text(steps)))
+            self._notify_events(synced.events)
+        if refresh:
+            self.stepped_back.clear()
+            self.revision += 1
+            self._refresh_travel_keys()
 
     # ---------------------------------------------------------------- acting
 
@@ -224,6 +290,7 @@ class RcsimApp(App[None]):
                 dialog.show_error(text)
             else:
                 self.pane(message.party).show_refusal(refusal)
+            self.take_in()  # what changed meanwhile, if that was why: on screen now
             return
         if dialog is not None:
             await dialog.dismiss(None)
@@ -244,6 +311,7 @@ class RcsimApp(App[None]):
                 events = self.sim.advance(value)
         except Refusal as refusal:
             self.main_screen.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
+            self.take_in()
             return refusal
         self.main_screen.query_one(ClockBar).show_message("")
         self.changed(events)
@@ -277,6 +345,10 @@ class RcsimApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        if action in CLOCK_ACTIONS and not self.holds_clock:
+            return False  # a party's window: the trainer moves the clock
+        if self.role is not None and action in TRAINER_ACTIONS:
             return False
         if action == "next_deadline" and self.sim.next_deadline() is None:
             return None
@@ -397,7 +469,7 @@ class RcsimApp(App[None]):
                          now=with_unit(rule, new))
 
             text = changed_text()
-            for party in ("buyer", "freelancer"):
+            for party in self.parties:
                 self.pane(party).add_notice(self.sim.now, changed_text)
             self.revision += 1
         if isinstance(dialog, RulesScreen):
@@ -415,7 +487,7 @@ class RcsimApp(App[None]):
         self.changed(event for result in results for event in result.events)
         order = getattr(results[-1].step, "order", None) if results else None
         if order in self.sim.order_ids():
-            for party in PARTIES:
+            for party in self.parties:
                 self.pane(party).select_order(order)
         self.presented = list(results)
         self.main_screen.query_one(PresenterBar).show(results)
@@ -496,7 +568,7 @@ class RcsimApp(App[None]):
             self._present_undo()
             return
         try:
-            entry = self.sim.undo()
+            entry = self.sim.undo(by=self.role)
         except Refusal as refusal:
             self._travel_refused(refusal)
             return
@@ -520,7 +592,7 @@ class RcsimApp(App[None]):
 
     def _redo(self) -> None:
         try:
-            entry = self.sim.redo()
+            entry = self.sim.redo(by=self.role)
         except Refusal as refusal:
             self._travel_refused(refusal)
             return
@@ -561,14 +633,16 @@ class RcsimApp(App[None]):
     def _travel_refused(self, refusal: Refusal) -> None:
         self.main_screen.query_one(ClockBar).show_message(
             t("notice.refused", message=refusal_text(refusal)))
+        self.take_in()
 
     def travelled(self, text: Callable[[], str]) -> None:
         """After going back (or forward) in time: every view re-reads the engine; each pane's
         notices are those of that moment (the last events that concern its party), and the
         newest says what was taken back (`text`, so that a language switch says it anew)."""
         sim = self.sim
+        self.take_in(refresh=False)
         self.main_screen.query_one(ClockBar).show_message("")
-        for party in ("buyer", "freelancer"):
+        for party in self.parties:
             notices: list[Any] = []
             seq = sim.last_event_seq()
             while seq > 0 and len(notices) < 2:
@@ -599,7 +673,7 @@ class RcsimApp(App[None]):
         dialog = self._dialog()
         before = self.sim.step_count
         try:
-            steps = self.sim.rewind(message.step)
+            steps = self.sim.rewind(message.step, by=self.role)
         except Refusal as refusal:
             if dialog is not None:
                 dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
@@ -634,6 +708,9 @@ class RcsimApp(App[None]):
         dialog why not (the file exists, the folder takes no file...): nothing changed."""
         dialog = self._dialog()
         assert dialog is not None  # only the branch dialog asks for this
+        if self.role is not None:  # it would leave the simulation everyone else is in
+            dialog.show_error(t("sync.branch_in_trainer_window"))
+            return
         try:
             path = self.sim.branch(message.step, message.path)
             branch = Simulation.open(path)
@@ -663,7 +740,7 @@ class RcsimApp(App[None]):
             state.notices.clear()
             if state.order_id not in sim.order_ids():
                 state.order_id = None
-        self.sub_title = t("app.subtitle", policy=sim.policy)
+        self.sub_title = self._sub_title()
         await self._rebuild_main_screen()
         old.close()
 
@@ -745,15 +822,18 @@ def _freeze_start_up_objects() -> None:
 
 def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,
              language: str | None = None, theme: str | None = None,
-             player: Player | None = None) -> RcsimApp:
+             player: Player | None = None, role: str | None = None,
+             holds_clock: bool | None = None) -> RcsimApp:
     """The one way to build the App: for the command line, the tests and the benchmark.
 
-    `player`: present a scenario; `sim` must then be `player.simulation`.
+    `player`: present a scenario; `sim` must then be `player.simulation`. `role`: a party's
+    window (that party's pane alone; the clock only with `holds_clock`).
     """
     if language is None:
         from .i18n import language as current_language
         language = current_language()
-    app = RcsimApp(sim, cursor_blink=cursor_blink, player=player, language=language)
+    app = RcsimApp(sim, cursor_blink=cursor_blink, player=player, language=language, role=role,
+                   holds_clock=holds_clock)
     if animation_level is not None:
         app.animation_level = animation_level  # type: ignore[assignment]
     if theme is not None:

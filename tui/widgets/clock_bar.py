@@ -26,15 +26,21 @@ class ClockBar(Vertical):
     playing: reactive[bool] = reactive(False, init=False, repaint=False)
     speed: reactive[str] = reactive("1h", init=False, repaint=False)
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: Simulation, *, controls: bool = True) -> None:
         super().__init__(id="clock-bar")
         self.sim = sim
+        self.controls = controls  # False in a party's window: the trainer moves the clock
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="clock-line"):
             yield Static(id="clock-now")
             yield Static(id="clock-state")
         yield Static(id="clock-next")
+        if not self.controls:
+            with Horizontal(id="clock-buttons", classes="button-row"):
+                yield Static(Content(t("clock.held_elsewhere")), id="clock-held")
+                yield Static(id="clock-message")
+            return
         with Horizontal(id="clock-buttons", classes="button-row"):
             # Each button runs the App's action, as its key does.
             for button_id, label, action in (
@@ -76,6 +82,8 @@ class ClockBar(Vertical):
             text = t("clock.next", what=describe_deadline(upcoming), at=fmt_datetime(upcoming.at),
                      countdown=fmt_countdown(int((upcoming.at - now).total_seconds())))
         update(self.query_one("#clock-next", Static), Content(text))
+        if not self.controls:
+            return
         self.query_one("#clock-next-button", Button).disabled = upcoming is None
         for button_id, label in (("#clock-play", t("clock.pause" if self.playing else "clock.play")),
                                  ("#clock-speed", t("clock.speed", speed=self.speed))):
