@@ -196,7 +196,7 @@ async def open_tab(session: aiohttp.ClientSession, address: str) -> aiohttp.Clie
     while True:
         message = await asyncio.wait_for(ws.receive(), timeout=WAIT)
         assert message.type == aiohttp.WSMsgType.BINARY, message
-        if b"Simulated time" in message.data or b"Buyer" in message.data:
+        if b"my orders" in message.data:
             return ws
 
 
@@ -212,7 +212,7 @@ def test_ctrl_c_ends_every_tab_app_and_leaves_no_process(tmp_path, whole_group) 
     try:
         async def tabs_open() -> list[psutil.Process]:
             async with aiohttp.ClientSession() as session:
-                sockets = [await open_tab(session, served.addresses["trainer"])]
+                sockets = [await open_tab(session, served.addresses[role]) for role in ROLES]
                 readers = [asyncio.create_task(read_until_closed(ws)) for ws in sockets]
                 apps = served.app_processes()
                 assert len(apps) == len(sockets), apps
