@@ -177,10 +177,22 @@ def test_a_new_simulation_with_a_rule_is_made_before_serving(tmp_path) -> None:
         served.kill()
 
 
+def page_at(address: str, host_header: str | None = None) -> str:
+    request = urllib.request.Request(address, headers={"Host": host_header} if host_header else {})
+    return urllib.request.urlopen(request, timeout=WAIT).read().decode()
+
+
 def test_any_other_host_is_said_to_let_anyone_act(tmp_path) -> None:
     served = start_serve(tmp_path / "class.json", "--host", "0.0.0.0")
     try:
         assert list(served.addresses) == list(ROLES)
+        # the page sends the browser back where it came from, not to 0.0.0.0
+        port = served.addresses["buyer"].rsplit(":", 1)[1].strip("/")
+        page = page_at(f"http://127.0.0.1:{port}/")
+        assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
+        page = page_at(f"http://127.0.0.1:{port}/", host_header=f"trainer-laptop.local:{port}")
+        assert f'data-session-websocket-url="ws://trainer-laptop.local:{port}/ws"' in page
+        assert f'href="http://trainer-laptop.local:{port}/static/css/xterm.css"' in page
         assert served.interrupt() == 0
         warning = served.stderr()
         assert "listening on 0.0.0.0" in warning
