@@ -202,6 +202,17 @@ def test_any_other_host_is_said_to_let_anyone_act(tmp_path) -> None:
         served.kill()
 
 
+def test_the_warning_is_german_too(tmp_path) -> None:
+    served = start_serve(tmp_path / "kurs.json", "--host", "0.0.0.0", lang="de")
+    try:
+        assert served.interrupt() == 0
+        warning = served.stderr()
+        assert "WARNUNG: erreichbar unter 0.0.0.0" in warning
+        assert "kann diese Seiten öffnen und in der Simulation handeln" in warning
+    finally:
+        served.kill()
+
+
 async def open_tab(session: aiohttp.ClientSession, address: str) -> aiohttp.ClientWebSocketResponse:
     """What a browser tab does: the websocket that starts the app; returned once the app drew."""
     ws = await session.ws_connect(address.replace("http:", "ws:") + "ws?width=160&height=50")
