@@ -68,12 +68,17 @@ async def measure(steps: int) -> list[float]:
         writer.stdin.write("go\n")
         writer.stdin.flush()
         shown = str(clock.content)
+        start = app.sim.now
         while len(seen) < steps:
+            if writer.poll() not in (None, 0):
+                raise SystemExit(f"the writing process failed (exit status {writer.returncode})")
             await asyncio.sleep(0.002)
             now = str(clock.content)
-            if now != shown:  # the clock line was drawn anew with the next hour
+            if now != shown:  # the clock line was drawn anew: every hour up to it is on screen
                 shown = now
-                seen.append(time.time())
+                at = time.time()
+                hours = int((app.sim.now - start).total_seconds()) // 3600
+                seen += [at] * (hours - len(seen))
     written = [float(line) for line in writer.stdout.read().split()]
     writer.wait()
     app.sim.close()

@@ -1,7 +1,8 @@
 """rcsim's rule engine: the Fiverr Resolution Center's rules over a simulated clock, in TinyDB.
 
 Pure: the standard library and tinydb (and msgspec, as a fast path for JSON, with the json module
-as its fallback); no UI toolkit, no OS clock, no sleeping, and no text catalogue: it speaks in
+as its fallback; filelock for the short lock around each write to a file that several processes
+share); no UI toolkit, no OS clock, no sleeping, and no text catalogue: it speaks in
 codes and parameters (a refusal also in plain English, engine/english.py), which the app (tui/)
 puts into words.
 """
@@ -16,7 +17,7 @@ from .model import other as other_party
 from .rules import ACTIONS, Rules
 from .service import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation, Synced,
 )
 from .timeutil import parse_duration
 
@@ -25,6 +26,6 @@ __all__ = [
     "FieldSpec", "HistoryEntry", "InputError", "JournalEntry", "MessageView", "Option",
     "OrderDifference", "OrderFacts", "OrderView", "PARTIES", "Party", "PartyView", "REQUEST_STATES",
     "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType", "RequestView", "Rules",
-    "Simulation", "SimulationFileError", "Status", "other_party",
+    "Simulation", "SimulationFileError", "Status", "Synced", "other_party",
     "parse_duration",
 ]

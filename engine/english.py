@@ -8,7 +8,7 @@ same in every language.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 REFUSALS: dict[str, str] = {
     "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
@@ -81,6 +81,12 @@ REFUSALS: dict[str, str] = {
     "write_failed": "{path} could not be written ({reason}), so nothing changed: the simulation "
                     "is as it was before. Free some space or make its folder writable, then "
                     "try again.",
+    "busy": "{path} is being written by another rcsim process and was not free within "
+            "{seconds} s, so nothing changed: try again.",
+    "changed_meanwhile": "{what} meanwhile, in another window, so nothing was done here: "
+                         "decide again on what is there now.",
+    "not_yours": "Step {step} is {owner}: the {party} can take back or put back only the "
+                 "{party}'s own actions.",
 }
 
 # What is wrong with a simulation file, after its path ("sim.json: does not exist"). A `where`
@@ -90,8 +96,7 @@ FILE_PROBLEMS: dict[str, str] = {
     "checkpoint_ahead": "is damaged: its checkpoint was written after step {checkpoint}, but it holds only {count} steps",
     "step_refused": "is damaged: its step {step} cannot be replayed ({detail})",
     "head_beyond": "is damaged: it stands after step {step} of {steps} steps kept, but it holds only {count} steps",
-    "in_use": "is open in another rcsim process (a simulation file belongs to one rcsim at a time)",
-    "lock_unstable": "cannot be locked: its lock file keeps changing",
+    "busy": "is being written by another rcsim process and was not free within {seconds} s: try again",
     "folder_not_writable": "its folder {folder} takes no new file ({reason})",
     "not_a_folder": "{folder} is a file, not a folder",
     "folder_missing": "the folder {folder} does not exist",
@@ -153,7 +158,14 @@ WHERE: dict[str, str] = {
 _ALTERNATIVES = ("allowed", "answers")
 
 
+# Whose a step is (`not_yours`): the party who acted, or the kind of a step no party took.
+OWNERS = {"buyer": "the buyer's action", "freelancer": "the freelancer's action",
+          "clock": "a clock move", "orders": "orders added", "rules": "a change of the rules"}
+
+
 def _plain(name: str, value: Any) -> Any:
+    if name == "owner" and isinstance(value, str):
+        return OWNERS.get(value, value)
     if isinstance(value, (tuple, list)):
         if not value:
             return "nobody" if name == "allowed" else "none"
@@ -185,3 +197,57 @@ def file_problem(code: str, params: Mapping[str, Any]) -> str:
         return template.format(**words)
     except (KeyError, IndexError, ValueError):
         return f"{code} {dict(params)!r}"
+
+
+# What another process did meanwhile (`changed_meanwhile`): each step of a party's, as its
+# action on the order, in the past.
+DONE = {
+    "submit_requirements": "submitted the requirements of {order}",
+    "deliver": "delivered {order}",
+    "accept_delivery": "accepted the delivery of {order}",
+    "request_revision": "asked for a revision of {order}",
+    "cancel_order": "cancelled {order}",
+    "request_update": "asked for an update on {order}",
+    "ask_to_cancel": "asked to cancel {order}",
+    "request_extension": "asked for more time on {order}",
+    "respond_update": "answered the update request on {order}",
+    "accept": "accepted the request on {order}",
+    "decline": "declined the request on {order}",
+    "withdraw": "withdrew the request on {order}",
+}
+
+
+def step_words(step: Mapping[str, Any]) -> str:
+    """A step (as `changed_meanwhile` gives it: kind, party, action, order, to, orders, set,
+    fired) in plain English, in the past: "the freelancer accepted the request on FO-1001"."""
+    kind = step.get("kind")
+    if kind == "act":
+        done = DONE.get(str(step.get("action")), "took the action {action!r} on {order}")
+        return f"the {step.get('party')} " + done.format(action=step.get("action"),
+                                                         order=step.get("order"))
+    if kind == "clock":
+        words = f"the clock moved to {step.get('to')}"
+        fired = step.get("fired") or ()
+        return words + (f", and deadlines passed on {', '.join(fired)}" if fired else "")
+    if kind == "orders":
+        ids = list(step.get("orders") or ())
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        return f"{len(ids)} order(s) were added ({shown})"
+    if kind == "rules":
+        return f"the rules changed ({', '.join(sorted(step.get('set') or {}))})"
+    return f"a step of the kind {kind!r} was taken"
+
+
+def meanwhile_words(steps: Iterable[Mapping[str, Any]], taken_back: int = 0,
+                    restarted: bool = False, more: int = 0) -> str:
+    """What other processes did meanwhile, as one plain English clause with a capital: "The
+    buyer asked to cancel FO-1001, then the freelancer accepted the request on FO-1001"."""
+    parts = ["the simulation was started afresh"] if restarted else []
+    if taken_back:
+        parts.append(f"{taken_back} step(s) were taken back")
+    if more:
+        parts.append(f"{more} other step(s) were taken")
+    parts += [step_words(step) for step in steps]
+    # (none of those: a step was taken and taken back again, only the steps to put back changed)
+    text = ", then ".join(parts) or "the steps that can be put back changed"
+    return text[0].upper() + text[1:]

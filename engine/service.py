@@ -7,16 +7,19 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from .core import Deadline, State
+from .english import meanwhile_words
 from .errors import InputError, Refusal, SimulationFileError
 from .model import FINAL_STATUSES, PARTIES, SYSTEM, Event, Message, Order, Request, other
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
     with_changes,
 )
-from .journal import Journal, JournalEntry, act_record, clock_record, orders_record, rules_record
+from .journal import (
+    Journal, JournalEntry, act_record, clock_record, orders_record, replay, rules_record,
+)
 from .journal import prepare as prepare_step
 from .store import LOCK_WAIT, Store, base_origin, no_collection, origin_of
 from .timeutil import (
@@ -241,7 +244,8 @@ class Synced:
     `Simulation.take_in` found it: the steps they took back (in effect here before, no longer),
     then the steps they put back and the steps they took, each with the events it caused, in
     the order of the journal; `restarted` when the file holds another simulation altogether now
-    (started afresh under its name): then nothing else is said."""
+    (started afresh under its name): then nothing else is said. All empty: only the steps that
+    can be put back changed (a step was taken and taken back again meanwhile)."""
 
     taken_back: tuple[HistoryEntry, ...] = ()
     put_back: tuple[HistoryEntry, ...] = ()
@@ -323,6 +327,8 @@ class Comparison:
 
 Instant = datetime | str
 Duration = timedelta | str | int
+T = TypeVar("T")
+MEANWHILE_STEPS = 3  # the most steps a `changed_meanwhile` refusal names (the latest ones)
 
 
 class Simulation:
@@ -344,6 +350,10 @@ class Simulation:
         # What other processes did, taken in (before a change of this one's, or by `sync`)
         # and not yet returned by `take_in`.
         self._pending: list[Synced] = []
+        # How long a change waits for another process's write to end before it is refused
+        # (`busy`), in seconds. A write holds the lock for about a millisecond; opening or
+        # compacting a large file, for a second or two.
+        self.lock_wait = LOCK_WAIT
         # Where the original of a file of an older format was kept when `open` carried it over
         # to the current one (`<name>.bak`), else None: the app can say so.
         self.carried_over: Path | None = None
@@ -358,7 +368,9 @@ class Simulation:
 
         The policy's rules, with `rules` overriding some of them, are copied into the database.
         An existing file is refused, or with `keep_old_as` renamed to that name and put back if
-        the new one cannot be written; one that another process has open is refused, untouched.
+        the new one cannot be written. That is done under the file's write lock, so it is safe
+        while other processes have the old file open: at their next look (`take_in`, or before
+        a change) they find the new simulation in its place (`Synced.restarted`).
         """
         data = policy_rules(policy, rules)
         start_ts = _instant(start)
@@ -376,19 +388,11 @@ class Simulation:
                        origin: dict[str, Any], keep_old_as: str | os.PathLike[str] | None,
                        base: State | None = None,
                        branch: dict[str, Any] | None = None) -> Simulation:
-        """`state` and its journal written to a new file in one write, as a simulation that
-        holds that file (`branch`: where it came from, if it is a branch)."""
-        store = Store.create_file(path, keep_old_as)
-        store.branch = branch
-        try:
+        """`state` and its journal written to a new file in one write, as a simulation on that
+        file (`branch`: where it came from, if it is a branch)."""
+        with Store.creating(path, keep_old_as) as store:
+            store.branch = branch
             store.write_new(state, journal, origin, base)
-        except BaseException:
-            real = store.path
-            if keep_old_as is not None and real is not None and Path(keep_old_as).exists() \
-                    and not os.path.lexists(real):
-                os.rename(keep_old_as, real)  # put the old simulation back, still under the lock
-            store.close()
-            raise
         return cls(store, state, journal)
 
     def save_as(self, path: str | os.PathLike[str],
@@ -412,14 +416,17 @@ class Simulation:
         return simulation
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Simulation:
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False,
+             wait: float = LOCK_WAIT) -> Simulation:
         """An existing simulation file; one that is not a simulation is refused, untouched.
 
         Several processes may have one file open at once (each party in its own window): each
-        writes under a short lock and takes in what the others wrote (`sync`, and before each
-        change). With `read_only=True` the file is only read (never locked nor written), and
-        every change is refused. A file of format version 1 is carried over to the current
-        format (the original is kept as `<name>.bak`), unless it is only read.
+        writes under a short lock, decides every change on the latest state, and takes in
+        what the others wrote (`take_in`, and before each change). Opening reads the file
+        under that lock too, waiting up to `wait` seconds for another process's write to end
+        (then refused: `busy`). With `read_only=True` the file is only read (never locked nor
+        written), and every change is refused. A file of format version 1 is carried over to
+        the current format (the original is kept as `<name>.bak`), unless it is only read.
         """
         store = Store.open_file(path, lock=not read_only)
         try:
@@ -427,7 +434,7 @@ class Simulation:
                 loaded = store.load()
                 backup = None
             else:
-                with store.locked():
+                with store.locked(wait):
                     assert store.file is not None
                     store.file.tidy()
                     loaded = store.load()
@@ -471,63 +478,100 @@ class Simulation:
         """Take a recorded step (a `JournalEntry.record`, of this simulation or another) as the
         next step, through the same checks as when it was first taken: refused if it does not
         apply to this state (an order unknown here, or a step taken at another time)."""
-        self._writable()
-        basis = self._state.now
-
-        def prepare(state: State) -> tuple[dict[str, Any], Callable[[], list[Event]]]:
+        def check() -> Callable[[], list[Event]]:
             try:
-                return prepare_step(state, record)
+                step, apply = prepare_step(self._state, record)
             except (ValueError, KeyError, TypeError, AttributeError) as error:
-                raise InputError("bad_step", detail=str(error) or type(error).__name__) from None
+                raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
+
+            def commit() -> list[Event]:
+                with no_collection():
+                    return self._take(step, apply)
+            return commit
 
         order = record.get("order") if record.get("kind") == "act" else None
-        events = self._step(prepare, lambda synced: (
-            synced.touches(order) if isinstance(order, str) else self._state.now != basis),
-            order=order if isinstance(order, str) else None, collect=False)
+        if isinstance(order, str):  # an action at the time it was taken: on this order, then
+            events = self._change(check, lambda synced: synced.touches(order) or synced.clock_moved,
+                                  order)
+        else:
+            events = self._change(check, None)
         return tuple(_event_view(e) for e in events)
 
     # ---------------------------------------------------------------- several processes
 
-    def sync(self, wait: float = LOCK_WAIT) -> tuple[EventView, ...]:
+    def sync(self, wait: float | None = None) -> tuple[EventView, ...]:
         """Take in the steps other processes wrote to the file since this one last looked (and
-        those taken in before a change of this one's since the last `sync`): the state is then
-        the file's. Returns the events of those steps, in order. What else they did (steps
+        those taken in before a change of this one's since the last look): the state is then
+        the file's. Returns the events of those steps, in order. Unlike `take_in`, it waits for
+        a write under way (up to `wait` seconds, None: `lock_wait`). What else they did (steps
         taken back or put back, the file started afresh) is what `take_in` says."""
-        return tuple(event for synced in self.take_in(wait) for event in synced.events)
+        found = self.take_in(self.lock_wait if wait is None else wait)
+        return tuple(event for synced in found for event in synced.events)
 
-    def take_in(self, wait: float = LOCK_WAIT) -> tuple[Synced, ...]:
+    def take_in(self, wait: float | None = 0) -> tuple[Synced, ...]:
         """Take in what other processes wrote to the file since this one last looked, and say
-        what it was: one `Synced` per look that found something, in order (every change this
-        process makes looks first, under the write lock, so a change is always decided on the
-        latest state). Costs one `stat` when nothing was written. `wait`: how long to wait for
-        another process's write to end (0: not at all; the next call looks again). In memory,
-        or only read, there is nothing to take in."""
+        what it was: one `Synced` per look that found something, in order (every change of
+        this process's looks first, under the write lock, and keeps what it found for this
+        call). Costs one `stat` when nothing was written. `wait`: how long to wait for another
+        process's write to end (None: `lock_wait`); with 0, the default, it never waits (a
+        write under way: nothing is taken in now, the next call looks again). In memory, or
+        only read, there is nothing to take in. A lock that cannot be had within a `wait` over
+        0 is refused (`busy`)."""
         store = self._store
-        if store.file is not None and not store.closed and not self.read_only and store.changed():
+        if not self.read_only and store.changed():
             try:
                 with self._locked(wait):
                     self._catch_up()
-            except Refusal:
-                if wait > 0:
+            except Refusal as refusal:
+                if wait != 0 or refusal.code != "busy":
                     raise
         pending, self._pending = tuple(self._pending), []
         return pending
 
     @contextmanager
-    def _locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
-        """Hold the file's write lock (in memory: nothing); a lock that cannot be had is a
-        refusal that changes nothing."""
+    def _locked(self, wait: float | None = None) -> Iterator[None]:
+        """Hold the file's write lock (in memory: nothing), waiting up to `wait` seconds
+        (default: `lock_wait`); a lock that cannot be had is a refusal that changes nothing
+        (`busy`, or the system's `write_failed`)."""
         file = self._store.file
         with ExitStack() as stack:
             if file is not None:
                 try:
-                    stack.enter_context(file.locked(wait))
+                    stack.enter_context(file.locked(self.lock_wait if wait is None else wait))
                 except SimulationFileError as error:
                     if error.code == "busy":
                         raise Refusal("busy", path=error.path, **error.params) from None
                     raise Refusal("write_failed", path=error.path,
                                   reason=error.params.get("reason", error.problem)) from None
             yield
+
+    def _change(self, check: Callable[[], Callable[[], T]],
+                relevant: Callable[[Synced], bool] | None, order: str | None = None) -> T:
+        """Make one change, decided on the latest state. `check` checks it on the state as it
+        is, changing nothing (a Refusal says why not), and returns what makes it (writes and
+        applies it). On file, all of it happens under the write lock, after taking in what
+        other processes wrote meanwhile; if that bears on this change (`relevant`, None: any
+        change does; steps taken back, or the simulation started afresh, always do), it was
+        decided on a screen out of date: it is refused (`changed_meanwhile`, saying what
+        changed, the latest on `order` first), and nothing is written."""
+        self._writable()
+        if self._store.file is None:
+            return check()()
+        with self._locked():
+            synced = self._catch_up()
+            bears = synced is not None and (relevant is None or synced.restarted
+                                            or bool(synced.taken_back) or relevant(synced))
+            try:
+                commit = check()
+            except Refusal as refusal:
+                if bears and not isinstance(refusal, InputError):
+                    assert synced is not None
+                    raise self._meanwhile(synced, order) from None
+                raise
+            if bears:
+                assert synced is not None
+                raise self._meanwhile(synced, order)
+            return commit()
 
     def _catch_up(self) -> Synced | None:
         """Under the write lock: take in what other processes wrote since this one last read
@@ -552,14 +596,15 @@ class Simulation:
                         journal.set_checkpoint(checkpoint, store.checkpoint_loader(checkpoint))
                     else:
                         journal.checkpoint = None
-                    store.checkpoint_size = _counts(self._state)
+                    store.checkpoint_size = _records(self._state)
                     journal.cost = journal.file_cost()
-        except Refusal as refusal:  # a step another process wrote does not replay here
-            raise SimulationFileError(store.shown, "step_refused", step="?",
-                                      detail=refusal.message) from None
-        except (ValueError, KeyError, TypeError) as error:
-            raise SimulationFileError(store.shown, "step_refused", step="?",
-                                      detail=str(error)) from None
+        except (Refusal, ValueError, KeyError, TypeError, AttributeError) as error:
+            # A step another process wrote does not replay here (a damaged file, or another
+            # rcsim): read the file whole at the next look, and say so now.
+            store.mark = None
+            detail = error.message if isinstance(error, Refusal) else str(error)
+            raise SimulationFileError(store.shown, "step_refused",
+                                      step=getattr(error, "step", "?"), detail=detail) from None
         if synced is not None:
             self._pending.append(synced)
         return synced
@@ -576,17 +621,20 @@ class Simulation:
         if common == old_kept == old_head and head == len(records):
             # Only steps after the last one: replayed on the live state, as if taken here.
             with no_collection():
-                for record in records[common:]:
-                    events = replay(live, record)
+                for number in range(common + 1, head + 1):
+                    record = records[number - 1]
+                    try:
+                        events = replay(live, record)  # (checked first: refused, changes nothing)
+                    except (Refusal, ValueError, KeyError, TypeError) as error:
+                        error.step = number  # type: ignore[union-attr]
+                        raise
                     journal.add(record, len(events), len(live.events))
-            self._index()
-            return Synced(taken=tuple(self._history_entry(n)
-                                      for n in range(common + 1, head + 1)))
+            return Synced(taken=tuple(self._history_entry(n) for n in range(common + 1, head + 1)))
+        # Steps taken back, put back, or written in place of steps kept here: the state after
+        # `head` is rebuilt from the nearest one known (the live one, where it still counts).
         keep = min(common, old_head, head)
-        taken_back: tuple[HistoryEntry, ...] = ()
-        if old_head > keep:
-            self._index()
-            taken_back = tuple(self._history_entry(n) for n in range(keep + 1, old_head + 1))
+        self._index()  # (the events of the steps taken back, and a replay known to work)
+        taken_back = tuple(self._history_entry(n) for n in range(keep + 1, old_head + 1))
         live_kept = old_head <= common  # the live state is still the state after a step kept
         journal.keep_first(common)
         journal.records.extend(records[common:])
@@ -604,7 +652,8 @@ class Simulation:
         self._state = state
         journal.cost = journal.file_cost()
         self._index()
-        put_back, taken = [], []
+        put_back: list[HistoryEntry] = []
+        taken: list[HistoryEntry] = []
         for number in range(keep + 1, head + 1):
             entry = self._history_entry(number)
             (put_back if old_head < number <= common else taken).append(entry)
@@ -614,60 +663,30 @@ class Simulation:
         """The file holds another simulation now (started afresh under its name): read it
         whole, as opening it would."""
         store = self._store
+        store.origin = None
         loaded = store.load()
         store.settle(loaded)
         self._state, self._journal = loaded.state, loaded.journal
         self._journal.ends.setdefault(self._journal.head, len(self._state.events))
         return Synced(restarted=True)
 
-    def _step(self, prepare: Callable[[State], tuple[dict[str, Any], Callable[[], list[Event]]] | None],
-              relevant: Callable[[Synced], bool], *, order: str | None = None,
-              collect: bool = True) -> list[Event]:
-        """Take one step, decided on the latest state. On file, under the write lock: first
-        take in what other processes wrote meanwhile; if that bears on this step (`relevant`:
-        its order changed, the clock moved, steps were taken back), the step was decided on a
-        screen out of date: refused (`changed_meanwhile`, saying what changed), nothing
-        written. Else `prepare` checks the step on the latest state (the record and what
-        applies it, or None: no step to take) and it is taken. A refusal changes nothing."""
-        self._writable()
-        with self._locked():
-            synced = self._catch_up()
-            bears = synced is not None and (synced.restarted or bool(synced.taken_back)
-                                            or relevant(synced))
-            try:
-                prepared = prepare(self._state)
-            except Refusal as refusal:
-                if bears and not isinstance(refusal, InputError):
-                    assert synced is not None
-                    raise self._meanwhile(synced, order) from None
-                raise
-            if bears:
-                assert synced is not None
-                raise self._meanwhile(synced, order)
-            if prepared is None:
-                return []
-            if collect:
-                return self._take(*prepared)
-            with no_collection():
-                return self._take(*prepared)
-
     def _meanwhile(self, synced: Synced, order: str | None = None) -> Refusal:
         """The refusal of a change decided on a screen out of date: it says what other
-        processes did meanwhile (their events, the latest ones on `order` first; the clock; the
-        steps taken back), for the app to put into words."""
+        processes did meanwhile (the steps on `order` first, the latest ones), with their
+        events, for the app to put into words."""
         steps = synced.steps
-        events = [e for e in synced.events if order is not None and e.order == order] \
-            or list(synced.events)
-        shown = events[-MEANWHILE_EVENTS:]
-        words = ["the file now holds another simulation"] if synced.restarted else []
-        if synced.taken_back:
-            words.append(f"{len(synced.taken_back)} step(s) taken back")
-        words += [_step_words(step) for step in steps[-MEANWHILE_EVENTS:]]
+        if order is not None:
+            steps = tuple(s for s in steps if s.order == order or any(e.order == order for e in s.events)) \
+                or steps
+        shown = steps[-MEANWHILE_STEPS:]
+        described = tuple(_step_doc(step, order) for step in shown)
+        events = tuple(_event_doc(e) for step in shown for e in step.events
+                       if order is None or e.order == order)
         clock = iso(self._state.now) if synced.clock_moved else None
-        return Refusal("changed_meanwhile", order=order, what="; ".join(words),
-                       steps=len(steps), taken_back=len(synced.taken_back),
-                       restarted=synced.restarted, clock=clock, more=len(events) - len(shown),
-                       events=tuple(_event_doc(e) for e in shown))
+        return Refusal("changed_meanwhile", what=meanwhile_words(
+                           described, len(synced.taken_back), synced.restarted, len(steps) - len(shown)),
+                       order=order, steps=described, events=events, taken_back=len(synced.taken_back),
+                       restarted=synced.restarted, clock=clock)
 
     # ---------------------------------------------------------------- time travel
 
@@ -717,39 +736,78 @@ class Simulation:
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise Refusal("bad_step", detail=str(error) or type(error).__name__) from None
 
-    def undo(self) -> HistoryEntry:
+    def undo(self, by: str | None = None) -> HistoryEntry:
         """Take back the last step in effect (an action, a clock move, orders added: any kind);
         the state, the clock included, is exactly as before it. The step can be put back with
         `redo` until a new step is taken. On file, one durable append. Refused (nothing
-        changes) when no step is left to take back."""
-        self._writable()
-        if self._journal.head == 0:
-            raise Refusal("nothing_to_undo")
-        return self.rewind(self._journal.head - 1)[0]
+        changes) when no step is left to take back; with a party (`by`), when that step is not
+        that party's own action (`not_yours`: a party's window takes back its own actions only,
+        never the other party's, nor a clock move)."""
+        def step() -> int:
+            if self._journal.head == 0:
+                raise Refusal("nothing_to_undo")
+            return self._journal.head - 1
+        return self._travel(step, by)[0]
 
-    def redo(self) -> HistoryEntry:
+    def redo(self, by: str | None = None) -> HistoryEntry:
         """Put back the step `undo` (or `rewind`) took back last: the state is exactly as after
-        it again. Refused when there is none (none was taken back, or a new step was taken)."""
-        self._writable()
-        if self._journal.head == self._journal.kept:
-            raise Refusal("nothing_to_redo")
-        return self.rewind(self._journal.head + 1)[0]
+        it again. Refused when there is none (none was taken back, or a new step was taken);
+        with a party (`by`), when that step is not that party's own action (`not_yours`)."""
+        def step() -> int:
+            if self._journal.head == self._journal.kept:
+                raise Refusal("nothing_to_redo")
+            return self._journal.head + 1
+        return self._travel(step, by)[0]
 
-    def rewind(self, step: int) -> tuple[HistoryEntry, ...]:
+    def rewind(self, step: int, by: str | None = None) -> tuple[HistoryEntry, ...]:
         """Return to just after step `step` (0: as created). The steps after it are kept and
         can be put back (`redo`, or `rewind` to a later step) until a new step is taken; the
         file says so (one durable append: reopened, it stands at the same step with the same
         steps to put back). Returns the steps taken back, or put back when `step` lies among
         the steps taken back before, in the order they were taken. Refused (nothing changes)
-        for a step that is not kept. The clock goes backwards only this way."""
-        self._writable()
+        for a step that is not kept; with a party (`by`), unless every step taken back or put
+        back is that party's own action (`not_yours`). The clock goes backwards only this way.
+
+        Like every change, it is decided on the latest state: when another process changed
+        the simulation meanwhile, the steps are no longer the ones that were on screen, and it
+        is refused (`changed_meanwhile`)."""
+        def check() -> int:
+            journal = self._journal
+            if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= journal.kept:
+                raise Refusal("no_such_step", step=step, count=journal.kept)
+            return step
+        return self._travel(check, by)
+
+    def _travel(self, target: Callable[[], int], by: str | None) -> tuple[HistoryEntry, ...]:
+        """Go to the step `target` names (on the latest state, under the write lock), checking
+        that a party (`by`) moves over its own actions only; returns the steps taken back or
+        put back (see `rewind`)."""
+        if by is not None and by not in PARTIES:
+            raise InputError("unknown_party", party=by)
+
+        def check() -> Callable[[], tuple[HistoryEntry, ...]]:
+            step = target()
+            journal = self._journal
+            old = journal.head
+            numbers = range(old, step, -1) if step < old else range(old + 1, step + 1)
+            if by is not None:
+                for number in numbers:  # (the latest taken back, the first put back, first)
+                    record = journal.records[number - 1]
+                    if record.get("kind") != "act" or record.get("party") != by:
+                        raise Refusal("not_yours", step=number, party=by,
+                                      owner=record.get("party") if record.get("kind") == "act"
+                                      else record.get("kind"))
+            if step != journal.head:
+                self._index()  # every step kept is known to replay: nothing below can refuse
+            return lambda: self._go_to(step)
+        return self._change(check, None)
+
+    def _go_to(self, step: int) -> tuple[HistoryEntry, ...]:
+        """Stand after step `step` (checked), on file first (one durable append)."""
         journal = self._journal
-        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= journal.kept:
-            raise Refusal("no_such_step", step=step, count=journal.kept)
         old = journal.head
         if step == old:
             return ()
-        self._index()  # every step kept is known to replay: nothing below can refuse
         try:
             self._store.write_head(step, journal.kept)
         except SimulationFileError as error:
@@ -802,12 +860,10 @@ class Simulation:
             origin, base = base_origin(origin_state), origin_state
         else:
             origin = origin_of(origin_state.now, origin_state.rules.data)
-        store = Store.create_file(path)
-        store.branch = {"file": None if self.path is None else str(self.path), "step": step}
-        try:
+        with Store.creating(path) as store:
+            store.branch = {"file": None if self.path is None else str(self.path), "step": step}
             store.write_new(state, Journal(journal.origin, journal.records[:step]), origin, base)
-        finally:
-            store.close()
+        store.close()
         assert store.path is not None
         return store.path
 
@@ -852,8 +908,13 @@ class Simulation:
         state and every step, so opening it replays nothing. Done by itself when the steps since
         the last checkpoint would cost too much to replay; in memory there is nothing to do."""
         self._writable()
-        if self._store.path is not None and not self._store.compact(self._state, self._journal):
-            raise Refusal("write_failed", path=self._store.shown, reason=self._store.last_error)
+        store = self._store
+        if store.path is None:
+            return
+        with self._locked():
+            self._catch_up()  # (what others wrote is kept, and said by the next `take_in`)
+            if not store.compact(self._state, self._journal):
+                raise Refusal("write_failed", path=store.shown, reason=store.last_error)
 
     @property
     def path(self) -> Path | None:
@@ -886,8 +947,8 @@ class Simulation:
         read-only), refuse: nothing changed, in memory or on disk."""
         store, journal = self._store, self._journal
         size = store.file_size()
-        if size < 0 and store.path is not None and not os.path.lexists(store.path):
-            # The file was removed while open: it is written anew, whole, before the step.
+        if size <= 0 and store.path is not None:
+            # The file was removed (or emptied) while open: it is written anew, whole, first.
             if not store.compact(self._state, journal):
                 raise Refusal("write_failed", path=store.shown, reason=store.last_error)
             size = store.file_size()
@@ -923,34 +984,51 @@ class Simulation:
 
     def add_orders(self, specs: Iterable[Mapping[str, Any]]) -> None:
         """Add several orders as one step (one write); if one is refused, none is added."""
-        self._writable()
-        state = self._state
-        adding: set[str] = set()
-        news = []
-        for spec in specs:  # check them all first (against the state as it is), so a refusal changes nothing
-            new = state.prepare_order(**_order_args(spec), adding=adding)
-            adding.add(new.id)
-            news.append(new)
-        if not news:
-            return
+        specs = list(specs)
 
-        def apply() -> list[Event]:
-            events: list[Event] = []
-            for new in news:
-                events += state.insert_order(new)
-            return events
+        def check() -> Callable[[], object]:
+            state = self._state
+            adding: set[str] = set()
+            news = []
+            for spec in specs:  # all checked first (on the latest state): a refusal changes nothing
+                new = state.prepare_order(**_order_args(spec), adding=adding)
+                adding.add(new.id)
+                news.append(new)
+            if not news:
+                return lambda: None
 
-        with no_collection():
-            self._take(orders_record(state.now, news), apply)
+            def apply() -> list[Event]:
+                events: list[Event] = []
+                for new in news:
+                    events += state.insert_order(new)
+                return events
+
+            def commit() -> object:
+                with no_collection():
+                    return self._take(orders_record(state.now, news), apply)
+            return commit
+
+        self._change(check, lambda synced: False)
 
     # ---------------------------------------------------------------- acting
 
     def act(self, party: str, action: str, order: str, **fields: Any) -> tuple[EventView, ...]:
-        """Let a party act on an order; returns the events. Refused actions raise `Refusal`."""
-        self._writable()
-        state = self._state
-        prepared = state.prepare_act(party, action, order, fields)
-        events = self._take(act_record(state.now, prepared), lambda: state.perform(prepared))
+        """Let a party act on an order; returns the events. Refused actions raise `Refusal`.
+        On file, decided on the latest state: when another process acted on this order
+        meanwhile (or a deadline fired there), it is refused (`changed_meanwhile`)."""
+        if self._store.file is None:  # in memory (experiments: many calls): nothing to take in
+            self._writable()
+            state = self._state
+            prepared = state.prepare_act(party, action, order, fields)
+            events = self._take(act_record(state.now, prepared), lambda: state.perform(prepared))
+            return tuple(_event_view(e) for e in events)
+
+        def check() -> Callable[[], list[Event]]:
+            state = self._state
+            prepared = state.prepare_act(party, action, order, fields)
+            return lambda: self._take(act_record(state.now, prepared), lambda: state.perform(prepared))
+
+        events = self._change(check, lambda synced: synced.touches(order), order)
         return tuple(_event_view(e) for e in events)
 
     def may(self, party: str, action: str, order: str) -> Refusal | None:
@@ -1011,38 +1089,54 @@ class Simulation:
     # ---------------------------------------------------------------- time
 
     def advance(self, by: Duration) -> tuple[EventView, ...]:
-        """Move the clock forward by a duration ("36h", a timedelta or seconds); one write."""
+        """Move the clock forward by a duration ("36h", a timedelta or seconds); one write.
+        On file, refused (`changed_meanwhile`) when another process moved it meanwhile."""
         self._writable()
         seconds = duration(by)
-        target = self._state.now + seconds
         if seconds < 0:  # (a target before the year 1 has no date to name)
+            target = self._state.now + seconds
             raise Refusal("clock_backwards", now=iso(self._state.now),
                           target=iso(target) if in_calendar(target) else str(by))
-        return self._advance(target)
+        return self._advance(lambda: self._state.now + seconds)
 
     def advance_to(self, instant: Instant) -> tuple[EventView, ...]:
         """Move the clock to an instant, firing every deadline passed in order; one write."""
         self._writable()
-        return self._advance(_instant(instant))
+        target = _instant(instant)
+        return self._advance(lambda: target)
 
     def advance_to_next_deadline(self) -> tuple[EventView, ...]:
-        """Move the clock exactly to the earliest pending deadline and fire it (and its ties)."""
+        """Move the clock exactly to the earliest pending deadline and fire it (and its ties).
+        On file, refused (`changed_meanwhile`) when that deadline is no longer the next one."""
         self._writable()
-        upcoming = self._state.next_deadline()
-        if upcoming is None:
-            raise Refusal("no_deadline")
-        return self._advance(upcoming.at)
+        seen = self._state.next_deadline()
 
-    def _advance(self, target: int) -> tuple[EventView, ...]:
-        """Move the clock to `target` as one step (none if it moves nowhere and fires nothing)."""
-        self._writable()
-        state = self._state
-        state.check_advance(target)
-        upcoming = state.next_deadline()
-        if target == state.now and (upcoming is None or upcoming.at > target):
-            return ()
-        with no_collection():
-            events = self._take(clock_record(state.now, target), lambda: state.move_clock(target))
+        def target() -> int:
+            upcoming = self._state.next_deadline()
+            if upcoming is None:
+                raise Refusal("no_deadline")
+            return upcoming.at
+        return self._advance(target, lambda: self._state.next_deadline() != seen)
+
+    def _advance(self, target: Callable[[], int],
+                 moved: Callable[[], bool] = lambda: False) -> tuple[EventView, ...]:
+        """Move the clock to `target()` (on the latest state) as one step (none if it moves
+        nowhere and fires nothing). Another process's clock move meanwhile, or `moved()`
+        (what was on screen no longer holds), bears on it."""
+        def check() -> Callable[[], list[Event]]:
+            state = self._state
+            to = target()
+            state.check_advance(to)
+            upcoming = state.next_deadline()
+            if to == state.now and (upcoming is None or upcoming.at > to):
+                return lambda: []
+
+            def commit() -> list[Event]:
+                with no_collection():
+                    return self._take(clock_record(state.now, to), lambda: state.move_clock(to))
+            return commit
+
+        events = self._change(check, lambda synced: synced.clock_moved or moved())
         return tuple(_event_view(e) for e in events)
 
     def next_deadline(self) -> DeadlineView | None:
@@ -1070,15 +1164,20 @@ class Simulation:
         longest comment and the days of an extension asked for now, and what an unanswered
         extension request does when its deadline comes."""
         self._writable()
-        state = self._state
-        with_changes(state.rules.data, changes)  # refuse what cannot be, whatever else is asked
-        changed = {name: value for name, value in changes.items()
-                   if state.rules.data[name] != value}
-        if not changed:
-            return
-        record = rules_record(state.now, changed)
-        _, apply = prepare_step(state, record)
-        self._take(record, apply)
+        with_changes(self._state.rules.data, changes)  # refuse what cannot be, whatever else is asked
+
+        def check() -> Callable[[], object]:
+            state = self._state
+            changed = {name: value for name, value in changes.items()
+                       if state.rules.data[name] != value}
+            if not changed:
+                return lambda: None
+            record = rules_record(state.now, changed)
+            _, apply = prepare_step(state, record)
+            return lambda: self._take(record, apply)
+
+        # Another process's change of the rules meanwhile bears on this one.
+        self._change(check, lambda synced: any(step.kind == "rules" for step in synced.steps))
 
     # ---------------------------------------------------------------- views
 
@@ -1163,6 +1262,34 @@ def snapshot_of(state: State) -> dict[str, Any]:
         "messages": [m.to_doc() for m in state.messages],
         "events": [e.to_doc() for e in state.events],
     }
+
+
+def _records(state: State) -> int:
+    return len(state.orders) + len(state.requests) + len(state.messages) + len(state.events)
+
+
+def _event_doc(e: EventView) -> dict[str, Any]:
+    """An event as plain data (a refusal's parameter)."""
+    return {"seq": e.seq, "at": iso(to_ts(e.at)), "type": e.type, "order": e.order,
+            "actor": e.actor, "data": dict(e.data)}
+
+
+def _step_doc(step: HistoryEntry, order: str | None = None) -> dict[str, Any]:
+    """A step as plain data (a refusal's parameter): its number, kind and what it did: who
+    acted, how, on which order; where the clock moved to; the orders added; the rules set; and
+    the types of the events it caused (on `order`, when one is named)."""
+    doc: dict[str, Any] = {"number": step.number, "kind": step.kind, "at": step.record.get("at")}
+    if step.kind == "act":
+        doc.update(party=step.party, action=step.action, order=step.order)
+    elif step.kind == "clock":  # (and the orders where deadlines passed)
+        doc["to"] = step.record.get("to")
+        doc["fired"] = sorted({e.order for e in step.events if order is None or e.order == order})
+    elif step.kind == "orders":
+        doc["orders"] = list(step.orders)
+    elif step.kind == "rules":
+        doc["set"] = dict(step.record.get("set") or {})
+    doc["events"] = [e.type for e in step.events if order is None or e.order == order]
+    return doc
 
 
 def _has_records(state: State) -> bool:

@@ -16,17 +16,19 @@ and the database is all the lines merged in order. The tables:
 
 A step is appended as one line (`JournalTable.insert`, a single write, fdatasync) in place, so its
 size is the step's, not the simulation's, and every name of a file with several names sees it. A
-kill cuts at most that last line short; it has no newline, readers ignore it and the next holder
+kill cuts at most that last line short; it has no newline, readers ignore it and the next writer
 cuts it off. When replaying the steps after the checkpoint would cost too much at the next open
 (`Store.should_compact`), the file is compacted: rewritten whole with a fresh checkpoint and every
 step, through the atomic writes of engine/atomic.py (temporary file and rename, or in place behind
 an undo copy while the file has several names).
 
-Opening a file locks it, clears what a write cut short by a kill left, and checks the whole
-checkpoint and every step after it before anything is written (engine/consistency.py), then
-replays those steps. A version 1 file (the whole database as one JSON document) is checked the
-same way and carried over: the original is kept beside it as `<name>.bak` and the file is
-written anew in version 2.
+Several processes may have one file open: each takes its write lock (`SimulationFile.locked`)
+only for a moment, to read what the others appended since it last looked (`Store.read_since`;
+the file read anew when it was rewritten) and to write after it. Opening a file, under that lock,
+clears what a write cut short by a kill left, and checks the whole checkpoint and every step
+after it before anything is written (engine/consistency.py), then replays those steps. A version
+1 file (the whole database as one JSON document) is checked the same way and carried over: the
+original is kept beside it as `<name>.bak` and the file is written anew in version 2.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import errno
 import gc
 import json
 import os
+import secrets
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,22 +110,25 @@ class SimulationFile:
     """One simulation file on disk: its real path, its write lock and its writes.
 
     Several processes may have one simulation file open (role-play: each party in its own
-    window). Each holds it only for a moment, around each write and each look at what the
-    others wrote: the write lock. It is two locks, both through the `filelock` package:
+    window). None holds it for long: each takes the write lock for a moment, around each write
+    and each look at what the others wrote. It is two locks, each taken with the `filelock`
+    package's primitive: at once on a descriptor when it is free (`lock_descriptor`: a few
+    microseconds), else waited for, up to a limit, as a `FileLock` waits (`_hold`). The
+    operating system lets go of both when the process ends, even when it is killed.
 
-    - a `FileLock` on a companion file `.<real name>.lock` beside the real file (a symbolic
-      link leads there too), which exists even before the simulation file does, so creating
-      one is locked as well; it stays when the lock is let go (removing a lock file others
-      may be waiting on would let two hold it), and it is hidden;
-    - on POSIX, a lock on the simulation file itself (`lock_descriptor`), which every name of
-      it shares: a second hard link has its own companion file, but not its own file. A write
+    - A lock on a companion file `.<real name>.lock` beside the real file (a symbolic link
+      leads there too). It exists even before the simulation file does, so creating one is
+      locked as well. It stays, hidden, when the lock is let go (the next writer locks it
+      anew), unless no simulation file could be made beside it (`drop_lock_file`).
+    - On POSIX, a lock on the simulation file itself, which every name of it shares: a second
+      hard link has its own companion file, but not its own file, so only a process that
+      opened the file under another name can hold this one when the companion is free. A write
       that renames a new file into place locks the new file before the rename, so the lock
-      passes on without a gap; a process that waited on the old file sees that the name now
-      leads to another file and locks that one. (On Windows a lock on the file would keep
-      others from reading it, and hard links are rare: the companion file is the lock there.)
+      passes on without a gap; a process that waited on the old file finds it nameless and
+      locks the one the name leads to now. (On Windows a lock on the file would keep others
+      from reading it, and hard links are rare: the companion file is the lock there.)
 
-    The operating system lets go of both when the process ends, even when it is killed. A
-    file with one name is written by rename (engine/atomic.py); one with several names (hard
+    A file with one name is written by rename (engine/atomic.py); one with several names (hard
     links) is written in place behind an undo copy, so that the names stay one file.
     """
 
@@ -130,8 +136,8 @@ class SimulationFile:
         self.shown = os.fspath(path)  # messages name the file as it was given
         self.path = real_path(path)
         self.lock_path = self.path.with_name("." + self.path.name + ".lock")
-        self._lock: Any = None  # the companion FileLock, made on first use
-        self._file_fd: int | None = None  # the file itself, locked, while the lock is held
+        self._holds: list[_Hold] = []  # the locks held (the companion's, the file's)
+        self._file_fd: int | None = None  # a new file renamed into place, locked, while held
         self._depth = 0  # `locked` is re-entrant: a write inside a write takes nothing again
 
     @property
@@ -142,9 +148,10 @@ class SimulationFile:
     @contextmanager
     def locked(self, wait: float = LOCK_WAIT) -> Iterator[None]:
         """Hold the write lock for the time of the block: no other process writes the file
-        meanwhile (nor reads what it wrote, the way rcsim reads it: under this lock). Waits up
-        to `wait` seconds for another process's write to end, then refuses (`busy`); refuses
-        a folder that takes no lock file as one that takes no file."""
+        meanwhile (nor reads it to write after it: every process reads under this lock what it
+        means to write after). Waits up to `wait` seconds for another process's write to end
+        (0: not at all), then refuses (`busy`); a folder that takes no lock file is refused as
+        one that takes no file."""
         if self._depth:
             self._depth += 1
             try:
@@ -161,51 +168,45 @@ class SimulationFile:
             self._release()
 
     def _acquire(self, wait: float) -> None:
-        if self._lock is None:
-            self._lock = FileLock(self.lock_path, poll_interval=LOCK_POLL)
+        companion = True  # which lock is being taken: the companion's, then the file's
         try:
-            self._lock.acquire(timeout=wait)
-        except Timeout:
+            held = _hold(self.lock_path, wait, create=True)
+            assert held is not None
+            self._holds.append(held)
+            companion = False
+            if CONTENT_LOCK:  # the file itself (none yet: a write that makes it locks it)
+                held = _hold(self.path, wait, create=False)
+                if held is not None:
+                    self._holds.append(held)
+        except Timeout:  # (a TimeoutError, which is an OSError: first)
+            self._release()
             raise SimulationFileError(self.shown, "busy", seconds=_seconds(wait)) from None
         except OSError as error:
-            raise self.refused_by_system(error) from None
-        try:
-            self._lock_contents()
+            self._release()
+            if companion:  # no lock file beside it: a folder that takes no new file
+                raise self.refused_by_system(error) from None
+            raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
         except BaseException:
-            self._lock.release()
+            self._release()
             raise
 
-    def _lock_contents(self) -> None:
-        """Lock the simulation file itself, under whatever name it was opened (POSIX only). A
-        file that does not exist yet has nothing to lock; a write that makes it locks it."""
-        if not CONTENT_LOCK:
-            return
-        for _ in range(5):
-            try:
-                fd = os.open(self.path, os.O_RDONLY)
-            except FileNotFoundError:
-                return
-            except OSError as error:
-                raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
-            try:
-                lock_descriptor(fd, poll_interval=LOCK_POLL)
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
-            except FileNotFoundError:  # renamed away while we waited: lock the new one
-                same = False
-            except BaseException:
-                os.close(fd)
-                raise
-            if same:
-                self._file_fd = fd
-                return
-            os.close(fd)  # the name leads to a new file now (a compaction renamed it into place)
-        raise SimulationFileError(self.shown, "lock_unstable")
-
     def _release(self) -> None:
+        """Let go of every lock held, the file's first."""
         if self._file_fd is not None:
             os.close(self._file_fd)  # closing lets go of its lock
             self._file_fd = None
-        self._lock.release()
+        while self._holds:
+            self._holds.pop().release()
+
+    def drop_lock_file(self) -> None:
+        """Remove the companion lock file, while holding its lock, where no simulation file is
+        (a new one that could not be written). Safe even for a process waiting on it: whoever
+        gets a lock checks that its file still has the name (`_hold`), else takes it anew."""
+        if self.held and CONTENT_LOCK:  # (where the lock file can go while it is open)
+            try:
+                os.unlink(self.lock_path)
+            except OSError:
+                pass
 
     def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""
@@ -219,11 +220,16 @@ class SimulationFile:
     def tidy(self) -> None:
         """Clear what writes cut short by a kill left, before reading: put back the old content
         of an unfinished write in place, and remove temporary files. Only under the lock."""
+        self.recover()
+        remove_temporary_files(self.path)
+
+    def recover(self) -> None:
+        """Put back the old content of a write in place that a kill cut short (a file with
+        several names). Only under the lock."""
         try:
             recover_in_place(self.path)
         except OSError as error:  # the old content cannot be put back: refuse the file as it is
             raise SimulationFileError(self.shown, "write_failed", reason=_reason(error)) from None
-        remove_temporary_files(self.path)
 
     def read(self) -> bytes:
         return read_committed(self.path)
@@ -241,7 +247,7 @@ class SimulationFile:
 
     def write(self, data: Data) -> None:
         """Write the whole file atomically: in place while it has other names, else by rename.
-        Under the lock: the new file is locked before it takes the name."""
+        Under the lock, the new file is locked before it takes the name."""
         try:
             links = os.stat(self.path).st_nlink
         except FileNotFoundError:
@@ -249,13 +255,68 @@ class SimulationFile:
         if links > 1:
             write_in_place(self.path, data)
             return
-        fd = replace_locked(self.path, data, _lock_new if CONTENT_LOCK else None)
-        if self._file_fd is not None:
-            os.close(self._file_fd)  # the old file, now nameless: its lock goes with it
-        self._file_fd = fd
+        fd = replace_locked(self.path, data, _lock_new if CONTENT_LOCK and self.held else None)
         if not self.held:  # (written without the lock: TinyDB opened the file itself)
             os.close(fd)
-            self._file_fd = None
+            return
+        if self._file_fd is not None:
+            os.close(self._file_fd)  # an earlier new file, nameless now: its lock goes with it
+        self._file_fd = fd  # (the old file, nameless, stays locked until the lock is let go)
+
+
+class _Hold:
+    """One lock held: on a descriptor, locked at once, or through a `FileLock` that waited for
+    it. Both take the lock with the same primitive (filelock's), so they exclude each other."""
+
+    def __init__(self, fd: int | None = None, lock: FileLock | None = None) -> None:
+        self.fd = fd
+        self.lock = lock
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing lets go of its lock
+        elif self.lock is not None:
+            self.lock.release()
+
+
+def _hold(path: Path, wait: float, *, create: bool) -> _Hold | None:
+    """Lock the file `path` (made if `create`; None when there is none). At once when it is
+    free (one `open` and one `lock_descriptor`, a few microseconds); else wait up to `wait`
+    seconds (then `Timeout`) as a filelock `FileLock` waits, which also passes over a file
+    left nameless meanwhile (a new one renamed into place, a lock file removed) and takes the
+    one the name leads to: a lock is only held on the file that has the name."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) if create else os.O_RDONLY
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        if not create:
+            return None
+        raise
+    try:
+        if lock_descriptor(fd, blocking=False) and _same_file(fd, path):
+            fd, held = -1, fd
+            return _Hold(fd=held)
+    except OSError:  # no such lock on this file system: filelock knows what to do instead
+        pass
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    options: dict[str, Any] = {"poll_interval": LOCK_POLL}
+    if not create:  # the simulation file itself: kept, and locked as it is or not at all
+        options.update(preserve_lock_file=True, fallback_to_soft=False)
+    elif os.name == "nt":  # (filelock removes its lock file there by default)
+        options.update(preserve_lock_file=True)
+    lock = FileLock(path, **options)
+    lock.acquire(timeout=wait)
+    return _Hold(lock=lock)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the descriptor is of the file `path` names now."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def _lock_new(fd: int) -> None:
@@ -379,7 +440,6 @@ class JournalStorage(Storage):
     """
 
     def __init__(self, file: SimulationFile | str | os.PathLike[str]) -> None:
-        self._own = not isinstance(file, SimulationFile)  # opened by TinyDB itself: no lock held
         self.file = file if isinstance(file, SimulationFile) else SimulationFile(file)
         self.path = self.file.path
         self.torn_at: int | None = None  # where the last, unfinished line begins (after a read)
@@ -700,7 +760,6 @@ class Store:
         # whole): every step appended says where the simulation stands too.
         self.has_head = False
         self.branch: dict[str, Any] | None = None  # the meta's "branch": the file and step it came from
-        self.new = False  # made by create_file: the name must still be free when it is written
         # How far this process has read (or written) the file: other processes' steps are
         # read from there (`read_since`).
         self.mark: FileMark | None = None
@@ -710,16 +769,19 @@ class Store:
         return cls()
 
     @classmethod
-    def create_file(cls, path: str | os.PathLike[str],
-                    keep_old_as: str | os.PathLike[str] | None = None) -> Store:
-        """A store for a new simulation file (`write_new` writes it). An existing file is never
-        overwritten: it is refused, or with `keep_old_as` renamed to that (free) name first,
-        under the write lock (a process that has the old file open sees at its next look that
-        the name leads to another simulation now)."""
+    @contextmanager
+    def creating(cls, path: str | os.PathLike[str],
+                 keep_old_as: str | os.PathLike[str] | None = None) -> Iterator[Store]:
+        """A store for a new simulation file, under the write lock for the whole block (in
+        which `write_new` writes it): no other process writes that name meanwhile. An existing
+        file is never overwritten: it is refused, or with `keep_old_as` renamed to that (free)
+        name first, and put back if the block fails with the name still free. Other processes
+        that have the old file open find the new simulation at their next look (`restarted`)."""
         file = SimulationFile(path)
         _check_folder(file)
         with file.locked():
             real = file.path
+            moved: str | os.PathLike[str] | None = None  # where the old file was kept
             if os.path.lexists(real):
                 if keep_old_as is None:
                     raise SimulationFileError(file.shown, "exists")
@@ -731,10 +793,18 @@ class Store:
                     os.rename(real, keep_old_as)
                 except OSError as error:
                     raise file.refused_by_system(error) from None
+                moved = keep_old_as
             file.tidy()
-        store = cls(file)
-        store.new = True
-        return store
+            store = cls(file)
+            try:
+                yield store
+            except BaseException:
+                store.close()
+                if moved is not None and not os.path.lexists(real):
+                    os.rename(moved, real)  # the old simulation back, still under the lock
+                elif moved is None and not os.path.lexists(real):
+                    file.drop_lock_file()  # nothing was made: nothing is left
+                raise
 
     @classmethod
     def open_file(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Store:
@@ -801,15 +871,16 @@ class Store:
 
     def changed(self) -> bool:
         """Whether the file may hold what this process has not read yet (another process wrote
-        it since): one `stat`, no lock. A file gone has nothing to read."""
-        if self.path is None or self.mark is None or self.closed:
+        it since, or it is not known how far it was read): one `stat`, no lock. A file gone
+        has nothing to read."""
+        if self.path is None or self.closed:
             return False
         try:
             info = os.stat(self.path)
         except OSError:
             return False
         mark = self.mark
-        return (info.st_dev, info.st_ino) != mark.identity or \
+        return mark is None or (info.st_dev, info.st_ino) != mark.identity or \
             (info.st_size, info.st_mtime_ns) != mark.stamp
 
     def read_since(self, records: list[dict[str, Any]], head: int
@@ -823,12 +894,19 @@ class Store:
         mark, path = self.mark, self.path
         if mark is None or path is None:
             return None
-        try:
-            info = os.stat(path)
-        except FileNotFoundError:  # removed: nothing to read (the next step writes it anew)
-            return records, head, len(records)
-        except OSError as error:
-            raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
+        for look in range(2):
+            try:
+                info = os.stat(path)
+            except FileNotFoundError:  # removed: nothing to read (the next step writes it anew)
+                return records, head, len(records)
+            except OSError as error:
+                raise SimulationFileError(self.shown, "cannot_read", reason=_reason(error)) from None
+            if look or info.st_nlink < 2 or (info.st_size, info.st_mtime_ns) == mark.stamp:
+                break
+            # A file with several names is written in place: one such write cut short by a
+            # kill is put back first (under the lock, no write is under way).
+            assert self.file is not None
+            self.file.recover()
         if (info.st_dev, info.st_ino) != mark.identity or info.st_size < mark.size:
             return None
         if (info.st_size, info.st_mtime_ns) == mark.stamp:
@@ -951,7 +1029,8 @@ class Store:
         del data
         state = image.state(rules_doc, meta)
         self.checkpoint_size = image.size
-        self.origin = base_origin(state)
+        if self.origin is None:  # (read again for the origin's records: the same origin)
+            self.origin = base_origin(state)
         # Its history starts from the state it holds: read again from the file (still version
         # 1 if only looked at; carried over, `settle` points the journal to the new file).
         journal = Journal(lambda: self.load().state)
@@ -1141,11 +1220,8 @@ class Store:
         if self.file is None:
             return
         with self.file.locked():
-            if self.new and os.path.lexists(self.file.path):  # made meanwhile: never written over
-                raise SimulationFileError(self.shown, "exists")
             self.origin = origin
             self._write_image(state, journal, base=base)
-            self.new = False
 
     def _write_image(self, state: State, journal: Journal,
                      origin_lines: Callable[[], Iterable[bytes]] | None = None,
@@ -1278,13 +1354,20 @@ def head_doc(step: int, kept: int) -> dict[str, int]:
 def base_origin(state: State) -> dict[str, Any]:
     """The origin of a journal that starts from `state` (a file carried over from version 1)."""
     return {"now": iso(state.now), "counters": dict(state.counters), "rules": dict(state.rules.data),
-            "rows": _counts(state)}
+            "rows": _counts(state), "id": new_id()}
 
 
 def origin_of(start: int, rules: Mapping[str, Any]) -> dict[str, Any]:
     """The origin of a new simulation: its start, its rules, no records."""
     return {"now": iso(start), "counters": {"request": 0, "message": 0, "event": 0, "deadline": 0},
-            "rules": dict(rules), "rows": 0}
+            "rules": dict(rules), "rows": 0, "id": new_id()}
+
+
+def new_id() -> str:
+    """A random id for a simulation made anew (the origin's `id`), kept by every rewrite of its
+    file: a process that has a file open tells a simulation started afresh under the same name,
+    even from the same demo at the same hour, from its own written anew (a compaction)."""
+    return secrets.token_hex(8)
 
 
 def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:

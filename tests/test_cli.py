@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,14 @@ def rcsim(*args: str, limit_file_size: int | None = None) -> subprocess.Complete
                           preexec_fn=limit if limit_file_size is not None else None)
 
 
+def files(folder: Path) -> list[str]:
+    """The files in a folder, without the hidden companion lock files (`.NAME.lock`) that the
+    short write lock leaves beside a simulation file (removing one another process may be
+    waiting on would let two processes hold the lock)."""
+    return sorted(p.name for p in folder.iterdir()
+                  if not (p.name.startswith(".") and p.name.endswith(".lock")))
+
+
 def refused_with(result: subprocess.CompletedProcess, path: object) -> str:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -47,25 +56,46 @@ def refused_with(result: subprocess.CompletedProcess, path: object) -> str:
     return result.stderr
 
 
-@pytest.mark.parametrize("new", [False, True])
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_file_in_use_gets_advice_that_works(tmp_path, lang, new) -> None:
+def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
+    """Role-play: a second rcsim on a file another has open joins it (no longer refused)."""
     from engine import Simulation
+    from tui.__main__ import load_simulation
 
     path = tmp_path / "sim.json"
-    with Simulation.create(path, start="2026-03-02T09:00:00Z"):
-        before = path.read_bytes()
-        err = refused_with(rcsim("--db", str(path), "--lang", lang, *(["--new"] if new else [])),
-                           path)
-        assert path.read_bytes() == before
-    assert "--new" not in err, "--new is refused for the same reason"
-    if lang == "en":
-        assert "open in another rcsim" in err and "Close the other rcsim" in err
-        assert "--db OTHER.json" in err
-    else:
-        assert "in einem anderen rcsim geöffnet" in err and "Schließe das andere rcsim" in err
-        assert "--db ANDERE.json" in err and "open in another" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
+    Simulation.create(path, start="2026-03-02T09:00:00Z").close()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from engine import Simulation
+        sim = Simulation.open({str(path)!r})
+        sim.add_order("A", "Logo", 120, 3)
+        print("holding", flush=True)
+        sys.stdin.read()
+        sim.close()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        sim = load_simulation(["--db", str(path), "--lang", lang])
+        try:
+            assert sim.order_ids() == ("A",)  # the other process's step is there
+        finally:
+            sim.close()
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_file_being_written_too_long_gets_advice_that_works(tmp_path, lang) -> None:
+    from engine import SimulationFileError
+    from tui import i18n
+    from tui.__main__ import advice
+
+    with i18n.using(lang):
+        text = advice(SimulationFileError(tmp_path / "sim.json", "busy", seconds=20))
+    assert "--new" not in text
+    assert ("try again" in text) if lang == "en" else ("noch einmal" in text)
 
 
 @pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux sysfs")
@@ -114,7 +144,7 @@ def test_a_full_disk_when_starting_is_a_message_and_leaves_no_file(tmp_path) -> 
     path = tmp_path / "sim.json"
     err = refused_with(rcsim("--db", str(path), limit_file_size=512), path)
     assert "File too large" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert files(tmp_path) == []
 
 
 def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> None:
@@ -126,7 +156,7 @@ def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> No
     before = path.read_bytes()
     refused_with(rcsim("--db", str(path), "--new", limit_file_size=len(before) - 1), path)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]  # no backup, no temp
+    assert files(tmp_path) == ["sim.json"]  # no backup, no temp
 
 
 def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_the_real_one(

@@ -75,11 +75,11 @@ def backup_name(path: Path, now: datetime) -> Path:
     return candidate
 
 
-# What to do about a file that was refused: advice that works for that problem. A file in use is
-# not helped by --new (refused for the same reason), nor is a file that is no simulation at all
-# (--new would move someone's file aside), nor a folder or a disk that takes no file.
+# What to do about a file that was refused: advice that works for that problem. A file another
+# rcsim is writing is free again in a moment; a file that is no simulation at all is not helped by
+# --new (it would move someone's file aside), nor a folder or a disk that takes no file.
 ADVICE = {
-    "in_use": "in_use", "lock_unstable": "in_use",
+    "busy": "busy",
     "damaged": "start_afresh", "bad_rules": "start_afresh", "no_policy": "start_afresh",
     "wrong_version": "start_afresh", "empty": "start_afresh",
     "folder_not_writable": "folder", "not_a_folder": "folder", "folder_missing": "folder",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Sequence
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -138,7 +138,7 @@ class RcsimApp(App[None]):
         from .screens.main import TooSmall
 
         yield TooSmall()
-        yield ClockBar(self.sim, controls=self.holds_clock).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        yield ClockBar(self.sim, controls=self.holds_clock, role=self.role).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
         if self.player is not None:
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)
@@ -256,15 +256,13 @@ class RcsimApp(App[None]):
                     self.pane(party).add_notice(self.sim.now, lambda: t("sync.restarted"))
                 continue
             if synced.taken_back:
-                steps = synced.taken_back
+                back = partial(_elsewhere, "sync.taken_back", taken_back_text, synced.taken_back)
                 for party in self.parties:
-                    self.pane(party).add_notice(self.sim.now, lambda steps=steps: t(
-                        "sync.taken_back", what=taken_back_text(steps)))
+                    self.pane(party).add_notice(self.sim.now, back)
             if synced.put_back:
-                steps = synced.put_back
+                again = partial(_elsewhere, "sync.put_back", put_back_text, synced.put_back)
                 for party in self.parties:
-                    self.pane(party).add_notice(self.sim.now, lambda steps=steps: t(
-                        "sync.put_back", what=put_back_text(steps)))
+                    self.pane(party).add_notice(self.sim.now, again)
             self._notify_events(synced.events)
         if refresh:
             self.stepped_back.clear()
@@ -818,6 +816,13 @@ def _freeze_start_up_objects() -> None:
     if not _frozen:
         _frozen = True
         gc.freeze()
+
+
+def _elsewhere(key: str, words: Callable[[Sequence[HistoryEntry]], str],
+               steps: Sequence[HistoryEntry]) -> str:
+    """What another window took back or put back, in the current language (a notice keeps
+    this, not the text, so that a language switch says it anew)."""
+    return t(key, what=words(steps))
 
 
 def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,

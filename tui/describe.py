@@ -17,13 +17,15 @@ has no `requester` or `due`: it gets the plainer sentence of its action, never a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from engine import DeadlineView, EventView, OrderView, RequestView
 from engine.model import PARTIES, other
 from engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 
-from .i18n import fmt_datetime, fmt_money, has, label, t
+from .i18n import fmt_datetime, fmt_money, has, label, language, t
 
 OPENING = frozenset(OPENING_ACTIONS)
 ANSWERS = frozenset(ANSWER_ACTIONS)
@@ -42,15 +44,22 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def party_forms(role: str, party: str | None) -> dict[str, str]:
+def party_forms(role: str, party: str | None) -> Mapping[str, str]:
     """A party as a sentence needs it, under the role's name: `{role}` ("the buyer" / "der
     Kunde"), `{Role}` (the same, capitalised), `{role_gen}` ("the buyer's" / "des Kunden") and
-    `{role_acc}` ("the buyer" / "den Kunden"). Empty texts for no party or the system."""
+    `{role_acc}` ("the buyer" / "den Kunden"). Empty texts for no party or the system. Asked
+    for three times per event described: kept per language (a transcript describes thousands)."""
+    return _party_forms(language(), role, party)
+
+
+@lru_cache(maxsize=256)
+def _party_forms(lang: str, role: str, party: str | None) -> Mapping[str, str]:
     if party not in PARTIES:
-        return {role: "", capitalized(role): "", f"{role}_gen": "", f"{role}_acc": ""}
+        return MappingProxyType({role: "", capitalized(role): "", f"{role}_gen": "",
+                                 f"{role}_acc": ""})
     the = t(f"party.{party}.the")
-    return {role: the, capitalized(role): capitalized(the),
-            f"{role}_gen": t(f"party.{party}.the_gen"), f"{role}_acc": t(f"party.{party}.the_acc")}
+    return MappingProxyType({role: the, capitalized(role): capitalized(the),
+            f"{role}_gen": t(f"party.{party}.the_gen"), f"{role}_acc": t(f"party.{party}.the_acc")})
 
 
 def day_count(days: int) -> str:

@@ -242,9 +242,6 @@ class _Loader:
             raise self.fail("type", key="orders", expected="orders_list", found=raw)
         if not raw:
             raise self.fail("empty_list", key="orders", what="orders_table")
-        # Each order is added to a probe simulation, so that whatever the engine would refuse
-        # (a price of 0, an unknown status...) is found now, with the order's number.
-        probe = Simulation.create(None, start=start, policy=policy, rules=dict(rules))
         first: dict[str, int] = {}
         specs = []
         for index, spec in enumerate(raw, start=1):
@@ -263,15 +260,28 @@ class _Loader:
             status = self.choice(spec.get("status", "in_progress"), "status", ADDABLE_STATUSES,
                                  **where)
             due = self.instant(spec["due"], "due", **where) if "due" in spec else None
-            order = OrderSpec(order_id, spec["title"], spec["price"], spec["delivery_days"],
-                              status, due)
-            try:
-                probe.add_orders([order.as_args()])
-            except Refusal as refusal:
-                detail = str(refusal.params.get("detail", ""))
-                named = next((k for k in ("price", "delivery_days", "due") if k in detail), None)
-                raise self.refused(refusal, key=named, **where) from None
-            specs.append(order)
+            specs.append(OrderSpec(order_id, spec["title"], spec["price"], spec["delivery_days"],
+                                   status, due))
+        # The orders are added to a probe simulation, so that whatever the engine would refuse
+        # (a price of 0, an unknown status...) is found now: all at once (one step), and only
+        # when that is refused, one by one, to name the first order refused, with its number.
+        def probe() -> Simulation:
+            return Simulation.create(None, start=start, policy=policy, rules=dict(rules))
+
+        try:
+            probe().add_orders([order.as_args() for order in specs])
+        except Refusal as together:
+            alone = probe()
+            for index, order in enumerate(specs, start=1):
+                try:
+                    alone.add_orders([order.as_args()])
+                except Refusal as refusal:
+                    detail = str(refusal.params.get("detail", ""))
+                    named = next((k for k in ("price", "delivery_days", "due") if k in detail),
+                                 None)
+                    raise self.refused(refusal, key=named, order=index,
+                                       order_id=order.id) from None
+            raise self.refused(together) from None  # together only: as the engine says it
         return tuple(specs)
 
     def steps(self, raw: Any, order_ids: set[str], start: datetime,

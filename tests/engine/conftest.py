@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+import re
+
 import pytest
 
 from engine import Refusal, Simulation
@@ -38,6 +40,16 @@ def make_sim(tmp_path: Path):
     yield make
     for sim in made:
         sim.close()
+
+
+LOCK_FILE = re.compile(r"\..+\.lock")
+
+
+def files(folder: Path) -> list[str]:
+    """The names in `folder`, sorted, without the hidden companion lock files `.NAME.lock`: a
+    process that opened or wrote a simulation file NAME leaves its lock file beside it for the
+    next (engine/store.py, SimulationFile)."""
+    return sorted(p.name for p in folder.iterdir() if not LOCK_FILE.fullmatch(p.name))
 
 
 def refused(sim: Simulation, code: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Refusal:

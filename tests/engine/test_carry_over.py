@@ -18,6 +18,7 @@ from engine import Simulation
 from engine.service import snapshot_of
 from engine.store import JournalStorage
 
+from .conftest import files
 from .layouts import ROOT, VERSION_1_FILE
 
 
@@ -53,7 +54,7 @@ def test_a_version_1_file_opens_and_is_carried_over_keeping_the_original_as_bak(
         assert sim.carried_over == tmp_path / "sim.json.bak"  # (the app can say so)
         assert sim.snapshot() == snapshot  # the same simulation ...
         assert sim.step_count == 0 and snapshot_of(sim._state_at(0)) == snapshot  # ... its history starts here
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json", "sim.json.bak"]
+    assert files(tmp_path) == ["sim.json", "sim.json.bak"]
     assert (tmp_path / "sim.json.bak").read_bytes() == original  # the original, byte for byte
     assert version_of(path) == 2
 
@@ -64,7 +65,7 @@ def test_a_version_1_file_opens_and_is_carried_over_keeping_the_original_as_bak(
         after = sim.snapshot()
         sim.compact()  # the origin survives a compaction: step 0 is still the carried state
         assert snapshot_of(sim._state_at(0)) == snapshot
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json", "sim.json.bak"]
+    assert files(tmp_path) == ["sim.json", "sim.json.bak"]
     with Simulation.open(path) as sim:
         assert sim.snapshot() == after and sim.step_count == 1
         assert snapshot_of(sim._state_at(0)) == snapshot
@@ -95,7 +96,7 @@ def test_a_version_1_file_with_two_names_is_carried_over_as_one_file(tmp_path):
     assert (tmp_path / "other.json.bak").read_bytes() == original
     with Simulation.open(path) as sim:
         assert sim.step_count == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.json", "other.json.bak", "sim.json"]
+    assert files(tmp_path) == ["other.json", "other.json.bak", "sim.json"]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
@@ -136,9 +137,9 @@ def test_a_carry_over_the_system_refuses_leaves_the_file_as_it_was(tmp_path, lim
     code, problem = json.loads(result.stdout)
     assert code == "write_failed" and "File too large" in problem
     assert path.read_bytes() == original
-    kept = sorted(p.name for p in tmp_path.iterdir())
+    kept = files(tmp_path)
     assert kept == (["sim.json"] if limit == "backup" else ["sim.json", "sim.json.bak"])
     with Simulation.open(path) as sim:  # without the limit it goes through, with that backup
         assert len(sim.order_ids()) == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json", "sim.json.bak"]
+    assert files(tmp_path) == ["sim.json", "sim.json.bak"]
     assert (tmp_path / "sim.json.bak").read_bytes() == original

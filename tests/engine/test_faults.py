@@ -16,7 +16,7 @@ import pytest
 
 from engine import Simulation, SimulationFileError
 
-from .conftest import START, refused
+from .conftest import START, files, refused
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSFS = Path("/sys")
@@ -30,7 +30,7 @@ def busy(path: Path | None) -> Simulation:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    return files(folder)
 
 
 # ---------------------------------------------------------------- a folder nobody may write to
@@ -229,7 +229,7 @@ def test_a_full_disk_and_a_read_only_folder_are_messages_that_change_nothing(tmp
     code, message, memory_kept, file_kept = out["full"]
     assert code == "write_failed" and "No space left on device" in message
     assert memory_kept and file_kept
-    assert out["names_full"] == ["filler", "sim.json"]  # no temporary file left
+    assert out["names_full"] == [".sim.json.lock", "filler", "sim.json"]  # no temporary file left
     code, where, problem = out["create_full"]
     assert code == "write_failed" and where.endswith("new.json") and "No space" in problem
     code, message, file_kept = out["ro_write"]
@@ -330,7 +330,7 @@ def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
         text = source.read_text(encoding="utf-8")
         codes |= set(re.findall(r'SimulationFileError\(\s*[\w.]+,\s*"(\w+)"', text))
         codes |= set(re.findall(r'_fail\(\s*path,\s*"(\w+)"', text))
-    assert {"in_use", "write_failed", "deadline_past", "field_type"} <= codes
+    assert {"busy", "write_failed", "deadline_past", "field_type"} <= codes
     for lang in i18n.LANGUAGES:
         table = i18n.table(lang)
         assert not {c for c in codes if f"file.{c}" not in table}, lang

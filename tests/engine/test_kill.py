@@ -245,18 +245,21 @@ def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_th
         sys.path.insert(0, {str(CHILD.parents[2])!r})
         from engine import Simulation
         sim = Simulation.open({str(path)!r})
-        print("holding", flush=True)
-        sys.stdin.read()
+        with sim._store.locked():  # as for the time of a write
+            print("holding", flush=True)
+            sys.stdin.read()
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert holder.stdout.readline().strip() == b"holding"
         assert temporary_files(path) == [], "the process that opened the file removed them"
-        # While it holds the file, a temporary file there may be its write in flight (here: the
-        # kill's leftover put back): an open that is refused touches none of them.
+        # While it holds the write lock, a temporary file there may be its write in flight
+        # (here: the kill's leftover put back): an open waits for the lock, and one that is
+        # refused when the wait is over touches none of them.
         for leftover, content in kept.items():
             leftover.write_bytes(content)
-        with pytest.raises(SimulationFileError):
-            Simulation.open(path)
+        with pytest.raises(SimulationFileError) as caught:
+            Simulation.open(path, wait=0.2)
+        assert caught.value.code == "busy" and "0.2 s" in caught.value.problem
         assert temporary_files(path) == left
     finally:
         holder.stdin.close()
@@ -325,6 +328,22 @@ def test_a_compaction_in_place_cut_short_by_a_kill_is_undone_at_the_next_open_by
             assert (len(after.events()), after.step_count) == (events, steps)
             assert undo_copies(name) == []
         assert os.path.samefile(first, second) and first.read_bytes() == second.read_bytes()
+
+
+@needs_links
+def test_a_compaction_in_place_cut_short_by_a_kill_is_undone_by_a_process_that_has_it_open(tmp_path):
+    first, second = made(tmp_path / "a.json"), tmp_path / "b.json"
+    os.link(first, second)
+    with Simulation.open(second) as sim:  # open all along, under the other name
+        left, (events, steps) = kill_in_the_middle_of_a_write(first, overwritten_behind_undo_copy)
+        assert left == undo_copies(first)
+        sim.take_in()  # its next look puts the old content back, under the lock, and reads it
+        assert (len(sim.events()), sim.step_count) == (events, steps)
+        assert undo_copies(first) == [] and os.path.samefile(first, second)
+        sim.advance("1h")
+    with Simulation.open(first) as again:
+        assert again.step_count == steps + 1
+        holds_every_reported_step(again, events, steps + 1)
 
 
 # ---------------------------------------------------------------- carrying a version 1 file over

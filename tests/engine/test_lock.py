@@ -1,36 +1,48 @@
-"""One process holds a simulation file at a time; a read-only look needs no lock."""
+"""Several processes share one simulation file: each holds its write lock only for a moment, a
+lock a killed process held is free again, a lock not had in time is a refusal that changes
+nothing, and a closed simulation overwrites nobody. A read-only look needs no lock."""
 
 from __future__ import annotations
 
-import signal
+import json
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from engine import Refusal, Simulation, SimulationFileError
 
-from .conftest import START
+from .conftest import START, files
+from .layouts import ROOT
+from .processes import Child
 
 
-def test_a_second_open_of_a_held_file_is_refused_and_the_file_untouched(tmp_path):
-    path = tmp_path / "sim.json"
-    sim = Simulation.create(path, start=START)
-    sim.add_order("A", "Logo", 120, 3)
-    before = path.read_bytes()
-    with pytest.raises(SimulationFileError) as caught:
-        Simulation.open(path)
-    assert caught.value.path == str(path)
-    assert "open in another rcsim process" in caught.value.problem
-    assert path.read_bytes() == before
-    sim.close()
-    with Simulation.open(path) as again:  # closing let it go
-        assert again.order_ids() == ("A",)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"], "no lock file left behind"
+def made(path):
+    with Simulation.create(path, start=START) as sim:
+        sim.add_order("A", "Logo", 120, 3)
+        sim.add_order("B", "Copy", 10, 1)
+    return path
 
 
-def test_read_only_look_at_a_held_file_refuses_every_change(tmp_path):
+def test_a_second_process_opens_a_file_in_use_and_each_sees_the_others_steps(tmp_path):
+    path = made(tmp_path / "sim.json")
+    with Simulation.open(path) as sim:
+        other = Child(path)  # once refused with in_use: now it opens
+        try:
+            assert other.call("act", "buyer", "request_update", "A") == {"ok": ["request_update"]}
+            assert [e.type for e in sim.sync()] == ["request_update"]  # taken in here
+            sim.act("freelancer", "respond_update", "A", comment="On it")
+            assert other.call("sync") == {"ok": ["respond_update"]}
+            assert other.ask("fingerprint")["ok"][0] == sim.step_count == 4
+        finally:
+            other.close()
+    # The hidden lock file stays beside the file for the next process; nothing else is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".sim.json.lock", "sim.json"]
+    with Simulation.open(path) as again:
+        assert [e.type for e in again.events()][-2:] == ["request_update", "respond_update"]
+
+
+def test_read_only_look_at_a_file_in_use_refuses_every_change(tmp_path):
     path = tmp_path / "sim.json"
     with Simulation.create(path, start=START) as sim:
         sim.add_order("A", "Logo", 120, 3)
@@ -39,78 +51,22 @@ def test_read_only_look_at_a_held_file_refuses_every_change(tmp_path):
             before = path.read_bytes()
             for change in (lambda: look.act("buyer", "request_update", "A"),
                            lambda: look.advance("1h"),
-                           lambda: look.add_order("B", "Copy", 10, 1)):
+                           lambda: look.add_order("B", "Copy", 10, 1),
+                           lambda: look.undo()):
                 with pytest.raises(Refusal) as caught:
                     change()
                 assert caught.value.code == "read_only"
+            assert look.take_in() == ()  # a look takes nothing in either
             assert look.snapshot()["events"] == sim.snapshot()["events"]
             assert path.read_bytes() == before
 
 
-def test_a_killed_holder_releases_the_file(tmp_path):
-    path = tmp_path / "sim.json"
-    Simulation.create(path, start=START).close()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        from engine import Simulation
-        sim = Simulation.open({str(path)!r})
-        print("holding", flush=True)
-        sys.stdin.read()
-    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert holder.stdout.readline().strip() == b"holding"
-    with pytest.raises(SimulationFileError):
-        Simulation.open(path)
-    holder.send_signal(signal.SIGKILL)
-    holder.wait()
-    holder.stdout.close()
-    holder.stdin.close()
-    with Simulation.open(path) as after:  # a stale lock file from the kill is simply locked anew
-        assert after.events() == ()
-
-
-def test_the_app_refuses_a_held_file_with_a_clear_message(tmp_path, capsys):
-    from tui.__main__ import main
-
-    path = tmp_path / "sim.json"
-    with Simulation.create(path, start=START):
-        before = path.read_bytes()
-        assert main(["--db", str(path), "--lang", "en"]) == 2
-        assert path.read_bytes() == before
-    err = capsys.readouterr().err
-    assert str(path) in err and "open in another rcsim process" in err
-
-
-def test_a_new_simulation_keeps_the_old_file_aside_but_never_one_in_use(tmp_path):
-    path, backup = tmp_path / "sim.json", tmp_path / "sim.json.bak"
-    with Simulation.create(path, start=START) as old:
-        old.add_order("A", "Logo", 120, 3)
-        before = path.read_bytes()
-        with pytest.raises(SimulationFileError) as caught:  # another process has it open
-            Simulation.create(path, start=START, keep_old_as=backup)
-        assert "open in another rcsim process" in caught.value.problem
-        assert path.read_bytes() == before and not backup.exists()
-    with pytest.raises(SimulationFileError):  # without a name to keep it under: refused
-        Simulation.create(path, start=START)
-    backup.write_text("someone else's file")
-    with pytest.raises(SimulationFileError) as caught:  # never kept over another file
-        Simulation.create(path, start=START, keep_old_as=backup)
-    assert caught.value.path == str(backup) and path.read_bytes() == before
-    backup.unlink()
-    with Simulation.create(path, start=START, keep_old_as=backup) as new:
-        assert new.order_ids() == ()
-    assert backup.read_bytes() == before
-
-
-def test_the_app_does_not_start_afresh_over_a_file_in_use(tmp_path, capsys):
-    from tui.__main__ import main
-
-    path = tmp_path / "sim.json"
-    with Simulation.create(path, start=START):
-        before = path.read_bytes()
-        assert main(["--db", str(path), "--new", "--lang", "en"]) == 2
-        assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"], "no backup was made"
-    assert "open in another rcsim process" in capsys.readouterr().err
+def test_a_read_only_look_makes_no_lock_file(tmp_path):
+    path = made(tmp_path / "sim.json")
+    (tmp_path / ".sim.json.lock").unlink()
+    with Simulation.open(path, read_only=True):
+        pass
+    assert files(tmp_path) == sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
 
 
 CHANGES = {
@@ -118,30 +74,115 @@ CHANGES = {
     "advance": lambda sim: sim.advance("1h"),
     "advance_to": lambda sim: sim.advance_to("2026-03-03T09:00:00Z"),
     "next_deadline": lambda sim: sim.advance_to_next_deadline(),
-    "add_order": lambda sim: sim.add_order("B", "Copy", 10, 1),
-    "add_orders": lambda sim: sim.add_orders([{"id": "B", "title": "Copy", "price": 10,
+    "add_order": lambda sim: sim.add_order("C", "Copy", 10, 1),
+    "add_orders": lambda sim: sim.add_orders([{"id": "C", "title": "Copy", "price": 10,
                                                "delivery_days": 1}]),
+    "change_rules": lambda sim: sim.change_rules({"cancellation_response_hours": 72}),
+    "undo": lambda sim: sim.undo(),
+    "rewind": lambda sim: sim.rewind(1),
+    "compact": lambda sim: sim.compact(),
 }
 
 
+def test_a_write_of_another_process_that_does_not_end_in_time_refuses_every_change(tmp_path):
+    path = made(tmp_path / "sim.json")
+    with Simulation.open(path) as sim:
+        sim.act("freelancer", "request_extension", "B", days=2)  # a deadline to jump to
+        sim.lock_wait = 0.2  # (the default waits 20 s)
+        other = Child(path)
+        try:
+            other.call("act", "buyer", "request_update", "A")  # written, not yet taken in here
+            other.hold()  # then as a write that takes long
+            before, raw = sim.snapshot(), path.read_bytes()
+            for name, change in CHANGES.items():
+                with pytest.raises(Refusal) as caught:
+                    change(sim)
+                assert caught.value.code == "busy", name
+                assert str(path) in caught.value.message and "0.2 s" in caught.value.message
+                assert sim.snapshot() == before and path.read_bytes() == raw, name
+            assert sim.take_in(0) == ()  # a look never waits: the next one takes it in
+            with pytest.raises(Refusal) as caught:
+                sim.take_in(0.2)
+            assert caught.value.code == "busy"
+            with pytest.raises(SimulationFileError) as opening:
+                Simulation.open(path, wait=0.2)
+            assert opening.value.code == "busy" and opening.value.path == str(path)
+            other.release()
+            assert [e.type for e in sim.sync(0.2)] == ["request_update"]  # free again
+            sim.act("freelancer", "respond_update", "A", comment="On it")
+            assert other.call("sync") == {"ok": ["respond_update"]}
+        finally:
+            other.close()
+
+
+def test_a_killed_holder_of_the_lock_leaves_no_stale_lock(tmp_path):
+    path = made(tmp_path / "sim.json")
+    holder = Child(path)
+    holder.hold()
+    with pytest.raises(SimulationFileError) as caught:
+        Simulation.open(path, wait=0.2)
+    assert caught.value.code == "busy"
+    holder.kill()  # while it holds the lock
+    assert (tmp_path / ".sim.json.lock").exists()  # the lock file stays, its lock went
+    with Simulation.open(path, wait=0.2) as after:  # at once: no waiting out a stale lock
+        after.lock_wait = 0.2
+        after.act("buyer", "request_update", "A")
+        assert after.events()[-1].type == "request_update"
+
+
+def test_a_new_simulation_over_a_file_in_use_keeps_the_old_aside_and_the_others_restart(tmp_path):
+    path, backup = made(tmp_path / "sim.json"), tmp_path / "sim.json.bak"
+    other = Child(path)  # another process has the old simulation open
+    try:
+        old = path.read_bytes()
+        with pytest.raises(SimulationFileError) as caught:  # without a name to keep it under
+            Simulation.create(path, start=START)
+        assert caught.value.code == "exists"
+        backup.write_text("someone else's file")
+        with pytest.raises(SimulationFileError) as caught:  # never kept over another file
+            Simulation.create(path, start=START, keep_old_as=backup)
+        assert caught.value.path == str(backup) and path.read_bytes() == old
+        backup.unlink()
+        # The same start and rules as the old one: still another simulation.
+        with Simulation.create(path, start=START, keep_old_as=backup) as new:
+            assert backup.read_bytes() == old  # the old one, kept whole
+            # A change the other process decided on the old simulation is refused ...
+            refused = other.call("act", "buyer", "request_update", "A")
+            assert refused["refused"] == "changed_meanwhile"
+            assert "started afresh" in refused["message"]
+            assert other.call("take_in") == {"ok": [{"taken": [], "taken_back": [], "put_back": [],
+                                                     "restarted": True}]}
+            # ... and from there on it works on the new one, as this process does.
+            new.add_order("N", "New", 50, 2)
+            assert other.call("sync") == {"ok": ["order_added"]}
+            assert other.call("act", "buyer", "request_update", "N")["ok"] == ["request_update"]
+            assert [e.type for e in new.sync()] == ["request_update"]
+            assert other.ask("fingerprint")["ok"][0] == new.step_count == 2
+    finally:
+        other.close()
+    with Simulation.open(backup) as kept:  # the old simulation, untouched
+        assert kept.order_ids() == ("A", "B") and kept.step_count == 2
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_a_closed_simulation_refuses_every_change_and_overwrites_no_other_holder(tmp_path, change):
+def test_a_closed_simulation_refuses_every_change_and_overwrites_no_other_process(tmp_path, change):
     path = tmp_path / "sim.json"
     closed = Simulation.create(path, start=START)
     closed.add_order("A", "Logo", 120, 3)
     closed.act("freelancer", "request_extension", "A", days=2)  # a deadline to jump to
     closed.close()
     kept = closed.snapshot()
-    with Simulation.open(path) as holder:  # another holder changes the file meanwhile
-        holder.act("buyer", "decline", "A", comment="No more time")
+    with Simulation.open(path) as other:  # another process changes the file meanwhile
+        other.act("buyer", "decline", "A", comment="No more time")
         after = path.read_bytes()
         with pytest.raises(Refusal) as caught:
             CHANGES[change](closed)
         assert caught.value.code == "closed" and str(path) in caught.value.message
-        assert path.read_bytes() == after  # the holder's change is still there
+        assert path.read_bytes() == after  # the other's change is still there
         assert closed.snapshot() == kept  # and nothing changed in memory either
+        assert closed.take_in() == ()  # nor is anything taken in
     closed.close()  # closing twice is harmless
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.json"]
+    assert files(tmp_path) == ["sim.json"]
 
 
 def test_a_closed_memory_simulation_refuses_changes_too():
@@ -153,3 +194,28 @@ def test_a_closed_memory_simulation_refuses_changes_too():
     assert caught.value.code == "closed_memory" and "closed" in caught.value.message
     assert sim.now.isoformat() == "2026-03-02T09:00:00+00:00"
     assert sim.order_view("A").status == "in_progress"  # reading what it held still works
+
+
+LIMITED = """
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from engine import Simulation, SimulationFileError
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # no file may grow past 200 bytes
+try:
+    Simulation.create({path!r}, start="2026-03-02T09:00:00Z")
+    print(json.dumps("created"))
+except SimulationFileError as error:
+    print(json.dumps(error.code))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs resource limits")
+def test_a_new_simulation_the_system_refuses_leaves_no_file_not_even_its_lock_file(tmp_path):
+    path = tmp_path / "sim.json"
+    result = subprocess.run([sys.executable, "-c", LIMITED.format(root=str(ROOT), path=str(path))],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and json.loads(result.stdout) == "write_failed", result.stderr
+    assert list(tmp_path.iterdir()) == []
+    with Simulation.create(path, start=START) as sim:  # the name is free, its lock too
+        sim.add_order("A", "Logo", 120, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".sim.json.lock", "sim.json"]

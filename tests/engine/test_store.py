@@ -15,7 +15,7 @@ import engine.store
 from engine import Simulation, SimulationFileError
 from engine.store import FORMAT, TABLES, VERSION, JournalStorage, encode
 
-from .conftest import START
+from .conftest import START, files
 from .layouts import compacted, version_1_document, write_database
 
 
@@ -271,7 +271,7 @@ def test_refused_file_names_file_and_problem_and_is_left_byte_identical(tmp_path
     assert str(path) in str(error)
     assert words in error.problem
     assert path.read_bytes() == raw
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["good.json", path.name])
+    assert files(tmp_path) == sorted(["good.json", path.name])
 
 
 def test_missing_file_is_refused_and_not_created(tmp_path):
@@ -327,7 +327,7 @@ def test_refused_rules_create_no_file(tmp_path):
 def test_write_leaves_no_temporary_files_behind(tmp_path):
     sim = busy_sim(tmp_path / "sim.json")
     sim.close()
-    assert [p.name for p in tmp_path.iterdir()] == ["sim.json"]
+    assert files(tmp_path) == ["sim.json"]
 
 
 def test_memory_simulation_behaves_like_a_file_one(tmp_path):
@@ -382,7 +382,7 @@ def test_the_file_compacts_itself_when_replaying_would_cost_too_much_and_keeps_e
     assert len(checkpoints) >= 2 and max(checkpoints) > 500  # it compacted by itself
     snap, records = sim.snapshot(), [e.record for e in sim.journal()]
     sim.close()
-    assert [p.name for p in tmp_path.iterdir()] == ["sim.json"]  # no temporary file left
+    assert files(tmp_path) == ["sim.json"]  # no temporary file left
     data = JournalStorage(path).read()
     assert data["meta"]["1"]["checkpoint"] == max(checkpoints)
     assert len(data["steps"]) == 1501  # every step kept

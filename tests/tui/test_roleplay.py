@@ -70,7 +70,8 @@ async def test_a_party_window_shows_its_party_alone_and_leaves_the_clock_to_the_
         assert panes[0].region.width == SIZE[0]  # the whole width
         assert "Buyer's window" in app.sub_title
         bar = app.main_screen.query_one(ClockBar)
-        assert "trainer's window" in plain(bar.query_one("#clock-held", Static).content)
+        held = plain(bar.query_one("#clock-held", Static).content)
+        assert held.startswith("Buyer's window") and "trainer's window" in held
         assert not bar.query("#clock-hour")  # no clock buttons
         before = app.sim.now
         for key in ("h", "d", "n", "p", "2", "R"):
@@ -140,7 +141,7 @@ async def test_a_party_cannot_take_back_the_other_partys_step(demo_file):
         await pilot.pause()
         assert app.sim.step_count == steps
         message = plain(app.main_screen.query_one("#clock-message", Static).content)
-        assert "freelancer" in message.lower()
+        assert message.startswith("Not possible") and f"{steps}" in message  # the step named
     app.sim.close()
 
 
@@ -152,3 +153,24 @@ def test_options_a_party_window_cannot_take_are_refused(tmp_path, capsys, args):
     assert not path.exists()
     err = capsys.readouterr().err
     assert "--clock" in err or "trainer's window" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_snapshot_of_a_party_window(demo_file, snap_compare, lang):
+    app = make_app(Simulation.open(demo_file), cursor_blink=False, animation_level="none",
+                   language=lang, role="freelancer")
+    try:
+        assert snap_compare(app, terminal_size=SIZE)
+    finally:
+        app.sim.close()
+
+
+async def test_an_undo_in_another_window_is_seen_with_a_notice(demo_file):
+    app = window(demo_file, "buyer")
+    async with app.run_test(size=SIZE) as pilot:
+        other_process(demo_file, 'sim.advance("3h")')
+        await until(pilot, lambda: "12:00 PM" in clock_text(app), "the clock moved")
+        other_process(demo_file, 'sim.undo()')
+        await until(pilot, lambda: "9:00 AM" in clock_text(app), "the clock taken back")
+        assert "In another window: Taken back: step " in pane_text(app, "buyer")
+    app.sim.close()

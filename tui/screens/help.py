@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.rules import ADJUSTABLE
+
 from ..flowmap import overrides_of
 from ..i18n import has, t
 from ..safetext import clean
@@ -29,11 +31,6 @@ def help_lines(rules: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-HOURS = ("update_response_hours", "cancellation_response_hours", "extension_response_hours",
-         "auto_complete_hours", "very_late_hours")
-DAYS = ("extension_days_min", "extension_days_max")
-
-
 def _word(key: str, fallback: str) -> str:
     """A catalogue word, or the identifier itself (inert) where the rules name one of their own."""
     return t(key) if has(key) else clean(fallback)
@@ -45,11 +42,13 @@ def _statuses(values: Any) -> str:
 
 def _value(rule: str, value: Any) -> list[str]:
     """A rule's value in words: one line, or one per entry for reasons, requests and actions."""
-    if rule in HOURS:
+    spec = ADJUSTABLE.get(rule)  # the engine knows each number's unit
+    unit = spec.unit if spec is not None else None
+    if unit == "hours":
         return [t("map.hours", n=value)]
-    if rule in DAYS:
+    if unit == "days":
         return [t("count.days.one" if value == 1 else "count.days.other", n=value)]
-    if rule == "comment_max_chars":
+    if unit == "characters":
         return [t("help.rules.characters", n=value)]
     if rule == "extension_timeout":
         return [_word(f"help.rules.extension_timeout.{value}", str(value))]

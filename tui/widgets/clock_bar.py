@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 
 from engine import Simulation
 
-from ..describe import describe_deadline
+from ..describe import describe_deadline, party_label
 from ..i18n import fmt_countdown, fmt_datetime, t
 from ..text import clean
 from ..travel import branch_text
@@ -26,10 +26,11 @@ class ClockBar(Vertical):
     playing: reactive[bool] = reactive(False, init=False, repaint=False)
     speed: reactive[str] = reactive("1h", init=False, repaint=False)
 
-    def __init__(self, sim: Simulation, *, controls: bool = True) -> None:
+    def __init__(self, sim: Simulation, *, controls: bool = True, role: str | None = None) -> None:
         super().__init__(id="clock-bar")
         self.sim = sim
         self.controls = controls  # False in a party's window: the trainer moves the clock
+        self.role = role  # the party whose window this is (role-play), else None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="clock-line"):
@@ -38,7 +39,10 @@ class ClockBar(Vertical):
         yield Static(id="clock-next")
         if not self.controls:
             with Horizontal(id="clock-buttons", classes="button-row"):
-                yield Static(Content(t("clock.held_elsewhere")), id="clock-held")
+                held = t("clock.held_elsewhere")
+                if self.role is not None:
+                    held = t("clock.window", party=party_label(self.role), held=held)
+                yield Static(Content(held), id="clock-held")
                 yield Static(id="clock-message")
             return
         with Horizontal(id="clock-buttons", classes="button-row"):
