@@ -157,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import shots  # picture handouts of a scenario: the app, headless
 
         return shots.main(args[1:])
+    if args and args[0] == "serve":
+        from . import serve  # the app in the browser, one address per role (textual-serve)
+
+        return serve.main(args[1:])
     if args and args[0] in ("log", "branch", "diff"):
         from . import travel  # a simulation's history, a branch of it, two compared; no Textual
 
