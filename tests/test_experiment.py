@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pty
+import select
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
@@ -329,7 +330,10 @@ def test_the_progress_bar_shows_the_time_left_on_a_terminal_only():
         progress.update(2)
         progress.clear()
         terminal.flush()
-        shown = os.read(leader, 4096).decode("utf-8")
+        chunks = []  # the terminal may hand over what was written in more than one read
+        while select.select([leader], [], [], 0.5)[0]:
+            chunks.append(os.read(leader, 4096))
+        shown = b"".join(chunks).decode("utf-8")
     finally:
         os.close(leader)
         os.close(follower)
