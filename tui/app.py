@@ -155,7 +155,6 @@ class RcsimApp(App[None]):
     def get_default_screen(self) -> Screen:
         from .screens.main import BREAKPOINTS_H, BREAKPOINTS_W, MainScreen
         screen = MainScreen(id="_default")
-        screen.AUTO_FOCUS = f"#{self.parties[0]}-pane #orders"  # a freelancer's window: its list
         screen.HORIZONTAL_BREAKPOINTS = BREAKPOINTS_W
         screen.VERTICAL_BREAKPOINTS = BREAKPOINTS_H
         return screen

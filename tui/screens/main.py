@@ -37,9 +37,9 @@ class TooSmall(Static):
 
 class MainScreen(Screen[None]):
     """The App's default screen, where `RcsimApp.compose` puts the clock, the panes and the log;
-    the focus starts in the buyer's order list."""
+    the focus starts in the first pane's order list (the buyer's; in a party's window, its own)."""
 
-    AUTO_FOCUS = "#buyer-pane #orders"
+    AUTO_FOCUS = "PartyPane #orders"  # the first pane's list: the buyer's, or a party window's own
 
     def on_resize(self) -> None:
         # The size classes (-narrow, -wide...) were just updated: one pane or both.
