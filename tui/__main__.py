@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
 import platformdirs
 
@@ -135,6 +135,28 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
     return sim
 
 
+def open_or_say(argv: Sequence[str], err: TextIO) -> Simulation | None:
+    """`load_simulation(argv)`, or None after saying on `err` why not, in the current language:
+    the one way the commands that open a simulation (rcsim, rcsim serve) say a refusal."""
+    try:
+        return load_simulation(argv)
+    except RuleOptionError as error:
+        print(t("cli.rule_refused", message=str(error)), file=err)
+    except RulesOfExistingFile as error:
+        print(t("cli.rule_existing", path=error.path), file=err)
+    except Refusal as refusal:  # the demo's own steps, refused under the rules asked for
+        print(t("cli.rule_demo", message=refusal_text(refusal)), file=err)
+    except SimulationFileError as error:
+        print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
+                advice=advice(error)), file=err)
+    except RcsimError as error:
+        print(t("cli.error", error=error), file=err)
+    except OSError as error:  # the system refused a folder before the engine was asked
+        print(t("cli.cannot_use", path=error.filename or "", reason=error.strerror or error,
+                advice=t("cli.advice.folder")), file=err)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`rcsim [--db PATH] [--new] [--policy seed|current] [--rule NAME=VALUE] [--lang de|en]
     [--scenario FILE]`, or
@@ -173,27 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if options.scenario is not None:
         return present(options.scenario, options.rule)
-    try:
-        sim = load_simulation(args)
-    except RuleOptionError as error:
-        print(t("cli.rule_refused", message=str(error)), file=sys.stderr)
-        return 2
-    except RulesOfExistingFile as error:
-        print(t("cli.rule_existing", path=error.path), file=sys.stderr)
-        return 2
-    except Refusal as refusal:  # the demo's own steps, refused under the rules asked for
-        print(t("cli.rule_demo", message=refusal_text(refusal)), file=sys.stderr)
-        return 2
-    except SimulationFileError as error:
-        print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
-                advice=advice(error)), file=sys.stderr)
-        return 2
-    except RcsimError as error:
-        print(t("cli.error", error=error), file=sys.stderr)
-        return 2
-    except OSError as error:  # the system refused a folder before the engine was asked
-        print(t("cli.cannot_use", path=error.filename or "", reason=error.strerror or error,
-                advice=t("cli.advice.folder")), file=sys.stderr)
+    sim = open_or_say(args, sys.stderr)
+    if sim is None:
         return 2
     from .app import make_app
 

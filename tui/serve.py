@@ -140,11 +140,7 @@ def prepare_file(options: argparse.Namespace, lang: str, err: TextIO) -> Path | 
     """Make sure the simulation file exists: opened, or created from the demo, exactly as plain
     `rcsim --db FILE` does (tui/__main__.py's load_simulation), then closed. Its absolute path,
     or None after saying on `err` why not."""
-    from engine import RcsimError, Refusal, SimulationFileError
-
-    from .__main__ import RulesOfExistingFile, advice, default_path, load_simulation
-    from .i18n import refusal_text, render_file_problem
-    from .rule_options import RuleOptionError
+    from .__main__ import default_path, open_or_say
 
     argv = ["--lang", lang]
     if options.db is not None:
@@ -155,27 +151,8 @@ def prepare_file(options: argparse.Namespace, lang: str, err: TextIO) -> Path | 
         argv += ["--policy", options.policy]
     for pair in options.rule:
         argv += ["--rule", pair]
-    try:
-        sim = load_simulation(argv)
-    except RuleOptionError as error:
-        print(t("cli.rule_refused", message=str(error)), file=err)
-        return None
-    except RulesOfExistingFile as error:
-        print(t("cli.rule_existing", path=error.path), file=err)
-        return None
-    except Refusal as refusal:  # the demo's own steps, refused under the rules asked for
-        print(t("cli.rule_demo", message=refusal_text(refusal)), file=err)
-        return None
-    except SimulationFileError as error:
-        print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
-                advice=advice(error)), file=err)
-        return None
-    except RcsimError as error:
-        print(t("cli.error", error=error), file=err)
-        return None
-    except OSError as error:  # the system refused a folder before the engine was asked
-        print(t("cli.cannot_use", path=error.filename or "", reason=error.strerror or error,
-                advice=t("cli.advice.folder")), file=err)
+    sim = open_or_say(argv, err)
+    if sim is None:
         return None
     sim.close()
     path = Path(options.db).expanduser() if options.db is not None else default_path()
