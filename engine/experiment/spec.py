@@ -6,19 +6,17 @@ The format is documented in engine/experiment/__init__.py and in the README ("Ex
 
 from __future__ import annotations
 
-import difflib
 import math
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..core import ADDABLE_STATUSES
 from ..errors import Refusal
 from ..rules import ADJUSTABLE, load_policies, policy_rules, rule_value, with_changes
 from ..scenario.steps import MAX_DEPTH, MAX_DIGITS
-from ..scenario.toml_guard import TOO_DEEP, TOO_LONG, defuse
+from ..scenario.toml_guard import TOO_DEEP, TOO_LONG, hint, parse_toml, read_toml
 from ..timeutil import CLOCK_LIMIT, DAY, in_calendar_or_refuse, parse_iso, to_ts
 from .distributions import Distribution, DistributionError, parse as parse_distribution
 
@@ -157,40 +155,15 @@ class Experiment:
 
 def load(path: str | Path) -> Experiment:
     """Read and check an experiment file; ExperimentError names the file and the key."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ExperimentError(path, "unreadable", detail=error.strerror or str(error)) from None
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ExperimentError(path, "not_utf8", reason=error.reason) from None
-    return loads(source, str(path))
+    return parse(read_toml(path, ExperimentError), path)
 
 
 def loads(source: str, path: str = "<experiment>") -> Experiment:
-    try:
-        document = tomllib.loads(defuse(source))
-    except tomllib.TOMLDecodeError as error:
-        raise ExperimentError(path, "toml", detail=str(error)) from None
-    except (RecursionError, ValueError) as error:  # not expected after defuse
-        raise ExperimentError(path, "toml", detail=type(error).__name__) from None
-    return parse(document, path)
+    return parse(parse_toml(source, path, ExperimentError), path)
 
 
 def parse(document: Mapping[str, Any], path: str | Path = "<experiment>") -> Experiment:
     return _Loader(str(path), document).experiment()
-
-
-def hint(found: Any, known: Iterable[str]) -> str | None:
-    """The one of `known` that `found` probably meant (difflib), or None."""
-    if not isinstance(found, str):
-        return None
-    known = list(known)
-    folded = {k.casefold(): k for k in known}
-    match = folded.get(found.casefold()) or next(
-        iter(difflib.get_close_matches(found, known, n=1)), None)
-    return match if match and match != found else None
 
 
 def _number(value: Any) -> bool:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import math
-import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..errors import RcsimError, Refusal
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
@@ -21,7 +19,7 @@ from .steps import (
     TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UndoStep,
     UntilStep,
 )
-from .toml_guard import TOO_DEEP, TOO_LONG, defuse
+from .toml_guard import TOO_DEEP, TOO_LONG, hint as _hint, parse_toml, read_toml
 
 class ScenarioError(RcsimError):
     """A file that is not a valid scenario: where (file, step or order, key) and what is wrong.
@@ -62,26 +60,12 @@ class ScenarioError(RcsimError):
 
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file completely; raise ScenarioError naming the problem."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ScenarioError(path, "unreadable", detail=error.strerror or str(error)) from None
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(path, "not_utf8", reason=error.reason) from None
-    return loads(source, str(path))
+    return parse(read_toml(path, ScenarioError), path)
 
 
 def loads(source: str, path: str = "<scenario>") -> Scenario:
     """Validate a scenario given as TOML text (`path` only names it in errors)."""
-    try:
-        document = tomllib.loads(defuse(source))
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(path, "toml", detail=str(error)) from None
-    except (RecursionError, ValueError) as error:  # not expected after defuse: still a message
-        raise ScenarioError(path, "toml", detail=type(error).__name__) from None
-    return parse(document, path)
+    return parse(parse_toml(source, path, ScenarioError), path)
 
 
 def parse(document: Mapping[str, Any], path: str | Path = "<scenario>") -> Scenario:
@@ -467,14 +451,3 @@ class _Loader:
                     self.text_value(wanted, f"{name}.{party}", **where)
                     checks.append((f"inbox.{party}", wanted))
         return ExpectStep(number=number, note=note, order=order, checks=tuple(checks))
-
-
-def _hint(found: Any, known: Iterable[str]) -> str | None:
-    """The one of `known` that `found` probably meant ("actor" for "acter"; difflib), or None."""
-    if not isinstance(found, str):
-        return None
-    known = list(known)
-    folded = {k.casefold(): k for k in known}
-    match = folded.get(found.casefold()) or next(
-        iter(difflib.get_close_matches(found, known, n=1)), None)
-    return match if match and match != found else None

@@ -1,4 +1,4 @@
-"""Before tomllib reads a scenario: what it cannot read (nesting too deep, integers too long) becomes a marker.
+"""Reading a TOML file (a scenario, an experiment) safely: what tomllib cannot read (nesting too deep, integers too long) becomes a marker.
 
 tomllib recurses once per nested array or inline table (RecursionError some hundreds deep) and
 cannot read an integer of more than 4,300 digits (ValueError): before it reads a file, such a
@@ -8,9 +8,51 @@ step and key.
 
 from __future__ import annotations
 
+import difflib
 import re
+import tomllib
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from .steps import MAX_DEPTH
+
+Fail = Callable[..., Exception]
+"""How a file's reader says what is wrong: `fail(path, code, **params)` gives the error to raise
+(ScenarioError, ExperimentError)."""
+
+
+def read_toml(path: str | Path, fail: Fail) -> dict[str, Any]:
+    """The TOML document of a file: unreadable, not UTF-8 or not TOML is `fail`ed, naming it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise fail(path, "unreadable", detail=error.strerror or str(error)) from None
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(path, "not_utf8", reason=error.reason) from None
+    return parse_toml(source, str(path), fail)
+
+
+def parse_toml(source: str, path: str, fail: Fail) -> dict[str, Any]:
+    """The TOML document of a text (`path` only names it), what tomllib cannot read defused."""
+    try:
+        return tomllib.loads(defuse(source))
+    except tomllib.TOMLDecodeError as error:
+        raise fail(path, "toml", detail=str(error)) from None
+    except (RecursionError, ValueError) as error:  # not expected after defuse: still a message
+        raise fail(path, "toml", detail=type(error).__name__) from None
+
+
+def hint(found: Any, known: Iterable[str]) -> str | None:
+    """The one of `known` that `found` probably meant ("actor" for "acter"; difflib), or None."""
+    if not isinstance(found, str):
+        return None
+    known = list(known)
+    folded = {k.casefold(): k for k in known}
+    match = folded.get(found.casefold()) or next(
+        iter(difflib.get_close_matches(found, known, n=1)), None)
+    return match if match and match != found else None
 
 TOO_DEEP = "\x00rcsim:nested-too-deep"
 TOO_LONG = "\x00rcsim:number-too-long"
