@@ -16,7 +16,7 @@ import platformdirs
 
 from engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
 from engine.demo import create_demo
-from engine.store import real_path
+from engine.simfile import real_path
 
 from .cli import choose_language
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t

@@ -48,7 +48,7 @@ LOCK_FILE = re.compile(r"\..+\.lock")
 def files(folder: Path) -> list[str]:
     """The names in `folder`, sorted, without the hidden companion lock files `.NAME.lock`: a
     process that opened or wrote a simulation file NAME leaves its lock file beside it for the
-    next (engine/store.py, SimulationFile)."""
+    next (engine/simfile.py, SimulationFile)."""
     return sorted(p.name for p in folder.iterdir() if not LOCK_FILE.fullmatch(p.name))
 
 
