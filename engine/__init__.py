@@ -15,9 +15,10 @@ from .model import (
 )
 from .model import other as other_party
 from .rules import ACTIONS, Rules
-from .service import (
+from .service import Simulation
+from .views import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Simulation, Synced,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Synced,
 )
 from .timeutil import parse_duration
 

@@ -42,7 +42,8 @@ from .errors import RcsimError
 from .atomic import write_text
 from .model import SYSTEM
 from .rules import FIELD_NAMES, policy_rules
-from .service import OrderView, Simulation
+from .service import Simulation
+from .views import OrderView
 from .timeutil import iso, to_datetime, to_ts
 
 class RecordingError(RcsimError):

@@ -13,7 +13,7 @@ from engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
     UndoStep, UntilStep,
 )
-from engine.service import EventView
+from engine.views import EventView
 from engine.timeutil import iso, to_ts
 
 from .describe import day_count, describe_event, duration_words

@@ -22,7 +22,8 @@ from itertools import count
 from typing import Any, Callable
 
 from ..errors import Refusal
-from ..service import EventView, Simulation
+from ..service import Simulation
+from ..views import EventView
 from ..timeutil import iso, parse_iso
 from .spec import Experiment
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import Refusal
-from ..service import EventView, HistoryEntry, OrderView, Simulation
+from ..service import Simulation
+from ..views import EventView, HistoryEntry, OrderView
 from ..timeutil import iso, to_ts
 from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, UndoStep, UntilStep
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from engine import Simulation  # noqa: E402
 from engine.errors import RcsimError  # noqa: E402
-from engine.service import HistoryEntry, Synced  # noqa: E402
+from engine.views import HistoryEntry, Synced  # noqa: E402
 
 
 def said(value: Any) -> Any:

@@ -19,7 +19,7 @@ CATALOGUE = ROOT / "data" / "i18n"
 
 PROBE = """
 import json, sys
-import engine, engine.demo, engine.store, engine.simfile, engine.service, engine.core
+import engine, engine.demo, engine.store, engine.simfile, engine.service, engine.views, engine.core
 sim = engine.demo.create_demo(None, start="2026-03-02T09:00:00Z")
 sim.advance("30d")
 print(json.dumps(sorted(sys.modules)))
