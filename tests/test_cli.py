@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .engine.conftest import files
+
 ROOT = Path(__file__).resolve().parent.parent
 RCSIM = Path(sys.executable).with_name("rcsim")
 
@@ -39,14 +41,6 @@ def rcsim(*args: str, limit_file_size: int | None = None) -> subprocess.Complete
     return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=60, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
                           preexec_fn=limit if limit_file_size is not None else None)
-
-
-def files(folder: Path) -> list[str]:
-    """The files in a folder, without the hidden companion lock files (`.NAME.lock`) that the
-    short write lock leaves beside a simulation file (removing one another process may be
-    waiting on would let two processes hold the lock)."""
-    return sorted(p.name for p in folder.iterdir()
-                  if not (p.name.startswith(".") and p.name.endswith(".lock")))
 
 
 def refused_with(result: subprocess.CompletedProcess, path: object) -> str:

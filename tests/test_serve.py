@@ -20,7 +20,7 @@ import pytest
 from engine import Simulation
 from tui.serve import ROLES, child_command
 
-from .serving import ROOT, WAIT, Served, start_serve
+from .serving import ROOT, WAIT, start_serve
 
 
 def free_port_triple() -> int:
