@@ -245,8 +245,14 @@ class RcsimApp(App[None]):
         waits for another window's write: the next look takes it in."""
         try:
             found = self.sim.take_in(0)
-        except (Refusal, SimulationFileError) as error:  # the file cannot be read just now
-            self.main_screen.query_one(ClockBar).show_message(clean(str(error)))
+        except Refusal as refusal:  # the file cannot be read just now: the next look tries again
+            self.main_screen.query_one(ClockBar).show_message(
+                t("notice.refused", message=refusal_text(refusal)))
+            return
+        except SimulationFileError as error:
+            self.main_screen.query_one(ClockBar).show_message(clean(t(
+                "sync.cannot_read", path=error.path,
+                problem=render_file_problem(error.code, error.params))))
             return
         if not found:
             return

@@ -176,3 +176,17 @@ async def test_an_undo_in_another_window_is_seen_with_a_notice(demo_file):
         await until(pilot, lambda: "9:00 AM" in clock_text(app), "the clock taken back")
         assert "In another window: Taken back: step " in pane_text(app, "buyer")
     app.sim.close()
+
+
+async def test_a_step_another_process_wrote_that_does_not_replay_is_said_in_words(demo_file):
+    app = window(demo_file, "buyer")
+    async with app.run_test(size=SIZE) as pilot:
+        steps = app.sim.step_count
+        with open(demo_file, "ab") as file:  # as if another rcsim had written a step of nonsense
+            file.write(b'{"steps":{"%d":{"kind":"act","at":"2026-03-02T09:00:00Z","party":"buyer",'
+                       b'"action":"fly","order":"FO-1001","fields":{}}}}\n' % (steps + 1))
+        message = app.main_screen.query_one("#clock-message", Static)
+        await until(pilot, lambda: "cannot be read just now" in plain(message.content),
+                    "the problem, in words")
+        assert str(demo_file) in plain(message.content) and app.sim.step_count == steps
+    app.sim.close()
