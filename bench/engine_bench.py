@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import engine.store  # noqa: E402
-from engine import Simulation  # noqa: E402
+import rcsim.engine.store  # noqa: E402
+from rcsim.engine import Simulation  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
 GOALS = {"run_10k": 2.0, "run_ratio": 12.0, "action_100k_ms": 20.0, "action_ratio": 2.0,
@@ -116,10 +116,10 @@ def process(args: list[str]) -> tuple[float, str]:
 OPEN = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-import engine.store
-from engine import Simulation
+import rcsim.engine.store
+from rcsim.engine import Simulation
 if {plain!r}:
-    engine.store.msgspec = None
+    rcsim.engine.store.msgspec = None
 began = time.perf_counter()
 sim = Simulation.open({path!r})
 seconds = time.perf_counter() - began
@@ -145,8 +145,8 @@ def bench_run(folder: Path, n: int, repeats: int) -> dict:
     """`rcsim run` of the story, as a whole process (median), and the same in this process."""
     scenario = folder / f"story-{n}.toml"
     scenario.write_text(story(n), encoding="utf-8")
-    times = [process([sys.executable, "-m", "tui", "run", str(scenario)])[0] for _ in range(repeats)]
-    from engine.scenario import Player, load  # the parts, in this process
+    times = [process([sys.executable, "-m", "rcsim", "run", str(scenario)])[0] for _ in range(repeats)]
+    from rcsim.engine.scenario import Player, load  # the parts, in this process
     began = time.perf_counter()
     loaded = load(scenario)
     parsed = time.perf_counter()
@@ -211,16 +211,16 @@ def bench_advance(folder: Path, n: int, repeats: int) -> dict:
 
 
 def bench_compact(path: Path, plain: bool) -> float:
-    saved = engine.store.msgspec
+    saved = rcsim.engine.store.msgspec
     if plain:
-        engine.store.msgspec = None
+        rcsim.engine.store.msgspec = None
     try:
         with Simulation.open(path) as sim:
             began = time.perf_counter()
             sim.compact()
             return time.perf_counter() - began
     finally:
-        engine.store.msgspec = saved
+        rcsim.engine.store.msgspec = saved
 
 
 def met(value: float, goal: float) -> str:
@@ -236,7 +236,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rcsim-bench-", dir=ROOT / "bench") as tmp:
         folder = Path(tmp)
         startup = statistics.median(
-            process([sys.executable, "-c", "import engine.scenario, tui.__main__"])[0] for _ in range(3))
+            process([sys.executable, "-c", "import rcsim.engine.scenario, rcsim.tui.__main__"])[0] for _ in range(3))
         runs = {n: bench_run(folder, n, 1 if quick else 3) for n in run_sizes}
         action = bench_actions(folder, (1_000, 10_000, big))
         opened = bench_open(action[big]["path"], 1 if quick else 3)

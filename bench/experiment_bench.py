@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine import experiment as ex  # noqa: E402
-from engine.experiment.simulate import CHUNK_ORDERS, _Play, draw_scripts  # noqa: E402
+from rcsim.engine import experiment as ex  # noqa: E402
+from rcsim.engine.experiment.simulate import CHUNK_ORDERS, _Play, draw_scripts  # noqa: E402
 
 FILE = ROOT / "data" / "experiments" / "cancellation_window_72h.toml"
 GOALS = {"seconds": 10.0, "speed_up": 1.6}
@@ -40,7 +40,7 @@ GOALS = {"seconds": 10.0, "speed_up": 1.6}
 def whole_run(orders: int, workers: int) -> tuple[float, float, float, bytes]:
     """One `rcsim experiment` process, timed from launch to exit: its wall time, the CPU time of
     it and its worker processes, the machine's load average after it, and its JSON."""
-    command = [sys.executable, "-m", "tui", "experiment", str(FILE), "--orders", str(orders),
+    command = [sys.executable, "-m", "rcsim", "experiment", str(FILE), "--orders", str(orders),
                "--replications", "1", "--json", "--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()

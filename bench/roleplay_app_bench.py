@@ -33,7 +33,7 @@ START = "2026-03-02T09:00:00Z"
 WRITER = """
 import random, sys, time
 sys.path.insert(0, {root!r})
-from engine import Simulation
+from rcsim.engine import Simulation
 sim = Simulation.open({path!r})
 random.seed(7)
 sys.stdin.readline()  # the window is up
@@ -46,14 +46,14 @@ sim.close()
 
 
 async def measure(steps: int) -> list[float]:
-    from engine.demo import create_demo
+    from rcsim.engine.demo import create_demo
     from textual.widgets import Static
-    from tui.app import make_app
+    from rcsim.tui.app import make_app
 
     folder = Path(tempfile.mkdtemp(prefix="rcsim-roleplay-bench-"))
     path = folder / "class.json"
     create_demo(path, start=START).close()
-    from engine import Simulation
+    from rcsim.engine import Simulation
     app = make_app(Simulation.open(path), cursor_blink=False, animation_level="none",
                    language="en", role="buyer")
     writer = subprocess.Popen(
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40)
     args = parser.parse_args()
-    from tui.app import SYNC_SECONDS
+    from rcsim.tui.app import SYNC_SECONDS
 
     latencies = sorted(asyncio.run(measure(args.steps)))
     median = statistics.median(latencies)

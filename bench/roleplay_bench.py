@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine import Simulation  # noqa: E402
+from rcsim.engine import Simulation  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
 APP_LOOK = 0.25  # tui/app.py: how often a window looks for the others' steps
@@ -43,7 +43,7 @@ APP_LOOK = 0.25  # tui/app.py: how often a window looks for the others' steps
 WRITER = """
 import sys
 sys.path.insert(0, {root!r})
-from engine import Simulation
+from rcsim.engine import Simulation
 sim = Simulation.open({path!r})
 orders = {orders!r}
 print("ready", flush=True)
@@ -57,7 +57,7 @@ sim.close()
 STEPPER = """
 import random, sys, time
 sys.path.insert(0, {root!r})
-from engine import Simulation
+from rcsim.engine import Simulation
 sim = Simulation.open({path!r})
 rng = random.Random(12)
 print("ready", flush=True)

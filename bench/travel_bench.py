@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine import Simulation  # noqa: E402
+from rcsim.engine import Simulation  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
 GOAL_MS = 100.0

@@ -33,8 +33,8 @@ START = "2026-03-02T09:00:00Z"
 
 RCSIM_CHILD = """
 import resource, sys
-from tui.__main__ import load_simulation
-from tui.app import RcsimApp
+from rcsim.tui.__main__ import load_simulation
+from rcsim.tui.app import RcsimApp
 
 class BenchApp(RcsimApp):
     def on_ready(self) -> None:
@@ -99,7 +99,7 @@ def warm_bytecode() -> None:
 
 
 def bench_launch(runs: int) -> None:
-    from engine.demo import create_demo
+    from rcsim.engine.demo import create_demo
 
     warm_bytecode()
 
@@ -148,7 +148,7 @@ async def until_drawn(pilot, drawn: list[float], since: float, what: str) -> flo
 
 def bigger_demo(n: int, path: Path | None = None):
     """The demo plus generated orders up to n, a buyer's cancellation request on every third."""
-    from engine.demo import create_demo
+    from rcsim.engine.demo import create_demo
 
     sim = create_demo(path, start=START)
     extra = [{"id": f"B-{i:06d}", "title": f"Bench order {i}", "price": 50, "delivery_days": 3,
@@ -160,7 +160,7 @@ def bigger_demo(n: int, path: Path | None = None):
 
 
 async def bench_press(presses: int) -> None:
-    from tui.app import make_app
+    from rcsim.tui.app import make_app
 
     sim, extra = bigger_demo(200)
     app = make_app(sim, cursor_blink=False, animation_level="none")
@@ -189,8 +189,8 @@ async def bench_press(presses: int) -> None:
 
 async def bench_hour(n: int, presses: int, path: Path | None) -> float:
     """Median seconds from `h` (+1 hour) until the buyer's list shows its first row anew."""
-    from tui.app import make_app
-    from engine import Simulation
+    from rcsim.tui.app import make_app
+    from rcsim.engine import Simulation
 
     sim = Simulation.open(path) if path is not None else bigger_demo(n)[0]
     app = make_app(sim, cursor_blink=False, animation_level="none")
@@ -238,7 +238,7 @@ def bench_big(runs: int, presses: int) -> None:
 
 def bench_huge() -> None:
     """The app at 100,000 orders: launch to the first frame and its peak memory (goal < 600 MB)."""
-    from engine import Simulation
+    from rcsim.engine import Simulation
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sim-100k.json"

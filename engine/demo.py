@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from .rules import DATA_DIR
+from . import bundled
+from .errors import InputError
 from .service import Instant, Simulation
 from .timeutil import HOUR, iso
 
-DEMO_FILE = DATA_DIR / "demo.json"
+DEMO_FILE = "demo.json"  # in rcsim's data (engine/bundled.py)
 
 
 def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed",
-                demo_file: Path = DEMO_FILE, keep_old_as: str | Path | None = None,
+                keep_old_as: str | Path | None = None,
                 rules: Mapping[str, Any] | None = None) -> Simulation:
     """A new simulation at `start`, filled with the demo's orders and requests (an existing
     file at `path` is kept as `keep_old_as`, see `Simulation.create`), under the policy's
@@ -23,19 +23,23 @@ def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed"
 
     Built in memory and written to the file in one write, so that a write the system refuses
     (a full disk) leaves no half-built demo, and the old file where it was."""
-    with open(demo_file, encoding="utf-8") as handle:
-        demo = json.load(handle)
+    demo = bundled.read_json(DEMO_FILE)
     sim = Simulation.create(None, start=start, policy=policy, rules=rules)
     now = int(sim.now.timestamp())
-    orders = []
-    for spec in demo["orders"]:
-        spec = dict(spec)
-        hours = spec.pop("due_hours", None)
-        if hours is not None:
-            spec["due"] = iso(now + int(hours) * HOUR)
-        orders.append(spec)
-    sim.add_orders(orders)
-    for step in demo["steps"]:
-        fields = dict(step)
-        sim.act(fields.pop("actor"), fields.pop("action"), fields.pop("order"), **fields)
+    try:
+        orders = []
+        for spec in demo["orders"]:
+            spec = dict(spec)
+            hours = spec.pop("due_hours", None)
+            if hours is not None:
+                spec["due"] = iso(now + int(hours) * HOUR)
+            orders.append(spec)
+        steps = [(dict(step), step["actor"], step["action"], step["order"]) for step in demo["steps"]]
+        sim.add_orders(orders)
+    except (KeyError, TypeError, ValueError, AttributeError, InputError) as error:
+        raise bundled.BundledFileError(DEMO_FILE, f"not a demo ({error!r})") from None
+    for fields, actor, action, order in steps:
+        for key in ("actor", "action", "order"):
+            del fields[key]
+        sim.act(actor, action, order, **fields)
     return sim if path is None else sim.save_as(path, keep_old_as)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import copy
 import difflib
-import json
+import functools
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Mapping
 
+from . import bundled
 from .errors import InputError, Refusal
 from .model import BASE_STATUSES, PARTIES, REQUEST_TYPES, Action, RequestType
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-RULES_FILE = DATA_DIR / "rules.json"
+RULES_FILE = "rules.json"  # in rcsim's data (engine/bundled.py)
 
 # Names of the numeric rules a simulation may override, with their lowest and highest allowed
 # values (ten years at most: a deadline must stay inside the calendar).
@@ -59,11 +58,25 @@ def _bad(detail: str) -> Refusal:
     return InputError("bad_rules", detail=detail)
 
 
-def load_policies(path: Path = RULES_FILE) -> dict[str, dict[str, Any]]:
-    """Every policy of the rules file, each resolved to a complete, validated rule set."""
-    with open(path, encoding="utf-8") as handle:
-        document = json.load(handle)
-    raw = document["policies"]
+def load_policies() -> dict[str, dict[str, Any]]:
+    """Every policy of rcsim's rules file, each resolved to a complete, validated rule set (a
+    copy: the caller may change it). The file is read and checked once per process."""
+    return copy.deepcopy(_policies())
+
+
+@functools.cache
+def _policies() -> dict[str, dict[str, Any]]:
+    document = bundled.read_json(RULES_FILE)
+    try:
+        return _resolve(document["policies"])
+    except (KeyError, TypeError, AttributeError) as error:
+        raise bundled.BundledFileError(RULES_FILE, f"not a rules file ({error!r})") from None
+    except InputError as error:
+        raise bundled.BundledFileError(RULES_FILE, error.message) from None
+
+
+def _resolve(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each policy of the rules file's `policies`, its `extends` chain merged, validated."""
     resolved: dict[str, dict[str, Any]] = {}
 
     def resolve(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class Served:
         self._out.put(None)
 
     def app_processes(self) -> list[psutil.Process]:
-        """The rcsim apps serve started for the tabs (its descendants running `-m tui`)."""
+        """The rcsim apps serve started for the tabs (its descendants running `-m rcsim`)."""
         try:
             children = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
@@ -59,7 +59,7 @@ class Served:
         found = []
         for child in children:
             try:
-                if "tui" in child.cmdline() and child.name() != "sh":
+                if "rcsim" in child.cmdline() and child.name() != "sh":
                     found.append(child)
             except psutil.Error:
                 pass
@@ -92,9 +92,9 @@ class Served:
 
 
 def start_serve(db: Path, *args: str, lang: str = "en", port: int = 0) -> Served:
-    """`python -m tui serve --db DB --port PORT --lang LANG ARGS`, in its own process group."""
+    """`python -m rcsim serve --db DB --port PORT --lang LANG ARGS`, in its own process group."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "serve", "--db", str(db), "--port", str(port),
+        [sys.executable, "-m", "rcsim", "serve", "--db", str(db), "--port", str(port),
          "--lang", lang, *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         start_new_session=True)

@@ -33,12 +33,12 @@ def test_rcsim_run_plays_the_scenario_library_and_exits_0() -> None:
 
 
 def rcsim(*args: str, limit_file_size: int | None = None) -> subprocess.CompletedProcess:
-    """`rcsim ARGS` as its own process (`python -m tui`), in English unless --lang says otherwise."""
+    """`rcsim ARGS` as its own process `python -m rcsim`, in English unless --lang says otherwise."""
     def limit() -> None:  # a write past this size fails in the operating system, as on a full disk
         import resource
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "rcsim", *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=60, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
                           preexec_fn=limit if limit_file_size is not None else None)
 
@@ -53,15 +53,15 @@ def refused_with(result: subprocess.CompletedProcess, path: object) -> str:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
     """Role-play: a second rcsim on a file another has open joins it (no longer refused)."""
-    from engine import Simulation
-    from tui.__main__ import load_simulation
+    from rcsim.engine import Simulation
+    from rcsim.tui.__main__ import load_simulation
 
     path = tmp_path / "sim.json"
     Simulation.create(path, start="2026-03-02T09:00:00Z").close()
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from engine import Simulation
+        from rcsim.engine import Simulation
         sim = Simulation.open({str(path)!r})
         sim.add_order("A", "Logo", 120, 3)
         print("holding", flush=True)
@@ -82,9 +82,9 @@ def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_file_being_written_too_long_gets_advice_that_works(tmp_path, lang) -> None:
-    from engine import SimulationFileError
-    from tui import i18n
-    from tui.__main__ import advice
+    from rcsim.engine import SimulationFileError
+    from rcsim.tui import i18n
+    from rcsim.tui.__main__ import advice
 
     with i18n.using(lang):
         text = advice(SimulationFileError(tmp_path / "sim.json", "busy", seconds=20))
@@ -118,7 +118,7 @@ def test_a_name_too_long_for_the_system_is_a_message(tmp_path) -> None:
 ], ids=["deep", "unknown_status", "not_json"])
 def test_a_file_that_is_no_simulation_is_a_message_and_left_untouched(tmp_path, name, content,
                                                                        words) -> None:
-    from engine import Simulation
+    from rcsim.engine import Simulation
 
     path = tmp_path / name
     if content is None:  # a real simulation with one order's status changed by hand
@@ -142,7 +142,7 @@ def test_a_full_disk_when_starting_is_a_message_and_leaves_no_file(tmp_path) -> 
 
 
 def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> None:
-    from engine import Simulation
+    from rcsim.engine import Simulation
 
     path = tmp_path / "sim.json"
     with Simulation.create(path, start="2026-03-02T09:00:00Z") as sim:
@@ -155,8 +155,8 @@ def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> No
 
 def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_the_real_one(
         tmp_path, capsys) -> None:
-    from engine import Simulation
-    from tui.__main__ import load_simulation
+    from rcsim.engine import Simulation
+    from rcsim.tui.__main__ import load_simulation
 
     (tmp_path / "real").mkdir()
     real, link = tmp_path / "real" / "sim.json", tmp_path / "link.json"

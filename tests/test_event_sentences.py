@@ -12,9 +12,9 @@ from typing import Callable
 
 import pytest
 
-from engine import EventView, Simulation
-from tui import i18n
-from tui.describe import describe_event
+from rcsim.engine import EventView, Simulation
+from rcsim.tui import i18n
+from rcsim.tui.describe import describe_event
 
 START = "2026-03-02T09:00:00Z"  # FO-1 is due Mar 5, 2026 9:00 AM
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import BASE_STATUSES, Simulation
-from engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS
-from tui import i18n
-from tui.flowmap import (
+from rcsim.engine import BASE_STATUSES, Simulation
+from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS
+from rcsim.tui import i18n
+from rcsim.tui.flowmap import (
     KEPT, build_map, edge_label, locate, rc_node, render_dot, render_mermaid, render_text,
 )
 

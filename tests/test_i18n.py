@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation
-from tui import i18n
-from tui import run
+from rcsim.engine import Refusal, Simulation
+from rcsim.tui import i18n
+from rcsim.tui import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "tui").rglob("*.py"))  # the engine uses no catalogue
@@ -21,7 +21,7 @@ FORMAT_PARTS = {"weekday", "month", "day", "dd", "mm", "year", "hour", "hour12",
 
 
 def _tables() -> dict[str, dict[str, str]]:
-    return {lang: json.loads((i18n.I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    return {lang: json.loads((ROOT / "data" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
             for lang in i18n.LANGUAGES}
 
 
@@ -73,7 +73,7 @@ def test_every_key_used_in_code_exists() -> None:
 def test_every_code_of_the_scenario_loader_and_player_has_words_in_both_languages() -> None:
     """The loader and the player name problems by code and identifier; tui/report.py looks the
     words up as run.<code>, run.expected.<form>, run.kind.<kind>, run.problem_<code>."""
-    from engine.scenario.steps import STEP_KINDS
+    from rcsim.engine.scenario.steps import STEP_KINDS
 
     loader = (ROOT / "engine" / "scenario" / "loader.py").read_text(encoding="utf-8")
     player = (ROOT / "engine" / "scenario" / "player.py").read_text(encoding="utf-8")

@@ -37,7 +37,7 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
 
 
 def test_readme_scenario_example_passes(tmp_path: Path) -> None:
-    from tui import run
+    from rcsim.tui import run
 
     story = tmp_path / "readme.toml"
     story.write_text(_blocks("toml")[0], encoding="utf-8")

@@ -17,8 +17,8 @@ import aiohttp
 import psutil
 import pytest
 
-from engine import Simulation
-from tui.serve import ROLES, child_command
+from rcsim.engine import Simulation
+from rcsim.tui.serve import ROLES, child_command
 
 from .serving import ROOT, WAIT, start_serve
 
@@ -43,7 +43,7 @@ def free_port_triple() -> int:
 
 def serve_run(*args: str) -> subprocess.CompletedProcess[str]:
     """`rcsim serve ARGS` that is expected to end by itself."""
-    return subprocess.run([sys.executable, "-m", "tui", "serve", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "rcsim", "serve", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=WAIT)
 
 
@@ -51,7 +51,7 @@ def test_the_command_of_each_role_is_this_python_on_the_file_in_the_language(tmp
     db = tmp_path / "a class" / "sim.json"  # a space: quoted for the shell textual-serve uses
     for role in ROLES:
         args = shlex.split(child_command(role, db, "de"))
-        assert args[:3] == [sys.executable, "-m", "tui"]
+        assert args[:3] == [sys.executable, "-m", "rcsim"]
         assert args[args.index("--db") + 1] == str(db)
         assert args[args.index("--lang") + 1] == "de"
         assert ("--as" in args) == (role != "trainer")
@@ -253,7 +253,7 @@ def test_ctrl_c_ends_every_tab_app_and_leaves_no_process(tmp_path, whole_group) 
 
 
 def test_rcsim_serve_is_a_command_of_rcsim() -> None:
-    result = subprocess.run([sys.executable, "-m", "tui", "serve", "--help"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "rcsim", "serve", "--help"], capture_output=True,
                             text=True, cwd=ROOT, timeout=WAIT, env={"PATH": "/usr/bin:/bin",
                                                                      "LANG": "C.UTF-8"})
     assert result.returncode == 0

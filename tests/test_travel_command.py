@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import Simulation
-from engine.demo import create_demo
-from tui import i18n
-from tui.travel import branch_main, diff_main, log_main
+from rcsim.engine import Simulation
+from rcsim.engine.demo import create_demo
+from rcsim.tui import i18n
+from rcsim.tui.travel import branch_main, diff_main, log_main
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2026-03-02T09:00:00Z"
@@ -182,10 +182,10 @@ def test_diff_exits_2_when_a_file_is_refused(class_file, tmp_path):
 
 
 def test_the_commands_run_as_rcsim_subcommands(class_file):
-    result = subprocess.run([sys.executable, "-m", "tui", "diff", str(class_file), str(class_file),
+    result = subprocess.run([sys.executable, "-m", "rcsim", "diff", str(class_file), str(class_file),
                              "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "are the same" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "tui", "log", str(class_file), "--lang", "de"],
+    result = subprocess.run([sys.executable, "-m", "rcsim", "log", str(class_file), "--lang", "de"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "Kunde bei FO-1006" in result.stdout
 

@@ -14,9 +14,10 @@ from typing import Sequence, TextIO
 
 import platformdirs
 
-from engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
-from engine.demo import create_demo
-from engine.simfile import real_path
+from rcsim.engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
+from rcsim.engine.bundled import BundledFileError
+from rcsim.engine.demo import create_demo
+from rcsim.engine.simfile import real_path
 
 from .cli import choose_language
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
@@ -39,7 +40,9 @@ def wall_clock_hour() -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rcsim", description=t("cli.description"))
+    p = argparse.ArgumentParser(prog="rcsim", description=t("cli.description"),
+                                epilog=t("cli.commands"),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", metavar="PATH", help=t("cli.db", default=default_path()))
     p.add_argument("--new", action="store_true", help=t("cli.new"))
     p.add_argument("--policy", choices=POLICIES, help=t("cli.policy"))
@@ -48,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     p.add_argument("--as", dest="role", choices=PARTIES, help=t("cli.as"))
     p.add_argument("--clock", action="store_true", help=t("cli.clock"))
+    p.add_argument("--version", action=VersionAction, help=t("cli.version"))
     return p
 
 
@@ -157,7 +161,48 @@ def open_or_say(argv: Sequence[str], err: TextIO) -> Simulation | None:
     return None
 
 
+def run() -> None:
+    """The `rcsim` command: `main()` with the process's arguments, its result the exit status."""
+    sys.exit(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """`rcsim ARGS` (see `dispatch`); a file that rcsim ships with found missing or damaged is
+    one line naming it and the fix, exit status 2, in every command."""
+    try:
+        return dispatch(argv)
+    except BundledFileError as error:
+        # Not in the catalogue's words: the catalogue may be the file that is missing.
+        print(f"rcsim: a file rcsim ships with is {error.reason}: {error.path}. "
+              "Reinstall rcsim to repair it (for example: pipx reinstall rcsim).", file=sys.stderr)
+        return 2
+
+
+class VersionAction(argparse.Action):
+    """`--version`: the installed package's version, read from its metadata when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"rcsim {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    """rcsim's version from its installed metadata ("0.2.0")."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("rcsim")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def dispatch(argv: Sequence[str] | None = None) -> int:
     """`rcsim [--db PATH] [--new] [--policy seed|current] [--rule NAME=VALUE] [--lang de|en]
     [--scenario FILE]`, or
     `rcsim run ...` for scenarios, `rcsim map ...` for the flow map, `rcsim shots ...` for
@@ -183,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import serve  # the app in the browser, one address per role (textual-serve)
 
         return serve.main(args[1:])
+    if args and args[0] == "examples":
+        from . import examples  # the scenarios and experiments rcsim ships with; no Textual
+
+        return examples.main(args[1:])
     if args and args[0] in ("log", "branch", "diff"):
         from . import travel  # a simulation's history, a branch of it, two compared; no Textual
 
@@ -220,12 +269,13 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
     """`rcsim --scenario FILE [--rule NAME=VALUE]`: the app on a fresh in-memory simulation of
     the file's orders (its rules, with `--rule` changing some), with the presenter bar stepping
     through it; a bad file or rule is reported and exits 2."""
-    from engine.scenario import Player, ScenarioError, load
+    from rcsim.engine.scenario import Player, ScenarioError, load
 
+    from . import examples
     from .run import with_rules
 
     try:
-        player = Player(with_rules(load(path), rule_pairs))
+        player = Player(with_rules(load(examples.resolve(path, examples.STORIES)), rule_pairs))
     except ScenarioError as error:
         from .report import error_text
 
@@ -242,4 +292,4 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

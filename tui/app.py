@@ -16,8 +16,9 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
-from engine.rules import OPENING_ACTIONS
+from rcsim.engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
+from rcsim.engine import bundled
+from rcsim.engine.rules import OPENING_ACTIONS
 
 from .describe import describe_event, party_label
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
@@ -32,9 +33,9 @@ from .widgets.footer import LocalizedFooter
 from .widgets.party_pane import PaneState, PartyPane
 
 if TYPE_CHECKING:
-    from engine.recording import Mark
+    from rcsim.engine.recording import Mark
     from .screens.dialog import Dialog
-    from engine.scenario import Player, StepResult
+    from rcsim.engine.scenario import Player, StepResult
 
 SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
@@ -55,7 +56,8 @@ MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faste
 class RcsimApp(App[None]):
     """Buyer ("Kunde") on the left, freelancer on the right, the clock on top, the log below."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
+    # The stylesheet beside this module, read as package data (also from a zipped install).
+    CSS = bundled.read_text("app.tcss", package=__package__ or "rcsim.tui")
     TITLE = "rcsim"
 
     BINDINGS = [
@@ -334,7 +336,7 @@ class RcsimApp(App[None]):
 
     def _tick(self) -> None:
         """One step of play mode: an explicit clock move by the speed's share of a second."""
-        from engine import parse_duration
+        from rcsim.engine import parse_duration
         step = parse_duration(self.speed) // TICKS_PER_SECOND
         self.move_clock("by", f"{step // 60}m")
 
@@ -511,7 +513,7 @@ class RcsimApp(App[None]):
 
     def action_mark_recording(self) -> None:
         """Note now as the start a later recording may begin at."""
-        from engine.recording import mark
+        from rcsim.engine.recording import mark
         from .i18n import fmt_datetime
         self.recording_mark = mark(self.sim)
         self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)), markup=False,
@@ -519,7 +521,7 @@ class RcsimApp(App[None]):
 
     def action_save_recording(self) -> None:
         """Ask for a file (and, when a start was marked, where the recording starts)."""
-        from engine.recording import free_name
+        from rcsim.engine.recording import free_name
         from .screens.record import RecordScreen
 
         start = self.sim.events()[0].at if self.sim.events() else self.sim.now
@@ -529,7 +531,7 @@ class RcsimApp(App[None]):
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,
         or closes and a notice says what was saved."""
-        from engine.recording import RecordingError, free_name, write_new
+        from rcsim.engine.recording import RecordingError, free_name, write_new
 
         from .recording import error_text, record
 

@@ -21,9 +21,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from engine import DeadlineView, EventView, OrderView, RequestView
-from engine.model import PARTIES, other
-from engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
+from rcsim.engine import DeadlineView, EventView, OrderView, RequestView
+from rcsim.engine.model import PARTIES, other
+from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 
 from .i18n import fmt_datetime, fmt_money, has, label, language, t
 

@@ -27,15 +27,16 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from engine.atomic import write_text
-from engine.experiment import (
+from rcsim.engine.atomic import write_text
+from rcsim.engine.experiment import (
     CHUNK_ORDERS, METRICS, OUTCOMES, ArmResult, Estimate, Experiment, ExperimentError, Metric,
     Task, collect, load, run_task, tasks,
 )
-from engine.experiment.results import as_data
-from engine.experiment.spec import MAX_ORDERS, MAX_REPLICATIONS
-from engine.timeutil import iso
+from rcsim.engine.experiment.results import as_data
+from rcsim.engine.experiment.spec import MAX_ORDERS, MAX_REPLICATIONS
+from rcsim.engine.timeutil import iso
 
+from . import examples
 from .i18n import LANGUAGES, language, render_refusal, set_language, t
 from .safetext import clean, json_inert
 
@@ -116,7 +117,7 @@ def _say(stream: TextIO, text: str) -> None:
 
 def _main(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        experiment = load(options.file)
+        experiment = load(examples.resolve(options.file, examples.EXPERIMENTS))
     except ExperimentError as error:
         _say(err, t("experiment.invalid", message=error_text(error)))
         return 2

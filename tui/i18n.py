@@ -13,16 +13,15 @@ its own (engine/english.py).
 
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+from rcsim.engine import bundled
+
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
 
@@ -37,13 +36,15 @@ missing_keys: set[str] = set()
 @lru_cache(maxsize=None)
 def table(language: str) -> dict[str, str]:
     """The translation table of one language."""
-    with open(I18N_DIR / f"{language}.json", encoding="utf-8") as handle:
-        return json.load(handle)
+    found = bundled.read_json(f"i18n/{language}.json")
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise bundled.BundledFileError(f"i18n/{language}.json", "not a table of texts")
+    return found
 
 
 def languages() -> tuple[str, ...]:
     """The languages that have a file."""
-    return tuple(sorted(p.stem for p in I18N_DIR.glob("*.json")))
+    return tuple(bundled.names("i18n", ".json"))
 
 
 def set_language(language: str) -> None:
@@ -102,6 +103,19 @@ def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
 def t(key: str, **params: Any) -> str:
     """The text of `key` in the current language, filled with `params`."""
     return text(_current.get(), key, params)
+
+
+def plural_form(count: int, lang: str | None = None) -> str:
+    """The plural category of `count` in `lang`: "one" or "other" (English and German agree:
+    "one" for exactly 1). A language with more forms adds its rule here."""
+    return "one" if count == 1 else "other"
+
+
+def tn(key: str, count: int, **params: Any) -> str:
+    """The text of `key.one` or `key.other`, whichever `count` takes in the current language,
+    filled with `count` and `params`: a real plural, never "(s)"."""
+    lang = _current.get()
+    return text(lang, f"{key}.{plural_form(count, lang)}", {"count": count, **params})
 
 
 def label(kind: str, identifier: str | None) -> str:

@@ -15,7 +15,7 @@ import shutil
 import sys
 from typing import Sequence, TextIO
 
-from engine import RcsimError, Refusal, Simulation, SimulationFileError
+from rcsim.engine import RcsimError, Refusal, Simulation, SimulationFileError
 
 from .cli import Parser, choose_language
 from .flowmap import RENDERERS, build_map, locate, render_text

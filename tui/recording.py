@@ -7,9 +7,9 @@ Textual here: the command line and the tests use it as the app does.
 
 from __future__ import annotations
 
-from engine import Simulation
-from engine.recording import LeftOut, Mark, Plan, Recording, RecordingError, plan, toml_string, write
-from engine.timeutil import iso, to_ts
+from rcsim.engine import Simulation
+from rcsim.engine.recording import LeftOut, Mark, Plan, Recording, RecordingError, plan, toml_string, write
+from rcsim.engine.timeutil import iso, to_ts
 
 from .i18n import has, t
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from engine.model import other
-from engine.scenario import (
+from rcsim.engine.model import other
+from rcsim.engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
     UndoStep, UntilStep,
 )
-from engine.views import EventView
-from engine.timeutil import iso, to_ts
+from rcsim.engine.views import EventView
+from rcsim.engine.timeutil import iso, to_ts
 
 from .describe import day_count, describe_event, duration_words
 from .i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refusal

@@ -4,7 +4,7 @@ It prints a transcript per file (or one JSON document per line with ``--json``) 
 every expectation held and every ``fails`` step was refused, 1 when one did not, and 2 when a file
 is not a valid scenario (nothing is run then; a directory stands for its ``*.toml`` files). When
 the reader of the output goes away (``rcsim run ... | head``) the run stops there, quietly, with
-the status 141 a shell gives a command that a closed pipe ended. ``python -m tui.run FILE...``
+the status 141 a shell gives a command that a closed pipe ended. ``python -m rcsim.tui.run FILE...``
 does the same. Every text the runner prints comes from the translation files
 (data/i18n/<lang>.json, keys "run.*"); ``--lang de`` prints German. File names and user text
 (titles, notes, comments...) are printed inert, as the app shows them: an escape sequence is
@@ -28,10 +28,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Sequence, TextIO
 
-from engine import Refusal
-from engine.rules import policy_rules, with_changes
-from engine.scenario import Report, Scenario, ScenarioError, load, play
+from rcsim.engine import Refusal
+from rcsim.engine.rules import policy_rules, with_changes
+from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
 
+from . import examples
 from .cli import Parser
 from .i18n import LANGUAGES, language, refusal_text, set_language
 from .report import describe_failures, error_text, report_json, text, transcript
@@ -39,10 +40,11 @@ from .rule_options import RuleOptionError, add_rule_option, parse_rules
 from .safetext import clean, json_inert
 
 def _files(paths: Iterable[str]) -> list[Path]:
-    """The files named, with a directory standing for the *.toml files in it."""
+    """The files named, with a directory standing for the *.toml files in it and the name of a
+    bundled scenario for that file (tui/examples.py)."""
     found: list[Path] = []
     for name in paths:
-        path = Path(name)
+        path = Path(examples.resolve(name, examples.STORIES))
         found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
     return found
 
@@ -72,7 +74,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     previous = language()
     try:
         parser = Parser(prog="rcsim run", description=text("help.description"))
-        parser.add_argument("files", nargs="+", metavar="FILE", help=text("help.files"))
+        parser.add_argument("files", nargs="*", metavar="FILE", help=text("help.files"))
+        parser.add_argument("--examples", action="store_true", help=text("help.examples"))
         parser.add_argument("--json", action="store_true", help=text("help.json"))
         parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
         add_rule_option(parser)
@@ -106,7 +109,8 @@ def _quiet(*streams: TextIO) -> None:
 
 def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate every file, then play each; the exit status of `main`."""
-    files = _files(options.files)
+    files = _files([*options.files, *(examples.every(examples.STORIES)
+                                      if options.examples else ())])
     if not files:
         _say(err, text("no_files"))
         return 2

@@ -67,9 +67,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def child_command(role: str, db: Path, lang: str) -> str:
-    """The command line textual-serve runs for a tab of `role`: this Python, `-m tui` (the same
+    """The command line textual-serve runs for a tab of `role`: this Python, `-m rcsim` (the same
     rcsim as this one, wherever it was started from), the file, the language."""
-    args = [sys.executable, "-m", "tui", "--db", str(db), "--lang", lang]
+    args = [sys.executable, "-m", "rcsim", "--db", str(db), "--lang", lang]
     if role != "trainer":
         args += ["--as", role]
     # textual-serve runs the command through the shell

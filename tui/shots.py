@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
-from engine.atomic import write_text
-from engine.recording import free_name
+from rcsim.engine.atomic import write_text
+from rcsim.engine.recording import free_name
 
+from . import examples
 from .cli import Parser, choose_language
 from .i18n import LANGUAGES, language, set_language, t
 from .safetext import clean
 
 if TYPE_CHECKING:
-    from engine.scenario import Scenario
+    from rcsim.engine.scenario import Scenario
 
     from .app import RcsimApp
 
@@ -79,7 +80,7 @@ def save_moment(app: RcsimApp, folder: Path | None = None) -> Path:
 
 def shoot(scenario: Scenario, folder: Path, lang: str) -> list[Shot]:
     """Present `scenario` headless and save the screen after every step into `folder`."""
-    from engine.scenario import Player
+    from rcsim.engine.scenario import Player
 
     from .app import make_app
     from .widgets.presenter import describe_step
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """`rcsim shots STORY.toml -o DIR [--lang de]`: 0 when written, 2 when the story is not a
     valid scenario or the folder takes no file (the message says why)."""
-    from engine.scenario import ScenarioError, load
+    from rcsim.engine.scenario import ScenarioError, load
 
     from .report import error_text
 
@@ -237,7 +238,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         except SystemExit as exit_:
             return int(exit_.code or 0)
         try:
-            scenario = load(options.story)
+            scenario = load(examples.resolve(options.story, examples.STORIES))
         except ScenarioError as error:
             print(clean(t("present.cli.invalid", message=error_text(error))), file=err)
             return 2

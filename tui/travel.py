@@ -17,11 +17,11 @@ import sys
 from datetime import datetime
 from typing import Any, Iterator, Mapping, Sequence, TextIO
 
-from engine import (
+from rcsim.engine import (
     Comparison, HistoryEntry, JournalEntry, OrderFacts, RcsimError, Refusal, Simulation,
     SimulationFileError,
 )
-from engine.timeutil import iso, parse_iso, to_datetime, to_ts
+from rcsim.engine.timeutil import iso, parse_iso, to_datetime, to_ts
 
 from .describe import describe_event, duration_words
 from .cli import Parser, choose_language

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from engine import Simulation  # noqa: E402
+from rcsim.engine import Simulation  # noqa: E402
 
 VALUES = {"comment": "Written before the kill", "days": 1, "extra_price": 0}
 

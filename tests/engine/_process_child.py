@@ -31,9 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from engine import Simulation  # noqa: E402
-from engine.errors import RcsimError  # noqa: E402
-from engine.views import HistoryEntry, Synced  # noqa: E402
+from rcsim.engine import Simulation  # noqa: E402
+from rcsim.engine.errors import RcsimError  # noqa: E402
+from rcsim.engine.views import HistoryEntry, Synced  # noqa: E402
 
 
 def said(value: Any) -> Any:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from engine import Refusal, Simulation
+from rcsim.engine import Refusal, Simulation
 
 START = "2026-03-02T09:00:00Z"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

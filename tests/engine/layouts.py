@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine import Simulation
-from engine.store import JournalStorage
-from engine.timeutil import iso
+from rcsim.engine import Simulation
+from rcsim.engine.store import JournalStorage
+from rcsim.engine.timeutil import iso
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION_1_FILE = Path(__file__).with_name("data") / "version-1.json"  # written by that release

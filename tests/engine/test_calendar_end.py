@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation
-from engine.rules import load_policies
-from engine.timeutil import CALENDAR_END, CLOCK_LIMIT, iso, to_datetime
+from rcsim.engine import Refusal, Simulation
+from rcsim.engine.rules import load_policies
+from rcsim.engine.timeutil import CALENDAR_END, CLOCK_LIMIT, iso, to_datetime
 
 from .conftest import refused
 
@@ -187,7 +187,7 @@ def test_request_deadlines_at_the_clocks_end_stay_inside_the_calendar(party, act
 
 
 def test_refusals_here_render_in_both_languages() -> None:
-    from tui.i18n import refusal_text, table  # the app's words for the engine's refusals
+    from rcsim.tui.i18n import refusal_text, table  # the app's words for the engine's refusals
 
     refusal = Refusal("timeout_past_calendar", order="Z", request="R-1", at=iso(CLOCK_LIMIT),
                       days=29, limit=iso(CALENDAR_END))

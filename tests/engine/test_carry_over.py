@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Simulation
-from engine.service import snapshot_of
-from engine.store import JournalStorage
+from rcsim.engine import Simulation
+from rcsim.engine.service import snapshot_of
+from rcsim.engine.store import JournalStorage
 
 from .conftest import files
 from .layouts import ROOT, VERSION_1_FILE
@@ -114,7 +114,7 @@ def test_a_version_1_file_opened_through_a_link_keeps_its_backup_beside_the_real
 LIMITED = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from engine import Simulation, SimulationFileError
+from rcsim.engine import Simulation, SimulationFileError
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))  # no file may grow past this
 try:
     Simulation.open({path!r}).close()

@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from engine import Simulation, SimulationFileError
-from engine.scenario import Player, load
+from rcsim.engine import Simulation, SimulationFileError
+from rcsim.engine.scenario import Player, load
 
 from .conftest import START, files
 from .layouts import compacted, read_database, version_1_document, write_database, write_version_1

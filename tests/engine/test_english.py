@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation
-from engine.english import REFUSALS, refusal_message
+from rcsim.engine import Refusal, Simulation
+from rcsim.engine.english import REFUSALS, refusal_message
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 

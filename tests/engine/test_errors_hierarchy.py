@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import InputError, RcsimError, Refusal, Simulation, SimulationFileError
-from engine.recording import RecordingError
-from engine.scenario import ScenarioError, loads
-from engine.timeutil import parse_duration, parse_iso
+from rcsim.engine import InputError, RcsimError, Refusal, Simulation, SimulationFileError
+from rcsim.engine.recording import RecordingError
+from rcsim.engine.scenario import ScenarioError, loads
+from rcsim.engine.timeutil import parse_duration, parse_iso
 
 START = "2026-03-02T09:00:00Z"
 

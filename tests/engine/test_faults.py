@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import Simulation, SimulationFileError
+from rcsim.engine import Simulation, SimulationFileError
 
 from .conftest import START, files, refused
 
@@ -72,7 +72,7 @@ def test_a_file_where_a_folder_is_expected_is_refused_naming_it(tmp_path):
 FSIZE_CHILD = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from engine import Refusal, Simulation
+from rcsim.engine import Refusal, Simulation
 sim = Simulation.open({path!r})
 before = sim.snapshot()
 # From here on, no file of this process may grow past a few bytes: the write of the next
@@ -112,7 +112,7 @@ def test_a_write_that_the_system_refuses_is_a_refusal_that_changes_nothing(tmp_p
 IN_PLACE_CHILD = """
 import json, os, resource, sys
 sys.path.insert(0, {root!r})
-from engine import Refusal, Simulation
+from rcsim.engine import Refusal, Simulation
 sim = Simulation.open({path!r})
 before = sim.snapshot()
 # Room for the undo copy of the file (its size and a header line), not for a longer file: the
@@ -153,7 +153,7 @@ NAMESPACE_CHILD = """
 import json, subprocess, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine import Refusal, Simulation, SimulationFileError
 disk = Path({disk!r})
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "rcsim-test", str(disk)], check=True)
 out = {{}}
@@ -193,7 +193,7 @@ try:
     out["ro_open"] = "opened"
 except SimulationFileError as error:
     out["ro_open"] = [error.code, error.path, error.problem]
-cli = subprocess.run([sys.executable, "-m", "tui", "--db", str(path), "--lang", "en"],
+cli = subprocess.run([sys.executable, "-m", "rcsim", "--db", str(path), "--lang", "en"],
                      capture_output=True, text=True, cwd={root!r})
 out["ro_cli"] = [cli.returncode, cli.stderr]
 out["names_ro"] = sorted(p.name for p in disk.iterdir())
@@ -322,8 +322,8 @@ def test_starting_afresh_never_moves_a_folder_aside(tmp_path):
 def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
     import re
 
-    from engine.english import FILE_PROBLEMS
-    from tui import i18n
+    from rcsim.engine.english import FILE_PROBLEMS
+    from rcsim.tui import i18n
 
     codes: set[str] = set()
     for source in (ROOT / "engine").glob("*.py"):

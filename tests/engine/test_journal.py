@@ -11,8 +11,8 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from engine import ACTIONS, Refusal, Simulation
-from engine.service import snapshot_of
+from rcsim.engine import ACTIONS, Refusal, Simulation
+from rcsim.engine.service import snapshot_of
 
 from .conftest import START
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Simulation, SimulationFileError
-from engine.journal import replay_all
+from rcsim.engine import Simulation, SimulationFileError
+from rcsim.engine.journal import replay_all
 
 from ._kill_child import fingerprint
 from .conftest import START
@@ -243,7 +243,7 @@ def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_th
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(CHILD.parents[2])!r})
-        from engine import Simulation
+        from rcsim.engine import Simulation
         sim = Simulation.open({str(path)!r})
         with sim._store.locked():  # as for the time of a write
             print("holding", flush=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine import Refusal, Simulation
+from rcsim.engine import Refusal, Simulation
 
 from .conftest import START, T0, at, refused, reopened
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine import Refusal, Simulation, SimulationFileError
 
 from .conftest import START, files
 from .processes import Child
@@ -275,7 +275,7 @@ def test_a_write_under_one_name_waits_for_a_write_under_the_other_and_then_goes_
 
 def writer_step(sim: Simulation) -> tuple[dict, object]:
     """The record of the buyer's update request on A and what applies it (as `act` takes it)."""
-    from engine.journal import act_record
+    from rcsim.engine.journal import act_record
 
     state = sim._state
     prepared = state.prepare_act("buyer", "request_update", "A", {})

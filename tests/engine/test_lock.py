@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine import Refusal, Simulation, SimulationFileError
 
 from .conftest import START, files
 from .layouts import ROOT
@@ -199,7 +199,7 @@ def test_a_closed_memory_simulation_refuses_changes_too():
 LIMITED = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from engine import Simulation, SimulationFileError
+from rcsim.engine import Simulation, SimulationFileError
 resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # no file may grow past 200 bytes
 try:
     Simulation.create({path!r}, start="2026-03-02T09:00:00Z")

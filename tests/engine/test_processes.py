@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation
-from engine.journal import replay_all
+from rcsim.engine import Refusal, Simulation
+from rcsim.engine.journal import replay_all
 
 from .conftest import START
 from .processes import Child

@@ -19,7 +19,8 @@ CATALOGUE = ROOT / "data" / "i18n"
 
 PROBE = """
 import json, sys
-import engine, engine.demo, engine.store, engine.simfile, engine.service, engine.views, engine.core
+import rcsim.engine.demo, rcsim.engine.store, rcsim.engine.simfile, rcsim.engine.service, rcsim.engine.views, rcsim.engine.core
+from rcsim import engine
 sim = engine.demo.create_demo(None, start="2026-03-02T09:00:00Z")
 sim.advance("30d")
 print(json.dumps(sorted(sys.modules)))
@@ -30,7 +31,7 @@ def test_importing_and_running_the_engine_loads_no_ui_toolkit():
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     modules = json.loads(result.stdout)
-    assert "engine.demo" in modules and "tinydb" in modules  # the probe really ran the engine
+    assert "rcsim.engine.demo" in modules and "tinydb" in modules  # the probe really ran the engine
     leaked = [m for m in modules if m.split(".")[0] in UI_PACKAGES]
     assert leaked == []
 
@@ -43,7 +44,7 @@ FORBIDDEN = {
     "date.today": re.compile(r"\btoday\s*\("),
     "from time import": re.compile(r"^\s*(from\s+time\s+import|import\s+time\b)", re.M),
     "ui import": re.compile(r"^\s*(from|import)\s+(textual|rich)\b", re.M),
-    "tui import": re.compile(r"^\s*(from|import)\s+tui\b", re.M),
+    "tui import": re.compile(r"^\s*(from|import)\s+(rcsim\.)?tui\b", re.M),
 }
 
 
@@ -104,12 +105,18 @@ def _imports_and_strings(path: Path) -> tuple[set[str], list[str]]:
     return modules, strings
 
 
+def _top(module: str) -> str:
+    """A module's package: "tui" for rcsim.tui.report (and for a relative ..tui), else its first name."""
+    parts = module.lstrip(".").split(".")
+    return parts[1] if parts[0] == "rcsim" and len(parts) > 1 else parts[0]
+
+
 def test_no_engine_module_imports_a_text_catalogue_or_the_app() -> None:
     hits = []
     for path in engine_sources():
         modules, strings = _imports_and_strings(path)
         hits += [f"{path.relative_to(ROOT)}: imports {m}" for m in sorted(modules)
-                 if "i18n" in m or m.split(".")[0] in ("tui", *UI_PACKAGES)]
+                 if "i18n" in m or _top(m) in ("tui", *UI_PACKAGES)]
         hits += [f"{path.relative_to(ROOT)}: names {s!r}" for s in strings if "i18n" in s]
     assert hits == []
 
@@ -127,8 +134,9 @@ ENGINE_AT_WORK = """
 import io, json, sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
-import engine, engine.demo, engine.english, engine.recording, engine.scenario
-from engine import Refusal, Simulation
+import rcsim.engine.demo, rcsim.engine.english, rcsim.engine.recording, rcsim.engine.scenario
+from rcsim import engine
+from rcsim.engine import Refusal, Simulation
 sim = engine.demo.create_demo(None, start="2026-03-02T09:00:00Z")
 sim.advance("30d")
 try:
@@ -154,15 +162,16 @@ def test_the_engine_at_work_opens_no_text_catalogue_and_loads_no_ui() -> None:
     assert any(p.endswith("rules.json") for p in seen["opened"])  # the hook sees the opens
     catalogue = [p for p in seen["opened"] if Path(p).resolve().is_relative_to(CATALOGUE)]
     assert catalogue == []
-    leaked = [m for m in seen["modules"] if m.split(".")[0] in (*UI_PACKAGES, "tui")]
+    leaked = [m for m in seen["modules"] if _top(m) in (*UI_PACKAGES, "tui")]
     assert leaked == []
 
 
 # The presentation that `rcsim run` needs: it starts fast and works without a display.
 RUNNER_AT_WORK = """
 import io, json, sys
-import tui.describe, tui.i18n, tui.recording, tui.report, tui.run, tui.safetext
-from engine.demo import create_demo
+import rcsim.tui.describe, rcsim.tui.i18n, rcsim.tui.recording, rcsim.tui.report, rcsim.tui.run, rcsim.tui.safetext
+from rcsim import tui
+from rcsim.engine.demo import create_demo
 out, err = io.StringIO(), io.StringIO()
 assert tui.run.main([sys.argv[1], "--lang", "de"], stdout=out, stderr=err) == 0, err.getvalue()
 assert tui.run.main([sys.argv[1], "--json"], stdout=out, stderr=err) == 0, err.getvalue()
@@ -178,5 +187,5 @@ def test_the_scenario_runner_and_its_words_load_no_ui_toolkit() -> None:
                              str(ROOT / "data" / "scenarios" / "extension_accepted.toml")],
                             cwd=ROOT, capture_output=True, text=True, check=True)
     modules = json.loads(result.stdout)
-    assert "tui.report" in modules and "tui.run" in modules  # the probe really ran the runner
+    assert "rcsim.tui.report" in modules and "rcsim.tui.run" in modules  # the probe really ran the runner
     assert [m for m in modules if m.split(".")[0] in UI_PACKAGES] == []

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Refusal, Simulation
-from engine import recording, scenario
-from tui.report import transcript
-from tui.run import main as run_main
-from engine.recording import LeftOut, Mark, RecordingError, plan, toml_string, write
+from rcsim.engine import Refusal, Simulation
+from rcsim.engine import recording, scenario
+from rcsim.tui.report import transcript
+from rcsim.tui.run import main as run_main
+from rcsim.engine.recording import LeftOut, Mark, RecordingError, plan, toml_string, write
 
 START = "2026-03-02T09:00:00Z"
 

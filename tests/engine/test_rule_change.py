@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Refusal, Simulation, SimulationFileError
-from engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
+from rcsim.engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
 
 from .conftest import START, at
 

@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from engine import Refusal, Simulation
-from engine.rules import ACTION_PARTIES, load_policies
+from rcsim.engine import Refusal, Simulation
+from rcsim.engine.rules import ACTION_PARTIES, load_policies
 
 from .conftest import START
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Rules, Simulation
+from rcsim.engine import Rules, Simulation
 
 from .conftest import HOUR, START, T0, at, refused
 

@@ -17,8 +17,8 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from engine import ACTIONS, Refusal, Simulation
-from engine.timeutil import parse_iso
+from rcsim.engine import ACTIONS, Refusal, Simulation
+from rcsim.engine.timeutil import parse_iso
 
 from .conftest import START
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import tinydb
 
-import engine.store
-from engine import Simulation, SimulationFileError
-from engine.store import FORMAT, TABLES, VERSION, JournalStorage, encode
+from rcsim import engine
+from rcsim.engine import Simulation, SimulationFileError
+from rcsim.engine.store import FORMAT, TABLES, VERSION, JournalStorage, encode
 
 from .conftest import START, files
 from .layouts import compacted, version_1_document, write_database
@@ -176,7 +176,7 @@ def test_refused_action_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_memory_simulation_serialises_nothing(monkeypatch):
-    from engine import model
+    from rcsim.engine import model
 
     for record in (model.Order, model.Request, model.Message, model.Event):
         monkeypatch.setattr(record, "to_doc", lambda self: pytest.fail("serialised in memory"))
@@ -356,7 +356,7 @@ def test_atomic_writes_keep_the_file_mode(tmp_path):
     import os
     import stat
 
-    from engine.atomic import write_text
+    from rcsim.engine.atomic import write_text
 
     fresh = write_text(tmp_path / "new.toml", "a = 1\n")
     mask = os.umask(0)

@@ -14,7 +14,7 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import given
 
-from engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine import Refusal, Simulation, SimulationFileError
 
 from .conftest import START
 
@@ -252,7 +252,7 @@ def test_a_branch_is_never_written_over_a_file_and_remembers_a_memory_origin(tmp
 UNWRITABLE_CHILD = """
 import json, os, resource, sys
 sys.path.insert(0, {root!r})
-from engine import Refusal, Simulation
+from rcsim.engine import Refusal, Simulation
 sim = Simulation.open({path!r})
 before = (sim.snapshot(), sim.step_count, sim.redo_count)
 size = os.path.getsize({path!r})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine import Simulation
+from rcsim.engine import Simulation
 
 from .conftest import START
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import ACTIONS, BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
-from engine.rules import load_policies
-from engine.scenario import ActionStep, ExpectStep, load
-from tui.run import main
+from rcsim.engine import ACTIONS, BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
+from rcsim.engine.rules import load_policies
+from rcsim.engine.scenario import ActionStep, ExpectStep, load
+from rcsim.tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "data" / "scenarios").glob("*.toml"))

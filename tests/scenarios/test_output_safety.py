@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.run import PIPE_CLOSED, main
+from rcsim.tui.run import PIPE_CLOSED, main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")
@@ -129,7 +129,7 @@ def test_a_pipe_closed_early_ends_the_run_quietly() -> None:
 
 def test_a_pipe_closed_early_on_json_output_ends_quietly_too() -> None:
     library = str(ROOT / "data" / "scenarios")
-    child = subprocess.Popen([sys.executable, "-m", "tui.run", "--json",
+    child = subprocess.Popen([sys.executable, "-m", "rcsim.tui.run", "--json",
                               *[library] * 10], cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     assert child.stdout is not None and child.stderr is not None
@@ -141,7 +141,7 @@ def test_a_pipe_closed_early_on_json_output_ends_quietly_too() -> None:
 
 
 def test_the_app_and_the_command_line_escape_with_the_same_function() -> None:
-    from tui.safetext import clean
-    from tui.text import clean as app_clean
+    from rcsim.tui.safetext import clean
+    from rcsim.tui.text import clean as app_clean
 
     assert app_clean is clean  # tui/text.py delegates: the two can never drift apart

@@ -8,12 +8,12 @@ from typing import Callable
 
 import pytest
 
-from engine import Refusal
-from engine.scenario import (
+from rcsim.engine import Refusal
+from rcsim.engine.scenario import (
     ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
 )
-from tui.report import transcript
-from tui.run import main
+from rcsim.tui.report import transcript
+from rcsim.tui.run import main
 
 Write = Callable[..., Path]
 

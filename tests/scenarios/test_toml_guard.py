@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.scenario.steps import MAX_DEPTH
-from engine.scenario.toml_guard import TOO_DEEP, TOO_LONG, defuse, plainly_readable, scan
+from rcsim.engine.scenario.steps import MAX_DEPTH
+from rcsim.engine.scenario.toml_guard import TOO_DEEP, TOO_LONG, defuse, plainly_readable, scan
 
 PIECES = st.sampled_from([
     "[", "]", "{", "}", "[[steps]]", "[orders]", "\n", "\n[", "\n[[x]]\n", '"', "'", '"""', "'''",

@@ -9,9 +9,9 @@ from typing import Callable
 
 import pytest
 
-from engine.scenario import Player, ScenarioError, UndoStep, load, play
-from tui import i18n
-from tui.report import error_text, report_json, transcript
+from rcsim.engine.scenario import Player, ScenarioError, UndoStep, load, play
+from rcsim.tui import i18n
+from rcsim.tui.report import error_text, report_json, transcript
 
 Write = Callable[..., Path]
 

@@ -10,9 +10,9 @@ from textual.events import Paste
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from engine.demo import create_demo
-from tui import i18n
-from tui.app import RcsimApp, make_app
+from rcsim.engine.demo import create_demo
+from rcsim.tui import i18n
+from rcsim.tui.app import RcsimApp, make_app
 
 START = "2026-03-02T09:00:00Z"
 SIZE = (160, 48)

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from textual.widgets import Input
 
-from engine.demo import create_demo
-from tui import i18n
-from tui.amounts import read_amount
-from tui.app import make_app
-from tui.screens.request_sent import RequestSentScreen
+from rcsim.engine.demo import create_demo
+from rcsim.tui import i18n
+from rcsim.tui.amounts import read_amount
+from rcsim.tui.app import make_app
+from rcsim.tui.screens.request_sent import RequestSentScreen
 
 from .conftest import SIZE, START, activate, open_order, paste, screen_text
 

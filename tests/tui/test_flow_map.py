@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from engine.demo import create_demo
-from tui.app import make_app
-from tui.screens.flow_map import FlowMapScreen
+from rcsim.engine.demo import create_demo
+from rcsim.tui.app import make_app
+from rcsim.tui.screens.flow_map import FlowMapScreen
 
 from .conftest import START, build_app, open_order
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from engine import Simulation
+from rcsim.engine import Simulation
 from textual.widgets import Input, TextArea
 
-from tui.screens.action_form import ActionFormScreen
-from tui.screens.request_sent import RequestSentScreen
-from tui.screens.resolution_center import ResolutionCenterScreen
-from tui.widgets.lazy_table import LazyTable
+from rcsim.tui.screens.action_form import ActionFormScreen
+from rcsim.tui.screens.request_sent import RequestSentScreen
+from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
+from rcsim.tui.widgets.lazy_table import LazyTable
 
 from .conftest import (
     SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row, screen_text,

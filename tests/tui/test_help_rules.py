@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine import Simulation
-from engine.rules import load_policies
-from tui import i18n
-from tui.screens.help import HelpScreen, rule_lines
+from rcsim.engine import Simulation
+from rcsim.engine.rules import load_policies
+from rcsim.tui import i18n
+from rcsim.tui.screens.help import HelpScreen, rule_lines
 
 from .conftest import START, build_app, plain
 

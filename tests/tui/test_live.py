@@ -7,11 +7,11 @@ from textual.events import Key
 from textual.pilot import Pilot
 from textual.widgets import Button, RadioButton, Static
 
-from engine.demo import create_demo
-from tui import i18n
-from tui.app import make_app
-from tui.screens.main import MIN_HEIGHT, MIN_WIDTH
-from tui.widgets.lazy_table import LazyTable
+from rcsim.engine.demo import create_demo
+from rcsim.tui import i18n
+from rcsim.tui.app import make_app
+from rcsim.tui.screens.main import MIN_HEIGHT, MIN_WIDTH
+from rcsim.tui.widgets.lazy_table import LazyTable
 
 from .conftest import START, build_app, open_order, open_rc
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from engine import Simulation
-from tui import __main__ as cli
+from rcsim.engine import Simulation
+from rcsim.tui import __main__ as cli
 
 
 @pytest.fixture
@@ -83,10 +83,10 @@ def test_a_refused_file_exits_2_and_stays_untouched(tmp_path, capsys, content):
 
 def test_run_dispatches_to_the_scenario_runner(monkeypatch):
     calls = []
-    fake = types.ModuleType("tui.run")
+    fake = types.ModuleType("rcsim.tui.run")
     fake.main = lambda argv: calls.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "tui.run", fake)
-    import tui
+    monkeypatch.setitem(sys.modules, "rcsim.tui.run", fake)
+    from rcsim import tui
 
     monkeypatch.setattr(tui, "run", fake, raising=False)
     assert cli.main(["run", "a.toml", "--verbose"]) == 3
@@ -95,8 +95,8 @@ def test_run_dispatches_to_the_scenario_runner(monkeypatch):
 
 def test_a_crash_never_exits_0():
     """Textual shows the traceback of a crash and ends the app; the process must not exit 0."""
-    from engine.demo import create_demo
-    from tui.app import RcsimApp
+    from rcsim.engine.demo import create_demo
+    from rcsim.tui.app import RcsimApp
 
     class Crashing(RcsimApp):
         def on_ready(self) -> None:

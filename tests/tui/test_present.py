@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.scenario import Player, load
-from tui import __main__ as cli
-from tui.app import RcsimApp, make_app
+from rcsim.engine.scenario import Player, load
+from rcsim.tui import __main__ as cli
+from rcsim.tui.app import RcsimApp, make_app
 
 from .conftest import SIZE, build_app, pane_text, plain, row
 
@@ -203,8 +203,8 @@ def test_rcsim_scenario_opens_the_app_on_the_files_orders(monkeypatch, tmp_path)
 def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
     """The bar and `rcsim run` put steps, durations, fields and expected values into the same
     words (tui/report.py): German durations in words, statuses as labels, never identifiers."""
-    from tui import i18n
-    from tui.widgets.presenter import describe_step, result_lines
+    from rcsim.tui import i18n
+    from rcsim.tui.widgets.presenter import describe_step, result_lines
 
     player = Player(load(wrong_scenario(tmp_path)))
     action, expect, advance = player.scenario.steps

@@ -8,9 +8,9 @@ import tomllib
 import pytest
 from textual.widgets import Input, RadioButton
 
-from engine import scenario
-from tui.report import transcript
-from tui.messages import ActionRequested
+from rcsim.engine import scenario
+from rcsim.tui.report import transcript
+from rcsim.tui.messages import ActionRequested
 
 from .conftest import SIZE, build_app, screen_text
 
@@ -99,8 +99,8 @@ async def test_a_marked_start_is_offered_and_leaves_out_what_it_cannot_write(tmp
 
 
 def _marked_session():
-    from engine import Simulation
-    from engine.recording import mark
+    from rcsim.engine import Simulation
+    from rcsim.engine.recording import mark
 
     sim = Simulation.create(None, start="2026-03-02T09:00:00Z")
     sim.add_orders([{"id": "FO-1", "title": "Logo", "price": 120, "delivery_days": 3},
@@ -114,9 +114,9 @@ def _marked_session():
 
 
 def test_the_file_comments_title_and_description_are_in_the_apps_language():
-    from engine.recording import RecordingError, plan
-    from tui import i18n
-    from tui.recording import error_text, record
+    from rcsim.engine.recording import RecordingError, plan
+    from rcsim.tui import i18n
+    from rcsim.tui.recording import error_text, record
 
     sim, start = _marked_session()
     with pytest.raises(RecordingError) as caught:
@@ -141,9 +141,9 @@ def test_the_file_comments_title_and_description_are_in_the_apps_language():
 
 
 def test_why_an_order_was_left_out_is_said_in_words():
-    from engine.recording import mark
-    from tui import i18n
-    from tui.recording import record
+    from rcsim.engine.recording import mark
+    from rcsim.tui import i18n
+    from rcsim.tui.recording import record
 
     sim, _ = _marked_session()  # FO-1 cancelled, FO-2 completed
     sim.add_order("FO-3", "Card", 10, 1)

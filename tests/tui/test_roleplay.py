@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from engine import Simulation
-from engine.demo import create_demo
-from tui.__main__ import main
-from tui.app import make_app
-from tui.widgets.clock_bar import ClockBar
-from tui.widgets.party_pane import PartyPane
+from rcsim.engine import Simulation
+from rcsim.engine.demo import create_demo
+from rcsim.tui.__main__ import main
+from rcsim.tui.app import make_app
+from rcsim.tui.widgets.clock_bar import ClockBar
+from rcsim.tui.widgets.party_pane import PartyPane
 
 from .conftest import SIZE, START, pane_text, plain
 
@@ -29,7 +29,7 @@ def other_process(path: Path, code: str) -> None:
     subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from engine import Simulation
+        from rcsim.engine import Simulation
         sim = Simulation.open({str(path)!r})
         {code}
         sim.close()
@@ -122,7 +122,7 @@ async def test_an_action_on_an_out_of_date_screen_is_refused_and_the_screen_catc
                                  '        sim.act("buyer", "withdraw", "FO-1001")')
         steps = app.sim.step_count
         # The freelancer answers a request the screen does not know was withdrawn.
-        from tui.messages import ActionRequested
+        from rcsim.tui.messages import ActionRequested
         app.post_message(ActionRequested("freelancer", "accept", "FO-1001", {}))
         await pilot.pause()
         await pilot.pause()

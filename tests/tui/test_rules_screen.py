@@ -9,12 +9,12 @@ from datetime import timedelta
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioSet
 
-from engine import Simulation
-from engine.demo import create_demo
-from engine.rules import ADJUSTABLE
-from tui import i18n
-from tui.app import make_app
-from tui.screens.rules import RulesScreen
+from rcsim.engine import Simulation
+from rcsim.engine.demo import create_demo
+from rcsim.engine.rules import ADJUSTABLE
+from rcsim.tui import i18n
+from rcsim.tui.app import make_app
+from rcsim.tui.screens.rules import RulesScreen
 
 from .conftest import SIZE, START, build_app, pane_text, plain, screen_text
 

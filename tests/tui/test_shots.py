@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 
-from engine.scenario import load
-from tui.shots import main
+from rcsim.engine.scenario import load
+from rcsim.tui.shots import main
 
 from .test_present import LIBRARY, TIMEOUT_STORY, present_app
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui import i18n
-from tui.text import clean, one_line, plain
+from rcsim.tui import i18n
+from rcsim.tui.text import clean, one_line, plain
 
 
 def test_markup_stays_text():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from engine.demo import create_demo
-from tui.app import make_app
+from rcsim.engine.demo import create_demo
+from rcsim.tui.app import make_app
 
 from .conftest import SIZE, START, activate, open_order
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from engine import Simulation
-from engine.demo import create_demo
-from engine.scenario import Player, load
-from tui.app import RcsimApp, make_app
-from tui.widgets.clock_bar import ClockBar
-from tui.widgets.lazy_table import LazyTable
+from rcsim.engine import Simulation
+from rcsim.engine.demo import create_demo
+from rcsim.engine.scenario import Player, load
+from rcsim.tui.app import RcsimApp, make_app
+from rcsim.tui.widgets.clock_bar import ClockBar
+from rcsim.tui.widgets.lazy_table import LazyTable
 
 from .conftest import SIZE, START, activate, build_app, open_order, pane_text, paste, plain, screen_text
 

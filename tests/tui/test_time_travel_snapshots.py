@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from engine import Simulation
-from engine.demo import create_demo
-from tui.app import RcsimApp, make_app
+from rcsim.engine import Simulation
+from rcsim.engine.demo import create_demo
+from rcsim.tui.app import RcsimApp, make_app
 
 from .conftest import SIZE, START, paste
 from .test_time_travel import choose_step

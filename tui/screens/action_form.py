@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from engine import Option, OrderView
+from rcsim.engine import Option, OrderView
 
 from ..amounts import read_amount
 from ..describe import day_count, party_forms, reason_label

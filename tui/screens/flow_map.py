@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
-from engine import Simulation
+from rcsim.engine import Simulation
 
 from ..flowmap import FlowMap, Span, build_map, locate, text_lines, title_text
 from ..i18n import t

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.rules import ADJUSTABLE
+from rcsim.engine.rules import ADJUSTABLE
 
 from ..flowmap import overrides_of
 from ..i18n import has, t

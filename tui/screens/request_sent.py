@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from engine import RequestView
+from rcsim.engine import RequestView
 
 from ..describe import the_party
 from ..i18n import fmt_countdown, fmt_datetime, label, t

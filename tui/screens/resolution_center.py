@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from engine import OrderView, Option, other_party
+from rcsim.engine import OrderView, Option, other_party
 
 from ..describe import the_party
 from ..i18n import refusal_text, t

@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from engine import Simulation
-from engine.rules import ADJUSTABLE, RuleSpec, load_policies
+from rcsim.engine import Simulation
+from rcsim.engine.rules import ADJUSTABLE, RuleSpec, load_policies
 
 from ..i18n import has, t
 from ..messages import RuleChangeRequested

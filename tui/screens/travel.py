@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
-from engine import Comparison, HistoryEntry, OrderDifference
+from rcsim.engine import Comparison, HistoryEntry, OrderDifference
 
 from ..describe import describe_event
 from ..i18n import fmt_datetime, language, t

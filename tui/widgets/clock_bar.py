@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from engine import Simulation
+from rcsim.engine import Simulation
 
 from ..describe import describe_deadline, party_label
 from ..i18n import fmt_countdown, fmt_datetime, t

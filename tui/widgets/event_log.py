@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from engine import HistoryEntry, Simulation
+from rcsim.engine import HistoryEntry, Simulation
 
 from ..describe import describe_event, party_label
 from ..i18n import fmt_datetime, language, t

@@ -18,8 +18,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
-from engine.rules import ANSWER_ACTIONS
+from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
+from rcsim.engine.rules import ANSWER_ACTIONS
 
 from ..describe import (
     cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
