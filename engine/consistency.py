@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 from .core import State
 from .errors import Refusal, SimulationFileError
 from .rules import NUMBERS
-from .model import BASE_STATUSES, FINAL_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, SYSTEM
+from .model import BASE_STATUSES, FINAL_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, SEATS, SYSTEM
 from .timeutil import iso, parse_iso
 
 TABLES = ("meta", "rules", "orders", "requests", "messages", "events")
@@ -225,6 +225,7 @@ STEP_KINDS = {
     "rules": {"set": "object"},
 }
 STEP_OPTIONS = {"act": {"request": "name"}}
+
 ORDER_SPEC = {"id": "name", "title": "text", "price": "positive", "delivery_days": "positive"}
 ORDER_SPEC_OPTIONS = {"status": "name", "due": "instant"}
 
@@ -243,6 +244,8 @@ def check_step(path: object, number: int, record: Any) -> None:
                     choices=", ".join(STEP_KINDS))
     _check_fields(path, where, record, spec)
     _check_options(path, where, record, STEP_OPTIONS.get(record["kind"], {}))
+    if "seat" in record:
+        _one_of(path, where, "seat", record["seat"], SEATS)
     for order in record.get("orders", ()):
         if not isinstance(order, dict):
             raise _fail(path, "field_type", where=where, field="orders", expected="object",

@@ -12,6 +12,8 @@ from typing import Any, Iterable, Mapping
 
 REFUSALS: dict[str, str] = {
     "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
+    "unknown_seat": "There is no seat called {seat!r}: use 'trainer', 'buyer' or 'freelancer'.",
+    "seat_taken": "The {seat}'s seat of this simulation is open in another window: one window per seat.",
     "unknown_action": "There is no action called {action!r}.",
     "unknown_order": "There is no order {order}.",
     "duplicate_order": "An order with the id {order} already exists.",

@@ -75,6 +75,8 @@ class Action(Name):
 
 
 PARTIES: tuple[Party, ...] = tuple(Party)
+SEATS: tuple[str, ...] = ("trainer", *PARTIES)
+"""Whose window took a step: the trainer's (both parties, the clock) or a party's own."""
 BASE_STATUSES: tuple[Status, ...] = tuple(Status)
 FINAL_STATUSES = frozenset({Status.COMPLETED, Status.CANCELLED})
 REQUEST_TYPES: tuple[RequestType, ...] = tuple(RequestType)

@@ -11,11 +11,12 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 from .core import Deadline, State
 from .english import meanwhile_words
 from .errors import InputError, Refusal, SimulationFileError
-from .model import PARTIES, Event, Message, Order, Request
+from .model import PARTIES, SEATS, Event, Message, Order, Request
 from .rules import (
     ACTIONS, OPENING_ACTIONS, ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules, policy_rules,
     with_changes,
 )
+from .presence import CLOCK, Presence, held, hold
 from .journal import (
     Journal, JournalEntry, act_record, clock_record, orders_record, replay, rules_record,
 )
@@ -61,6 +62,54 @@ class Simulation:
         # Where the original of a file of an older format was kept when `open` carried it over
         # to the current one (`<name>.bak`), else None: the app can say so.
         self.carried_over: Path | None = None
+        self._seat: str | None = None
+        self._presences: dict[str, Presence] = {}
+
+    @property
+    def seat(self) -> str | None:
+        """Whose window this process is ("trainer", "buyer" or "freelancer"; None: not said, as
+        for the Python API): every step it takes records it, so the history can tell who did
+        what in role-play (the trainer's window may act for either party)."""
+        return self._seat
+
+    @seat.setter
+    def seat(self, seat: str | None) -> None:
+        if seat is not None and seat not in SEATS:
+            raise InputError("unknown_seat", seat=seat, known=SEATS)
+        self._seat = seat
+
+    def claim_seat(self, seat: str) -> None:
+        """This process is `seat`'s window (its steps record it, see `seat`). A party's seat on
+        a file is one window's at a time: refused (`seat_taken`) while another window has it;
+        held until `close` (or this process's end, even killed)."""
+        if seat not in SEATS:
+            raise InputError("unknown_seat", seat=seat, known=SEATS)
+        name = f"seat-{seat}"
+        if seat in PARTIES and self._store.path is not None and name not in self._presences:
+            presence = hold(self._store.path, name)
+            if presence is None:
+                raise Refusal("seat_taken", seat=seat)
+            self._presences[name] = presence
+        self._seat = seat
+
+    def claim_clock(self) -> bool:
+        """Hold the clock of this file (one window at a time moves it in role-play): True when
+        this process holds it now, False while another does. In memory: always True."""
+        if self._store.path is None or CLOCK in self._presences:
+            return True
+        presence = hold(self._store.path, CLOCK)
+        if presence is None:
+            return False
+        self._presences[CLOCK] = presence
+        return True
+
+    def open_seats(self) -> tuple[str, ...]:
+        """The party seats whose windows are open on this file in other processes now."""
+        path = self._store.path
+        if path is None:
+            return ()
+        return tuple(party for party in PARTIES
+                     if f"seat-{party}" not in self._presences and held(path, f"seat-{party}"))
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -155,6 +204,9 @@ class Simulation:
         no longer holds the file, and another process may have it by now."""
         if not self._store.closed:
             self._store.close()
+        for presence in self._presences.values():
+            presence.release()
+        self._presences.clear()
 
     def __enter__(self) -> Simulation:
         return self
@@ -650,6 +702,8 @@ class Simulation:
         append), then apply it. If the system refuses the write (a full disk, a folder turned
         read-only), refuse: nothing changed, in memory or on disk."""
         store, journal = self._store, self._journal
+        if self._seat is not None:
+            record["seat"] = self._seat
         size = store.file_size()
         if size <= 0 and store.path is not None:
             # The file was removed (or emptied) while open: it is written anew, whole, first.

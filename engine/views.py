@@ -196,6 +196,13 @@ class HistoryEntry:
         return self.record.get("party")
 
     @property
+    def seat(self) -> str | None:
+        """Whose window took the step ("trainer", "buyer", "freelancer"), or None where it was
+        not said (a step of the Python API, or of a file from before seats were recorded)."""
+        seat = self.record.get("seat")
+        return seat if isinstance(seat, str) else None
+
+    @property
     def action(self) -> str | None:
         return self.record.get("action")
 

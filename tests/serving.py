@@ -1,4 +1,4 @@
-"""`rcsim serve` as a real process, for the tests: started on free ports, its addresses read from
+"""`rcsim serve` as a real process, for the tests: started on a free port, its links read from
 what it prints, stopped as a terminal's Ctrl+C stops it (SIGINT to its whole process group)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ("trainer", "buyer", "freelancer")
-ADDRESS = re.compile(r"http://\S+/")
+ADDRESS = re.compile(r"https?://\S+/")
 WAIT = 60.0  # generous: the machine is shared; nothing here asserts on speed
 
 

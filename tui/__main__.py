@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="role", choices=PARTIES, help=t("cli.as"))
     p.add_argument("--clock", action="store_true", help=t("cli.clock"))
     p.add_argument("--version", action=VersionAction, help=t("cli.version"))
+    # A tab of `rcsim serve`: confined (no path its user types is read or written) and ended
+    # with the server. Not for people: rcsim serve passes it.
+    p.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -65,6 +68,21 @@ def role_problem(options: argparse.Namespace) -> str | None:
                               ("--policy", options.policy), ("--scenario", options.scenario)):
             if given:
                 return t("cli.as_refused", option=option)
+    return None
+
+
+def take_seat(sim: Simulation, options: argparse.Namespace) -> str | None:
+    """Take this window's seat on the simulation (the trainer's, or `--as` a party's: one
+    window per party seat) and, where it moves the clock, the clock (a party's `--clock` only
+    while no other window holds it); why not, in words, or None."""
+    try:
+        sim.claim_seat(options.role or "trainer")
+    except Refusal as refusal:
+        return t("cli.seat_taken", message=refusal_text(refusal))
+    if options.clock and not sim.claim_clock():
+        return t("cli.clock_taken")
+    if options.role is None:
+        sim.claim_clock()  # the trainer's window moves the clock: a party's --clock waits for it
     return None
 
 
@@ -247,9 +265,16 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
     sim = open_or_say(args, sys.stderr)
     if sim is None:
         return 2
+    problem = take_seat(sim, options)
+    if problem is not None:
+        sim.close()
+        print(problem, file=sys.stderr)
+        return 2
     from .app import make_app
 
-    app = make_app(sim, role=options.role, holds_clock=options.clock or options.role is None)
+    app = make_app(sim, role=options.role, holds_clock=options.clock or options.role is None,
+                   confined=options.served or options.role is not None,
+                   ends_with_parent=options.served)
     try:
         app.run()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Sequence
@@ -48,6 +49,9 @@ CLOCK_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "s
 """What moves the clock: only in the window that holds it (the trainer's, or `--clock`)."""
 TRAINER_ACTIONS = {"focus_pane", "rules"}
 """Not in a party's window: the other party's pane, and changing the rules of everyone."""
+CONFINED_ACTIONS = {"mark_recording", "save_recording", "compare"}
+"""Not in a confined window (a party's window, a browser tab): what reads or writes a file whose
+path its user types. Branching too is the trainer's terminal's (on_branch_requested)."""
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
                        "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
                        "undo", "redo", "compare", "rules"}
@@ -100,9 +104,15 @@ class RcsimApp(App[None]):
 
     def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
                  player: Player | None = None, language: str = "en", role: str | None = None,
-                 holds_clock: bool | None = None) -> None:
+                 holds_clock: bool | None = None, confined: bool = False,
+                 ends_with_parent: bool = False) -> None:
         super().__init__()
         self.sim = sim
+        # A party's window or a browser tab (`rcsim serve`) reads and writes no path its user
+        # types: recording, comparing with a file and branching belong to the trainer's own
+        # terminal. A tab ends with the server that started it (`ends_with_parent`).
+        self.confined = confined
+        self._server_pid = os.getppid() if ends_with_parent else None
         # Role-play: a party's window (`rcsim --as buyer`) shows that party's pane alone and
         # moves the clock only when asked to (`--clock`); the trainer's window (no role) shows
         # both panes and holds the clock.
@@ -192,6 +202,14 @@ class RcsimApp(App[None]):
         self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         if self.sim.path is not None:  # other windows may write the same file: look often
             self._sync_timer = self.set_interval(SYNC_SECONDS, self.take_in)
+        if self._server_pid is not None:  # a browser tab: it ends with the server that started it
+            self.set_interval(1.0, self._check_parent)
+
+    def _check_parent(self) -> None:
+        """A tab's app whose server is gone (killed, where no signal told this process) quits:
+        nobody can reach it any more."""
+        if os.getppid() != self._server_pid:
+            self.exit()
 
     def _sub_title(self) -> str:
         if self.role is None:
@@ -355,6 +373,8 @@ class RcsimApp(App[None]):
         if action in CLOCK_ACTIONS and not self.holds_clock:
             return False  # a party's window: the trainer moves the clock
         if self.role is not None and action in TRAINER_ACTIONS:
+            return False
+        if self.confined and action in CONFINED_ACTIONS:
             return False
         if action == "next_deadline" and self.sim.next_deadline() is None:
             return None
@@ -717,6 +737,14 @@ class RcsimApp(App[None]):
         if self.role is not None:  # it would leave the simulation everyone else is in
             dialog.show_error(t("sync.branch_in_trainer_window"))
             return
+        if self.confined:  # a browser tab writes no file its user names
+            dialog.show_error(t("sync.branch_in_terminal"))
+            return
+        open_seats = self.sim.open_seats()
+        if open_seats:  # the parties' windows would stay behind on this file
+            dialog.show_error(t("sync.branch_seats_open", seats=t("word.list_sep").join(
+                party_label(seat) for seat in open_seats)))
+            return
         try:
             path = self.sim.branch(message.step, message.path)
             branch = Simulation.open(path)
@@ -836,7 +864,8 @@ def _elsewhere(key: str, words: Callable[[Sequence[HistoryEntry]], str],
 def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,
              language: str | None = None, theme: str | None = None,
              player: Player | None = None, role: str | None = None,
-             holds_clock: bool | None = None) -> RcsimApp:
+             holds_clock: bool | None = None, confined: bool = False,
+             ends_with_parent: bool = False) -> RcsimApp:
     """The one way to build the App: for the command line, the tests and the benchmark.
 
     `player`: present a scenario; `sim` must then be `player.simulation`. `role`: a party's
@@ -846,7 +875,7 @@ def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str
         from .i18n import language as current_language
         language = current_language()
     app = RcsimApp(sim, cursor_blink=cursor_blink, player=player, language=language, role=role,
-                   holds_clock=holds_clock)
+                   holds_clock=holds_clock, confined=confined, ends_with_parent=ends_with_parent)
     if animation_level is not None:
         app.animation_level = animation_level  # type: ignore[assignment]
     if theme is not None:

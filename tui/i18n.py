@@ -148,7 +148,8 @@ def _party_word(lang: str, value: Any) -> str:
 
 # A refusal's parameters that name one identifier, and the kind of label each is shown as.
 _PARAM_WORDS = {"action": "verb", "status": "status_word", "request_type": "request_word",
-                "field": "field_word", "state": "request_state", "expected": "expected"}
+                "field": "field_word", "state": "request_state", "expected": "expected",
+                "seat": "party"}
 
 
 def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
