@@ -24,6 +24,7 @@ WAIT = 60.0  # generous: the machine is shared; nothing here asserts on speed
 @dataclass
 class Served:
     process: subprocess.Popen[str]
+    db: Path | None = None
     lines: list[str] = field(default_factory=list)
     _out: queue.Queue[str | None] = field(default_factory=queue.Queue)
 
@@ -67,7 +68,9 @@ class Served:
 
     def interrupt(self, whole_group: bool = True) -> int:
         """Ctrl+C: SIGINT to the process group (as a terminal sends it) or to serve alone; its
-        exit status."""
+        exit status (at once, for a serve that has already ended)."""
+        if self.process.poll() is not None:
+            return self.process.returncode
         if whole_group:
             os.killpg(self.process.pid, signal.SIGINT)
         else:
@@ -98,7 +101,7 @@ def start_serve(db: Path, *args: str, lang: str = "en", port: int = 0) -> Served
          "--lang", lang, *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         start_new_session=True)
-    served = Served(process)
+    served = Served(process, db)
     try:
         served.read_announcement()
     except BaseException:

@@ -64,6 +64,15 @@ def step_text(step: HistoryEntry | JournalEntry) -> str:
     return t("travel.step.other", kind=kind)
 
 
+def with_seat(text: str, step: HistoryEntry | JournalEntry) -> str:
+    """A step's words with the window that took it, where the journal says (role-play: the
+    trainer's window acts for either party, each party's window for itself)."""
+    seat = step.record.get("seat")
+    if not isinstance(seat, str) or not has(f"seat.window.{seat}"):
+        return text
+    return t("travel.with_seat", what=text, seat=t(f"seat.window.{seat}"))
+
+
 def step_line(step: HistoryEntry | JournalEntry) -> str:
     """A step with its number and simulated time, for a notice or a list."""
     return t("travel.step.line", number=step.number, at=fmt_datetime(step.at), what=step_text(step))
@@ -256,7 +265,8 @@ def history_lines(sim: Simulation, path: str) -> Iterator[str]:
         if entry.number == sim.step_count + 1:
             yield t("travel.log.here")
         key = "travel.log.step.undone" if entry.undone else "travel.log.step"
-        yield t(key, number=entry.number, at=fmt_datetime(entry.at), what=step_text(entry))
+        yield t(key, number=entry.number, at=fmt_datetime(entry.at),
+                what=with_seat(step_text(entry), entry))
         for event in entry.events:
             yield t("travel.log.event", at=fmt_datetime(event.at), what=describe_event(event))
 

@@ -91,3 +91,41 @@ def test_buyer_asks_to_cancel_and_the_freelancer_accepts_in_their_own_tabs(
     screen = buyer.wait_for(
         lambda screen: any("Cancelled" in line for line in row(screen, "FO-1003")))
     assert "mutual cancellation" in screen.lower()
+
+
+def test_the_log_names_the_seat_of_each_step(served) -> None:
+    """After the cancellation flow above: who did what, and in whose window."""
+    import subprocess
+    import sys
+
+    log = subprocess.run([sys.executable, "-m", "rcsim", "log", str(served.db), "--lang", "en"],
+                         capture_output=True, text=True, timeout=60).stdout
+    asked = [line for line in log.splitlines() if "Ask to cancel" in line and "FO-1003" in line]
+    accepted = [line for line in log.splitlines() if "Accept" in line and "FO-1003" in line]
+    assert asked and asked[-1].endswith("(buyer's window)"), log
+    assert accepted and accepted[-1].endswith("(freelancer's window)"), log
+    moved = [line for line in log.splitlines() if "Clock moved" in line or "clock" in line.lower()]
+    assert any(line.endswith("(trainer's window)") for line in moved), log
+
+
+def test_a_tab_cannot_record_compare_or_branch_to_a_file(buyer: Tab, trainer: Tab) -> None:
+    """The issue's attack: in a tab, `m`, a request, then `w` saved over a file; `v` opening
+    any path. None of them is there in a tab (nor in its command palette)."""
+    for tab in (buyer, trainer):
+        before = tab.screen()
+        tab.press("m", "w", "v")
+        tab.page.wait_for_timeout(500)
+        screen = tab.screen()
+        assert "Save a recording" not in screen and "Compare with another" not in screen
+        assert screen.count("Recording") == before.count("Recording")  # no mark said
+        tab.press("Control+p")
+        tab.wait_for("Search for commands")
+        for word in ("Recording", "Compare with"):
+            tab.type(word)
+            tab.page.wait_for_timeout(300)
+            palette = tab.screen()
+            assert "Recording: save" not in palette and "Recording: mark" not in palette
+            assert "Compare with another simulation file" not in palette
+            tab.press(*["Backspace"] * len(word))
+        tab.press("Escape")
+        tab.wait_for(lambda text: "Search for commands" not in text)

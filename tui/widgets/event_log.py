@@ -20,7 +20,7 @@ from ..describe import describe_event, party_label
 from ..i18n import fmt_datetime, language, t
 from ..messages import StepChosen
 from ..text import clean, one_line
-from ..travel import step_text
+from ..travel import step_text, with_seat
 from .lazy_table import Cell, Column, LazyTable
 
 LOG_COLUMNS = ("seq", "at", "order", "actor", "what")
@@ -137,7 +137,7 @@ class EventLog(Vertical):
         offset = index - self._starts[position]
         if offset == 0:
             mark = "▶ " if number == here else "  "
-            text = step_text(entry)
+            text = with_seat(step_text(entry), entry)
             if entry.undone:
                 text = t("timeline.undone", what=text)
             who = party_label(entry.party) if entry.party else (
