@@ -23,12 +23,14 @@ from typing import BinaryIO, Callable, Iterable
 UNDO_HEADER = b"rcsim-undo"
 
 
-def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:
+def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = True,
+               private: bool = False) -> Path:
     """Write `text` (UTF-8, LF) to `path` through a temporary file in the same folder, flushed and
     fsynced, then moved into place, and make the move durable.
 
     With `overwrite=False` an existing file is never replaced (FileExistsError), not even one
-    that appeared while writing.
+    that appeared while writing. With `private=True` the file is its owner's alone (0600) from
+    its first byte on: for a file that holds secrets.
     """
     target = Path(path)
     if not overwrite and target.exists():
@@ -41,7 +43,7 @@ def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = Tru
         with handle:
             # A temporary file is private (0600); the file it becomes keeps the mode it had,
             # or gets the one any new file of this user gets.
-            os.chmod(handle.fileno(), _mode_of(target))
+            os.chmod(handle.fileno(), 0o600 if private else _mode_of(target))
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

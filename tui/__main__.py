@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     # A tab of `rcsim serve`: confined (no path its user types is read or written) and ended
     # with the server. Not for people: rcsim serve passes it.
     p.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
+    # A pair's trainer view in a served class: `b` leads back to the dashboard at this link.
+    p.add_argument("--class-link", help=argparse.SUPPRESS)
     return p
 
 
@@ -246,6 +248,10 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
         from . import serve  # the app in the browser, one address per role (textual-serve)
 
         return serve.main(args[1:])
+    if args and args[0] == "class":
+        from . import class_command  # a class's report and its dashboard
+
+        return class_command.main(args[1:])
     if args and args[0] == "examples":
         from . import examples  # the scenarios and experiments rcsim ships with; no Textual
 
@@ -274,7 +280,8 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
 
     app = make_app(sim, role=options.role, holds_clock=options.clock or options.role is None,
                    confined=options.served or options.role is not None,
-                   ends_with_parent=options.served)
+                   ends_with_parent=options.served,
+                   class_link=options.class_link if options.served else None)
     try:
         app.run()
     finally:

@@ -90,6 +90,7 @@ class RcsimApp(App[None]):
         Binding("u", "undo", "key.undo"),
         Binding("U", "redo", "key.redo"),
         Binding("v", "compare", "key.compare", show=False),
+        Binding("b", "to_class", "key.class"),
     ]
 
     # repaint=False: a change is shown by the widgets bound to it; a repaint here would
@@ -105,8 +106,9 @@ class RcsimApp(App[None]):
     def __init__(self, sim: Simulation, *, cursor_blink: bool = True,
                  player: Player | None = None, language: str = "en", role: str | None = None,
                  holds_clock: bool | None = None, confined: bool = False,
-                 ends_with_parent: bool = False) -> None:
+                 ends_with_parent: bool = False, class_link: str | None = None) -> None:
         super().__init__()
+        self.class_link = class_link  # a pair's view in a served class: `b`, back to the class
         self.sim = sim
         # A party's window or a browser tab (`rcsim serve`) reads and writes no path its user
         # types: recording, comparing with a file and branching belong to the trainer's own
@@ -376,6 +378,8 @@ class RcsimApp(App[None]):
             return False
         if self.confined and action in CONFINED_ACTIONS:
             return False
+        if action == "to_class":
+            return self.class_link is not None
         if action == "next_deadline" and self.sim.next_deadline() is None:
             return None
         if action in ("present_step", "present_end"):
@@ -778,6 +782,11 @@ class RcsimApp(App[None]):
         await self._rebuild_main_screen()
         old.close()
 
+    def action_to_class(self) -> None:
+        """A pair's trainer view in a served class: back to the class dashboard, in this tab."""
+        if self.class_link is not None:
+            self.open_url(self.class_link, new_tab=False)
+
     def action_compare(self) -> None:
         """`v`: compare this simulation with another file (for a branch: the file it came from)."""
         from .screens.travel import CompareScreen
@@ -861,7 +870,7 @@ def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str
              language: str | None = None, theme: str | None = None,
              player: Player | None = None, role: str | None = None,
              holds_clock: bool | None = None, confined: bool = False,
-             ends_with_parent: bool = False) -> RcsimApp:
+             ends_with_parent: bool = False, class_link: str | None = None) -> RcsimApp:
     """The one way to build the App: for the command line, the tests and the benchmark.
 
     `player`: present a scenario; `sim` must then be `player.simulation`. `role`: a party's
@@ -871,7 +880,8 @@ def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str
         from .i18n import language as current_language
         language = current_language()
     app = RcsimApp(sim, cursor_blink=cursor_blink, player=player, language=language, role=role,
-                   holds_clock=holds_clock, confined=confined, ends_with_parent=ends_with_parent)
+                   holds_clock=holds_clock, confined=confined, ends_with_parent=ends_with_parent,
+                   class_link=class_link)
     if animation_level is not None:
         app.animation_level = animation_level  # type: ignore[assignment]
     if theme is not None:

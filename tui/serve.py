@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 
 from . import web as client
+from .classroom import Classroom
 from .cli import Parser, choose_language
 from .i18n import LANGUAGES, language, set_language, t
 from .rule_options import add_rule_option
@@ -66,13 +67,16 @@ MAX_LOG_LINES = 20  # refused requests said per minute in the trainer's terminal
 
 @dataclass(frozen=True)
 class Seat:
-    """A place at the simulation: a role ("trainer", "buyer", "freelancer") on a file, reached
-    by its secret link."""
+    """A place at a simulation: a role ("trainer", "buyer", "freelancer") on a pair's file, or
+    the class dashboard ("dashboard", on the class folder), reached by its secret link. The
+    trainer's secret of a class opens the dashboard at its link and each pair's trainer view at
+    `<link>pair/<n>/` (`view`); every other seat is the front of its link (view "")."""
 
     role: str
     db: Path
     secret: str
     pair: int = 1
+    view: str = ""
 
     @property
     def key(self) -> str:
@@ -92,22 +96,39 @@ def seats_of(db: Path, pair: int = 1) -> list[Seat]:
             return found
 
 
-def find_seat(seats: Sequence[Seat], given: str) -> Seat | None:
-    """The seat whose secret is `given`, comparing with every seat in constant time."""
+def find_seat(seats: Sequence[Seat], given: str, view: str = "") -> Seat | None:
+    """The seat whose secret is `given` (compared with every seat's in constant time) at the
+    view `view` of its link ("" or "pair/3")."""
     found = None
     given_bytes = given.encode("utf-8", "surrogateescape")
     for seat in seats:
-        if hmac.compare_digest(seat.secret.encode("ascii"), given_bytes):
+        if hmac.compare_digest(seat.secret.encode("ascii"), given_bytes) and seat.view == view:
             found = seat
     return found
 
 
+def class_seats(classroom: Classroom) -> list[Seat]:
+    """The seats of a class: the dashboard and each pair's trainer view (both behind the
+    trainer's secret), and each pair's buyer and freelancer."""
+    found = [Seat("dashboard", classroom.folder, classroom.trainer, 0)]
+    for pair in classroom.pairs:
+        path = classroom.path(pair)
+        found.append(Seat("trainer", path, classroom.trainer, pair.number, f"pair/{pair.number}"))
+        found += [Seat(role, path, pair.secret(role), pair.number) for role in PARTY_ROLES]
+    return found
+
+
 def child_command(seat: Seat, lang: str) -> list[str]:
-    """The app of a seat's tab: this Python's rcsim on the seat's file, confined (`--served`),
-    as the seat's party (the trainer's: both)."""
+    """The app of a seat's tab: this Python's rcsim on the seat's file (or the class dashboard
+    on its folder), confined (`--served`), as the seat's party (the trainer's: both)."""
+    if seat.role == "dashboard":
+        return [sys.executable, "-m", "rcsim", "class", "dashboard", str(seat.db), "--lang", lang,
+                "--served", "--link", f"/{seat.secret}/"]
     args = [sys.executable, "-m", "rcsim", "--db", str(seat.db), "--lang", lang, "--served"]
     if seat.role != "trainer":
         args += ["--as", seat.role]
+    elif seat.view:  # a pair's trainer view in a class: a key leads back to the dashboard
+        args += ["--class-link", f"/{seat.secret}/"]
     return args
 
 
@@ -116,6 +137,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = Parser(prog="rcsim serve", description=t("serve.cli.description"))
     p.add_argument("--db", metavar="FILE", help=t("cli.db", default=default_path()))
+    p.add_argument("--pairs", type=int, metavar="N", help=t("serve.cli.pairs"))
+    p.add_argument("--dir", metavar="DIR", help=t("serve.cli.dir"))
+    p.add_argument("--scenario", metavar="FILE", help=t("serve.cli.scenario"))
     p.add_argument("--host", default=DEFAULT_HOST, help=t("serve.cli.host"))
     p.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
                    help=t("serve.cli.port"))
@@ -321,9 +345,10 @@ class Server:
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self.guard], client_max_size=64 * 1024)
         app.router.add_route("GET", "/static/{name}", self.static)
-        app.router.add_route("GET", "/{secret}", self.to_seat)
-        app.router.add_route("GET", "/{secret}/", self.seat_page)
-        app.router.add_route("GET", "/{secret}/ws", self.websocket)
+        for view in ("", "/pair/{pair:[0-9]{1,3}}"):
+            app.router.add_route("GET", "/{secret}" + view, self.to_seat)
+            app.router.add_route("GET", "/{secret}" + view + "/", self.seat_page)
+            app.router.add_route("GET", "/{secret}" + view + "/ws", self.websocket)
         app.router.add_route("*", "/{tail:.*}", self.unknown)
         return app
 
@@ -342,7 +367,9 @@ class Server:
         return self.page(404, "serve.page.link.title", "serve.page.link.text")
 
     def _seat(self, request: web.Request) -> Seat | None:
-        return find_seat(self.seats, request.match_info["secret"])
+        pair = request.match_info.get("pair")
+        view = f"pair/{int(pair)}" if pair is not None else ""
+        return find_seat(self.seats, request.match_info["secret"], view)
 
     async def to_seat(self, request: web.Request) -> web.StreamResponse:
         if self._seat(request) is None:
@@ -358,8 +385,9 @@ class Server:
             return self.page(503, "serve.page.full.title", "serve.page.full.text",
                              count=self.max_apps)
         nonce = client.new_nonce()
-        body = client.app_page(self.lang, t(f"serve.title.{seat.role}"), t("serve.page.ended"),
-                               nonce)
+        title = t(f"serve.title.{seat.role}") if not seat.view else t(
+            "serve.title.pair", pair=seat.pair)
+        body = client.app_page(self.lang, title, t("serve.page.ended"), nonce)
         return web.Response(text=body, content_type="text/html",
                             headers=client.security_headers(nonce))
 
@@ -420,8 +448,9 @@ class Server:
                 await websocket.close()
             elif message.get("type") == "open_url":
                 url = message.get("url")
-                # only this server's own pages: a tab is never sent elsewhere by its app
-                if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+                # only this seat's own pages (the dashboard and its pairs' views): a tab is never
+                # sent elsewhere by its app
+                if isinstance(url, str) and url.startswith(f"/{tab.seat.secret}/"):
                     await websocket.send_json(["open_url", {"url": url, "new_tab": False}])
 
         size = client.terminal_size(request.query.get("width"), request.query.get("height"))
@@ -477,6 +506,78 @@ def prepare_file(options: argparse.Namespace, lang: str, err: TextIO) -> Path | 
     sim.close()
     path = Path(options.db).expanduser() if options.db is not None else default_path()
     return Path(os.path.abspath(path))
+
+
+def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classroom | None:
+    """The class in --dir: continued as it is (same links), or made with --pairs pairs from the
+    demo (as `rcsim --db` makes one) or from --scenario's start. None after saying why not."""
+    from rcsim.engine import RcsimError, Refusal, SimulationFileError
+
+    from . import classroom as classes
+    from .__main__ import wall_clock_hour
+    from .i18n import refusal_text, render_file_problem
+    from .rule_options import RuleOptionError, parse_rules
+
+    folder = Path(os.path.abspath(Path(options.dir).expanduser()))
+    try:
+        existing = classes.load(folder)
+    except classes.ClassError as error:
+        print(error, file=err)
+        return None
+    if existing is not None:
+        if options.pairs is not None and options.pairs != len(existing.pairs):
+            print(t("class.pairs_differ", path=folder, count=len(existing.pairs),
+                    given=options.pairs), file=err)
+            return None
+        if options.scenario or options.rule or options.policy or options.new:
+            print(t("class.is_set", path=folder), file=err)
+            return None
+        missing = [str(existing.path(p)) for p in existing.pairs if not existing.path(p).exists()]
+        if missing:
+            print(t("class.missing", path=missing[0]), file=err)
+            return None
+        return existing
+    if options.pairs is None:
+        print(t("class.needs_pairs", path=folder), file=err)
+        return None
+    try:
+        if options.scenario is not None:
+            from rcsim.engine.scenario import ScenarioError, load
+
+            from . import examples
+            from .run import with_rules
+
+            try:
+                scenario = with_rules(load(examples.resolve(options.scenario, examples.STORIES)),
+                                      options.rule)
+            except ScenarioError as error:
+                from .report import error_text
+
+                print(t("present.cli.invalid", message=error_text(error)), file=err)
+                return None
+            return classes.create(folder, options.pairs, scenario.simulation,
+                                  f"scenario:{Path(options.scenario).name}")
+        from rcsim.engine.demo import create_demo
+
+        rules = parse_rules(options.rule, options.policy or "seed")
+        start = wall_clock_hour()
+        return classes.create(folder, options.pairs, lambda path: create_demo(
+            path, start=start, policy=options.policy or "seed", rules=rules), "demo")
+    except classes.ClassError as error:
+        print(error, file=err)
+    except RuleOptionError as error:
+        print(t("cli.rule_refused", message=str(error)), file=err)
+    except Refusal as refusal:
+        print(t("cli.rule_demo", message=refusal_text(refusal)), file=err)
+    except SimulationFileError as error:
+        print(t("cli.refused", path=error.path, problem=render_file_problem(error.code, error.params),
+                advice=""), file=err)
+    except RcsimError as error:
+        print(t("cli.error", error=error), file=err)
+    except OSError as error:
+        print(t("cli.cannot_use", path=error.filename or folder, reason=error.strerror or error,
+                advice=t("cli.advice.folder")), file=err)
+    return None
 
 
 def base_urls(options: argparse.Namespace, sock: socket.socket) -> list[str]:
@@ -540,14 +641,25 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             print(error.message(), file=err)
             return 2
         try:
-            db = prepare_file(options, lang, err)
-            if db is None:
-                return 2
-            seats = seats_of(db)
+            classroom: Classroom | None = None
+            if options.dir is not None:
+                classroom = prepare_class(options, lang, err)
+                if classroom is None:
+                    return 2
+                seats = class_seats(classroom)
+                where = classroom.folder
+            else:
+                db = prepare_file(options, lang, err)
+                if db is None:
+                    return 2
+                seats = seats_of(db)
+                where = db
+            parties = sum(1 for seat in seats if seat.role in PARTY_ROLES)
             server = Server(seats, lang, sock.getsockname()[1], is_loopback(sock),
-                            allowed_names(options),
-                            options.max_apps or len(seats) - 1 + TRAINER_APPS, err)
-            return asyncio.run(_serve(server, sock, base_urls(options, sock), db, out, err))
+                            allowed_names(options), options.max_apps or parties + TRAINER_APPS,
+                            err)
+            bases = base_urls(options, sock)
+            return asyncio.run(_serve(server, sock, bases, where, classroom, out, err))
         except KeyboardInterrupt:  # Ctrl+C before serving, or where the loop cannot catch it
             return 130
         finally:
@@ -557,6 +669,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 def _option_problem(options: argparse.Namespace) -> str | None:
+    if options.dir is not None and options.db is not None:
+        return t("serve.dir_or_db")
+    if options.dir is None and (options.pairs is not None or options.scenario is not None):
+        return t("serve.class_needs_dir")
     if not 0 <= options.port <= 65535:
         return t("serve.bad_port", port=options.port)
     if options.max_apps is not None and options.max_apps < 1:
@@ -568,8 +684,8 @@ def _option_problem(options: argparse.Namespace) -> str | None:
     return None
 
 
-async def _serve(server: Server, sock: socket.socket, bases: list[str], db: Path, out: TextIO,
-                 err: TextIO) -> int:
+async def _serve(server: Server, sock: socket.socket, bases: list[str], where: Path,
+                 classroom: Classroom | None, out: TextIO, err: TextIO) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -592,7 +708,10 @@ async def _serve(server: Server, sock: socket.socket, bases: list[str], db: Path
             print(ListenError(sock.getsockname()[0], sock.getsockname()[1], error).message(),
                   file=err)
             return 2
-        announce(server, bases, db, out, err)
+        if classroom is None:
+            announce(server, bases, where, out, err)
+        else:
+            announce_class(server, classroom, bases, out, err)
         await stop.wait()
         return 0
     finally:
@@ -603,6 +722,28 @@ async def _serve(server: Server, sock: socket.socket, bases: list[str], db: Path
                 loop.remove_signal_handler(signum)
             except (NotImplementedError, RuntimeError):
                 pass
+
+
+def announce_class(server: Server, classroom: Classroom, bases: list[str], out: TextIO,
+                   err: TextIO) -> None:
+    """The trainer's link, every pair's two, where they are written, and what holds."""
+    from .classroom import links, write_links
+
+    found = links(classroom, bases[0])
+    csv_path, html_path = write_links(classroom, found)
+    lines = [t("serve.class", path=classroom.folder, count=len(classroom.pairs))]
+    labels = [t("serve.class.pair", pair=link.pair, seat=t(f"serve.seat.{link.role}"))
+              if link.pair else t("class.links.seat.trainer") + ":" for link in found]
+    width = max(len(label) for label in labels)
+    for label, link in zip(labels, found):
+        lines.append(f"  {label:<{width}}  {link.address}")
+    if len(bases) > 1:
+        lines.append(t("serve.also", addresses=", ".join(b.split("//", 1)[1] for b in bases[1:])))
+    lines.append(t("serve.class.written", csv=csv_path, html=html_path))
+    lines.append(t("serve.stop", count=server.max_apps))
+    print("\n".join(lines), file=out, flush=True)
+    if not server.loopback:
+        print(t("serve.open_warning"), file=err, flush=True)
 
 
 def announce(server: Server, bases: list[str], db: Path, out: TextIO, err: TextIO) -> None:
