@@ -37,6 +37,7 @@ from .travel import step_text, with_seat
 from .widgets.footer import LocalizedFooter
 
 LOOK_SECONDS = 0.5  # how often the dashboard looks at the pairs' files
+COLUMNS = ("pair", "seats", "time", "orders", "waiting", "last", "ago")
 STUCK_MINUTES = 3.0
 
 
@@ -46,6 +47,11 @@ class PairState:
 
     pair: Pair
     sim: Simulation
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in `width` cells: whole where it fits, else cut with "…"."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def minutes_text(seconds: float) -> str:
@@ -105,6 +111,7 @@ class Dashboard(App[None]):
         self.language = language
         self.stuck_seconds = stuck_minutes * 60
         self.wall_clock = wall_clock
+        self.last_notice = ""
         self.states = [PairState(pair, Simulation.open(classroom.path(pair)))
                        for pair in classroom.pairs]
         for state in self.states:
@@ -116,7 +123,7 @@ class Dashboard(App[None]):
         yield Static(id="class-title")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield Static(id="pair-detail")
-        yield LocalizedFooter()
+        yield LocalizedFooter(show_command_palette=False)
 
     def on_load(self) -> None:
         set_language(self.language)  # this app's task, and all it builds, speak it
@@ -135,14 +142,30 @@ class Dashboard(App[None]):
     def _build(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        for key in ("pair", "seats", "time", "orders", "waiting", "last", "ago"):
-            table.add_column(t(f"class.dash.column.{key}"), key=key)
+        self.widths = self._widths(self.size.width)
+        for key in COLUMNS:
+            table.add_column(fit(t(f"class.dash.column.{key}"), self.widths[key]), key=key,
+                             width=self.widths[key])
         for state in self.states:
             table.add_row(*self.row(state), key=str(state.pair.number))
         self.query_one("#class-title", Static).update(Content(t(
-            "class.dash.title", path=self.classroom.folder, count=len(self.states),
+            "class.dash.title", path=self.classroom.folder.name, count=len(self.states),
             source=class_report.source_text(self.classroom.source))))
         self.show_detail()
+
+    @staticmethod
+    def _widths(total: int) -> dict[str, int]:
+        """Each column's width at a screen `total` cells wide: the short ones as they need,
+        the rest shared by the orders, who waits, and the last step (each cut with "…")."""
+        fixed = {"pair": 4, "seats": 20, "time": 19, "ago": 22}
+        rest = max(total - sum(fixed.values()) - 2 * len(COLUMNS) - 2, 30)
+        shares = {"orders": rest * 4 // 10, "waiting": rest * 3 // 10}
+        shares["last"] = rest - sum(shares.values())
+        return {**fixed, **shares}
+
+    def on_resize(self) -> None:
+        if getattr(self, "widths", None) not in (None, self._widths(self.size.width)):
+            self._build()
 
     def row(self, state: PairState) -> tuple[str | Content, ...]:
         """A pair's row: its number, its open seats, its clock, its orders, who is waiting for
@@ -164,12 +187,15 @@ class Dashboard(App[None]):
         ago = self.wall_clock() - self._written(state)
         stuck = bool(history) is False or any(o.open_request or o.status not in (
             "completed", "cancelled") for o in path.outcomes)
-        ago_text: str | Content = minutes_text(ago)
+        width = self.widths
+        ago_text: str | Content = fit(minutes_text(ago), width["ago"])
         if stuck and ago >= self.stuck_seconds:
-            ago_text = Content.styled(t("class.dash.stuck", ago=minutes_text(ago)), "bold $error")
-        return (str(pair.number), seats, fmt_datetime(sim.now),
-                clean(class_report.outcomes_text(path.outcomes)),
-                clean(t("word.list_sep").join(waiting)) or "–", last, ago_text)
+            ago_text = Content.styled(fit(t("class.dash.stuck", ago=minutes_text(ago)),
+                                          width["ago"]), "bold $error")
+        return (str(pair.number), fit(seats, width["seats"]), fit(fmt_datetime(sim.now), width["time"]),
+                fit(clean(class_report.outcomes_text(path.outcomes)), width["orders"]),
+                fit(clean(t("word.list_sep").join(waiting)) or "–", width["waiting"]),
+                fit(last, width["last"]), ago_text)
 
     def _written(self, state: PairState) -> float:
         path = state.sim.path
@@ -187,8 +213,7 @@ class Dashboard(App[None]):
                 state.sim.take_in()
             except Refusal:
                 continue  # (busy: the next look takes it in)
-            for column, value in zip(("pair", "seats", "time", "orders", "waiting", "last", "ago"),
-                                     self.row(state)):
+            for column, value in zip(COLUMNS, self.row(state)):
                 table.update_cell(str(state.pair.number), column, value)
         self.show_detail()
 
@@ -213,6 +238,12 @@ class Dashboard(App[None]):
 
     # ---------------------------------------------------------------- acting
 
+    def say(self, text: str, *, warning: bool = False, timeout: float = 5) -> None:
+        """A notice (plain text, never markup); the last one is kept in `last_notice`."""
+        self.last_notice = clean(text)
+        self.notify(self.last_notice, severity="warning" if warning else "information",
+                    markup=False, timeout=timeout)
+
     def _each(self, every: bool) -> list[PairState]:
         return list(self.states) if every else [self.selected()]
 
@@ -222,11 +253,10 @@ class Dashboard(App[None]):
             try:
                 what(state.sim)
             except Refusal as refusal:
-                self.notify(clean(t("class.dash.refused", pair=state.pair.number,
-                                    message=refusal_text(refusal))), severity="warning",
-                            markup=False)
-        self.notify(clean(t(done, pairs=t("class.dash.every") if every else t(
-            "class.dash.one", pair=self.selected().pair.number))), markup=False, timeout=3)
+                self.say(t("class.dash.refused", pair=state.pair.number,
+                           message=refusal_text(refusal)), warning=True)
+        self.say(t(done, pairs=t("class.dash.every") if every else t(
+            "class.dash.one", pair=self.selected().pair.number)), timeout=3)
         self.look()
 
     def action_advance(self, by: str, every: bool) -> None:
@@ -238,7 +268,7 @@ class Dashboard(App[None]):
     def action_undo(self) -> None:
         state = self.selected()
         if state.sim.step_count <= state.pair.start:
-            self.notify(t("class.dash.nothing_to_undo", pair=state.pair.number), markup=False)
+            self.say(t("class.dash.nothing_to_undo", pair=state.pair.number))
             return
         self._act(False, lambda sim: sim.undo(), "class.dash.undone")
 
@@ -259,17 +289,17 @@ class Dashboard(App[None]):
             state.sim.branch(step, target)
         except (Refusal, OSError) as error:
             message = refusal_text(error) if isinstance(error, Refusal) else str(error)
-            self.notify(clean(t("class.dash.refused", pair=state.pair.number, message=message)),
-                        severity="warning", markup=False)
+            self.say(t("class.dash.refused", pair=state.pair.number, message=message),
+                     warning=True)
             return
-        self.notify(clean(t("class.dash.branched", pair=state.pair.number,
-                            path=Path("branches") / target.name)), markup=False, timeout=8)
+        self.say(t("class.dash.branched", pair=state.pair.number,
+                   path=Path("branches") / target.name), timeout=8)
 
     def action_open_pair(self) -> None:
         state = self.selected()
         if self.link is None:  # a terminal: the pair's trainer view is another rcsim
-            self.notify(clean(t("class.dash.open_in_terminal",
-                                path=self.classroom.path(state.pair))), markup=False, timeout=10)
+            self.say(t("class.dash.open_in_terminal", path=self.classroom.path(state.pair)),
+                     timeout=10)
             return
         self.open_url(f"{self.link}pair/{state.pair.number}/", new_tab=False)
 

@@ -14,8 +14,8 @@ class LocalizedFooter(Footer):
     changes). Textual composes a Footer again whenever the bindings change, from wherever that
     change came, so the language is kept here rather than taken from the context."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, show_command_palette: bool = True) -> None:
+        super().__init__(show_command_palette=show_command_palette)
         self.language = language()
 
     def compose(self) -> ComposeResult:
