@@ -61,7 +61,7 @@ async def until(pilot, check, what: str) -> None:
 async def test_a_row_per_pair_following_their_steps_live(tmp_path: Path) -> None:
     classroom = make_class(tmp_path / "class")
     app = dashboard(classroom)
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         assert [cells(app, n)[0] for n in (1, 2, 3)] == ["1", "2", "3"]
         assert cells(app, 1)[3] == "no order touched yet" and cells(app, 1)[5] == "no step yet"
         in_another_process(classroom.path(classroom.pairs[1]), "buyer",
@@ -78,7 +78,7 @@ async def test_a_row_per_pair_following_their_steps_live(tmp_path: Path) -> None
 async def test_the_clock_of_every_pair_or_of_one(tmp_path: Path) -> None:
     classroom = make_class(tmp_path / "class")
     app = dashboard(classroom)
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         before = cells(app, 1)[2]
         await pilot.press("H")  # every pair: +1 hour
         await pilot.pause()
@@ -103,7 +103,7 @@ async def test_undo_and_branch_touch_one_pair(tmp_path: Path) -> None:
         with Simulation.open(classroom.path(pair), read_only=True) as sim:
             counts[pair.number] = sim.step_count
     app = dashboard(classroom)
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         await pilot.press("down", "u")  # pair 2: its last step taken back
         await pilot.pause()
         assert "no order touched yet" in cells(app, 2)[3]
@@ -125,7 +125,7 @@ async def test_a_pair_without_a_step_for_a_while_is_marked_stuck(tmp_path: Path)
     classroom = make_class(tmp_path / "class", 2)
     clock = [NOW]
     app = dashboard(classroom, wall_clock=lambda: clock[0], stuck_minutes=3)
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         assert cells(app, 1)[6] == "just now"
         clock[0] = NOW + 120
         app.look()
@@ -138,7 +138,7 @@ async def test_a_pair_without_a_step_for_a_while_is_marked_stuck(tmp_path: Path)
 async def test_the_debrief_and_german(tmp_path: Path) -> None:
     classroom = make_class(tmp_path / "class", 2)
     app = dashboard(classroom, language="de")
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         assert "Paar" in str(app.query_one(DataTable).columns[next(iter(app.query_one(DataTable).columns))].label)
         await pilot.press("r")
         await pilot.pause()
@@ -151,7 +151,7 @@ async def test_the_debrief_and_german(tmp_path: Path) -> None:
 async def test_open_in_a_terminal_says_the_command(tmp_path: Path) -> None:
     classroom = make_class(tmp_path / "class", 1)
     app = dashboard(classroom)
-    async with app.run_test(size=(260, 40)) as pilot:
+    async with app.run_test(size=(300, 40)) as pilot:
         await pilot.press("o")
         await pilot.pause()
         assert "rcsim --db" in app.last_notice and "pair-01.json" in app.last_notice
