@@ -141,11 +141,12 @@ async def test_the_debrief_and_german(tmp_path: Path) -> None:
     async with app.run_test(size=(300, 40)) as pilot:
         assert "Paar" in str(app.query_one(DataTable).columns[next(iter(app.query_one(DataTable).columns))].label)
         await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, DebriefScreen) and "Wie die Paare geendet haben" in app.screen.text
-        await pilot.press("escape", "g")
-        await pilot.pause()
-        assert "no step yet" in cells(app, 1)[5]
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        assert "Wie die Paare geendet haben" in app.screen.text
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the debrief closed")
+        await pilot.press("g")
+        await until(pilot, lambda: "no step yet" in cells(app, 1)[5], "English after g")
 
 
 async def test_open_in_a_terminal_says_the_command(tmp_path: Path) -> None:
