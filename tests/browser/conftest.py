@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from ..serving import Served, start_serve
 
@@ -122,7 +123,10 @@ class Tab:
         self.page = page
 
     def screen(self) -> str:
-        return self.page.evaluate(READ_SCREEN) or ""
+        try:
+            return self.page.evaluate(READ_SCREEN) or ""
+        except PlaywrightError:  # the page is navigating (to a pair's view, and back): not yet
+            return ""
 
     def wait_for(self, what: str | Callable[[str], bool], timeout: float = WAIT) -> str:
         """The screen, once it shows `what` (a text, or a test of the screen's text)."""
@@ -132,12 +136,18 @@ class Tab:
             text = self.screen()
             if test(text):
                 return text
-            if self.page.evaluate("document.body.classList.contains('-closed')"):
+            if self._closed():
                 raise AssertionError(f"the tab's app ended (textual-serve: Session ended) "
                                      f"before it showed {what!r}; it showed:\n{text}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"the tab never showed {what!r}; it shows:\n{text}")
             self.page.wait_for_timeout(100)
+
+    def _closed(self) -> bool:
+        try:
+            return bool(self.page.evaluate("document.body.classList.contains('-closed')"))
+        except PlaywrightError:  # navigating
+            return False
 
     def press(self, *keys: str) -> None:
         for key in keys:
@@ -165,12 +175,13 @@ class Tab:
                               box["y"] + (y + 0.5) * box["height"] / rows)
 
 
-def open_tab(browser: Browser, address: str) -> Tab:
+def open_tab(browser: Browser, address: str, shows: str = "my orders") -> Tab:
+    """A tab on `address`, once its app shows `shows`, with the keyboard on its terminal."""
     page = browser.new_page(viewport=SIZE)
     page.add_init_script(CAPTURE_TERMINAL)
     page.goto(address)
     tab = Tab(page)
-    tab.wait_for(lambda text: "my orders" in text)
+    tab.wait_for(shows)
     page.focus(".xterm-helper-textarea")  # where xterm.js takes the keyboard
     return tab
 
