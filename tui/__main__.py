@@ -19,7 +19,7 @@ from rcsim.engine.bundled import BundledFileError
 from rcsim.engine.demo import create_demo
 from rcsim.engine.simfile import real_path
 
-from .cli import choose_language
+from .cli import choose_language, ends_quietly
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
 
@@ -167,8 +167,13 @@ def run() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`rcsim ARGS` (see `dispatch`); a file that rcsim ships with found missing or damaged is
-    one line naming it and the fix, exit status 2, in every command."""
+    """`rcsim ARGS` (see `dispatch`), in every command alike: a file that rcsim ships with found
+    missing or damaged is one line naming it and the fix, exit status 2; a reader of the output
+    that went away (`rcsim log FILE | head`) ends the command quietly, exit status 141."""
+    return ends_quietly(lambda: _shipped_files_checked(argv))
+
+
+def _shipped_files_checked(argv: Sequence[str] | None) -> int:
     try:
         return dispatch(argv)
     except BundledFileError as error:

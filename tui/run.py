@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +32,7 @@ from rcsim.engine.rules import policy_rules, with_changes
 from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
 
 from . import examples
-from .cli import Parser
+from .cli import Parser, ends_quietly
 from .i18n import LANGUAGES, language, refusal_text, set_language
 from .report import describe_failures, error_text, report_json, text, transcript
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
@@ -49,11 +48,6 @@ def _files(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-# The exit status when the reader of the output went away (`rcsim run ... | head`): 128 + SIGPIPE,
-# what a shell reports for a command a closed pipe ended, as `yes | head` shows with pipefail.
-PIPE_CLOSED = 141
-
-
 def _say(stream: TextIO, line: str = "") -> None:
     """Print runner text, inert: it holds file names and user text (titles, notes...)."""
     print(clean(line), file=stream)
@@ -61,8 +55,9 @@ def _say(stream: TextIO, line: str = "") -> None:
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
-    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module),
-    or PIPE_CLOSED (141) when the output's reader went away: the run stops there, quietly.
+    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module).
+    A closed pipe (the output's reader went away) ends it with PIPE_CLOSED (141), quietly:
+    `rcsim` (tui/__main__.py) and `python -m rcsim.tui.run` see to that for every command.
 
     `argv` may start with "run" (as `rcsim` hands it over) or with the first file.
     """
@@ -85,26 +80,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return int(exit_.code or 0)
         set_language(options.lang)
         return _run(options, out, err)
-    except BrokenPipeError:
-        _quiet(out, err)
-        return PIPE_CLOSED
     finally:
         set_language(previous)
-
-
-def _quiet(*streams: TextIO) -> None:
-    """After a closed pipe: point each stream whose reader went away at the null device, so
-    that what is still buffered, flushed at exit, raises nothing (Python's documented remedy)."""
-    for stream in streams:
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):
-            try:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, stream.fileno())
-                os.close(null)
-            except (OSError, ValueError):  # not a file (a test's StringIO): nothing is left
-                pass
 
 
 def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -233,4 +210,4 @@ def _outcome(report: Report) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ends_quietly(main))
