@@ -62,9 +62,8 @@ REFUSALS: dict[str, str] = {
                              "The buyer can decline it, or the freelancer withdraw it, first.",
     "read_only": "{path} was opened read-only: nothing can change it.",
     "bad_rules": "The rules are not valid: {detail}",
-    "unknown_rule": "There is no rule {rule!r} that can be changed by name; these can: {rules}.",
-    "unknown_rule_hint": "There is no rule {rule!r} that can be changed by name (did you mean "
-                         "{suggestion}?); these can: {rules}.",
+    "unknown_rule": "There is no rule {rule!r} that can be changed by name{suggestion}; these "
+                    "can: {rules}.",
     "rule_range": "The rule {rule} must be a whole number from {low} to {high}, not {found!r}.",
     "rule_choice": "The rule {rule} must be one of {values}, not {found!r}.",
     "rule_order": "The fewest days an extension adds (extension_days_min, {low}) must not be "
@@ -166,6 +165,8 @@ OWNERS = {"buyer": "the buyer's action", "freelancer": "the freelancer's action"
 def _plain(name: str, value: Any) -> Any:
     if name == "owner" and isinstance(value, str):
         return OWNERS.get(value, value)
+    if name == "suggestion":  # `unknown_rule`: the name it probably meant, if one comes close
+        return f" (did you mean {value}?)" if value else ""
     if isinstance(value, (tuple, list)):
         if not value:
             return "nobody" if name == "allowed" else "none"

@@ -275,9 +275,8 @@ def rule_spec(name: Any) -> RuleSpec:
         return spec
     known = ", ".join(ADJUSTABLE)
     close = difflib.get_close_matches(name, list(ADJUSTABLE), n=1) if isinstance(name, str) else []
-    if close:
-        raise Refusal("unknown_rule_hint", rule=name, suggestion=close[0], rules=known)
-    raise Refusal("unknown_rule", rule=name, rules=known)
+    # One code, whether or not a name comes close: the one it probably meant is a parameter.
+    raise Refusal("unknown_rule", rule=name, suggestion=close[0] if close else None, rules=known)
 
 
 def rule_value(name: Any, value: Any) -> Any:

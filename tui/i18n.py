@@ -171,6 +171,8 @@ def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None
             out[key] = _words(lang, "field_word", value, "word.list_sep")
         elif key in ("responder", "requester"):
             out[key] = _party_word(lang, value)
+        elif key == "suggestion":  # `unknown_rule`: the name it probably meant, if one
+            out[key] = text(lang, "refusal.unknown_rule.suggestion", {"name": value}) if value else ""
         elif key == "choices":
             party = params.get("party")
             values = (value,) if isinstance(value, str) else value or ()
