@@ -281,7 +281,9 @@ class _Loader:
         # deadline goes forward by an amount not known here, so the bound stays as it was.
         self.earliest = to_ts(start)
         # The clock's lowest possible position before each step the simulation may have taken
-        # (an action expected to succeed, a clock move), so that an `undo` puts it back.
+        # (any action, a clock move), so that an `undo` puts it back. An action marked `fails`
+        # counts too: if the rules allow it when played, it is applied (and reported as not
+        # refused), so it may be among the steps an `undo` takes back.
         self.taken: list[int] = []
         return tuple(self.step(number, spec) for number, spec in enumerate(raw, start=1))
 
@@ -309,8 +311,7 @@ class _Loader:
         kind = kinds[0]
         if kind == "action":
             step = self.action_step(number, note, spec)
-            if not step.fails:
-                self.taken.append(self.earliest)
+            self.taken.append(self.earliest)
             return step
         self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=kind, **where)
         if kind in ("advance", "until"):
