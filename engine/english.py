@@ -8,7 +8,43 @@ same in every language.
 
 from __future__ import annotations
 
+import string
 from typing import Any, Iterable, Mapping
+
+QUOTE_LIMIT = 200
+"""The most characters of a value a message quotes: a refused value of 10 MB is named by its
+start, not echoed whole."""
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as Python writes it (so no control character reaches a terminal), cut to at most
+    `limit` characters, the last an ellipsis, when longer."""
+    return excerpt(repr(value), limit)
+
+
+def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` as it is, cut to at most `limit` characters, the last an ellipsis, when longer."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class _Quoting(string.Formatter):
+    """`str.format`, but a `{name!r}` field (a value as found, quoted) is `quoted`: cut short."""
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "r":
+            return quoted(value)
+        return super().convert_field(value, conversion)
+
+
+_QUOTING = _Quoting()
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """`template.format(**params)`, with every `{name!r}` quoted at most QUOTE_LIMIT characters
+    long: the one way messages, in plain English or from the catalogue, quote what was found."""
+    if "!r" not in template:  # most texts: the plain, faster path
+        return template.format(**params)
+    return _QUOTING.vformat(template, (), params)
 
 REFUSALS: dict[str, str] = {
     "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
@@ -178,26 +214,26 @@ def refusal_message(code: str, params: Mapping[str, Any]) -> str:
     """A refusal in plain English, its identifiers as they are ("buyer", "in_progress")."""
     template = REFUSALS.get(code)
     if template is None:
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     try:
-        return template.format(**{k: _plain(k, v) for k, v in params.items()})
+        return fill(template, {k: _plain(k, v) for k, v in params.items()})
     except (KeyError, IndexError, ValueError):  # a parameter missing: still say something
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
 
 
 def file_problem(code: str, params: Mapping[str, Any]) -> str:
     """What is wrong with a simulation file, in plain English (identifiers as they are)."""
     template = FILE_PROBLEMS.get(code)
     if template is None:
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     words = {k: _plain(k, v) for k, v in params.items()}
     if isinstance(params.get("where"), (tuple, list)) and len(params["where"]) == 2:
         kind, ident = params["where"]
         words["where"] = WHERE.get(kind, kind + " {id}").format(id=ident)
     try:
-        return template.format(**words)
+        return fill(template, words)
     except (KeyError, IndexError, ValueError):
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
 
 
 # What another process did meanwhile (`changed_meanwhile`): each step of a party's, as its

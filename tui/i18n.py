@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 from rcsim.engine import bundled
+from rcsim.engine.english import fill, quoted
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
@@ -97,7 +98,7 @@ def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
     if template is None:
         missing_keys.add(key)
         return key
-    return template.format(**params) if params else template
+    return fill(template, params) if params else template
 
 
 def t(key: str, **params: Any) -> str:
@@ -189,7 +190,7 @@ def render_refusal(code: str, params: Mapping[str, Any], lang: str | None = None
     key = "refusal." + code
     if not has(key, lang):
         missing_keys.add(key)
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     return text(lang, key, refusal_params(code, params, lang))
 
 
@@ -271,7 +272,7 @@ def render_file_problem(code: str, params: Mapping[str, Any], lang: str | None =
     key = "file." + code
     if not has(key, lang):
         missing_keys.add(key)
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     words = dict(params)
     if "where" in params:
         kind, ident = params["where"]

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
+from rcsim.engine.english import excerpt
 from rcsim.engine.model import other
 from rcsim.engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
@@ -95,7 +96,7 @@ def error_text(error: ScenarioError) -> str:
         where.append(text("at_step", step=error.step))
     if error.order is not None:
         where.append(text("at_order", index=error.order,
-                          order_id=f" ({error.order_id})" if error.order_id else ""))
+                          order_id=f" ({excerpt(error.order_id)})" if error.order_id else ""))
     if error.rules:
         where.append(text("at_rules"))
     if error.key is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..core import ADDABLE_STATUSES
+from ..english import quoted
 from ..errors import Refusal
 from ..rules import ADJUSTABLE, load_policies, policy_rules, rule_value, with_changes
 from ..scenario.steps import MAX_DEPTH, MAX_DIGITS
@@ -66,8 +67,8 @@ class ExperimentError(Exception):
         super().__init__(self.path, code)
 
     def __str__(self) -> str:
-        where = repr(self.path) + (f": key {self.key!r}" if self.key else "")
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        where = repr(self.path) + (f": key {quoted(self.key)}" if self.key else "")
+        params = ", ".join(f"{k}={quoted(v)}" for k, v in self.params.items())
         return f"{where}: {self.code}" + (f" ({params})" if params else "")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
+from ..english import quoted
 from ..errors import RcsimError, Refusal
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..core import ADDABLE_STATUSES
@@ -49,12 +50,12 @@ class ScenarioError(RcsimError):
         if self.step is not None:
             where.append(f"step {self.step}")
         if self.order is not None:
-            where.append(f"order {self.order}" + (f" ({self.order_id!r})" if self.order_id else ""))
+            where.append(f"order {self.order}" + (f" ({quoted(self.order_id)})" if self.order_id else ""))
         if self.rules:
             where.append("[rules]")
         if self.key is not None:
-            where.append(f"key {self.key!r}")
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+            where.append(f"key {quoted(self.key)}")
+        params = ", ".join(f"{k}={quoted(v)}" for k, v in self.params.items())
         return ": ".join(where) + f": {self.code}" + (f" ({params})" if params else "")
 
 
