@@ -27,8 +27,9 @@ def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class _Quoting(string.Formatter):
-    """`str.format`, but a `{name!r}` field (a value as found, quoted) is `quoted`: cut short."""
+class Quoting(string.Formatter):
+    """`str.format`, but a `{name!r}` field (a value as found, quoted) is `quoted`: cut short.
+    (tui/i18n.py builds the catalogue's formatting on it.)"""
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if conversion == "r":
@@ -36,7 +37,7 @@ class _Quoting(string.Formatter):
         return super().convert_field(value, conversion)
 
 
-_QUOTING = _Quoting()
+_QUOTING = Quoting()
 
 
 def fill(template: str, params: Mapping[str, Any]) -> str:

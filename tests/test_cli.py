@@ -25,8 +25,8 @@ def test_rcsim_run_plays_the_scenario_library_and_exits_0() -> None:
     result = subprocess.run([command, "run", *files], capture_output=True, text=True, timeout=120,
                             env={"PATH": "/usr/bin:/bin", "LANG": "de_DE.UTF-8"})
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert f"{len(files)} scenario(s): {len(files)} passed, 0 failed" in result.stdout
-    assert "expected" in result.stdout, "rcsim run prints English unless --lang de, whatever LANG says"
+    # German, as LANG says (as every command does unless --lang says otherwise), in real plurals
+    assert f"{len(files)} Szenarien: {len(files)} bestanden, 0 nicht bestanden" in result.stdout
 
 
 # ---------------------------------------------------------------- files and faults: exit 2, the file named
@@ -174,3 +174,51 @@ def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_t
     assert len(backups) == 1 and backups[0].read_bytes() == old
     assert str(backups[0]) in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]
+
+
+# ---------------------------------------------------------------- one language rule for every command
+
+
+def _said(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from rcsim.tui.__main__ import main
+
+    try:
+        main(args)
+    except SystemExit:  # --help
+        pass
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "buyer_cancel_timeout_mutual"],
+    ["run", "--help"],
+    ["experiment", "cancellation_window_72h", "--orders", "20", "--replications", "1"],
+    ["experiment", "--help"],
+    ["map"],
+    ["examples"],
+    ["log", "{a}"],
+    ["diff", "{a}", "{b}"],
+    ["--help"],
+], ids=lambda command: " ".join(command))
+def test_every_command_speaks_the_locale_unless_lang_says_otherwise(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from rcsim.engine import Simulation
+
+    for name in ("a", "b"):
+        with Simulation.create(tmp_path / f"{name}.json", start="2026-03-02T09:00:00Z") as sim:
+            sim.add_order("FO-1", "Logo", 120, 3)
+            if name == "a":
+                sim.act("buyer", "ask_to_cancel", "FO-1", comment="Dropped.")
+    args = [arg.format(a=tmp_path / "a.json", b=tmp_path / "b.json") for arg in command]
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    said = {}
+    for lang, locale in (("de", "de_DE.UTF-8"), ("en", "C.UTF-8")):
+        monkeypatch.setenv("LANG", locale)
+        said[lang] = _said(args, capsys)
+        assert said[lang] == _said([*args, "--lang", lang], capsys), f"LANG={locale}"
+    assert said["de"] != said["en"]
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert _said([*args, "--lang", "en"], capsys) == said["en"], "--lang wins over the locale"

@@ -37,6 +37,7 @@ from rcsim.engine.experiment.spec import MAX_ORDERS, MAX_REPLICATIONS
 from rcsim.engine.timeutil import iso
 
 from . import examples
+from .cli import choose_language
 from .i18n import LANGUAGES, language, render_refusal, set_language, t
 from .safetext import clean, json_inert
 
@@ -81,15 +82,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _language(args: Sequence[str]) -> str:
-    for index, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
-        if value in LANGUAGES:
-            return value
-    return "en"
-
-
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """Run the experiment and print its results; exit status 0, or 2 when the file, an option
@@ -100,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["experiment"]:
         args = args[1:]
     previous = language()
-    set_language(_language(args))
+    set_language(choose_language(args))
     try:
         try:
             options = parser().parse_args(args)

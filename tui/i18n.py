@@ -14,6 +14,7 @@ its own (engine/english.py).
 from __future__ import annotations
 
 import os
+import string
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -21,7 +22,7 @@ from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 from rcsim.engine import bundled
-from rcsim.engine.english import fill, quoted
+from rcsim.engine.english import Quoting, quoted
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
@@ -81,6 +82,58 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+PLURAL_CATEGORIES = {"en": ("one", "other"), "de": ("one", "other")}
+"""The plural categories of each language, in the order a template gives their forms (see
+`plural_form` and `text`). A language with more forms (Polish: one, few, many) lists them."""
+
+
+class _Words(Quoting):
+    """The catalogue's formatting: `str.format`, with a found value (`{name!r}`) quoted short,
+    and a counted noun in the form its number takes in the language: `{count:# scenario|#
+    scenarios}` gives "1 scenario" / "3 scenarios", one form per plural category of the
+    language (PLURAL_CATEGORIES), `#` standing for the number. So a verb or an adjective agrees
+    as well ("{count:# Auftrag wurde|# Aufträge wurden} weggelassen"), and never "(s)"."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"a plural form needs a whole number, not {value!r}")
+        forms = format_spec.split("|")
+        categories = PLURAL_CATEGORIES.get(self.language, ("one", "other"))
+        if len(forms) != len(categories):
+            raise ValueError(f"{format_spec!r}: {len(categories)} forms needed ({self.language})")
+        return forms[categories.index(plural_form(value, self.language))].replace("#", str(value))
+
+
+@lru_cache(maxsize=None)
+def _formatter(language: str) -> _Words:
+    return _Words(language)
+
+
+@lru_cache(maxsize=4096)
+def _needs_words(template: str) -> bool:
+    """Whether `template` quotes a found value (`!r`) or chooses a plural form (`:a|b`): the
+    rest go through plain `str.format`, which is faster."""
+    try:
+        return any(conversion == "r" or "|" in (spec or "")
+                   for _, name, spec, conversion in string.Formatter().parse(template)
+                   if name is not None)
+    except ValueError:  # a broken template: str.format says what is wrong
+        return False
+
+
+def fill(language: str, template: str, params: Mapping[str, Any]) -> str:
+    """`template` filled with `params` as the catalogue's texts are (see `_Words`)."""
+    if _needs_words(template):
+        return _formatter(language).vformat(template, (), params)
+    return template.format(**params)
+
+
 def has(key: str, lang: str | None = None) -> bool:
     lang = lang or _current.get()
     return key in table(lang) or key in table(DEFAULT_LANGUAGE)
@@ -98,7 +151,7 @@ def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
     if template is None:
         missing_keys.add(key)
         return key
-    return fill(template, params) if params else template
+    return fill(lang, template, params) if params else template
 
 
 def t(key: str, **params: Any) -> str:
@@ -108,7 +161,8 @@ def t(key: str, **params: Any) -> str:
 
 def plural_form(count: int, lang: str | None = None) -> str:
     """The plural category of `count` in `lang`: "one" or "other" (English and German agree:
-    "one" for exactly 1). A language with more forms adds its rule here."""
+    "one" for exactly 1, "other" for 0 and the rest). A language with more forms adds its rule
+    here, and its categories to PLURAL_CATEGORIES."""
     return "one" if count == 1 else "other"
 
 

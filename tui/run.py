@@ -6,7 +6,8 @@ is not a valid scenario (nothing is run then; a directory stands for its ``*.tom
 the reader of the output goes away (``rcsim run ... | head``) the run stops there, quietly, with
 the status 141 a shell gives a command that a closed pipe ended. ``python -m rcsim.tui.run FILE...``
 does the same. Every text the runner prints comes from the translation files
-(data/i18n/<lang>.json, keys "run.*"); ``--lang de`` prints German. File names and user text
+(data/i18n/<lang>.json, keys "run.*"), in the language of the locale unless ``--lang de|en``
+says otherwise, as every command does (tui/cli.py). File names and user text
 (titles, notes, comments...) are printed inert, as the app shows them: an escape sequence is
 shown, never executed. No Textual here: the runner starts fast and needs no display.
 
@@ -32,7 +33,7 @@ from rcsim.engine.rules import policy_rules, with_changes
 from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
 
 from . import examples
-from .cli import Parser, ends_quietly
+from .cli import Parser, choose_language, ends_quietly
 from .i18n import LANGUAGES, language, refusal_text, set_language
 from .report import describe_failures, error_text, report_json, text, transcript
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
@@ -67,18 +68,18 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["run"]:
         args = args[1:]
     previous = language()
+    set_language(choose_language(args))  # before the parser, so that its help speaks it too
     try:
         parser = Parser(prog="rcsim run", description=text("help.description"))
         parser.add_argument("files", nargs="*", metavar="FILE", help=text("help.files"))
         parser.add_argument("--examples", action="store_true", help=text("help.examples"))
         parser.add_argument("--json", action="store_true", help=text("help.json"))
-        parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
+        parser.add_argument("--lang", choices=LANGUAGES, help=text("help.lang"))
         add_rule_option(parser)
         try:
             options = parser.parse_args(args)
         except SystemExit as exit_:  # argparse has printed its message; return rather than exit
             return int(exit_.code or 0)
-        set_language(options.lang)
         return _run(options, out, err)
     finally:
         set_language(previous)

@@ -259,7 +259,7 @@ def test_directory_argument_runs_its_files(write: Write, tmp_path: Path,
     write(STORY, name="a.toml")
     write(STORY, name="b.toml")
     assert main([str(tmp_path)]) == 0
-    assert "2 scenario(s): 2 passed, 0 failed" in capsys.readouterr().out
+    assert "2 scenarios: 2 passed, 0 failed" in capsys.readouterr().out
 
 
 def test_no_files_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
