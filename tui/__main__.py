@@ -85,6 +85,7 @@ def backup_name(path: Path, now: datetime) -> Path:
 ADVICE = {
     "busy": "busy",
     "damaged": "start_afresh", "bad_rules": "start_afresh", "no_policy": "start_afresh",
+    "checksum": "start_afresh", "unsealed": "start_afresh", "sealed_short": "start_afresh",
     "wrong_version": "start_afresh", "empty": "start_afresh",
     "folder_not_writable": "folder", "not_a_folder": "folder", "folder_missing": "folder",
     "write_failed": "disk",

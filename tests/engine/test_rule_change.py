@@ -10,6 +10,7 @@ import pytest
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
 from rcsim.engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
+from rcsim.engine.store import encode
 
 from .conftest import START, at
 
@@ -155,8 +156,8 @@ def test_a_rules_step_that_is_not_a_table_or_not_allowed_is_a_damaged_file(make_
         last = json.loads(lines[-1])
         (number, record), = last["steps"].items()
         record["set"] = bad
-        path.write_text("\n".join([*lines[:-1], json.dumps({"steps": {number: record}})]) + "\n",
-                        encoding="utf-8")
+        path.write_bytes(("\n".join(lines[:-1]) + "\n").encode()  # with its checksum
+                         + encode({"steps": {number: record}}))
         with pytest.raises(SimulationFileError) as caught:
             Simulation.open(path)
         assert caught.value.code == code
