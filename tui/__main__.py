@@ -20,7 +20,7 @@ from rcsim.engine.demo import create_demo
 from rcsim.engine.simfile import real_path
 
 from .cli import choose_language, ends_quietly
-from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
+from .i18n import LANGUAGES, language, refusal_text, render_file_problem, set_language, t
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
 
 POLICIES = ("seed", "current")
@@ -281,7 +281,10 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
     from .run import with_rules
 
     try:
-        player = Player(with_rules(load(examples.resolve(path, examples.STORIES)), rule_pairs))
+        # (what the parties type and the orders' titles in the app's language at the start,
+        # where the file gives them per language; the narration follows a switch of language)
+        scenario = load(examples.resolve(path, examples.STORIES)).in_language(language())
+        player = Player(with_rules(scenario, rule_pairs))
     except ScenarioError as error:
         from .report import error_text
 

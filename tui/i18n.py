@@ -173,6 +173,15 @@ def tn(key: str, count: int, **params: Any) -> str:
     return text(lang, f"{key}.{plural_form(count, lang)}", {"count": count, **params})
 
 
+def localized(value: Any) -> str:
+    """A text of a file (a scenario's title, note, ...) in the current language: one the file
+    gives per language (a `Text`) in this one, else in English; a text given once as it is."""
+    if value is None:
+        return ""
+    pick = getattr(value, "in_language", None)
+    return str(pick(language())) if pick is not None else str(value)
+
+
 def label(kind: str, identifier: str | None) -> str:
     """The label of an engine identifier, e.g. label("status", "in_progress")."""
     if identifier is None:

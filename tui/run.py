@@ -34,7 +34,7 @@ from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
 
 from . import examples
 from .cli import Parser, choose_language, ends_quietly
-from .i18n import LANGUAGES, language, refusal_text, set_language
+from .i18n import LANGUAGES, language, localized, refusal_text, set_language
 from .report import describe_failures, error_text, report_json, text, transcript
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
 from .safetext import clean, json_inert
@@ -100,8 +100,8 @@ def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Every file is validated before any is played: nothing is half-run.
     scenarios, invalid = [], 0
     for path in files:
-        try:
-            scenarios.append(load(path))
+        try:  # what the parties type and the orders' titles in the run's language, where given
+            scenarios.append(load(path).in_language(language()))
         except ScenarioError as error:
             invalid += 1
             _say(err, text("invalid", message=error_text(error)))
@@ -192,7 +192,7 @@ def _what_if(scenarios: list[Scenario], with_change: list[Scenario], changes: di
                   f"{_outcome(after)}")
     for own, before, after, _ in changed:
         _say(out)
-        _say(out, text("whatif.story_title", path=own.name, title=own.title))
+        _say(out, text("whatif.story_title", path=own.name, title=localized(own.title)))
         lines = describe_failures(after)
         if not lines:
             _say(out, text("whatif.now_holds"))

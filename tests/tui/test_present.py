@@ -220,3 +220,29 @@ def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
             "(Erläuterung: „[bold]not markup[/bold] and \"quotes\"“)")
         lines = [plain(line) for line in result_lines(checked)]
         assert lines[0] == " FEHLER  Status: erwartet „storniert“, vorgefunden „in Bearbeitung“"
+
+
+async def test_a_scenario_is_presented_in_the_apps_language_and_follows_a_switch():
+    """The bundled scenarios speak German too: a German presenter shows the German title,
+    description and notes, and the parties' German comments; switching to English (g) switches
+    the narration (what the parties typed stays as it was sent)."""
+    player = Player(load(TIMEOUT_STORY).in_language("de"))
+    app = make_app(player.simulation, player=player, cursor_blink=False,
+                   animation_level="none", language="de")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = bar(app)
+        assert "Der Kunde bittet um Stornierung; der Freelancer antwortet nicht" in text
+        assert "Der Kunde bittet mit einem Kommentar um Stornierung." in text
+        assert "Der Kunde stellt eine Stornierungsanfrage." in text
+        assert "Buyer" not in text and "cancel" not in text
+        await pilot.press("s")
+        text = bar(app)
+        assert "Das Projekt wurde leider gestrichen." in text
+        assert "Der Kunde stellt eine Stornierungsanfrage." in text  # the step's own note
+        await pilot.press("g")
+        await pilot.pause()
+        text = bar(app)
+        assert "Buyer asks to cancel; the freelancer never answers" in text
+        assert "The buyer opens a cancellation request." in text
+        assert "Das Projekt wurde leider gestrichen." in text  # as the buyer sent it
