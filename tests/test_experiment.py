@@ -288,11 +288,11 @@ def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
     status, out, err = rcsim_experiment(*args, "--svg", str(chart))
     assert status == 0, err
     assert "<b>&Extensions␛[2J:" in out  # a title is shown inert
-    for words in ("How orders end (share of orders)", "lapsed unanswered (of requests)",
-                  "accepted automatically (of requests)", "policy seed", "baseline",
+    for words in ("How orders end (share of orders)", "expired without an answer (share of requests)",
+                  "accepted automatically (share of requests)", "policy seed", "baseline",
                   "How orders end, per arm", "█", f"The chart is in {chart}."):
         assert words in out
-    assert re.search(r"accepted automatically \(of requests\) +0\.0% ±0\.0 +\d", out)
+    assert re.search(r"accepted automatically \(share of requests\) +0\.0% ±0\.0 +\d", out)
     assert re.search(r"\n +\+\d+\.\d\d pp ±\d+\.\d\d \*\n", out)  # a difference, no noise
     svg = ElementTree.parse(chart).getroot()
     texts = "".join(svg.itertext())
@@ -316,7 +316,7 @@ def test_numbers_in_german(tmp_path):
                                       "--orders", "1000", "--replications", "2", "--lang", "de")
     assert status == 0
     assert "Wie Aufträge enden (Anteil der Aufträge)" in out
-    assert re.search(r"abgeschlossen +\d+,\d % ±\d+,\d", out)
+    assert re.search(r"abgeschlossen +\d+,\d\u00a0% ±\d+,\d", out)  # (no break inside "95 %")
     assert "Einvernehmliche Stornierung: ohne Antwort" in out
 
 

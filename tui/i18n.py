@@ -287,7 +287,8 @@ def fmt_datetime(moment: datetime | None, style: str = "datetime_short") -> str:
 
 
 def fmt_duration(seconds: int) -> str:
-    """A duration such as "1d 23h" or "45m" (two largest units; no sign)."""
+    """A duration in the language's compact units, such as "1d 23h", "3d" or "45m" ("1 Tg.
+    23 Std."): its two largest units, a zero part left out; no sign."""
     seconds = abs(int(seconds))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -295,7 +296,8 @@ def fmt_duration(seconds: int) -> str:
     parts: list[str] = []
     if days:
         parts.append(t("duration.days", n=days))
-        parts.append(t("duration.hours", n=hours))
+        if hours:
+            parts.append(t("duration.hours", n=hours))
     elif hours:
         parts.append(t("duration.hours", n=hours))
         if minutes:

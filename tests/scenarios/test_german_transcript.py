@@ -74,12 +74,12 @@ def test_german_transcript_has_no_identifier_and_no_english(path: Path) -> None:
 
 def test_german_transcript_says_it_in_german() -> None:
     text = _german(ROOT / "data" / "scenarios" / "extension_declined.toml")
-    assert "  Auftrag FO-4101: Mockup einer Mobile-App, 400,00 $, 7 Tage, in Bearbeitung" in text
+    assert "  Auftrag FO-4101: Mockup einer Mobile-App, 400,00\u00a0$, 7 Tage, in Bearbeitung" in text
     assert "Richtlinie „seed“" in text
     assert "  1. Freelancer: Lieferfrist verlängern, Auftrag FO-4101 (Zusätzliche Tage: 5, " \
-        "Erläuterung: „Der Umfang ist gewachsen; bitte fünf Tage mehr.“)" in text
+        "Kommentar: „Der Umfang ist gewachsen; bitte fünf Tage mehr.“)" in text
     assert ("Der Kunde hat die Anfrage des Freelancers zur Verlängerung der Lieferfrist von "
-            "FO-4101 abgelehnt: Der Liefertermin bleibt") in text
+            "FO-4101 abgelehnt: Das Lieferdatum bleibt") in text
     assert "ok     Status: erwartet „in Bearbeitung“, vorgefunden „in Bearbeitung“" in text
     text = _german(ROOT / "data" / "scenarios" / "buyer_cancel_timeout_mutual.toml")
     assert "  3. Die Uhr um 1 Tag 23 Stunden 59 Minuten vorstellen -> 2026-03-04T08:59:00Z" in text

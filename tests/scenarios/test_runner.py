@@ -200,7 +200,8 @@ def test_transcript_shows_events_with_their_time_and_the_notes(write: Write) -> 
     assert "order FO-1: Logo design, $120.00, 3 days, in progress" in text
     assert "note: The buyer asks." in text
     assert ("2026-03-04T09:00:00Z  The freelancer did not answer the buyer's cancellation "
-            "request on FO-1 in time: the order is cancelled automatically (mutual cancellation)."
+            "request on FO-1 in time: the order was cancelled automatically and marked as a mutual "
+            "cancellation."
             in text)
     assert "advance 1 day 23 hours 59 minutes -> 2026-03-04T08:59:00Z" in text
     assert "ok    cancellation: expected 'mutual', found 'mutual'" in text

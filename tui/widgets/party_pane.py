@@ -22,7 +22,7 @@ from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusa
 from rcsim.engine.rules import ANSWER_ACTIONS
 
 from ..describe import (
-    cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
+    cancellation_label, extras_text, party_forms, party_label, reason_label, status_label,
 )
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, language, refusal_text, t
 from ..messages import ActionRequested, PaneFocused
@@ -322,7 +322,8 @@ class PartyPane(Vertical):
                 return Content.styled(t("page.declined_hint"), "italic")
             return Content("")
         lines = [Content.assemble((t("page.request.open", type=label("request_type", r.type),
-                                     request=r.id, requester=the_party(r.requester)), "bold"))]
+                                     request=r.id, **party_forms("requester", r.requester)),
+                                   "bold"))]
         if r.reason:
             lines.append(Content(t("page.request.reason", reason=reason_label(r.requester, r.reason))))
         if r.days:
@@ -331,12 +332,14 @@ class PartyPane(Vertical):
             lines.append(plain(extras_text(r)))
         if r.comment:
             lines.append(Content.assemble(t("page.request.comment"), (clean(r.comment), "italic")))
-        lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder)[:1].upper() + the_party(r.responder)[1:],
+        lines.append(Content.assemble((t("page.request.deadline",
+                                         **party_forms("responder", r.responder),
                                          deadline=fmt_datetime(r.deadline),
                                          countdown=fmt_countdown(r.remaining)), "bold")))
         lines.append(Content(t(f"page.request.timeout.{r.on_timeout}")))
         if r.requester == self.party:
-            lines.append(Content.styled(t("page.request.waiting", responder=the_party(r.responder)), "italic"))
+            lines.append(Content.styled(t("page.request.waiting",
+                                          **party_forms("responder", r.responder)), "italic"))
         else:
             lines.append(Content.styled(t("page.request.your_turn"), "italic"))
         return Content("\n").join(lines)
@@ -379,7 +382,7 @@ class PartyPane(Vertical):
             when = fmt_datetime(r.closed_at) if r.closed_at else ""
             lines.append(Content(f"{when}  " + t("page.history.item", request=r.id,
                                                     type=label("request_type", r.type),
-                                                    requester=the_party(r.requester),
+                                                    **party_forms("requester", r.requester),
                                                     state=label("request_state", r.state))))
         return Content("\n").join(lines)
 
