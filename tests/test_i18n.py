@@ -172,3 +172,34 @@ def test_rcsim_run_explains_a_refusal_in_german(tmp_path: Path) -> None:
     status, german = _run(str(story), "--lang", "de")
     assert status == 1
     assert "die Aktion wurde abgelehnt: „Liefern“ kann nur der Freelancer." in german
+
+
+def test_every_plural_in_a_template_gives_one_form_per_plural_category_of_its_language() -> None:
+    """`{count:# scenario|# scenarios}`: as many forms as the language has categories, and a
+    real plural when rendered ("1 scenario", "2 scenarios"), never "(s)"."""
+    for lang, table in _tables().items():
+        wanted = len(i18n.PLURAL_CATEGORIES[lang])
+        for key, template in table.items():
+            for _, name, spec, _ in string.Formatter().parse(template):
+                if name is not None and spec and "|" in spec:
+                    assert len(spec.split("|")) == wanted, (lang, key, spec)
+    with i18n.using("de"):
+        assert i18n.t("run.summary", count=1, passed=1, failed=0) == "1 Szenario: 1 bestanden, 0 nicht bestanden"
+        assert i18n.t("run.summary", count=2, passed=2, failed=0).startswith("2 Szenarien:")
+        assert i18n.t("record.left_out", count=1).startswith("1 Auftrag wurde weggelassen")
+        assert i18n.t("record.left_out", count=3).startswith("3 Aufträge wurden weggelassen")
+    with i18n.using("en"):
+        assert i18n.t("present.more", count=1) == "… and 1 more line"
+        assert i18n.t("present.more", count=0) == "… and 0 more lines"
+    with pytest.raises(ValueError):  # a count that is no number cannot choose its form
+        i18n.fill("en", "{n:# line|# lines}", {"n": "2"})
+
+
+def test_durations_leave_out_a_zero_part_and_use_the_languages_units() -> None:
+    with i18n.using("de"):
+        assert i18n.fmt_duration(3 * 86400) == "3 Tg."
+        assert i18n.fmt_duration(86400 + 6 * 3600) == "1 Tg. 6 Std."
+        assert i18n.fmt_duration(45 * 60) == "45 Min."
+        assert i18n.fmt_countdown(-6 * 3600) == "6 Std. überfällig"
+    with i18n.using("en"):
+        assert i18n.fmt_duration(3 * 86400) == "3d" and i18n.fmt_duration(86400 + 6 * 3600) == "1d 6h"
