@@ -286,10 +286,15 @@ def fmt_datetime(moment: datetime | None, style: str = "datetime_short") -> str:
     return t(f"format.{style}", **_parts(moment))
 
 
-def fmt_duration(seconds: int) -> str:
+def fmt_duration(seconds: int, parts: int = 2) -> str:
     """A duration in the language's compact units, such as "1d 23h", "3d" or "45m" ("1 Tg.
-    23 Std."): its two largest units, a zero part left out; no sign."""
+    23 Std."): its `parts` largest units (2 or 1), a zero part left out; no sign."""
     seconds = abs(int(seconds))
+    if parts == 1:  # the largest unit alone, rounded down
+        for size, key in ((86400, "duration.days"), (3600, "duration.hours")):
+            if seconds >= size:
+                return t(key, n=seconds // size)
+        return t("duration.minutes", n=seconds // 60)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
@@ -307,15 +312,23 @@ def fmt_duration(seconds: int) -> str:
     return " ".join(parts)
 
 
-def fmt_countdown(seconds: int | None) -> str:
-    """Time left until a deadline ("in 1d 23h"), or how far past it is ("6h overdue")."""
+def compact_duration(seconds: int) -> str:
+    """A duration where room is short (the order list): as many units as the language's
+    `format.compact_parts` says (English "1d 23h"; German, whose units are longer, "1 Tg.")."""
+    return fmt_duration(seconds, int(t("format.compact_parts")))
+
+
+def fmt_countdown(seconds: int | None, *, compact: bool = False) -> str:
+    """Time left until a deadline ("in 1d 23h"), or how far past it is ("6h overdue"); with
+    `compact`, its duration as `compact_duration` gives it."""
     if seconds is None:
         return ""
     if seconds == 0:
         return t("countdown.now")
+    duration = compact_duration(seconds) if compact else fmt_duration(seconds)
     if seconds > 0:
-        return t("countdown.in", duration=fmt_duration(seconds))
-    return t("countdown.overdue", duration=fmt_duration(seconds))
+        return t("countdown.in", duration=duration)
+    return t("countdown.overdue", duration=duration)
 
 
 def fmt_money(cents: int) -> str:

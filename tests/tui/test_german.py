@@ -56,8 +56,8 @@ async def test_german_labels_dates_and_money():
         await open_order(pilot, "buyer", "FO-1001")
         text = pane_text(app, "buyer")
         assert "Kunde: meine Aufträge" in str(app.pane("buyer").border_title)
-        assert "Preis: 120,00 $" in text
-        assert "Liefertermin: 05.03.2026 09:00" in text
+        assert "Preis: 120,00\u00a0$" in text
+        assert "Lieferdatum: 05.03.2026, 09:00" in text or "Lieferdatum: 05.03.2026 09:00" in text
         assert "Stark verspätet" in row(app, "buyer", "FO-1004")
         assert "Lösungscenter" in footer_text(app) or "Lösungscenter" in text
         assert "English" in footer_text(app)  # the key that switches back
