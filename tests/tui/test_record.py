@@ -130,7 +130,7 @@ def test_the_file_comments_title_and_description_are_in_the_apps_language():
         "there is nothing to record from this start: every order was left out")
     with i18n.using("de"):
         german = record(sim).text
-        assert german.startswith("# Aufgenommen von rcsim ab dem Start der Simulation, ")
+        assert german.startswith("# Aufgenommen von rcsim ab dem Beginn der Simulation, ")
         assert 'title = "Aufgenommene Sitzung"' in german
         assert 'description = "Aufgenommen in rcsim: 2 Aufträge, 4 Aktionen' in german
         assert "# Der Endzustand; er wird beim Abspielen der Datei geprüft." in german
