@@ -34,6 +34,7 @@ from .lazy_table import Cell, Column, LazyTable
 STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
+NOTICE_LINES = 6  # the lines the notices take at most (beyond: the newest alone, whole)
 TITLE_WIDTH = 14
 MIN_TITLE_WIDTH = 6
 
@@ -184,6 +185,7 @@ class PartyPane(Vertical):
             self._title_width = width
             self._add_columns()
             self.query_one("#orders", LazyTable).refresh_rows()
+        self._render_notices()  # (which whole notices fit depends on the width)
 
     def _title_width_for(self, width: int) -> int:
         """The Title column's width in a pane this wide (0: none), and the gap between the
@@ -444,12 +446,25 @@ class PartyPane(Vertical):
         widget = self.query_one("#notices", Static)
         show(widget, bool(self.notices))
         # Newest first: what just happened is always in view, however long the older ones are.
-        lines = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
-                                  (clean(_notice_text(text)),
-                                   "bold" if kind == "refusal" else ""))
-                 for at, text, kind in reversed(self.notices)]
+        entries = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
+                                    (clean(_notice_text(text)),
+                                     "bold" if kind == "refusal" else ""))
+                   for at, text, kind in reversed(self.notices)]
+        # Whole notices only: an older one that would not fit in the lines the notices have is
+        # left out, rather than cut off mid-sentence (the newest is shown whole, however long).
+        width = widget.content_region.width or self.content_region.width - 2
+        if width > 0 and entries:
+            kept, used = [entries[0]], len(entries[0].wrap(width))
+            for entry in entries[1:]:
+                lines = len(entry.wrap(width))
+                if used + lines > NOTICE_LINES:
+                    break
+                kept.append(entry)
+                used += lines
+            entries = kept
+            widget.styles.max_height = max(NOTICE_LINES, used)
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
-        update(widget, Content("\n").join(lines))
+        update(widget, Content("\n").join(entries))
 
     # ---------------------------------------------------------------- user input
 
