@@ -409,3 +409,29 @@ def test_the_format_as_documented_loads():
         assert [a.name for a in e.arms] == ["48 hours (today)", "72 hours", "window: 24",
                                             "window: 96"]
         assert e.behaviour.request_extension is not None and len(e.behaviour.answers) == 4
+
+
+def test_an_experiment_gives_its_title_and_arms_per_language_and_the_output_speaks_its_own(
+        tmp_path) -> None:
+    """As a scenario does: the title, the description and the arms' names may be given per
+    language; the table speaks the language of the command, the JSON keeps the English names."""
+    import tomllib
+
+    for path in sorted((ROOT / "data" / "experiments").glob("*.toml")):  # every bundled one
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        texts = [document["title"], document["description"]] + [a["name"] for a in document["arms"]]
+        assert all(isinstance(t, dict) and set(t) == {"en", "de"} for t in texts), path.name
+    args = ["cancellation_window_72h", "--orders", "200", "--replications", "2"]
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*args, "--lang", "de"], stdout=out, stderr=err) == 0, err.getvalue()
+    german = out.getvalue()
+    assert german.startswith("Was wäre, wenn die Antwortfrist für Stornierungen 72 Stunden betrüge?")
+    assert "48 Stunden (heute)" in german and "72 hours" not in german
+    out = io.StringIO()
+    assert main([*args, "--json", "--lang", "de"], stdout=out, stderr=err) == 0
+    assert [arm["name"] for arm in json.loads(out.getvalue())["arms"]] == ["48 hours (today)",
+                                                                          "72 hours"]
+    bad = experiment(tmp_path, GOOD.replace('title = "', 'title = { english = "x" }\n# "', 1))
+    out, err = io.StringIO(), io.StringIO()
+    assert main([str(bad)], stdout=out, stderr=err) == 2
+    assert "title.english" in err.getvalue() and "is no language" in err.getvalue()

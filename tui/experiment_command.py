@@ -38,7 +38,7 @@ from rcsim.engine.timeutil import iso
 
 from . import examples
 from .cli import choose_language
-from .i18n import LANGUAGES, language, render_refusal, set_language, t
+from .i18n import LANGUAGES, language, localized, render_refusal, set_language, t
 from .safetext import clean, json_inert
 
 SECTIONS = (
@@ -353,7 +353,7 @@ def arm_words(experiment: Experiment, index: int) -> str:
 
 
 def headline(experiment: Experiment) -> list[str]:
-    lines = [experiment.title]
+    lines = [localized(experiment.title)]
     lines.append(t("experiment.about", path=experiment.path,
                    orders=_number(experiment.orders, 0),
                    replications=experiment.replications, seed=experiment.seed,
@@ -368,7 +368,7 @@ def headline(experiment: Experiment) -> list[str]:
 
 def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
     """Every metric per arm, with its interval, and below each the difference to the baseline."""
-    names = [arm.name for arm in experiment.arms]
+    names = [localized(arm.name) for arm in experiment.arms]
     label_width = max(len(metric_name(m.id)) + 2 for m in METRICS)
     label_width = max(label_width, *(len(t(f"experiment.section.{s}")) for s, _ in SECTIONS))
     cells: dict[tuple[str, int], tuple[str, str]] = {}
@@ -417,7 +417,7 @@ def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
 
 def text_chart(experiment: Experiment, results: Sequence[ArmResult], width: int = 40) -> str:
     """How orders end, as bars in the terminal: one bar per arm for each way an order ends."""
-    names = [arm.name for arm in experiment.arms]
+    names = [localized(arm.name) for arm in experiment.arms]
     name_width = max(len(n) for n in names)
     lines = [t("experiment.chart.title")]
     for metric_id in OUTCOMES:
@@ -508,8 +508,8 @@ def _csv(x: float | None) -> str:
 def svg_chart(experiment: Experiment, results: Sequence[ArmResult]) -> str:
     """A chart for a document: per section, one group of bars per metric, one bar per arm, each
     with its 95% interval as a whisker and its value; drawn as SVG text, no library."""
-    names = [clean(arm.name) for arm in experiment.arms]  # a file's texts, made inert
-    title = clean(experiment.title)
+    names = [clean(localized(arm.name)) for arm in experiment.arms]  # a file's texts, inert
+    title = clean(localized(experiment.title))
     arms = len(names)
     panels: list[tuple[str, tuple[str, ...]]] = [("outcomes", OUTCOMES)]
     if any(r.estimates["ext_accepted"].mean is not None for r in results):
