@@ -298,18 +298,18 @@ def fmt_duration(seconds: int, parts: int = 2) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    parts: list[str] = []
+    pieces: list[str] = []
     if days:
-        parts.append(t("duration.days", n=days))
+        pieces.append(t("duration.days", n=days))
         if hours:
-            parts.append(t("duration.hours", n=hours))
+            pieces.append(t("duration.hours", n=hours))
     elif hours:
-        parts.append(t("duration.hours", n=hours))
+        pieces.append(t("duration.hours", n=hours))
         if minutes:
-            parts.append(t("duration.minutes", n=minutes))
+            pieces.append(t("duration.minutes", n=minutes))
     else:
-        parts.append(t("duration.minutes", n=minutes))
-    return " ".join(parts)
+        pieces.append(t("duration.minutes", n=minutes))
+    return " ".join(pieces)
 
 
 def compact_duration(seconds: int) -> str:
