@@ -281,8 +281,8 @@ def test_every_code_of_the_experiment_loader_has_words_in_both_languages():
 def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
     i18n.missing_keys.clear()
     source = (EXAMPLES / "extension_policy_seed_vs_current.toml").read_text(encoding="utf-8")
-    path = experiment(tmp_path, source.replace('title = "Extensions:',
-                                               'title = "<b>&Extensions\\u001b[2J:'))
+    path = experiment(tmp_path, source.replace('title = { en = "Extensions:',
+                                               'title = { en = "<b>&Extensions\\u001b[2J:'))
     chart = tmp_path / "chart.svg"
     args = [str(path), "--orders", "2000", "--replications", "3"]
     status, out, err = rcsim_experiment(*args, "--svg", str(chart))
