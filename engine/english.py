@@ -8,7 +8,44 @@ same in every language.
 
 from __future__ import annotations
 
+import string
 from typing import Any, Iterable, Mapping
+
+QUOTE_LIMIT = 200
+"""The most characters of a value a message quotes: a refused value of 10 MB is named by its
+start, not echoed whole."""
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as Python writes it (so no control character reaches a terminal), cut to at most
+    `limit` characters, the last an ellipsis, when longer."""
+    return excerpt(repr(value), limit)
+
+
+def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` as it is, cut to at most `limit` characters, the last an ellipsis, when longer."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class Quoting(string.Formatter):
+    """`str.format`, but a `{name!r}` field (a value as found, quoted) is `quoted`: cut short.
+    (tui/i18n.py builds the catalogue's formatting on it.)"""
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "r":
+            return quoted(value)
+        return super().convert_field(value, conversion)
+
+
+_QUOTING = Quoting()
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """`template.format(**params)`, with every `{name!r}` quoted at most QUOTE_LIMIT characters
+    long: the one way messages, in plain English or from the catalogue, quote what was found."""
+    if "!r" not in template:  # most texts: the plain, faster path
+        return template.format(**params)
+    return _QUOTING.vformat(template, (), params)
 
 REFUSALS: dict[str, str] = {
     "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
@@ -64,9 +101,8 @@ REFUSALS: dict[str, str] = {
                              "The buyer can decline it, or the freelancer withdraw it, first.",
     "read_only": "{path} was opened read-only: nothing can change it.",
     "bad_rules": "The rules are not valid: {detail}",
-    "unknown_rule": "There is no rule {rule!r} that can be changed by name; these can: {rules}.",
-    "unknown_rule_hint": "There is no rule {rule!r} that can be changed by name (did you mean "
-                         "{suggestion}?); these can: {rules}.",
+    "unknown_rule": "There is no rule {rule!r} that can be changed by name{suggestion}; these "
+                    "can: {rules}.",
     "rule_range": "The rule {rule} must be a whole number from {low} to {high}, not {found!r}.",
     "rule_choice": "The rule {rule} must be one of {values}, not {found!r}.",
     "rule_order": "The fewest days an extension adds (extension_days_min, {low}) must not be "
@@ -97,6 +133,9 @@ FILE_PROBLEMS: dict[str, str] = {
     "step_sequence": "is damaged: its steps are not numbered 1, 2, 3, ... without gaps (step {position} has the number {number})",
     "checkpoint_ahead": "is damaged: its checkpoint was written after step {checkpoint}, but it holds only {count} steps",
     "step_refused": "is damaged: its step {step} cannot be replayed ({detail})",
+    "checksum": "is damaged: its line {line} was changed after rcsim wrote it (the checksum does not match)",
+    "unsealed": "is damaged: its line {line} has no checksum, which every line of this format has",
+    "sealed_short": "is damaged: its last full write wrote {lines} lines, but only the first {found} of them are there as written",
     "head_beyond": "is damaged: it stands after step {step} of {steps} steps kept, but it holds only {count} steps",
     "busy": "is being written by another rcsim process and was not free within {seconds} s: try again",
     "folder_not_writable": "its folder {folder} takes no new file ({reason})",
@@ -168,6 +207,8 @@ OWNERS = {"buyer": "the buyer's action", "freelancer": "the freelancer's action"
 def _plain(name: str, value: Any) -> Any:
     if name == "owner" and isinstance(value, str):
         return OWNERS.get(value, value)
+    if name == "suggestion":  # `unknown_rule`: the name it probably meant, if one comes close
+        return f" (did you mean {value}?)" if value else ""
     if isinstance(value, (tuple, list)):
         if not value:
             return "nobody" if name == "allowed" else "none"
@@ -179,26 +220,26 @@ def refusal_message(code: str, params: Mapping[str, Any]) -> str:
     """A refusal in plain English, its identifiers as they are ("buyer", "in_progress")."""
     template = REFUSALS.get(code)
     if template is None:
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     try:
-        return template.format(**{k: _plain(k, v) for k, v in params.items()})
+        return fill(template, {k: _plain(k, v) for k, v in params.items()})
     except (KeyError, IndexError, ValueError):  # a parameter missing: still say something
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
 
 
 def file_problem(code: str, params: Mapping[str, Any]) -> str:
     """What is wrong with a simulation file, in plain English (identifiers as they are)."""
     template = FILE_PROBLEMS.get(code)
     if template is None:
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     words = {k: _plain(k, v) for k, v in params.items()}
     if isinstance(params.get("where"), (tuple, list)) and len(params["where"]) == 2:
         kind, ident = params["where"]
         words["where"] = WHERE.get(kind, kind + " {id}").format(id=ident)
     try:
-        return template.format(**words)
+        return fill(template, words)
     except (KeyError, IndexError, ValueError):
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
 
 
 # What another process did meanwhile (`changed_meanwhile`): each step of a party's, as its

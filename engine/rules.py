@@ -274,10 +274,11 @@ def rule_spec(name: Any) -> RuleSpec:
     if spec is not None:
         return spec
     known = ", ".join(ADJUSTABLE)
-    close = difflib.get_close_matches(name, list(ADJUSTABLE), n=1) if isinstance(name, str) else []
-    if close:
-        raise Refusal("unknown_rule_hint", rule=name, suggestion=close[0], rules=known)
-    raise Refusal("unknown_rule", rule=name, rules=known)
+    # (a name over three times the longest cannot come close, and difflib would take seconds)
+    close = difflib.get_close_matches(name, list(ADJUSTABLE), n=1) \
+        if isinstance(name, str) and len(name) <= 3 * max(map(len, ADJUSTABLE)) else []
+    # One code, whether or not a name comes close: the one it probably meant is a parameter.
+    raise Refusal("unknown_rule", rule=name, suggestion=close[0] if close else None, rules=known)
 
 
 def rule_value(name: Any, value: Any) -> Any:

@@ -1,9 +1,10 @@
 """TinyDB storage of one simulation: one file, a journal of steps with a checkpoint, one small
 durable write per step.
 
-The only module that imports tinydb. A simulation file (format version 2) is a TinyDB database
+The only module that imports tinydb. A simulation file (format version 3) is a TinyDB database
 kept as JSON Lines: each line is a piece of the database, `{"table": {"doc id": document, ...}}`,
-and the database is all the lines merged in order. The tables:
+ending with its checksum (`"#"`, see `seal`), and the database is all the lines merged in order.
+The tables:
 
 - `meta` (one document): the format and version, the origin (the clock, counters and rules the
   simulation was created with: step 0 of the journal) and the checkpoint: the step after which
@@ -28,7 +29,8 @@ the file read anew when it was rewritten) and to write after it. Opening a file,
 clears what a write cut short by a kill left, and checks the whole checkpoint and every step
 after it before anything is written (engine/consistency.py), then replays those steps. A version
 1 file (the whole database as one JSON document) is checked the same way and carried over: the
-original is kept beside it as `<name>.bak` and the file is written anew in version 2.
+original is kept beside it as `<name>.bak` and the file is written anew in version 3; so is a
+version 2 file (the lines of version 3 without their checksums).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import json
 import os
 import secrets
 import stat
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +69,8 @@ from .simfile import (
 from .timeutil import iso, parse_iso
 
 FORMAT = "rcsim-simulation"
-VERSION = 2
-VERSIONS = (1, 2)  # the versions this rcsim reads (a version 1 file is carried over to 2)
+VERSION = 3
+VERSIONS = (1, 2, 3)  # the versions this rcsim reads (an older file is carried over to 3)
 RECORDS = ("orders", "requests", "messages", "events")
 TABLES = ("meta", "rules", *RECORDS, "steps")
 HEAD = "head"  # where the simulation stands among its steps, once it was taken back (optional)
@@ -89,14 +92,79 @@ except ImportError:  # pragma: no cover - the engine still works with the standa
     msgspec = None  # type: ignore[assignment]
 
 
-def encode(fragment: Mapping[str, Any]) -> bytes:
-    """One line of the file: a piece of the database, `{"table": {"doc id": document}}`."""
+def body(fragment: Mapping[str, Any]) -> bytes:
+    """A piece of the database, `{"table": {"doc id": document}}`, as JSON: a line of the file
+    before its checksum is added (`seal`)."""
     if msgspec is not None:
         try:
-            return msgspec.json.encode(fragment) + b"\n"
+            return msgspec.json.encode(fragment)
         except (TypeError, ValueError, OverflowError, UnicodeError):
             pass  # the json module says what is wrong
-    return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# Checksums (format version 3). Every line ends with its checksum as the last member of its JSON
+# object, `,"#":"89abcdef"}`: the CRC-32 of the line as it was before (`body`), in hexadecimal.
+# The lines a rewrite writes (the meta, the checkpoint, the origin's records, the steps) are one
+# chain, each line's CRC continued from the line before's, and the meta says how many there are
+# (`lines`): a line changed, taken out or moved is found, and so are lines cut off the end of
+# them. A line appended later (a step, a head) carries the CRC of its own bytes (from 0), so
+# that it is written without reading the line before. A mismatch is damage like any other: the
+# file is refused, untouched. zlib's CRC-32 runs at over 1 GB/s: reading a file costs about
+# what it did.
+SUM_KEY = "#"
+_SUM = b',"#":"'
+_SUMMED = len(_SUM) + 8 + len(b'"}\n')  # the bytes a checksum adds at the end of a line
+
+
+def seal(body: bytes, start: int = 0) -> tuple[bytes, int]:
+    """A line of the file: `body` (a JSON object) with its checksum, the CRC-32 of `body`
+    continued from `start` (0: the line's own); and that checksum."""
+    total = zlib.crc32(body, start)
+    return b"%s%s%08x\"}\n" % (body[:-1], _SUM, total), total
+
+
+def encode(fragment: Mapping[str, Any]) -> bytes:
+    """One line of the file, a piece of the database, `{"table": {"doc id": document}}`, with
+    the checksum of its own bytes (a line appended)."""
+    return seal(body(fragment))[0]
+
+
+def chain(bodies: Iterable[bytes], count: int | None = None) -> Iterator[bytes]:
+    """The lines of a rewrite: each body sealed with its checksum continued from the one
+    before. `count`: how many the meta said there would be (a mismatch is a bug: the write
+    fails before the file is replaced)."""
+    total = written = 0
+    for piece in bodies:
+        line, total = seal(piece, total)
+        written += 1
+        yield line
+    if count is not None and written != count:
+        raise AssertionError(f"a rewrite wrote {written} lines, its meta says {count}")
+
+
+def line_sum(line: bytes) -> int | None:
+    """The checksum a line of the file carries, or None (a line of an older version)."""
+    if len(line) > _SUMMED and line.endswith(b'"}\n') and line[-_SUMMED:-11] == _SUM:
+        digits = line[-11:-3]
+        if digits.isalnum():
+            try:
+                return int(digits, 16)
+            except ValueError:
+                return None
+    return None
+
+
+def body_sum(line: bytes, start: int = 0) -> int:
+    """The CRC-32, from `start`, of a sealed line as it was before its checksum was added."""
+    return zlib.crc32(b"}", zlib.crc32(memoryview(line)[:-_SUMMED], start))
+
+
+def body_of(line: bytes) -> bytes:
+    """A line of the file as a body again: without its checksum (if any) and newline."""
+    if line_sum(line) is not None:
+        return line[:-_SUMMED] + b"}"
+    return line[:-1] if line.endswith(b"\n") else line
 
 
 def decode(line: bytes, number: int, where: object) -> Any:
@@ -122,16 +190,22 @@ def decode(line: bytes, number: int, where: object) -> Any:
 
 
 def table_lines(table: str, docs: Iterable[tuple[Any, Mapping[str, Any]]]) -> Iterator[bytes]:
-    """A whole table as lines of at most LINE_DOCS documents (one line when it is empty)."""
+    """A whole table as the bodies of lines of at most LINE_DOCS documents (one line when it is
+    empty; `table_line_count` of them), to be sealed (`chain`)."""
     chunk: dict[str, Any] = {}
     written = False
     for doc_id, doc in docs:
         chunk[str(doc_id)] = doc
         if len(chunk) == LINE_DOCS:
-            yield encode({table: chunk})
+            yield body({table: chunk})
             chunk, written = {}, True
     if chunk or not written:
-        yield encode({table: chunk})
+        yield body({table: chunk})
+
+
+def table_line_count(documents: int) -> int:
+    """How many lines `table_lines` writes for a table of this many documents."""
+    return max(1, -(-documents // LINE_DOCS))
 
 
 FREEZE_AFTER = 100_000  # objects made by one piece of work
@@ -174,11 +248,19 @@ class JournalStorage(Storage):
         self.size = 0  # the bytes of the complete lines (after a read or a rewrite)
         self.count = 0  # how many complete lines (after a read or a rewrite)
         self.appended = b""  # the last line appended
+        # What the checksums of the lines read said (after a read): how many lines from the
+        # first are one chain of checksums (what a rewrite wrote), and the first line that
+        # carries none (a file of an older version), if any.
+        self.chained = 0
+        self.unsealed: int | None = None
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
-        """The complete lines of the file with their numbers from 1; sets `size`, `count` and
-        `torn_at`."""
+        """The complete lines of the file with their numbers from 1, each with its checksum
+        verified (a line whose checksum does not match is refused: `checksum`); sets `size`,
+        `count`, `torn_at`, `chained` and `unsealed`."""
         self.torn_at, self.size, self.count = None, 0, 0
+        self.chained, self.unsealed = 0, None
+        total = 0  # the checksum of the last line of the chain from the first
         try:
             handle = self.file.open_committed()
         except OSError as error:
@@ -188,6 +270,14 @@ class JournalStorage(Storage):
                 if not line.endswith(b"\n"):  # a last line a kill cut short
                     self.torn_at = self.size
                     return
+                found = line_sum(line)
+                if found is None:
+                    if self.unsealed is None:
+                        self.unsealed = number
+                elif self.chained == number - 1 and body_sum(line, total) == found:
+                    self.chained, total = number, found
+                elif body_sum(line) != found:
+                    raise SimulationFileError(self.file.shown, "checksum", line=number)
                 self.size += len(line)
                 self.count = number
                 yield number, line
@@ -196,8 +286,13 @@ class JournalStorage(Storage):
         """Each complete line parsed, with its number; a line starting with one of `skip` is not
         parsed (None)."""
         for number, line in self.lines():
-            yield number, (None if skip and line.startswith(skip)
-                           else decode(line, number, self.file.shown))
+            if skip and line.startswith(skip):
+                yield number, None
+                continue
+            fragment = decode(line, number, self.file.shown)
+            if isinstance(fragment, dict):
+                fragment.pop(SUM_KEY, None)  # (verified by `lines`)
+            yield number, fragment
 
     def read(self) -> dict[str, Any] | None:
         if not os.path.exists(self.path):
@@ -213,8 +308,9 @@ class JournalStorage(Storage):
         return data or None
 
     def write(self, data: dict[str, Any]) -> None:
+        whole = (piece for t, d in data.items() for piece in table_lines(t, d.items()))
         if not os.path.exists(self.path):
-            self.rewrite(table_lines(t, d.items()) for t, d in data.items())
+            self.rewrite(chain(whole))
             return
         current = self.read() or {}
         added: dict[str, dict[str, Any]] = {}
@@ -222,7 +318,7 @@ class JournalStorage(Storage):
         for table, docs in current.items():
             new = data.get(table)
             if new is None or any(new.get(k, gone) != doc for k, doc in docs.items()):
-                self.rewrite(table_lines(t, d.items()) for t, d in data.items())
+                self.rewrite(chain(whole))
                 return
         for table, docs in data.items():
             old = current.get(table, {})
@@ -242,7 +338,7 @@ class JournalStorage(Storage):
         self.appended = line
 
     def rewrite(self, lines: Iterable[Iterable[bytes]] | Iterable[bytes]) -> None:
-        """Write the file anew, atomically, from its lines (or groups of lines)."""
+        """Write the file anew, atomically, from its lines (or groups of lines), sealed."""
         size = count = 0
 
         def flat() -> Iterator[bytes]:
@@ -366,15 +462,21 @@ def _meta_of(where: object, raw: Any) -> dict[str, Any]:
 
 
 def image_lines(state: State, meta: Mapping[str, Any], prefix: str = "") -> Iterator[bytes]:
-    """A state as lines: its meta document and rules (unless `prefix`: an origin), then its
-    records, each table whole."""
+    """A state as the bodies of lines: its meta document and rules (unless `prefix`: an
+    origin), then its records, each table whole (`image_line_count` of them)."""
     if not prefix:
-        yield encode({"meta": {"1": dict(meta)}})
-        yield encode({"rules": {"1": dict(state.rules.data)}})
+        yield body({"meta": {"1": dict(meta)}})
+        yield body({"rules": {"1": dict(state.rules.data)}})
     yield from table_lines(prefix + "orders", ((i, o.to_doc()) for i, o in enumerate(state.orders.values(), 1)))
     yield from table_lines(prefix + "requests", ((i, r.to_doc()) for i, r in enumerate(state.requests.values(), 1)))
     yield from table_lines(prefix + "messages", ((m.id, m.to_doc()) for m in state.messages))
     yield from table_lines(prefix + "events", ((e.seq, e.to_doc()) for e in state.events))
+
+
+def image_line_count(state: State, prefix: str = "") -> int:
+    """How many lines `image_lines` writes for `state`."""
+    return (0 if prefix else 2) + sum(table_line_count(n) for n in (
+        len(state.orders), len(state.requests), len(state.messages), len(state.events)))
 
 
 def _counts(state: State) -> int:
@@ -488,6 +590,9 @@ class Store:
         # whole): every step appended says where the simulation stands too.
         self.has_head = False
         self.branch: dict[str, Any] | None = None  # the meta's "branch": the file and step it came from
+        # The file is of the current version, whose every line carries a checksum: a line
+        # appended by another process without one is refused (`read_since`).
+        self.sealed = True
         # How far this process has read (or written) the file: other processes' steps are
         # read from there (`read_since`).
         self.mark: FileMark | None = None
@@ -656,7 +761,15 @@ class Store:
         number = mark.lines
         for line in data[:end].splitlines(keepends=True):
             number += 1
+            found = line_sum(line)  # a line appended carries the checksum of its own bytes
+            if found is None:
+                if self.sealed:
+                    raise SimulationFileError(self.shown, "unsealed", line=number)
+            elif body_sum(line) != found:
+                raise SimulationFileError(self.shown, "checksum", line=number)
             fragment = decode(line, number, self.shown)
+            if isinstance(fragment, dict):
+                fragment.pop(SUM_KEY, None)
             if not isinstance(fragment, dict) or not set(fragment) <= {"steps", HEAD}:
                 return None  # not a step or a head: someone wrote more; read it all again
             steps.take(number, fragment)
@@ -687,13 +800,16 @@ class Store:
                                           field="line", expected="object", found=shown(fragment))
             if number == 1:
                 meta = _meta_of(where, fragment)
-                if meta.get("version") != VERSION:
+                if meta.get("version") == 1:  # (another process wrote what only opening reads)
                     raise SimulationFileError(where, "wrong_version", found=repr(meta.get("version")),
                                               version=VERSION)
                 _check_meta_2(where, meta)
+            if meta is not None:
+                self._check_sealed(meta, number)
             steps.take(number, fragment)
         if meta is None:
             raise SimulationFileError(where, "no_meta")
+        self._check_sealed(meta)
         if storage.torn_at is not None:
             self._cut_torn(storage.torn_at)
         self.remember(storage.size)
@@ -737,7 +853,7 @@ class Store:
             meta = _meta_of(where, head)
             if meta.get("version") == 1:
                 return self._load_version_1(self.file.read())  # type: ignore[union-attr]
-            return self._load_version_2()
+            return self._load_version_2()  # (or 3: the same, with checksums)
 
     def _load_version_1(self, raw: bytes) -> Loaded:
         """A file of format version 1: the whole database as one JSON document."""
@@ -765,7 +881,8 @@ class Store:
         return Loaded(state, journal, 1, raw)
 
     def _load_version_2(self) -> Loaded:
-        """A file of format version 2: the meta, the checkpoint's tables, and the journal.
+        """A file of format version 2 or 3 (version 2 with a checksum on every line, verified
+        as the lines are read): the meta, the checkpoint's tables, and the journal.
 
         Its lines merge as TinyDB's do: a later document of a table replaces the one with its
         id. A step rewritten (a new step after some were taken back) comes with a `head` in
@@ -805,9 +922,12 @@ class Store:
                     raise SimulationFileError(where, "unknown_value", where=("file", ""), field="table",
                                               found=shown(table), choices=", ".join((*TABLES, HEAD)))
                 tables.add(table)
+            if meta is not None:
+                self._check_sealed(meta, number)
             steps.take(number, fragment)
         records, head, rewritten = steps.records, steps.head, steps.rewritten
         assert meta is not None  # the first line was read as the meta before
+        self._check_sealed(meta)
         for table in TABLES:
             if table not in tables:
                 raise SimulationFileError(where, "field_missing", where=("file", ""), field=table)
@@ -834,7 +954,24 @@ class Store:
             state, checkpoint = self.origin_state(), 0
         journal.ends[checkpoint] = len(state.events)
         journal.cost = self._replay(state, journal, checkpoint)
-        return Loaded(state, journal, 2)
+        return Loaded(state, journal, meta["version"])
+
+    def _check_sealed(self, meta: Mapping[str, Any], number: int | None = None) -> None:
+        """A file of the current version has a checksum on every line (each one found is
+        verified as the lines are read), and the lines its last rewrite wrote, as many as its
+        meta says, are all there, one chain from the first: checked up to line `number` while
+        the lines are read (so that this damage is named before what it leads to), and for
+        the whole file after (`number` None). A file of an older version has none to check."""
+        self.sealed = meta.get("version") == VERSION
+        if not self.sealed:
+            return
+        storage = self.storage
+        if storage.unsealed is not None:
+            raise SimulationFileError(self.shown, "unsealed", line=storage.unsealed)
+        lines = meta["lines"]
+        if storage.chained < (lines if number is None else min(number, lines)):
+            raise SimulationFileError(self.shown, "sealed_short", lines=lines,
+                                      found=storage.chained)
 
     def _replay(self, state: State, journal: Journal, start: int) -> int:
         """Replay the steps after step `start` up to the journal's head on `state` (the state
@@ -879,6 +1016,7 @@ class Store:
                         image.rows(table, docs)
             if meta is None or rules_doc is None:
                 raise SimulationFileError(where, "no_meta")
+            self._check_sealed(meta)
             if meta.get("checkpoint") != step or meta.get("origin") != self.origin:
                 return None
             return image.state(rules_doc, meta)
@@ -904,13 +1042,20 @@ class Store:
 
     def settle(self, loaded: Loaded) -> Path | None:
         """After a file was opened under the write lock and found good: cut off a last line a
-        kill left unfinished, and carry a version 1 file over, keeping the original as `<name>.bak` (the
-        name it was kept under is returned)."""
+        kill left unfinished, and carry a file of an older version (1, or 2 without checksums)
+        over, keeping the original as `<name>.bak` (the name it was kept under is returned)."""
         storage = self.storage
         if loaded.version == 1:
             assert loaded.raw is not None
             backup = self._keep_backup(loaded.raw)
             self._write_image(loaded.state, loaded.journal, base=loaded.state)
+            return backup
+        if loaded.version != VERSION:  # version 2: the same tables, without checksums
+            assert self.file is not None
+            if storage.torn_at is not None:
+                self._cut_torn(storage.torn_at)
+            backup = self._keep_backup(self.file.read())
+            self._write_whole(loaded.state, loaded.journal)
             return backup
         if storage.torn_at is not None:
             self._cut_torn(storage.torn_at)
@@ -918,7 +1063,7 @@ class Store:
         return None
 
     def _keep_backup(self, raw: bytes) -> Path:
-        """Keep a version 1 file's bytes as `<name>.bak` (or the first free `<name>.N.bak`); one
+        """Keep an older version's file's bytes as `<name>.bak` (or the first free `<name>.N.bak`); one
         that already holds exactly these bytes (a carry-over cut short) is kept as it is. Written
         through a temporary file named as the simulation file's own, so that a kill leaves
         nothing that the next open does not clear."""
@@ -961,25 +1106,29 @@ class Store:
             raise SimulationFileError(self.shown, "closed")
         assert self.origin is not None
         count = journal.count
+        head = count < journal.kept
+        origin = list(origin_lines()) if origin_lines is not None else []
+        lines_written = (image_line_count(state) + len(origin) + table_line_count(len(journal.records))
+                         + head + (image_line_count(base, ORIGIN) if base is not None else 0))
         meta = {"format": FORMAT, "version": VERSION, "now": iso(state.now),
                 "policy": state.rules.policy, "counters": dict(state.counters),
-                "checkpoint": count, "origin": self.origin}
+                "checkpoint": count, "origin": self.origin, "lines": lines_written}
         if self.branch is not None:
             meta["branch"] = self.branch
-        head = count < journal.kept
 
-        def lines() -> Iterator[bytes]:
+        def bodies() -> Iterator[bytes]:
             with no_collection():
                 yield from image_lines(state, meta)
                 if base is not None:
                     yield from image_lines(base, meta, ORIGIN)
-                elif origin_lines is not None:
-                    yield from origin_lines()
+                else:
+                    yield from origin
                 yield from table_lines("steps", enumerate(journal.records, 1))
                 if head:
-                    yield encode({HEAD: {"1": head_doc(count, journal.kept)}})
+                    yield body({HEAD: {"1": head_doc(count, journal.kept)}})
 
-        self.storage.rewrite(lines())
+        self.storage.rewrite(chain(bodies(), lines_written))
+        self.sealed = True
         self.has_head = head
         self.checkpoint_size = _counts(state)
         journal.set_checkpoint(count, self.checkpoint_loader(count))
@@ -1049,11 +1198,7 @@ class Store:
         already) and is tried again later; returns whether it was written (else the reason is
         `last_error`)."""
         try:
-            if self.origin is not None and self.origin["rows"]:
-                saved = list(self._origin_lines())  # read before the file is replaced
-                self._write_image(state, journal, lambda: saved)
-            else:
-                self._write_image(state, journal)
+            self._write_whole(state, journal)
         except SimulationFileError as error:
             self.compact_after = journal.cost
             self.last_error = error.params.get("reason", error.problem)
@@ -1061,11 +1206,21 @@ class Store:
         self.compact_after = 0
         return True
 
+    def _write_whole(self, state: State, journal: Journal) -> None:
+        """Rewrite the file with `state` (after the journal's head) as its checkpoint, every
+        step kept, and the origin's records as they are."""
+        if self.origin is not None and self.origin["rows"]:
+            saved = list(self._origin_lines())  # read before the file is replaced
+            self._write_image(state, journal, lambda: saved)
+        else:
+            self._write_image(state, journal)
+
     def _origin_lines(self) -> Iterator[bytes]:
+        """The origin's records as the file holds them, as bodies (sealed anew when written)."""
         prefix = b'{"' + ORIGIN.encode()
         for _, line in self.storage.lines():
             if line.startswith(prefix):
-                yield line
+                yield body_of(line)
 
     def close(self) -> None:
         """Let the file go; a closed store is never written (it holds no lock between writes)."""
@@ -1121,6 +1276,11 @@ def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
     _check_rules(where, origin["rules"])
     if "branch" in meta:
         check_branch(where, meta["branch"])
+    if meta.get("version") == VERSION:  # the lines its last rewrite wrote, one chain
+        lines = meta.get("lines")
+        if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
+            raise SimulationFileError(where, "field_type", where=("meta", ""), field="lines",
+                                      expected="positive", found=shown(lines))
 
 
 def _step_number(doc_id: str) -> int | None:

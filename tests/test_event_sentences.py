@@ -117,10 +117,9 @@ CASES: list[tuple[Callable[[], EventView], str, str]] = [
      "geschlossen, und der Auftrag läuft weiter."),
     (timeout_update,
      "The freelancer did not answer the buyer's order update request on FO-1 in time: the request "
-     "is closed and the order goes back to its previous status.",
+     "expired and the order keeps its status.",
      "Der Freelancer hat nicht rechtzeitig auf die Anfrage des Kunden nach einem Auftragsupdate "
-     "zu FO-1 geantwortet: Die Anfrage ist automatisch geschlossen, und der Auftrag ist in seinen "
-     "vorherigen Status zurückversetzt."),
+     "zu FO-1 geantwortet: Die Anfrage ist abgelaufen, und der Auftrag behält seinen Status."),
     (accept_cancellation,
      "The freelancer accepted the buyer's cancellation request on FO-1: the order is cancelled "
      "(mutual cancellation).",
@@ -136,44 +135,43 @@ CASES: list[tuple[Callable[[], EventView], str, str]] = [
      "Der Kunde hat die Stornierungsanfrage zu FO-1 zurückgezogen: Der Auftrag läuft weiter."),
     (timeout_cancellation,
      "The buyer did not answer the freelancer's cancellation request on FO-1 in time: the order "
-     "is cancelled automatically (mutual cancellation).",
+     "was cancelled automatically and marked as a mutual cancellation.",
      "Der Kunde hat nicht rechtzeitig auf die Stornierungsanfrage des Freelancers zu FO-1 "
-     "reagiert: Der Auftrag ist automatisch storniert und als Einvernehmliche Stornierung "
+     "geantwortet: Der Auftrag wurde automatisch storniert und als „Einvernehmliche Stornierung“ "
      "gekennzeichnet."),
     (accept_extension,
      "The buyer accepted the freelancer's delivery extension request on FO-1: the delivery date "
      "moves to Mar 7, 2026 9:00 AM.",
      "Der Kunde hat die Anfrage des Freelancers zur Verlängerung der Lieferfrist von FO-1 "
-     "angenommen: Der neue Liefertermin ist 07.03.2026 09:00."),
+     "angenommen: Das neue Lieferdatum ist 07.03.2026 09:00."),
     (accept_extension_with_extras,
      "The buyer accepted the freelancer's delivery extension request on FO-1: the delivery date "
      "moves to Mar 6, 2026 9:00 AM and the extras ($25.00) are added to the total.",
      "Der Kunde hat die Anfrage des Freelancers zur Verlängerung der Lieferfrist von FO-1 "
-     "angenommen: Der neue Liefertermin ist 06.03.2026 09:00, und die Extras (25,00 $) kommen "
+     "angenommen: Das neue Lieferdatum ist 06.03.2026 09:00, und die Extras (25,00\u00a0$) kommen "
      "zum Gesamtpreis hinzu."),
     (decline_extension,
      "The buyer declined the freelancer's delivery extension request on FO-1: the delivery date "
      "stays Mar 5, 2026 9:00 AM.",
      "Der Kunde hat die Anfrage des Freelancers zur Verlängerung der Lieferfrist von FO-1 "
-     "abgelehnt: Der Liefertermin bleibt 05.03.2026 09:00."),
+     "abgelehnt: Das Lieferdatum bleibt 05.03.2026 09:00."),
     (withdraw_extension,
      "The freelancer withdrew the delivery extension request on FO-1: the delivery date stays "
      "Mar 5, 2026 9:00 AM.",
      "Der Freelancer hat die Anfrage zur Verlängerung der Lieferfrist von FO-1 zurückgezogen: "
-     "Der Liefertermin bleibt 05.03.2026 09:00."),
+     "Das Lieferdatum bleibt 05.03.2026 09:00."),
     (timeout_extension_seed,
      "The buyer did not answer the freelancer's delivery extension request on FO-1 in time: the "
-     "request is withdrawn, the order goes back to its previous status and the delivery date "
-     "stays Mar 5, 2026 9:00 AM.",
+     "request expired, the order keeps its status and the delivery date stays Mar 5, 2026 9:00 AM.",
      "Der Kunde hat nicht rechtzeitig auf die Anfrage des Freelancers zur Verlängerung der "
-     "Lieferfrist von FO-1 reagiert: Die Anfrage ist zurückgezogen, der Auftrag ist in seinen "
-     "vorherigen Status zurückversetzt, und der Liefertermin bleibt 05.03.2026 09:00."),
+     "Lieferfrist von FO-1 geantwortet: Die Anfrage ist abgelaufen, der Auftrag behält seinen "
+     "Status, und das Lieferdatum bleibt 05.03.2026 09:00."),
     (timeout_extension_current,
      "The buyer did not answer the freelancer's delivery extension request on FO-1 in time: the "
-     "request is accepted automatically and the delivery date moves to Mar 7, 2026 9:00 AM.",
+     "request was accepted automatically and the delivery date moves to Mar 7, 2026 9:00 AM.",
      "Der Kunde hat nicht rechtzeitig auf die Anfrage des Freelancers zur Verlängerung der "
-     "Lieferfrist von FO-1 reagiert: Die Anfrage ist automatisch angenommen; der neue "
-     "Liefertermin ist 07.03.2026 09:00."),
+     "Lieferfrist von FO-1 geantwortet: Die Anfrage wurde automatisch angenommen; das neue "
+     "Lieferdatum ist 07.03.2026 09:00."),
 ]
 
 

@@ -281,18 +281,18 @@ def test_every_code_of_the_experiment_loader_has_words_in_both_languages():
 def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
     i18n.missing_keys.clear()
     source = (EXAMPLES / "extension_policy_seed_vs_current.toml").read_text(encoding="utf-8")
-    path = experiment(tmp_path, source.replace('title = "Extensions:',
-                                               'title = "<b>&Extensions\\u001b[2J:'))
+    path = experiment(tmp_path, source.replace('title = { en = "Extensions:',
+                                               'title = { en = "<b>&Extensions\\u001b[2J:'))
     chart = tmp_path / "chart.svg"
     args = [str(path), "--orders", "2000", "--replications", "3"]
     status, out, err = rcsim_experiment(*args, "--svg", str(chart))
     assert status == 0, err
     assert "<b>&Extensions␛[2J:" in out  # a title is shown inert
-    for words in ("How orders end (share of orders)", "lapsed unanswered (of requests)",
-                  "accepted automatically (of requests)", "policy seed", "baseline",
+    for words in ("How orders end (share of orders)", "expired without an answer (share of requests)",
+                  "accepted automatically (share of requests)", "policy seed", "baseline",
                   "How orders end, per arm", "█", f"The chart is in {chart}."):
         assert words in out
-    assert re.search(r"accepted automatically \(of requests\) +0\.0% ±0\.0 +\d", out)
+    assert re.search(r"accepted automatically \(share of requests\) +0\.0% ±0\.0 +\d", out)
     assert re.search(r"\n +\+\d+\.\d\d pp ±\d+\.\d\d \*\n", out)  # a difference, no noise
     svg = ElementTree.parse(chart).getroot()
     texts = "".join(svg.itertext())
@@ -316,7 +316,7 @@ def test_numbers_in_german(tmp_path):
                                       "--orders", "1000", "--replications", "2", "--lang", "de")
     assert status == 0
     assert "Wie Aufträge enden (Anteil der Aufträge)" in out
-    assert re.search(r"abgeschlossen +\d+,\d % ±\d+,\d", out)
+    assert re.search(r"abgeschlossen +\d+,\d\u00a0% ±\d+,\d", out)  # (no break inside "95 %")
     assert "Einvernehmliche Stornierung: ohne Antwort" in out
 
 
@@ -409,3 +409,29 @@ def test_the_format_as_documented_loads():
         assert [a.name for a in e.arms] == ["48 hours (today)", "72 hours", "window: 24",
                                             "window: 96"]
         assert e.behaviour.request_extension is not None and len(e.behaviour.answers) == 4
+
+
+def test_an_experiment_gives_its_title_and_arms_per_language_and_the_output_speaks_its_own(
+        tmp_path) -> None:
+    """As a scenario does: the title, the description and the arms' names may be given per
+    language; the table speaks the language of the command, the JSON keeps the English names."""
+    import tomllib
+
+    for path in sorted((ROOT / "data" / "experiments").glob("*.toml")):  # every bundled one
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        texts = [document["title"], document["description"]] + [a["name"] for a in document["arms"]]
+        assert all(isinstance(t, dict) and set(t) == {"en", "de"} for t in texts), path.name
+    args = ["cancellation_window_72h", "--orders", "200", "--replications", "2"]
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*args, "--lang", "de"], stdout=out, stderr=err) == 0, err.getvalue()
+    german = out.getvalue()
+    assert german.startswith("Was wäre, wenn die Antwortfrist für Stornierungen 72 Stunden betrüge?")
+    assert "48 Stunden (heute)" in german and "72 hours" not in german
+    out = io.StringIO()
+    assert main([*args, "--json", "--lang", "de"], stdout=out, stderr=err) == 0
+    assert [arm["name"] for arm in json.loads(out.getvalue())["arms"]] == ["48 hours (today)",
+                                                                          "72 hours"]
+    bad = experiment(tmp_path, GOOD.replace('title = "', 'title = { english = "x" }\n# "', 1))
+    out, err = io.StringIO(), io.StringIO()
+    assert main([str(bad)], stdout=out, stderr=err) == 2
+    assert "title.english" in err.getvalue() and "is no language" in err.getvalue()

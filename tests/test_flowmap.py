@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rcsim.engine import BASE_STATUSES, Simulation
+from rcsim.engine import BASE_STATUSES, InputError, Simulation
 from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS
 from rcsim.tui import i18n
 from rcsim.tui.flowmap import (
@@ -120,8 +120,10 @@ def test_an_action_taken_away_leaves_the_map() -> None:
     data = _sim("seed", {}).rules.data
     actions = dict(data["actions"])
     actions["request_update"] = {}
-    with pytest.raises(Exception):  # an action must keep a party: the override is refused
+    with pytest.raises(InputError) as refused:  # an action must keep a party: refused
         _sim("seed", {"actions": actions})
+    assert refused.value.code == "bad_rules"
+    assert "actions.request_update" in refused.value.params["detail"]
     actions["cancel_order"] = {"buyer": {"while": ["incomplete"], "blocked_by_open_request": True,
                                          "fields": {"comment": "optional"}}}
     actions["request_update"] = data["actions"]["request_update"]

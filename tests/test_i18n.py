@@ -102,13 +102,13 @@ def test_a_missing_key_is_recorded_and_shown_as_itself() -> None:
 
 @pytest.mark.parametrize(("lang", "when", "money"), [
     ("en", "Mar 2, 2026 9:00 AM", "$120.00"),
-    ("de", "02.03.2026 09:00", "120,00 $"),
+    ("de", "02.03.2026 09:00", "120,00\u00a0$"),  # (no line break inside an amount)
 ])
 def test_dates_times_and_money_in_the_languages_format(lang: str, when: str, money: str) -> None:
     with i18n.using(lang):
         assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)) == when
         assert i18n.fmt_money(12000) == money
-        assert i18n.fmt_money(123456789) == ("$1,234,567.89" if lang == "en" else "1.234.567,89 $")
+        assert i18n.fmt_money(123456789) == ("$1,234,567.89" if lang == "en" else "1.234.567,89\u00a0$")
 
 
 @pytest.mark.parametrize(("environ", "expected"), [
@@ -159,7 +159,7 @@ def test_rcsim_run_prints_english_unless_lang_de() -> None:
     assert status == 0
     assert "Status: erwartet „storniert“, vorgefunden „storniert“" in german
     assert "BESTANDEN" in german
-    assert "$120.00" in english and "120,00 $" in german
+    assert "$120.00" in english and "120,00\u00a0$" in german
     assert i18n.language() == "en", "the runner leaves the language as it found it"
 
 
@@ -172,3 +172,34 @@ def test_rcsim_run_explains_a_refusal_in_german(tmp_path: Path) -> None:
     status, german = _run(str(story), "--lang", "de")
     assert status == 1
     assert "die Aktion wurde abgelehnt: „Liefern“ kann nur der Freelancer." in german
+
+
+def test_every_plural_in_a_template_gives_one_form_per_plural_category_of_its_language() -> None:
+    """`{count:# scenario|# scenarios}`: as many forms as the language has categories, and a
+    real plural when rendered ("1 scenario", "2 scenarios"), never "(s)"."""
+    for lang, table in _tables().items():
+        wanted = len(i18n.PLURAL_CATEGORIES[lang])
+        for key, template in table.items():
+            for _, name, spec, _ in string.Formatter().parse(template):
+                if name is not None and spec and "|" in spec:
+                    assert len(spec.split("|")) == wanted, (lang, key, spec)
+    with i18n.using("de"):
+        assert i18n.t("run.summary", count=1, passed=1, failed=0) == "1 Szenario: 1 bestanden, 0 nicht bestanden"
+        assert i18n.t("run.summary", count=2, passed=2, failed=0).startswith("2 Szenarien:")
+        assert i18n.t("record.left_out", count=1).startswith("1 Auftrag wurde weggelassen")
+        assert i18n.t("record.left_out", count=3).startswith("3 Aufträge wurden weggelassen")
+    with i18n.using("en"):
+        assert i18n.t("present.more", count=1) == "… and 1 more line"
+        assert i18n.t("present.more", count=0) == "… and 0 more lines"
+    with pytest.raises(ValueError):  # a count that is no number cannot choose its form
+        i18n.fill("en", "{n:# line|# lines}", {"n": "2"})
+
+
+def test_durations_leave_out_a_zero_part_and_use_the_languages_units() -> None:
+    with i18n.using("de"):
+        assert i18n.fmt_duration(3 * 86400) == "3 Tg."
+        assert i18n.fmt_duration(86400 + 6 * 3600) == "1 Tg. 6 Std."
+        assert i18n.fmt_duration(45 * 60) == "45 Min."
+        assert i18n.fmt_countdown(-6 * 3600) == "6 Std. überfällig"
+    with i18n.using("en"):
+        assert i18n.fmt_duration(3 * 86400) == "3d" and i18n.fmt_duration(86400 + 6 * 3600) == "1d 6h"

@@ -90,7 +90,7 @@ def test_from_a_simulation_file_the_counts_the_position_and_the_path(demo_file: 
     assert demo_file.read_bytes() == before
     assert "Diese Simulation: 12 Aufträge  FO-1006 steht hier: Storniert" in text
     assert "Weg von FO-1006" in text
-    assert "04.03.2026 09:00  keine Antwort in der Frist → Storniert" in text
+    assert "04.03.2026 09:00  keine Antwort innerhalb der Frist → Storniert" in text
     assert re.search(r"║ 3 Aufträge +║", text)
     # it only read the file: another rcsim may have it open meanwhile
     with Simulation.open(demo_file) as sim:

@@ -153,7 +153,7 @@ def test_rcsim_run_lists_exactly_the_stories_that_depend_on_the_48_hour_window()
     touched = {line.split()[1] for line in table if line.startswith("✎ ")}
     assert touched == expected
     files = len(list(LIBRARY.glob("*.toml")))
-    assert f"{files} stories: {len(expected)} change, {files - len(expected)} hold as before" in out
+    assert f"{files} scenarios: {len(expected)} change, {files - len(expected)} stay as before" in out
     # then the details: per touched story, each expectation that now fails and what was found
     assert ("✎ buyer_cancel_timeout_mutual.toml: Buyer asks to cancel; the freelancer never "
             "answers") in out
@@ -176,7 +176,7 @@ def test_the_json_of_a_what_if_run_marks_each_story() -> None:
 def test_a_change_that_holds_everywhere_exits_0_and_a_bad_rule_2() -> None:
     status, out, _ = rcsim_run(str(LIBRARY / "buyer_cancel_accepted.toml"),
                                "--rule", "cancellation_response_hours=72")
-    assert status == 0 and "1 stories: 0 change, 1 hold as before" in out
+    assert status == 0 and "1 scenario: 0 change, 1 stay as before" in out  # (a real plural)
     status, out, err = rcsim_run(str(LIBRARY), "--rule", "cancellation_respnse_hours=72")
     assert (status, out) == (2, "")
     assert "did you mean cancellation_response_hours?" in err and "Nothing was run." in err
@@ -192,7 +192,7 @@ advance = "1h"
 ''')
     status, _, err = rcsim_run(str(path), "--rule", "extension_days_min=20")
     assert status == 2
-    assert f"{path}: with its own rules, The fewest days an extension adds" in err
+    assert f"{path} (with the file's own rules): The shortest extension" in err
 
 
 def test_rcsim_map_takes_the_same_rule_option() -> None:

@@ -65,7 +65,7 @@ def test_log_in_german_and_as_json(class_file):
     status, out, _ = call(log_main, str(class_file), "--lang", "de")
     assert status == 0
     assert "   2  02.03.2026 09:00  Kunde bei FO-1006: Um Auftragsabbruch bitten" in out
-    assert "(zurückgenommen)" in out and "Uhr um 1 Tag vorgestellt" in out
+    assert "(zurückgenommen)" in out and "Uhr um 1 Tag auf 03.03.2026 09:00 vorgestellt" in out
     status, out, _ = call(log_main, str(class_file), "--json")
     document = json.loads(out)
     assert (document["steps"], document["redo"], document["branch_of"]) == (10, 1, None)

@@ -19,8 +19,8 @@ from rcsim.engine.bundled import BundledFileError
 from rcsim.engine.demo import create_demo
 from rcsim.engine.simfile import real_path
 
-from .cli import choose_language
-from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
+from .cli import choose_language, ends_quietly
+from .i18n import LANGUAGES, language, refusal_text, render_file_problem, set_language, t
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
 
 POLICIES = ("seed", "current")
@@ -105,6 +105,7 @@ def backup_name(path: Path, now: datetime) -> Path:
 ADVICE = {
     "busy": "busy",
     "damaged": "start_afresh", "bad_rules": "start_afresh", "no_policy": "start_afresh",
+    "checksum": "start_afresh", "unsealed": "start_afresh", "sealed_short": "start_afresh",
     "wrong_version": "start_afresh", "empty": "start_afresh",
     "folder_not_writable": "folder", "not_a_folder": "folder", "folder_missing": "folder",
     "write_failed": "disk",
@@ -187,8 +188,13 @@ def run() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`rcsim ARGS` (see `dispatch`); a file that rcsim ships with found missing or damaged is
-    one line naming it and the fix, exit status 2, in every command."""
+    """`rcsim ARGS` (see `dispatch`), in every command alike: a file that rcsim ships with found
+    missing or damaged is one line naming it and the fix, exit status 2; a reader of the output
+    that went away (`rcsim log FILE | head`) ends the command quietly, exit status 141."""
+    return ends_quietly(lambda: _shipped_files_checked(argv))
+
+
+def _shipped_files_checked(argv: Sequence[str] | None) -> int:
     try:
         return dispatch(argv)
     except BundledFileError as error:
@@ -307,7 +313,10 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
     from .run import with_rules
 
     try:
-        player = Player(with_rules(load(examples.resolve(path, examples.STORIES)), rule_pairs))
+        # (what the parties type and the orders' titles in the app's language at the start,
+        # where the file gives them per language; the narration follows a switch of language)
+        scenario = load(examples.resolve(path, examples.STORIES)).in_language(language())
+        player = Player(with_rules(scenario, rule_pairs))
     except ScenarioError as error:
         from .report import error_text
 

@@ -6,7 +6,9 @@ No Textual here: `rcsim run`, `rcsim map` and the others start without it.
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+import os
+import sys
+from typing import Callable, Sequence, TextIO
 
 from .i18n import LANGUAGES, language_from_environment
 from .safetext import clean
@@ -30,3 +32,40 @@ class Parser(argparse.ArgumentParser):
 
     def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
         super().exit(status, clean(message) if message else None)
+
+
+# The exit status when the reader of the output went away (`rcsim log FILE | head`): 128 +
+# SIGPIPE, what a shell reports for a command a closed pipe ended, as `yes | head` shows with
+# pipefail.
+PIPE_CLOSED = 141
+
+
+def quiet(*streams: TextIO) -> None:
+    """After a closed pipe: point each stream whose reader went away at the null device, so
+    that what is still buffered, flushed at exit, raises nothing (Python's documented remedy)."""
+    for stream in streams:
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):  # not a file (a test's StringIO): nothing is left
+                pass
+
+
+def ends_quietly(command: Callable[[], int]) -> int:
+    """`command()`'s exit status, or PIPE_CLOSED when the reader of its output went away: the
+    one place every `rcsim` command ends quietly on a closed pipe, wherever the write was (a
+    print half-way, argparse's help, or the buffer flushed at the end, which would otherwise
+    fail at exit, after any handler)."""
+    try:
+        try:
+            return command()
+        finally:  # a SystemExit (argparse) passes through, its output flushed here first
+            sys.stdout.flush()
+            sys.stderr.flush()
+    except BrokenPipeError:
+        quiet(sys.stdout, sys.stderr)
+        return PIPE_CLOSED

@@ -44,10 +44,17 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A party's forms beyond the nominative, each a catalogue key `party.<party>.<form>`: German
+# declines "der Kunde" (des Kunden, dem Kunden, den Kunden) and contracts "von dem" to "vom".
+CASES = {"gen": "the_gen", "acc": "the_acc", "dat": "the_dat", "from": "from", "by": "by"}
+
+
 def party_forms(role: str, party: str | None) -> Mapping[str, str]:
     """A party as a sentence needs it, under the role's name: `{role}` ("the buyer" / "der
-    Kunde"), `{Role}` (the same, capitalised), `{role_gen}` ("the buyer's" / "des Kunden") and
-    `{role_acc}` ("the buyer" / "den Kunden"). Empty texts for no party or the system. Asked
+    Kunde"), `{Role}` (the same, capitalised), `{role_gen}` ("the buyer's" / "des Kunden"),
+    `{role_acc}` ("the buyer" / "den Kunden"), `{role_dat}` ("the buyer" / "dem Kunden"),
+    `{role_from}` ("from the buyer" / "vom Kunden", where a thing comes from) and `{role_by}`
+    ("by the buyer" / "vom Kunden", who did it). Empty texts for no party or the system. Asked
     for three times per event described: kept per language (a transcript describes thousands)."""
     return _party_forms(language(), role, party)
 
@@ -55,11 +62,12 @@ def party_forms(role: str, party: str | None) -> Mapping[str, str]:
 @lru_cache(maxsize=256)
 def _party_forms(lang: str, role: str, party: str | None) -> Mapping[str, str]:
     if party not in PARTIES:
-        return MappingProxyType({role: "", capitalized(role): "", f"{role}_gen": "",
-                                 f"{role}_acc": ""})
+        return MappingProxyType({role: "", capitalized(role): "",
+                                 **{f"{role}_{case}": "" for case in CASES}})
     the = t(f"party.{party}.the")
     return MappingProxyType({role: the, capitalized(role): capitalized(the),
-            f"{role}_gen": t(f"party.{party}.the_gen"), f"{role}_acc": t(f"party.{party}.the_acc")})
+                             **{f"{role}_{case}": t(f"party.{party}.{key}")
+                                for case, key in CASES.items()}})
 
 
 def day_count(days: int) -> str:

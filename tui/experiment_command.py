@@ -37,7 +37,8 @@ from rcsim.engine.experiment.spec import MAX_ORDERS, MAX_REPLICATIONS
 from rcsim.engine.timeutil import iso
 
 from . import examples
-from .i18n import LANGUAGES, language, render_refusal, set_language, t
+from .cli import choose_language
+from .i18n import LANGUAGES, language, localized, render_refusal, set_language, t
 from .safetext import clean, json_inert
 
 SECTIONS = (
@@ -81,15 +82,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _language(args: Sequence[str]) -> str:
-    for index, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
-        if value in LANGUAGES:
-            return value
-    return "en"
-
-
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """Run the experiment and print its results; exit status 0, or 2 when the file, an option
@@ -100,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["experiment"]:
         args = args[1:]
     previous = language()
-    set_language(_language(args))
+    set_language(choose_language(args))
     try:
         try:
             options = parser().parse_args(args)
@@ -361,7 +353,7 @@ def arm_words(experiment: Experiment, index: int) -> str:
 
 
 def headline(experiment: Experiment) -> list[str]:
-    lines = [experiment.title]
+    lines = [localized(experiment.title)]
     lines.append(t("experiment.about", path=experiment.path,
                    orders=_number(experiment.orders, 0),
                    replications=experiment.replications, seed=experiment.seed,
@@ -376,7 +368,7 @@ def headline(experiment: Experiment) -> list[str]:
 
 def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
     """Every metric per arm, with its interval, and below each the difference to the baseline."""
-    names = [arm.name for arm in experiment.arms]
+    names = [localized(arm.name) for arm in experiment.arms]
     label_width = max(len(metric_name(m.id)) + 2 for m in METRICS)
     label_width = max(label_width, *(len(t(f"experiment.section.{s}")) for s, _ in SECTIONS))
     cells: dict[tuple[str, int], tuple[str, str]] = {}
@@ -425,7 +417,7 @@ def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
 
 def text_chart(experiment: Experiment, results: Sequence[ArmResult], width: int = 40) -> str:
     """How orders end, as bars in the terminal: one bar per arm for each way an order ends."""
-    names = [arm.name for arm in experiment.arms]
+    names = [localized(arm.name) for arm in experiment.arms]
     name_width = max(len(n) for n in names)
     lines = [t("experiment.chart.title")]
     for metric_id in OUTCOMES:
@@ -516,8 +508,8 @@ def _csv(x: float | None) -> str:
 def svg_chart(experiment: Experiment, results: Sequence[ArmResult]) -> str:
     """A chart for a document: per section, one group of bars per metric, one bar per arm, each
     with its 95% interval as a whisker and its value; drawn as SVG text, no library."""
-    names = [clean(arm.name) for arm in experiment.arms]  # a file's texts, made inert
-    title = clean(experiment.title)
+    names = [clean(localized(arm.name)) for arm in experiment.arms]  # a file's texts, inert
+    title = clean(localized(experiment.title))
     arms = len(names)
     panels: list[tuple[str, tuple[str, ...]]] = [("outcomes", OUTCOMES)]
     if any(r.estimates["ext_accepted"].mean is not None for r in results):

@@ -803,7 +803,9 @@ def _openers_wide(canvas: _Canvas, flow: FlowMap, y: int,
                          who=t("map.both"))
             here = flow.position is not None and flow.position.request == request.type \
                 and flow.position.status == status
-            canvas.put(y, left, text[: inner + 1], "current" if here else "rc")
+            if len(text) > inner + 1:  # cut where it must be, and show that it was
+                text = text[:inner] + "…"
+            canvas.put(y, left, text, "current" if here else "rc")
         y += 1
     return y
 

@@ -14,6 +14,7 @@ its own (engine/english.py).
 from __future__ import annotations
 
 import os
+import string
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -21,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 from rcsim.engine import bundled
+from rcsim.engine.english import Quoting, quoted
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
@@ -80,6 +82,58 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+PLURAL_CATEGORIES = {"en": ("one", "other"), "de": ("one", "other")}
+"""The plural categories of each language, in the order a template gives their forms (see
+`plural_form` and `text`). A language with more forms (Polish: one, few, many) lists them."""
+
+
+class _Words(Quoting):
+    """The catalogue's formatting: `str.format`, with a found value (`{name!r}`) quoted short,
+    and a counted noun in the form its number takes in the language: `{count:# scenario|#
+    scenarios}` gives "1 scenario" / "3 scenarios", one form per plural category of the
+    language (PLURAL_CATEGORIES), `#` standing for the number. So a verb or an adjective agrees
+    as well ("{count:# Auftrag wurde|# Aufträge wurden} weggelassen"), and never "(s)"."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"a plural form needs a whole number, not {value!r}")
+        forms = format_spec.split("|")
+        categories = PLURAL_CATEGORIES.get(self.language, ("one", "other"))
+        if len(forms) != len(categories):
+            raise ValueError(f"{format_spec!r}: {len(categories)} forms needed ({self.language})")
+        return forms[categories.index(plural_form(value, self.language))].replace("#", str(value))
+
+
+@lru_cache(maxsize=None)
+def _formatter(language: str) -> _Words:
+    return _Words(language)
+
+
+@lru_cache(maxsize=4096)
+def _needs_words(template: str) -> bool:
+    """Whether `template` quotes a found value (`!r`) or chooses a plural form (`:a|b`): the
+    rest go through plain `str.format`, which is faster."""
+    try:
+        return any(conversion == "r" or "|" in (spec or "")
+                   for _, name, spec, conversion in string.Formatter().parse(template)
+                   if name is not None)
+    except ValueError:  # a broken template: str.format says what is wrong
+        return False
+
+
+def fill(language: str, template: str, params: Mapping[str, Any]) -> str:
+    """`template` filled with `params` as the catalogue's texts are (see `_Words`)."""
+    if _needs_words(template):
+        return _formatter(language).vformat(template, (), params)
+    return template.format(**params)
+
+
 def has(key: str, lang: str | None = None) -> bool:
     lang = lang or _current.get()
     return key in table(lang) or key in table(DEFAULT_LANGUAGE)
@@ -97,7 +151,7 @@ def text(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
     if template is None:
         missing_keys.add(key)
         return key
-    return template.format(**params) if params else template
+    return fill(lang, template, params) if params else template
 
 
 def t(key: str, **params: Any) -> str:
@@ -107,7 +161,8 @@ def t(key: str, **params: Any) -> str:
 
 def plural_form(count: int, lang: str | None = None) -> str:
     """The plural category of `count` in `lang`: "one" or "other" (English and German agree:
-    "one" for exactly 1). A language with more forms adds its rule here."""
+    "one" for exactly 1, "other" for 0 and the rest). A language with more forms adds its rule
+    here, and its categories to PLURAL_CATEGORIES."""
     return "one" if count == 1 else "other"
 
 
@@ -116,6 +171,15 @@ def tn(key: str, count: int, **params: Any) -> str:
     filled with `count` and `params`: a real plural, never "(s)"."""
     lang = _current.get()
     return text(lang, f"{key}.{plural_form(count, lang)}", {"count": count, **params})
+
+
+def localized(value: Any) -> str:
+    """A text of a file (a scenario's title, note, ...) in the current language: one the file
+    gives per language (a `Text`) in this one, else in English; a text given once as it is."""
+    if value is None:
+        return ""
+    pick = getattr(value, "in_language", None)
+    return str(pick(language())) if pick is not None else str(value)
 
 
 def label(kind: str, identifier: str | None) -> str:
@@ -172,6 +236,8 @@ def refusal_params(code: str, params: Mapping[str, Any], lang: str | None = None
             out[key] = _words(lang, "field_word", value, "word.list_sep")
         elif key in ("responder", "requester"):
             out[key] = _party_word(lang, value)
+        elif key == "suggestion":  # `unknown_rule`: the name it probably meant, if one
+            out[key] = text(lang, "refusal.unknown_rule.suggestion", {"name": value}) if value else ""
         elif key == "choices":
             party = params.get("party")
             values = (value,) if isinstance(value, str) else value or ()
@@ -188,7 +254,7 @@ def render_refusal(code: str, params: Mapping[str, Any], lang: str | None = None
     key = "refusal." + code
     if not has(key, lang):
         missing_keys.add(key)
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     return text(lang, key, refusal_params(code, params, lang))
 
 
@@ -221,34 +287,49 @@ def fmt_datetime(moment: datetime | None, style: str = "datetime_short") -> str:
     return t(f"format.{style}", **_parts(moment))
 
 
-def fmt_duration(seconds: int) -> str:
-    """A duration such as "1d 23h" or "45m" (two largest units; no sign)."""
+def fmt_duration(seconds: int, parts: int = 2) -> str:
+    """A duration in the language's compact units, such as "1d 23h", "3d" or "45m" ("1 Tg.
+    23 Std."): its `parts` largest units (2 or 1), a zero part left out; no sign."""
     seconds = abs(int(seconds))
+    if parts == 1:  # the largest unit alone, rounded down
+        for size, key in ((86400, "duration.days"), (3600, "duration.hours")):
+            if seconds >= size:
+                return t(key, n=seconds // size)
+        return t("duration.minutes", n=seconds // 60)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    parts: list[str] = []
+    pieces: list[str] = []
     if days:
-        parts.append(t("duration.days", n=days))
-        parts.append(t("duration.hours", n=hours))
+        pieces.append(t("duration.days", n=days))
+        if hours:
+            pieces.append(t("duration.hours", n=hours))
     elif hours:
-        parts.append(t("duration.hours", n=hours))
+        pieces.append(t("duration.hours", n=hours))
         if minutes:
-            parts.append(t("duration.minutes", n=minutes))
+            pieces.append(t("duration.minutes", n=minutes))
     else:
-        parts.append(t("duration.minutes", n=minutes))
-    return " ".join(parts)
+        pieces.append(t("duration.minutes", n=minutes))
+    return " ".join(pieces)
 
 
-def fmt_countdown(seconds: int | None) -> str:
-    """Time left until a deadline ("in 1d 23h"), or how far past it is ("6h overdue")."""
+def compact_duration(seconds: int) -> str:
+    """A duration where room is short (the order list): as many units as the language's
+    `format.compact_parts` says (English "1d 23h"; German, whose units are longer, "1 Tg.")."""
+    return fmt_duration(seconds, int(t("format.compact_parts")))
+
+
+def fmt_countdown(seconds: int | None, *, compact: bool = False) -> str:
+    """Time left until a deadline ("in 1d 23h"), or how far past it is ("6h overdue"); with
+    `compact`, its duration as `compact_duration` gives it."""
     if seconds is None:
         return ""
     if seconds == 0:
         return t("countdown.now")
+    duration = compact_duration(seconds) if compact else fmt_duration(seconds)
     if seconds > 0:
-        return t("countdown.in", duration=fmt_duration(seconds))
-    return t("countdown.overdue", duration=fmt_duration(seconds))
+        return t("countdown.in", duration=duration)
+    return t("countdown.overdue", duration=duration)
 
 
 def fmt_money(cents: int) -> str:
@@ -270,7 +351,7 @@ def render_file_problem(code: str, params: Mapping[str, Any], lang: str | None =
     key = "file." + code
     if not has(key, lang):
         missing_keys.add(key)
-        return f"{code} {dict(params)!r}"
+        return f"{code} {quoted(dict(params))}"
     words = dict(params)
     if "where" in params:
         kind, ident = params["where"]

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
+from rcsim.engine.english import excerpt
 from rcsim.engine.model import other
 from rcsim.engine.scenario import (
     ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
@@ -17,7 +18,7 @@ from rcsim.engine.views import EventView
 from rcsim.engine.timeutil import iso, to_ts
 
 from .describe import day_count, describe_event, duration_words
-from .i18n import LANGUAGES, fmt_money, has, language, refusal_text, render_refusal
+from .i18n import LANGUAGES, fmt_money, has, language, localized, refusal_text, render_refusal
 from .i18n import table as translations
 from .i18n import text as translate
 from .safetext import clean
@@ -95,7 +96,7 @@ def error_text(error: ScenarioError) -> str:
         where.append(text("at_step", step=error.step))
     if error.order is not None:
         where.append(text("at_order", index=error.order,
-                          order_id=f" ({error.order_id})" if error.order_id else ""))
+                          order_id=f" ({excerpt(error.order_id)})" if error.order_id else ""))
     if error.rules:
         where.append(text("at_rules"))
     if error.key is not None:
@@ -264,7 +265,7 @@ def describe_result(result: StepResult) -> list[str]:
     step = result.step
     lines = [describe_step(step, result.now)]
     if step.note:
-        lines.append(text("note", note=step.note))
+        lines.append(text("note", note=localized(step.note)))
     if result.refusal is not None and isinstance(step, ActionStep):
         code = "refused_ok" if step.fails else "refused"
         lines.append(text(code, message=refusal_text(result.refusal)))
@@ -307,9 +308,9 @@ def transcript(report: Report) -> str:
     overrides = ""
     if sc.rules:
         overrides = text("overrides", items=", ".join(f"{k} = {v}" for k, v in sc.rules.items()))
-    lines = [text("scenario", path=sc.path, title=sc.title)]
+    lines = [text("scenario", path=sc.path, title=localized(sc.title))]
     if sc.description:
-        lines.extend(textwrap.wrap(" ".join(sc.description.split()), width=96,
+        lines.extend(textwrap.wrap(" ".join(localized(sc.description).split()), width=96,
                                    initial_indent="  ", subsequent_indent="  "))
     lines.append(text("setup", policy=sc.policy, start=iso(to_ts(sc.start)), overrides=overrides))
     for event in report.setup_events:
@@ -351,7 +352,8 @@ def report_json(report: Report) -> dict[str, Any]:
     steps = []
     for result in report.results:
         step = result.step
-        entry: dict[str, Any] = {"number": step.number, "kind": step.kind, "note": step.note,
+        entry: dict[str, Any] = {"number": step.number, "kind": step.kind,
+                                 "note": localized(step.note) if step.note else None,
                                  "passed": result.passed, "now": iso(to_ts(result.now))}
         if isinstance(step, ActionStep):
             entry.update(actor=step.actor, action=step.action, order=step.order,
@@ -375,7 +377,8 @@ def report_json(report: Report) -> dict[str, Any]:
         entry["problem"] = result.problem
         steps.append(entry)
     return {
-        "file": sc.path, "title": sc.title, "description": sc.description, "policy": sc.policy,
+        "file": sc.path, "title": localized(sc.title),
+        "description": localized(sc.description) if sc.description else None, "policy": sc.policy,
         "start": iso(to_ts(sc.start)), "rules": dict(sc.rules), "passed": report.passed,
         "failed_steps": [r.number for r in report.failures],
         "setup": [_event_json(e) for e in report.setup_events], "steps": steps,

@@ -6,7 +6,8 @@ is not a valid scenario (nothing is run then; a directory stands for its ``*.tom
 the reader of the output goes away (``rcsim run ... | head``) the run stops there, quietly, with
 the status 141 a shell gives a command that a closed pipe ended. ``python -m rcsim.tui.run FILE...``
 does the same. Every text the runner prints comes from the translation files
-(data/i18n/<lang>.json, keys "run.*"); ``--lang de`` prints German. File names and user text
+(data/i18n/<lang>.json, keys "run.*"), in the language of the locale unless ``--lang de|en``
+says otherwise, as every command does (tui/cli.py). File names and user text
 (titles, notes, comments...) are printed inert, as the app shows them: an escape sequence is
 shown, never executed. No Textual here: the runner starts fast and needs no display.
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -33,8 +33,8 @@ from rcsim.engine.rules import policy_rules, with_changes
 from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
 
 from . import examples
-from .cli import Parser
-from .i18n import LANGUAGES, language, refusal_text, set_language
+from .cli import Parser, choose_language, ends_quietly
+from .i18n import LANGUAGES, language, localized, refusal_text, set_language
 from .report import describe_failures, error_text, report_json, text, transcript
 from .rule_options import RuleOptionError, add_rule_option, parse_rules
 from .safetext import clean, json_inert
@@ -49,11 +49,6 @@ def _files(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-# The exit status when the reader of the output went away (`rcsim run ... | head`): 128 + SIGPIPE,
-# what a shell reports for a command a closed pipe ended, as `yes | head` shows with pipefail.
-PIPE_CLOSED = 141
-
-
 def _say(stream: TextIO, line: str = "") -> None:
     """Print runner text, inert: it holds file names and user text (titles, notes...)."""
     print(clean(line), file=stream)
@@ -61,8 +56,9 @@ def _say(stream: TextIO, line: str = "") -> None:
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
-    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module),
-    or PIPE_CLOSED (141) when the output's reader went away: the run stops there, quietly.
+    """`rcsim run FILE... [--json]`: play scenario files; exit status 0, 1 or 2 (see the module).
+    A closed pipe (the output's reader went away) ends it with PIPE_CLOSED (141), quietly:
+    `rcsim` (tui/__main__.py) and `python -m rcsim.tui.run` see to that for every command.
 
     `argv` may start with "run" (as `rcsim` hands it over) or with the first file.
     """
@@ -72,39 +68,21 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args[:1] == ["run"]:
         args = args[1:]
     previous = language()
+    set_language(choose_language(args))  # before the parser, so that its help speaks it too
     try:
         parser = Parser(prog="rcsim run", description=text("help.description"))
         parser.add_argument("files", nargs="*", metavar="FILE", help=text("help.files"))
         parser.add_argument("--examples", action="store_true", help=text("help.examples"))
         parser.add_argument("--json", action="store_true", help=text("help.json"))
-        parser.add_argument("--lang", choices=LANGUAGES, default="en", help=text("help.lang"))
+        parser.add_argument("--lang", choices=LANGUAGES, help=text("help.lang"))
         add_rule_option(parser)
         try:
             options = parser.parse_args(args)
         except SystemExit as exit_:  # argparse has printed its message; return rather than exit
             return int(exit_.code or 0)
-        set_language(options.lang)
         return _run(options, out, err)
-    except BrokenPipeError:
-        _quiet(out, err)
-        return PIPE_CLOSED
     finally:
         set_language(previous)
-
-
-def _quiet(*streams: TextIO) -> None:
-    """After a closed pipe: point each stream whose reader went away at the null device, so
-    that what is still buffered, flushed at exit, raises nothing (Python's documented remedy)."""
-    for stream in streams:
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):
-            try:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, stream.fileno())
-                os.close(null)
-            except (OSError, ValueError):  # not a file (a test's StringIO): nothing is left
-                pass
 
 
 def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -122,8 +100,8 @@ def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Every file is validated before any is played: nothing is half-run.
     scenarios, invalid = [], 0
     for path in files:
-        try:
-            scenarios.append(load(path))
+        try:  # what the parties type and the orders' titles in the run's language, where given
+            scenarios.append(load(path).in_language(language()))
         except ScenarioError as error:
             invalid += 1
             _say(err, text("invalid", message=error_text(error)))
@@ -214,7 +192,7 @@ def _what_if(scenarios: list[Scenario], with_change: list[Scenario], changes: di
                   f"{_outcome(after)}")
     for own, before, after, _ in changed:
         _say(out)
-        _say(out, text("whatif.story_title", path=own.name, title=own.title))
+        _say(out, text("whatif.story_title", path=own.name, title=localized(own.title)))
         lines = describe_failures(after)
         if not lines:
             _say(out, text("whatif.now_holds"))
@@ -233,4 +211,4 @@ def _outcome(report: Report) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ends_quietly(main))

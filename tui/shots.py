@@ -25,7 +25,7 @@ from rcsim.engine.recording import free_name
 
 from . import examples
 from .cli import Parser, choose_language
-from .i18n import LANGUAGES, language, set_language, t
+from .i18n import LANGUAGES, language, localized, set_language, t
 from .safetext import clean
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def shoot(scenario: Scenario, folder: Path, lang: str) -> list[Shot]:
                 await pilot.pause()
                 name = f"step-{number:02d}.svg"
                 write_text(folder / name, picture(app))
-                shots.append(Shot(name, number, describe_step(step), step.note))
+                shots.append(Shot(name, number, describe_step(step), localized(step.note)))
         except BaseException as error:  # said after the app has closed
             failures.append(error)
         finally:
@@ -204,9 +204,10 @@ def index_page(scenario: Scenario, shots: Sequence[Shot], lang: str) -> str:
             id=html.escape(Path(shot.file).stem), counter=counter, file=html.escape(shot.file),
             alt=html.escape(t("shots.alt", number=shot.number, total=total)),
             what=_inert(shot.what), note=note, open=html.escape(t("shots.open"))))
-    description = f"<p>{_inert(scenario.description)}</p>\n" if scenario.description else ""
+    description = f"<p>{_inert(localized(scenario.description))}</p>\n" \
+        if scenario.description else ""
     return PAGE.format(
-        lang=lang, title=_inert(scenario.title), description=description,
+        lang=lang, title=_inert(localized(scenario.title)), description=description,
         previous=html.escape(t("shots.previous")), next=html.escape(t("shots.next")),
         keys=html.escape(t("shots.keys")), figures="\n".join(figures))
 
@@ -238,7 +239,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         except SystemExit as exit_:
             return int(exit_.code or 0)
         try:
-            scenario = load(examples.resolve(options.story, examples.STORIES))
+            scenario = load(examples.resolve(options.story, examples.STORIES)).in_language(lang)
         except ScenarioError as error:
             print(clean(t("present.cli.invalid", message=error_text(error))), file=err)
             return 2

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..core import ADDABLE_STATUSES
+from ..english import quoted
 from ..errors import Refusal
 from ..rules import ADJUSTABLE, load_policies, policy_rules, rule_value, with_changes
-from ..scenario.steps import MAX_DEPTH, MAX_DIGITS
+from ..scenario.steps import LANGUAGE_TAG, MAX_DEPTH, MAX_DIGITS, Text
 from ..scenario.toml_guard import TOO_DEEP, TOO_LONG, hint, parse_toml, read_toml
 from ..timeutil import CLOCK_LIMIT, DAY, in_calendar_or_refuse, parse_iso, to_ts
 from .distributions import Distribution, DistributionError, parse as parse_distribution
@@ -66,8 +67,8 @@ class ExperimentError(Exception):
         super().__init__(self.path, code)
 
     def __str__(self) -> str:
-        where = repr(self.path) + (f": key {self.key!r}" if self.key else "")
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        where = repr(self.path) + (f": key {quoted(self.key)}" if self.key else "")
+        params = ", ".join(f"{k}={quoted(v)}" for k, v in self.params.items())
         return f"{where}: {self.code}" + (f" ({params})" if params else "")
 
 
@@ -221,6 +222,14 @@ class _Loader:
         return float(value)
 
     def text(self, value: Any, key: str) -> str:
+        """A text, or the same text per language (`{ en = "...", de = "..." }`: a Text, whose
+        `str` is the English one; the command line shows the language it speaks)."""
+        if isinstance(value, dict) and value:
+            for language, text in value.items():
+                if not LANGUAGE_TAG.fullmatch(language):
+                    raise self.fail("language_key", f"{key}.{language}", found=language)
+                self.text(text, f"{key}.{language}")
+            return Text(value)
         if not isinstance(value, str) or not value.strip():
             raise self.fail("type", key, expected="non_empty_text", found=value)
         return value
@@ -248,8 +257,11 @@ class _Loader:
                 raise self.fail("missing", name)
         title = self.text(doc["title"], "title")
         description = doc.get("description")
-        if description is not None and not isinstance(description, str):
-            raise self.fail("type", "description", expected="text", found=description)
+        if description is not None:
+            if isinstance(description, dict):
+                description = self.text(description, "description")
+            elif not isinstance(description, str):
+                raise self.fail("type", "description", expected="text", found=description)
         seed = doc["seed"]
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise self.fail("type", "seed", expected="whole_number", found=seed)
@@ -401,7 +413,7 @@ class _Loader:
             for index, item in enumerate(values, start=1):
                 changed = {**rules, rule: item}
                 self.rules(arm_policy, changed, f"{key}.sweep.values.{index}")
-                arms.append(Arm(f"{name}: {item}", arm_policy, changed))
+                arms.append(Arm(_named(name, item), arm_policy, changed))
         names = [arm.name for arm in arms]
         for index, name in enumerate(names):
             if name in names[:index]:
@@ -428,3 +440,10 @@ class _Loader:
         except Refusal as refusal:
             raise self.fail("rule_refused", key, refusal=refusal.code,
                             refusal_params=dict(refusal.params)) from None
+
+
+def _named(name: str, value: Any) -> str:
+    """The name of a sweep's arm: its name and the value, in each language it is given in."""
+    if isinstance(name, Text):
+        return Text({language: f"{text}: {value}" for language, text in name.languages.items()})
+    return f"{name}: {value}"

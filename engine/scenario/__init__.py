@@ -63,13 +63,14 @@ from .loader import ScenarioError, load, loads, parse
 from .player import CheckResult, Player, Report, StepResult, play, refusal_matches
 from .steps import (
     ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS, TOP_KEYS,
-    ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UndoStep, UntilStep,
+    ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, Text, UndoStep, UntilStep,
+    in_language,
 )
 
 __all__ = [
     "ACTION_KEYS", "EXPECT_KEYS", "MAX_DEPTH", "MAX_DIGITS", "NEXT", "ORDER_KEYS", "STEP_KINDS",
     "TOP_KEYS", "ActionStep", "AdvanceStep", "CheckResult", "ExpectStep", "OrderSpec", "Player",
-    "Report", "Scenario", "ScenarioError", "Step", "StepResult", "UndoStep", "UntilStep", "load",
-    "loads",
+    "Report", "Scenario", "ScenarioError", "Step", "StepResult", "Text", "UndoStep", "UntilStep",
+    "in_language", "load", "loads",
     "parse", "play", "refusal_matches",
 ]

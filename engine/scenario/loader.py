@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
+from ..english import quoted
 from ..errors import RcsimError, Refusal
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..core import ADDABLE_STATUSES
@@ -15,9 +16,9 @@ from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, 
 from ..service import Simulation
 from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts
 from .steps import (
-    ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS,
-    TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, UndoStep,
-    UntilStep,
+    ACTION_KEYS, EXPECT_KEYS, LANGUAGE_TAG, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS,
+    TEXT_FIELDS, TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, Text,
+    UndoStep, UntilStep,
 )
 from .toml_guard import TOO_DEEP, TOO_LONG, hint as _hint, parse_toml, read_toml
 
@@ -49,12 +50,12 @@ class ScenarioError(RcsimError):
         if self.step is not None:
             where.append(f"step {self.step}")
         if self.order is not None:
-            where.append(f"order {self.order}" + (f" ({self.order_id!r})" if self.order_id else ""))
+            where.append(f"order {self.order}" + (f" ({quoted(self.order_id)})" if self.order_id else ""))
         if self.rules:
             where.append("[rules]")
         if self.key is not None:
-            where.append(f"key {self.key!r}")
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+            where.append(f"key {quoted(self.key)}")
+        params = ", ".join(f"{k}={quoted(v)}" for k, v in self.params.items())
         return ": ".join(where) + f": {self.code}" + (f" ({params})" if params else "")
 
 
@@ -94,6 +95,21 @@ class _Loader:
         if not isinstance(value, str) or (not blank_ok and not value.strip()):
             raise self.fail("type", key=key, expected="non_empty_text", found=value, **where)
         return value
+
+    def texts(self, value: Any, key: str, *, blank_ok: bool = False, **where: Any) -> str:
+        """A text, or the same text per language (`{ en = "...", de = "..." }`: a Text)."""
+        if not isinstance(value, dict):
+            if not isinstance(value, str):
+                raise self.fail("type", key=key, expected="texts_by_language", found=value,
+                                **where)
+            return self.text_value(value, key, blank_ok=blank_ok, **where)
+        if not value:
+            raise self.fail("type", key=key, expected="texts_by_language", found=value, **where)
+        for language, text in value.items():
+            if not LANGUAGE_TAG.fullmatch(language):
+                raise self.fail("language_key", key=f"{key}.{language}", found=language, **where)
+            self.text_value(text, f"{key}.{language}", blank_ok=blank_ok, **where)
+        return Text(value)
 
     def instant(self, value: Any, key: str, *, none_ok: bool = False, clock: bool = False,
                 **where: Any) -> datetime | None:
@@ -196,10 +212,10 @@ class _Loader:
         for key in ("title", "start", "orders", "steps"):
             if key not in doc:
                 raise self.fail("missing", name=key)
-        title = self.text_value(doc["title"], "title")
+        title = self.texts(doc["title"], "title")
         description = doc.get("description")
         if description is not None:
-            description = self.text_value(description, "description", blank_ok=True)
+            description = self.texts(description, "description", blank_ok=True)
         start = self.instant(doc["start"], "start", clock=True)
         assert start is not None  # (none_ok is off: an instant or an error)
         policies = load_policies()
@@ -240,11 +256,11 @@ class _Loader:
                 raise self.fail("duplicate_order", key="id", found=order_id,
                                 first=first[order_id], **where)
             first[order_id] = index
-            self.text_value(spec["title"], "title", **where)
+            title = self.texts(spec["title"], "title", **where)
             status = self.choice(spec.get("status", "in_progress"), "status", ADDABLE_STATUSES,
                                  **where)
             due = self.instant(spec["due"], "due", **where) if "due" in spec else None
-            specs.append(OrderSpec(order_id, spec["title"], spec["price"], spec["delivery_days"],
+            specs.append(OrderSpec(order_id, title, spec["price"], spec["delivery_days"],
                                    status, due))
         # The orders are added to a probe simulation, so that whatever the engine would refuse
         # (a price of 0, an unknown status...) is found now: all at once (one step), and only
@@ -281,7 +297,9 @@ class _Loader:
         # deadline goes forward by an amount not known here, so the bound stays as it was.
         self.earliest = to_ts(start)
         # The clock's lowest possible position before each step the simulation may have taken
-        # (an action expected to succeed, a clock move), so that an `undo` puts it back.
+        # (any action, a clock move), so that an `undo` puts it back. An action marked `fails`
+        # counts too: if the rules allow it when played, it is applied (and reported as not
+        # refused), so it may be among the steps an `undo` takes back.
         self.taken: list[int] = []
         return tuple(self.step(number, spec) for number, spec in enumerate(raw, start=1))
 
@@ -305,12 +323,11 @@ class _Loader:
             raise self.fail("several_kinds", kinds=tuple(kinds), **where)
         note = spec.get("note")
         if note is not None:
-            note = self.text_value(note, "note", **where)
+            note = self.texts(note, "note", **where)
         kind = kinds[0]
         if kind == "action":
             step = self.action_step(number, note, spec)
-            if not step.fails:
-                self.taken.append(self.earliest)
+            self.taken.append(self.earliest)
             return step
         self.unknown_keys(spec, (kind, "note"), "unknown_step_key", kind=kind, **where)
         if kind in ("advance", "until"):
@@ -381,6 +398,9 @@ class _Loader:
                 raise self.fail("error_without_fails", key="error", **where)
         fields = {k: v for k, v in spec.items() if k not in ACTION_KEYS}
         self.unknown_keys(fields, takes, "unknown_field", action=action, **where)
+        for name in TEXT_FIELDS:  # a text per language (any other value is the engine's to check)
+            if isinstance(fields.get(name), dict):
+                fields[name] = self.texts(fields[name], name, blank_ok=True, **where)
         if "reason" in fields:
             self.reason(fields["reason"], actor, fails, **where)
         if not fails:  # a step that must succeed has to give what its party's form requires
@@ -448,6 +468,6 @@ class _Loader:
                 self.unknown_keys(value, PARTIES, "unknown_step_key", prefix=f"{name}.",
                                   kind="inbox", **where)
                 for party, wanted in value.items():
-                    self.text_value(wanted, f"{name}.{party}", **where)
+                    wanted = self.texts(wanted, f"{name}.{party}", **where)
                     checks.append((f"inbox.{party}", wanted))
         return ExpectStep(number=number, note=note, order=order, checks=tuple(checks))

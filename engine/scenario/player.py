@@ -10,7 +10,7 @@ from ..errors import Refusal
 from ..service import Simulation
 from ..views import EventView, HistoryEntry, OrderView
 from ..timeutil import iso, to_ts
-from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, UndoStep, UntilStep
+from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, Text, UndoStep, UntilStep
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -152,7 +152,9 @@ class Player:
     def _act(self, step: ActionStep) -> StepResult:
         sim = self.simulation
         try:
-            events = sim.act(step.actor, step.action, step.order, **step.fields)
+            # (a text given per language, unless the scenario was put in one: the English one)
+            fields = {k: str(v) if isinstance(v, Text) else v for k, v in step.fields.items()}
+            events = sim.act(step.actor, step.action, step.order, **fields)
         except Refusal as refusal:
             # A refusal changes nothing: the engine promises it (tests/engine/test_journal.py),
             # so the state is not compared around each action (that cost the whole state).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +22,38 @@ NEXT = "next"
 # hours, a count) needs more digits: beyond these a file is refused, naming where.
 MAX_DEPTH = 20
 MAX_DIGITS = 15
+# The texts of a file may be given per language, `title = { en = "...", de = "..." }`, a key of
+# two or three lower-case letters each (ISO 639). Which languages there are is the
+# presentation's business: the engine keeps them all, and reads no catalogue.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}")
+TEXT_FIELDS = ("comment", "extra_description")  # action fields that are texts a party types
+
+
+class Text(str):
+    """A text of a file given in several languages. As a `str` it is the English one (or the
+    first given, when there is no English); `languages` holds each, and `in_language` picks
+    one, for the presentation to show the text in its own language."""
+
+    languages: Mapping[str, str]
+
+    def __new__(cls, languages: Mapping[str, str]) -> Text:
+        if not languages:
+            raise ValueError("a text needs at least one language")
+        text = super().__new__(cls, languages.get("en", next(iter(languages.values()))))
+        text.languages = MappingProxyType(dict(languages))
+        return text
+
+    def in_language(self, language: str) -> str:
+        """The text in `language`, else the English one (or the first given)."""
+        return self.languages.get(language, str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # (a str subclass with state: pickled whole)
+        return (Text, (dict(self.languages),))
+
+
+def in_language(value: Any, language: str) -> Any:
+    """`value` in `language` when it is a Text, else as it is (a text given once)."""
+    return value.in_language(language) if isinstance(value, Text) else value
 
 
 @dataclass(frozen=True)
@@ -35,8 +68,9 @@ class OrderSpec:
     due: datetime | None = None
 
     def as_args(self) -> dict[str, Any]:
-        """The keyword arguments of `Simulation.add_orders` for this order."""
-        return {"id": self.id, "title": self.title, "price": self.price,
+        """The keyword arguments of `Simulation.add_orders` for this order (its title in
+        English, unless the scenario was put `in_language` first)."""
+        return {"id": self.id, "title": str(self.title), "price": self.price,
                 "delivery_days": self.delivery_days, "status": self.status, "due": self.due}
 
 
@@ -115,6 +149,24 @@ class Scenario:
     @property
     def name(self) -> str:
         return Path(self.path).name
+
+    def in_language(self, language: str) -> Scenario:
+        """This scenario with what it gives the simulation in `language` (where the file gives
+        it per language): the orders' titles, the parties' comments and descriptions of
+        extras, and the inbox texts expected, which must match what was sent. Its narration
+        (the title, the description, the notes) stays in every language, for a presentation
+        to show in its own, even when it switches (`Text.in_language`)."""
+        orders = tuple(replace(o, title=in_language(o.title, language)) for o in self.orders)
+        steps: list[Step] = []
+        for step in self.steps:
+            if isinstance(step, ActionStep) and any(isinstance(v, Text) for v in step.fields.values()):
+                step = replace(step, fields=MappingProxyType(
+                    {k: in_language(v, language) for k, v in step.fields.items()}))
+            elif isinstance(step, ExpectStep) and any(isinstance(v, Text) for _, v in step.checks):
+                step = replace(step, checks=tuple((k, in_language(v, language))
+                                                  for k, v in step.checks))
+            steps.append(step)
+        return replace(self, orders=orders, steps=tuple(steps))
 
     def simulation(self, path: str | Path | None = None) -> Simulation:
         """A fresh simulation holding this scenario's orders, before any step (in memory, or in

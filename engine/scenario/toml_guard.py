@@ -49,6 +49,10 @@ def hint(found: Any, known: Iterable[str]) -> str | None:
     if not isinstance(found, str):
         return None
     known = list(known)
+    if len(found) > 3 * max(map(len, known), default=0):
+        # Far too long to be like any: difflib's ratio can reach its 0.6 only when one is at
+        # most 2.33 times the other, and comparing a 10 MB value would take seconds.
+        return None
     folded = {k.casefold(): k for k in known}
     match = folded.get(found.casefold()) or next(
         iter(difflib.get_close_matches(found, known, n=1)), None)

@@ -1,7 +1,7 @@
 """Helper of test_kill: act on a simulation file in a loop, printing "done EVENTS STEPS" after each
 call, once the call has returned (and so has been written).
 
-Usage: python _kill_child.py PATH SEED [MODE]
+Usage: python _kill_child.py PATH SEED [MODE [HOLD]]
   steps    (default) actions, clock moves and small batches of orders;
   compact  the same, with a compaction (a whole rewrite of the file) after every few calls;
   long     large batches of orders only (each a long line, which a kill can cut short);
@@ -10,6 +10,10 @@ Usage: python _kill_child.py PATH SEED [MODE]
            "done HEAD KEPT ALL INEFFECT": the steps in effect and kept, and fingerprints of the
            records kept and of those in effect.
 Opening prints "ready EVENTS STEPS" first (opening a version 1 file carries it over).
+
+HOLD ("before:N" or "after:N") stops the child at its N-th line appended to the file, just
+before that line is written or just after: it prints "held" and waits there (reading stdin) for
+the kill, so that a test kills it at a known point of a call, whatever the machine's speed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rcsim.engine import Simulation  # noqa: E402
+from rcsim.engine.simfile import SimulationFile  # noqa: E402
 
 VALUES = {"comment": "Written before the kill", "days": 1, "extra_price": 0}
 
@@ -72,7 +77,32 @@ def travel(sim: Simulation, rng: random.Random, seed: int) -> None:
         print("done", where(sim), flush=True)
 
 
-def main(path: str, seed: int, mode: str = "steps") -> None:
+def hold_at(hold: str) -> None:
+    """Stop at the N-th append, before or after it is written (HOLD above), until killed."""
+    when, _, number = hold.partition(":")
+    assert when in ("before", "after") and number.isdigit(), hold
+    real, count = SimulationFile.append, [0]
+
+    def append(self: SimulationFile, line: bytes) -> None:
+        count[0] += 1
+        if count[0] == int(number) and when == "before":
+            wait_for_the_kill()
+        real(self, line)
+        if count[0] == int(number) and when == "after":
+            wait_for_the_kill()
+
+    SimulationFile.append = append  # type: ignore[method-assign]
+
+
+def wait_for_the_kill() -> None:
+    print("held", flush=True)
+    sys.stdin.readline()  # the test kills the child before it writes anything
+    raise SystemExit("not killed")
+
+
+def main(path: str, seed: int, mode: str = "steps", hold: str | None = None) -> None:
+    if hold is not None:
+        hold_at(hold)
     rng = random.Random(seed)
     sim = Simulation.open(path)
     if mode == "travel":

@@ -1,6 +1,6 @@
-"""The two file layouts, for tests that break a file by hand: format version 2 (JSON lines, each a
-piece of the TinyDB database, engine/store.py) and format version 1 (the whole database as one
-JSON document, as the release before the journal wrote it)."""
+"""The file layouts, for tests that break a file by hand: the current format (version 3: JSON
+lines, each a piece of the TinyDB database with its checksum, engine/store.py) and format version
+1 (the whole database as one JSON document, as the release before the journal wrote it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rcsim.engine import Simulation
-from rcsim.engine.store import JournalStorage
+from rcsim.engine.store import VERSION, JournalStorage, body, body_of, chain
 from rcsim.engine.timeutil import iso
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,18 +17,33 @@ VERSION_1_FILE = Path(__file__).with_name("data") / "version-1.json"  # written 
 
 
 def read_database(path: Path) -> dict[str, Any]:
-    """A version 2 file as the TinyDB database it holds: every line merged."""
+    """A file of the current version as the TinyDB database it holds: every line merged."""
     data = JournalStorage(path).read()
     assert data is not None
     return data
 
 
 def write_database(path: Path, data: dict[str, Any]) -> None:
-    """Write a database as a version 2 file: the meta first, then one line per table."""
-    tables = ["meta"] + [t for t in data if t != "meta"]
-    lines = [json.dumps({t: data[t]}, ensure_ascii=False, separators=(",", ":")) + "\n"
-             for t in tables if t in data]
-    path.write_text("".join(lines), encoding="utf-8")
+    """Write a database as a file of the current version, as a rewrite would: the meta first,
+    then one line per table, sealed with their checksums (what is in them is the test's)."""
+    tables = [t for t in ["meta"] + [t for t in data if t != "meta"] if t in data]
+    meta = data["meta"].get("1") if isinstance(data.get("meta"), dict) else None
+    if isinstance(meta, dict) and meta.get("version") == VERSION:
+        data = {**data, "meta": {"1": {**meta, "lines": len(tables)}}}
+    path.write_bytes(b"".join(chain(body({t: data[t]}) for t in tables)))
+
+
+def resealed(content: bytes) -> bytes:
+    """A file's lines, changed by hand, sealed again with their checksums, as one rewrite of
+    all of them would be: a test that breaks what is in a file gets past the checksums to the
+    check it is about."""
+    bodies = [body_of(line) for line in content.splitlines(keepends=True)]
+    first = json.loads(bodies[0])
+    meta = first["meta"]["1"]
+    if meta.get("version") == VERSION:
+        meta["lines"] = len(bodies)
+        bodies[0] = body(first)
+    return b"".join(chain(bodies))
 
 
 def compacted(sim: Simulation) -> dict[str, Any]:

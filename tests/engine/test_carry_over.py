@@ -16,7 +16,7 @@ import pytest
 
 from rcsim.engine import Simulation
 from rcsim.engine.service import snapshot_of
-from rcsim.engine.store import JournalStorage
+from rcsim.engine.store import VERSION, JournalStorage
 
 from .conftest import files
 from .layouts import ROOT, VERSION_1_FILE
@@ -30,7 +30,7 @@ def version_1(folder: Path, name: str = "sim.json") -> tuple[Path, bytes]:
 
 def version_of(path: Path) -> int:
     data = JournalStorage(path).read() if path.read_bytes().endswith(b"\n") else None
-    return 2 if data is not None and data["meta"]["1"]["version"] == 2 else 1
+    return data["meta"]["1"]["version"] if data is not None else 1
 
 
 def test_the_release_file_is_really_version_1():
@@ -56,7 +56,7 @@ def test_a_version_1_file_opens_and_is_carried_over_keeping_the_original_as_bak(
         assert sim.step_count == 0 and snapshot_of(sim._state_at(0)) == snapshot  # ... its history starts here
     assert files(tmp_path) == ["sim.json", "sim.json.bak"]
     assert (tmp_path / "sim.json.bak").read_bytes() == original  # the original, byte for byte
-    assert version_of(path) == 2
+    assert version_of(path) == VERSION
 
     with Simulation.open(path) as sim:  # opened again: no second carry-over, no second backup
         assert sim.snapshot() == snapshot and sim.carried_over is None
@@ -92,7 +92,7 @@ def test_a_version_1_file_with_two_names_is_carried_over_as_one_file(tmp_path):
     os.link(path, other)
     with Simulation.open(other) as sim:
         sim.advance("1h")
-    assert os.path.samefile(path, other) and version_of(path) == 2  # both names: the new file
+    assert os.path.samefile(path, other) and version_of(path) == VERSION  # both names: the new file
     assert (tmp_path / "other.json.bak").read_bytes() == original
     with Simulation.open(path) as sim:
         assert sim.step_count == 1
@@ -106,7 +106,7 @@ def test_a_version_1_file_opened_through_a_link_keeps_its_backup_beside_the_real
     link = tmp_path / "link.json"
     link.symlink_to(path)
     Simulation.open(link).close()
-    assert link.is_symlink() and version_of(path) == 2
+    assert link.is_symlink() and version_of(path) == VERSION
     assert (tmp_path / "real" / "sim.json.bak").read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]
 

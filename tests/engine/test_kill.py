@@ -38,8 +38,10 @@ def read_reports(stream) -> list[bytes]:
     return stream.read().splitlines(keepends=True)
 
 
-def start(path: Path, seed: int, mode: str = "steps") -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(CHILD), str(path), str(seed), mode],
+def start(path: Path, seed: int, mode: str = "steps", hold: str | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(CHILD), str(path), str(seed), mode,
+                             *([hold] if hold else [])],
+                            stdin=subprocess.PIPE if hold else None,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -49,12 +51,14 @@ def ready(child: subprocess.Popen) -> tuple[int, int]:
     return int(words[1]), int(words[2])
 
 
-def finish(child: subprocess.Popen) -> list[tuple[int, int]]:
-    """Kill the child now; the (events, steps) it reported as done."""
+def finish(child: subprocess.Popen, seen: list[bytes] = ()) -> list[tuple[int, int]]:
+    """Kill the child now; the (events, steps) it reported as done: in the lines read from it
+    before (`seen`) and those it wrote after them."""
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL, child.stderr.read().decode()
-    done = [(int(e), int(s)) for word, e, s in complete(read_reports(child.stdout)) if word == b"done"]
+    reports = complete([*seen, *read_reports(child.stdout)])
+    done = [(int(e), int(s)) for word, e, s in reports if word == b"done"]
     child.stdout.close()
     child.stderr.close()
     return done
@@ -92,16 +96,16 @@ def test_sigkill_at_random_moments_never_loses_a_reported_step_or_the_file(tmp_p
         child = start(path, attempt, mode)
         events, steps = ready(child)
         assert (events, steps) >= reported
-        # Let it finish a random number of calls, then kill it at a random moment of the next
-        # ones (often in the middle of a write). Nothing below depends on how fast it ran.
-        for _ in range(rng.randrange(0, 4)):
-            child.stdout.readline()
+        # Let it finish one call and a random number more (the lines read here are reports
+        # too), then kill it at a random moment of the next ones (often in the middle of a
+        # write). Nothing below depends on how fast it ran.
+        seen = [child.stdout.readline() for _ in range(1 + rng.randrange(0, 4))]
         time.sleep(rng.uniform(0.0, 0.08))
-        done = finish(child)
-        if done:
-            assert done == sorted(done)
-            reported = done[-1]
-            killed_mid_run += 1
+        done = finish(child, seen)
+        assert done, "the child reported the call it finished before the kill"
+        assert done == sorted(done)
+        reported = done[-1]
+        killed_mid_run += 1
         with Simulation.open(path) as after:
             assert temporary_files(path) == [], "a temporary file the kill left is removed"
             assert path.read_bytes().endswith(b"\n"), "a torn last line is cut off"
@@ -118,60 +122,107 @@ def where(sim: Simulation) -> tuple[int, int, str, str]:
             fingerprint(records[:sim.step_count]))
 
 
+def killed_while_travelling(child: subprocess.Popen, seen: list[bytes]) -> list[list[bytes]]:
+    """Kill the child now; every line it finished writing: those read from it before (`seen`:
+    a report read is a report all the same) and the rest."""
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    lines = [line.split() for line in [*seen, *child.stdout.read().splitlines(keepends=True)]
+             if line.endswith(b"\n")]
+    child.stdout.close()
+    child.stderr.close()
+    if child.stdin is not None:
+        child.stdin.close()
+    return lines
+
+
+def stands_as_reported_or_as_the_call_in_flight_left_it(
+        path: Path, last: tuple[int, int, str, str], lines: list[list[bytes]]
+) -> tuple[tuple[int, int, str, str], str]:
+    """Reopened after a kill, the simulation stands where the child last said it did, or where
+    the call in flight (said before it began) took it; its state is what replaying the steps
+    in effect gives. Returns where it stands and which of those it was."""
+    in_flight = None
+    for words in lines:
+        if words[0] == b"done" and len(words) == 5:
+            last = (int(words[1]), int(words[2]), words[3].decode(), words[4].decode())
+            in_flight = None
+        elif words[0] == b"will":
+            in_flight = [w.decode() for w in words[1:]]
+    with Simulation.open(path) as after:
+        assert temporary_files(path) == [] and path.read_bytes().endswith(b"\n")
+        now = where(after)
+        head, kept, every, in_effect = last
+        if now == last:
+            outcome = "as reported"
+        elif in_flight is not None and in_flight[0] in ("undo", "redo", "rewind"):
+            target = {"undo": head - 1, "redo": head + 1}.get(in_flight[0])
+            if target is None:
+                target = int(in_flight[-1])
+            assert now[:3] == (target, kept, every), (now, last, in_flight)
+            outcome = "travel in flight written"
+        else:
+            assert in_flight == ["step"], (now, last, in_flight)
+            assert now[:2] == (head + 1, head + 1)
+            assert fingerprint(after._journal.records[:head]) == in_effect
+            outcome = "step in flight written"
+        state = after._journal.origin()
+        replay_all(state, after._journal.records[:after.step_count])
+        assert state.now == after._state.now and state.counters == after._state.counters
+        assert [o.to_doc() for o in state.orders.values()] == after.snapshot()["orders"]
+    return now, outcome
+
+
+def travel_child(path: Path, attempt: int, last: tuple[int, int, str, str],
+                 hold: str | None = None) -> subprocess.Popen:
+    child = start(path, attempt, "travel", hold)
+    words = child.stdout.readline().split()
+    assert words[:1] == [b"ready"], child.stderr.read().decode()
+    assert (int(words[1]), int(words[2]), words[3].decode(), words[4].decode()) == last
+    return child
+
+
 @needs_sigkill
 def test_sigkill_while_undoing_redoing_and_rewinding_never_loses_where_the_simulation_stands(tmp_path):
     """Every call the child finished is on file: reopened, the simulation stands where it said
     (the same steps in effect and the same steps to redo), or where the call in flight when it
-    was killed took it, and its state is what replaying the steps in effect gives."""
+    was killed took it, and its state is what replaying the steps in effect gives. The kills
+    come at random moments: whichever it hits, that holds (the next test kills at known ones)."""
     path = made(tmp_path / "sim.json")
     rng = random.Random(20261201)
     with Simulation.open(path) as sim:
         last = where(sim)
-    outcomes = set()
     for attempt in range(KILLS):
-        child = start(path, attempt, "travel")
-        words = child.stdout.readline().split()
-        assert words[:1] == [b"ready"], child.stderr.read().decode()
-        assert (int(words[1]), int(words[2]), words[3].decode(), words[4].decode()) == last
-        for _ in range(rng.randrange(0, 6)):
-            child.stdout.readline()
+        child = travel_child(path, attempt, last)
+        seen = [child.stdout.readline() for _ in range(rng.randrange(0, 6))]
         time.sleep(rng.uniform(0.0, 0.05))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        lines = [line.split() for line in child.stdout.read().splitlines(keepends=True)
-                 if line.endswith(b"\n")]
-        child.stdout.close()
-        child.stderr.close()
-        in_flight = None
-        for words in lines:
-            if words[0] == b"done" and len(words) == 5:
-                last = (int(words[1]), int(words[2]), words[3].decode(), words[4].decode())
-                in_flight = None
-            elif words[0] == b"will":
-                in_flight = [w.decode() for w in words[1:]]
-        with Simulation.open(path) as after:
-            assert temporary_files(path) == [] and path.read_bytes().endswith(b"\n")
-            now = where(after)
-            head, kept, every, in_effect = last
-            if now == last:
-                outcomes.add("as reported")
-            elif in_flight is not None and in_flight[0] in ("undo", "redo", "rewind"):
-                target = {"undo": head - 1, "redo": head + 1}.get(in_flight[0])
-                if target is None:
-                    target = int(in_flight[-1])
-                assert now[:3] == (target, kept, every), (now, last, in_flight)
-                outcomes.add("travel in flight written")
-            else:
-                assert in_flight == ["step"], (now, last, in_flight)
-                assert now[:2] == (head + 1, head + 1)
-                assert fingerprint(after._journal.records[:head]) == in_effect
-                outcomes.add("step in flight written")
-            state = after._journal.origin()
-            replay_all(state, after._journal.records[:after.step_count])
-            assert state.now == after._state.now and state.counters == after._state.counters
-            assert [o.to_doc() for o in state.orders.values()] == after.snapshot()["orders"]
-            last = now
-    assert "as reported" in outcomes and len(outcomes) >= 2, outcomes
+        lines = killed_while_travelling(child, seen)
+        last, _ = stands_as_reported_or_as_the_call_in_flight_left_it(path, last, lines)
+
+
+@needs_sigkill
+def test_a_kill_just_before_or_just_after_a_travel_call_is_written_finds_it_undone_or_done(tmp_path):
+    """The same, with each kill at a known point: the child stops at its N-th line appended,
+    just before it is written (reopened, the simulation stands as last reported) or just after
+    (it stands where the call in flight took it, undo, redo, rewind or a step alike)."""
+    path = made(tmp_path / "sim.json")
+    with Simulation.open(path) as sim:
+        last = where(sim)
+    outcomes: dict[str, set[str]] = {"before": set(), "after": set()}
+    for attempt in range(16):
+        when = ("before", "after")[attempt % 2]
+        child = travel_child(path, attempt, last, hold=f"{when}:{1 + attempt % 5}")
+        seen = []
+        while not seen or seen[-1] != b"held\n":
+            line = child.stdout.readline()
+            assert line, child.stderr.read().decode()
+            seen.append(line)
+        lines = killed_while_travelling(child, seen)
+        last, outcome = stands_as_reported_or_as_the_call_in_flight_left_it(path, last, lines)
+        outcomes[when].add(outcome)
+    assert outcomes["before"] == {"as reported"}
+    assert "travel in flight written" in outcomes["after"]
+    assert "step in flight written" in outcomes["after"]
 
 
 def temporary_files(path: Path) -> list[Path]:

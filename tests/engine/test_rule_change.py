@@ -10,6 +10,7 @@ import pytest
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
 from rcsim.engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
+from rcsim.engine.store import encode
 
 from .conftest import START, at
 
@@ -24,7 +25,7 @@ def test_every_number_rule_and_the_extension_timeout_can_be_changed_by_name() ->
 
 
 @pytest.mark.parametrize("name, value, code", [
-    ("cancelation_response_hours", 72, "unknown_rule_hint"),
+    ("cancelation_response_hours", 72, "unknown_rule"),
     ("reasons", 1, "unknown_rule"),  # a list: changed in a scenario file's [rules], not by name
     ("policy", "current", "unknown_rule"),
     ("cancellation_response_hours", 0, "rule_range"),
@@ -39,9 +40,11 @@ def test_a_name_or_value_the_rules_cannot_take_is_refused_saying_what_they_can(n
     with pytest.raises(Refusal) as caught:
         rule_value(name, value)
     assert caught.value.code == code
-    if code == "unknown_rule_hint":
-        assert caught.value.params["suggestion"] == "cancellation_response_hours"
-        assert "did you mean cancellation_response_hours?" in caught.value.message
+    if code == "unknown_rule":  # one code; the name it probably meant is a parameter
+        suggestion = "cancellation_response_hours" if name.startswith("cancel") else None
+        assert caught.value.params["suggestion"] == suggestion
+        assert ("did you mean cancellation_response_hours?" in caught.value.message) == (
+            suggestion is not None)
     if code == "rule_range":
         assert "from 1 to 87600" in caught.value.message
 
@@ -153,8 +156,23 @@ def test_a_rules_step_that_is_not_a_table_or_not_allowed_is_a_damaged_file(make_
         last = json.loads(lines[-1])
         (number, record), = last["steps"].items()
         record["set"] = bad
-        path.write_text("\n".join([*lines[:-1], json.dumps({"steps": {number: record}})]) + "\n",
-                        encoding="utf-8")
+        path.write_bytes(("\n".join(lines[:-1]) + "\n").encode()  # with its checksum
+                         + encode({"steps": {number: record}}))
         with pytest.raises(SimulationFileError) as caught:
             Simulation.open(path)
         assert caught.value.code == code
+
+
+def test_a_misspelt_rule_name_says_the_name_it_probably_meant_in_both_languages() -> None:
+    from rcsim.tui.i18n import refusal_text
+
+    with pytest.raises(Refusal) as caught:
+        rule_value("very_late_hour", 48)
+    assert caught.value.code == "unknown_rule"
+    assert caught.value.params["suggestion"] == "very_late_hours"
+    assert "(did you mean very_late_hours?)" in refusal_text(caught.value, "en")
+    assert "(meintest du very_late_hours?)" in refusal_text(caught.value, "de")
+    with pytest.raises(Refusal) as caught:
+        rule_value("policy", "current")
+    assert "did you mean" not in refusal_text(caught.value, "en")
+    assert "meintest du" not in refusal_text(caught.value, "de")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine.store import body_of, encode
 
 from .conftest import START
 
@@ -294,10 +295,10 @@ def test_the_file_holds_the_head_as_a_line_and_a_new_step_rewrites_the_step_afte
     plain = path.read_bytes()
     assert b'"head"' not in plain  # a simulation never taken back has no head
     sim.undo()
-    assert path.read_bytes()[len(plain):] == b'{"head":{"1":{"step":2,"steps":3}}}\n'
+    assert path.read_bytes()[len(plain):] == encode({"head": {"1": {"step": 2, "steps": 3}}})
     sim.undo()
     sim.advance("30m")  # step 2 again: the old 2 and 3 are dropped
-    lines = path.read_bytes()[len(plain):].splitlines()
+    lines = [body_of(line) for line in path.read_bytes()[len(plain):].splitlines(keepends=True)]
     assert lines[-1].startswith(b'{"steps":{"2":{"kind":"clock"')
     assert lines[-1].endswith(b'"head":{"1":{"step":2,"steps":2}}}')
     sim.close()
@@ -314,16 +315,18 @@ def test_a_damaged_head_is_refused_naming_the_problem(tmp_path):
     with Simulation.create(path, start=START) as sim:
         sim.add_order("A", "Logo", 120, 3)
     content = path.read_bytes()
-    for head in (b'{"head":{"1":{"step":2,"steps":2}}}\n', b'{"head":{"1":{"step":1}}}\n',
-                 b'{"head":{"1":{"step":1,"steps":0}}}\n', b'{"head":{"2":{"step":1,"steps":1}}}\n'):
+    for head in (encode({"head": {"1": {"step": 2, "steps": 2}}}),
+                 encode({"head": {"1": {"step": 1}}}),
+                 encode({"head": {"1": {"step": 1, "steps": 0}}}),
+                 encode({"head": {"2": {"step": 1, "steps": 1}}})):  # each with its checksum
         path.write_bytes(content + head)
         with pytest.raises(SimulationFileError) as caught:
             Simulation.open(path)
         assert caught.value.code in ("head_beyond", "field_missing"), caught.value
         assert path.read_bytes() == content + head
     # a step written again without saying where the simulation stands is refused
-    path.write_bytes(content + b'{"steps":{"1":{"kind":"clock","at":"2026-03-02T09:00:00Z",'
-                               b'"to":"2026-03-02T10:00:00Z"}}}\n')
+    path.write_bytes(content + encode({"steps": {"1": {"kind": "clock", "at": "2026-03-02T09:00:00Z",
+                                                       "to": "2026-03-02T10:00:00Z"}}}))
     with pytest.raises(SimulationFileError) as caught:
         Simulation.open(path)
     assert caught.value.code == "step_sequence"

@@ -373,7 +373,7 @@ def test_invalid_file_exits_2_and_nothing_is_run(write: Write, tmp_path: Path,
     assert status == 2
     assert out == ""  # not even the valid file was played
     assert f"{bad}: step 1: key 'advance': 'soon' is not a duration" in err
-    assert "nothing was run: 1 file(s) are not valid scenarios" in err
+    assert "nothing was run: 1 file is not a valid scenario" in err
 
 
 def test_toml_error_through_the_command_line(write: Write,

@@ -16,7 +16,7 @@ import pytest
 
 from rcsim.engine import ACTIONS, BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from rcsim.engine.rules import load_policies
-from rcsim.engine.scenario import ActionStep, ExpectStep, load
+from rcsim.engine.scenario import ActionStep, ExpectStep, in_language, load
 from rcsim.tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +40,13 @@ def _german(path: Path) -> str:
 
 def _without_user_text(path: Path, transcript: str) -> str:
     """The transcript with what the file's author wrote taken out."""
-    scenario = load(path)
+    scenario = load(path).in_language("de")  # (its German texts, where it gives them)
     lines = transcript.splitlines()
     # the first line names the file and its title; the description follows until the set-up line
     setup = next(i for i, line in enumerate(lines) if line.startswith("  Richtlinie „"))
     kept = "\n".join(lines[setup:])
-    shown_plain = [o.title for o in scenario.orders] + [s.note for s in scenario.steps if s.note]
+    shown_plain = [o.title for o in scenario.orders] + [in_language(s.note, "de")
+                                                        for s in scenario.steps if s.note]
     shown_quoted: list[str] = []
     for step in scenario.steps:
         if isinstance(step, ActionStep):
@@ -73,12 +74,12 @@ def test_german_transcript_has_no_identifier_and_no_english(path: Path) -> None:
 
 def test_german_transcript_says_it_in_german() -> None:
     text = _german(ROOT / "data" / "scenarios" / "extension_declined.toml")
-    assert "  Auftrag FO-4101: Mobile app mockup, 400,00 $, 7 Tage, in Bearbeitung" in text
+    assert "  Auftrag FO-4101: Mockup einer Mobile-App, 400,00\u00a0$, 7 Tage, in Bearbeitung" in text
     assert "Richtlinie „seed“" in text
     assert "  1. Freelancer: Lieferfrist verlängern, Auftrag FO-4101 (Zusätzliche Tage: 5, " \
-        "Erläuterung: „The scope grew; five more days, please.“)" in text
+        "Kommentar: „Der Umfang ist gewachsen; bitte fünf Tage mehr.“)" in text
     assert ("Der Kunde hat die Anfrage des Freelancers zur Verlängerung der Lieferfrist von "
-            "FO-4101 abgelehnt: Der Liefertermin bleibt") in text
+            "FO-4101 abgelehnt: Das Lieferdatum bleibt") in text
     assert "ok     Status: erwartet „in Bearbeitung“, vorgefunden „in Bearbeitung“" in text
     text = _german(ROOT / "data" / "scenarios" / "buyer_cancel_timeout_mutual.toml")
     assert "  3. Die Uhr um 1 Tag 23 Stunden 59 Minuten vorstellen -> 2026-03-04T08:59:00Z" in text

@@ -66,7 +66,7 @@ def test_the_whole_library_in_a_subprocess() -> None:
         [sys.executable, "-m", "rcsim.tui.run", *map(str, LIBRARY)], cwd=ROOT,
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert f"{len(LIBRARY)} scenario(s): {len(LIBRARY)} passed, 0 failed" in done.stdout
+    assert f"{len(LIBRARY)} scenarios: {len(LIBRARY)} passed, 0 failed" in done.stdout
 
 
 def test_json_for_the_library(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rcsim.tui.run import PIPE_CLOSED, main
+from rcsim.tui.cli import PIPE_CLOSED
+from rcsim.tui.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")

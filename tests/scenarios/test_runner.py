@@ -200,7 +200,8 @@ def test_transcript_shows_events_with_their_time_and_the_notes(write: Write) -> 
     assert "order FO-1: Logo design, $120.00, 3 days, in progress" in text
     assert "note: The buyer asks." in text
     assert ("2026-03-04T09:00:00Z  The freelancer did not answer the buyer's cancellation "
-            "request on FO-1 in time: the order is cancelled automatically (mutual cancellation)."
+            "request on FO-1 in time: the order was cancelled automatically and marked as a mutual "
+            "cancellation."
             in text)
     assert "advance 1 day 23 hours 59 minutes -> 2026-03-04T08:59:00Z" in text
     assert "ok    cancellation: expected 'mutual', found 'mutual'" in text
@@ -259,7 +260,7 @@ def test_directory_argument_runs_its_files(write: Write, tmp_path: Path,
     write(STORY, name="a.toml")
     write(STORY, name="b.toml")
     assert main([str(tmp_path)]) == 0
-    assert "2 scenario(s): 2 passed, 0 failed" in capsys.readouterr().out
+    assert "2 scenarios: 2 passed, 0 failed" in capsys.readouterr().out
 
 
 def test_no_files_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -105,13 +105,35 @@ def test_undo_of_more_steps_than_can_have_been_taken_is_refused_naming_the_step(
         fails = true
 
         [[steps]]
-        undo = 4
-        '''))
+        undo = 5
+        '''))  # the `fails` step counts: the rules may allow it, and then it is a step
     assert (error.step, error.key, error.code) == (5, "undo", "undo_too_many")
-    assert "step 5: key 'undo': takes back 4 steps, but at most 3 can have been taken by then" \
+    assert "step 5: key 'undo': takes back 5 steps, but at most 4 can have been taken by then" \
         in error_text(error)
     with i18n.using("de"):
-        assert "nimmt 4 Schritte zurück, bis dahin können aber höchstens 3" in error_text(error)
+        assert "nimmt 5 Schritte zurück, bis dahin können aber höchstens 4" in error_text(error)
+
+
+def test_a_fails_step_the_rules_allow_is_a_step_an_undo_can_take_back(write: Write) -> None:
+    """A step marked `fails = true` that the rules allow is applied when played (and reported
+    as not refused), so the checker counts it among the steps an `undo` may take back."""
+    report = play(load(write('''
+        [[steps]]
+        actor = "freelancer"
+        action = "deliver"
+        order = "FO-1"
+        fails = true
+
+        [[steps]]
+        undo = 1
+
+        [[steps]]
+        expect = { order = "FO-1", status = "in_progress" }
+        ''')))
+    allowed, undo, expectation = report.results
+    assert allowed.problem == "not_refused" and not allowed.passed
+    assert undo.passed and [h.action for h in undo.taken_back] == ["deliver"]
+    assert expectation.passed
 
 
 def test_an_undo_step_with_another_key_is_refused(write: Write) -> None:

@@ -51,7 +51,7 @@ async def test_an_ambiguous_amount_is_refused_in_german_and_changes_nothing():
         await ask_for_extras(pilot, "FO-1001", "1.234")  # 1234 or 1,234?
         assert not isinstance(app.screen, RequestSentScreen)
         assert ("Das Feld „Preis der Extras“ enthält '1.234'; erwartet wird: ein eindeutiger "
-                "Betrag in US-Dollar, etwa 12,50 oder 1234,50.") in screen_text(app)
+                "Betrag in US-Dollar, z. B. 12,50 oder 1234,50.") in screen_text(app)
         assert app.sim.snapshot() == before
 
 

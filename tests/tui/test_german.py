@@ -56,8 +56,8 @@ async def test_german_labels_dates_and_money():
         await open_order(pilot, "buyer", "FO-1001")
         text = pane_text(app, "buyer")
         assert "Kunde: meine Aufträge" in str(app.pane("buyer").border_title)
-        assert "Preis: 120,00 $" in text
-        assert "Liefertermin: 05.03.2026 09:00" in text
+        assert "Preis: 120,00\u00a0$" in text
+        assert "Lieferdatum: 05.03.2026, 09:00" in text or "Lieferdatum: 05.03.2026 09:00" in text
         assert "Stark verspätet" in row(app, "buyer", "FO-1004")
         assert "Lösungscenter" in footer_text(app) or "Lösungscenter" in text
         assert "English" in footer_text(app)  # the key that switches back
@@ -139,3 +139,35 @@ def test_classic_80x24_after_a_live_switch_to_german(snap_compare):
         await pilot.press("g")
 
     assert snap_compare(build_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_notices_are_shown_whole_never_cut_mid_sentence():
+    """The notices at the top of a pane have a few lines: the newest notices that fit are
+    shown whole, an older one that would be cut off mid-sentence is left out (issue 21)."""
+    from textual.widgets import Static
+
+    app = build_german_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_order(pilot, "buyer", "FO-1006")
+        await pilot.press("n")  # two long sentences: an update request and a cancellation expire
+        await pilot.pause()
+        for party in ("buyer", "freelancer"):
+            pane = app.pane(party)
+            widget = pane.query_one("#notices", Static)
+            shown = widget.content.plain
+            lines = len(widget.content.wrap(widget.content_region.width))
+            assert lines <= widget.content_region.height, (party, shown)
+            with i18n.using("de"):
+                texts = [pane_notice_text(notice) for notice in pane.notices]
+            whole = [text for text in texts if text in shown]
+            assert whole, shown
+            for text in texts:  # every notice is shown whole or not at all (its end is the test)
+                assert text in shown or text[-40:] not in shown, (party, shown)
+            assert sum(text in shown for text in texts) == shown.count("04.03.2026 09:00  ")
+            assert shown.rstrip().endswith((".", ")")), shown
+
+
+def pane_notice_text(notice) -> str:
+    from rcsim.tui.widgets.party_pane import _notice_text
+
+    return _notice_text(notice[1])

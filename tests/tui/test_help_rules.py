@@ -34,15 +34,15 @@ def test_every_rule_value_is_listed_and_only_overrides_are_marked() -> None:
     marked = [line for line, changed in lines if changed]
     assert marked == [
         "Time to accept or decline a cancellation request: 72 h  ✎ changed (policy “seed”: 48 h)",
-        "An unanswered delivery extension request is: accepted automatically  ✎ changed "
-        "(policy “seed”: withdrawn; the delivery date stays)",
-        "Very late this long after the delivery date: 48 h  ✎ changed (policy “seed”: 24 h)",
-        "Longest comment: 300 characters  ✎ changed (policy “seed”: 2500 characters)",
+        "Unanswered delivery extension request: accepted automatically  ✎ changed "
+        "(policy “seed”: expires; the delivery date stays)",
+        "Time until “very late” (from the delivery date): 48 h  ✎ changed (policy “seed”: 24 h)",
+        "Longest comment allowed: 300 characters  ✎ changed (policy “seed”: 2500 characters)",
     ]
     for line in ("Time to answer an order update request: 48 h",
                  "Time to answer a delivery extension request: 96 h",
-                 "A delivered order completes automatically after: 72 h",
-                 "Fewest days an extension adds: 1 day", "Most days an extension adds: 29 days",
+                 "Automatic completion after delivery: 72 h",
+                 "Shortest extension: 1 day", "Longest extension: 29 days",
                  "  • Buyer: The freelancer is not responding, The order is or will be late, "
                  "The delivery does not match the requirements, No longer needed, Other",
                  "  • Cancellation request: opened with “Ask to cancel the order”; answers: "

@@ -259,8 +259,8 @@ async def test_recording_dialog_saves_with_ctrl_s_and_says_recording(tmp_path, m
     ("en", "freelancer", "FO-1008", "respond_update",
      "Answer the buyer's order update request on FO-1008. Your answer goes to the buyer"),
     ("de", "buyer", "FO-1009", "decline",
-     "Lehne die Anfrage zur Verlängerung der Lieferfrist des Freelancers zu FO-1009 ab: "
-     "Der Liefertermin bleibt, wie er ist"),
+     "Lehne die Anfrage des Freelancers zur Verlängerung der Lieferfrist von FO-1009 ab: "
+     "Das Lieferdatum bleibt, wie es ist"),
     ("de", "freelancer", "FO-1006", "accept",
      "Nimm die Stornierungsanfrage des Kunden zu FO-1006 an: Der Auftrag wird storniert "
      "(Einvernehmliche Stornierung)."),

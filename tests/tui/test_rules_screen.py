@@ -69,7 +69,7 @@ async def test_every_rule_with_its_value_unit_range_and_source() -> None:
             "48", "hours", "1 to 87600", "policy"]
         assert shown["very_late_hours"][1:] == ["48", "hours", "1 to 87600",
                                                 "✎ changed, policy: 24 h"]
-        assert shown["extension_timeout"][1:] == ["lapses", "choice", "lapses or accepted",
+        assert shown["extension_timeout"][1:] == ["expires", "choice", "expires or accepted",
                                                   "policy"]
         assert shown["extension_days_max"][1:4] == ["29", "days", "1 to 3650"]
         assert shown["comment_max_chars"][1:4] == ["2500", "characters", "1 to 1000000"]
@@ -117,7 +117,7 @@ async def test_a_value_out_of_range_is_refused_in_the_screen_and_changes_nothing
         assert "The rule very_late_hours must be a whole number from 1 to 87600, not 0." \
             in screen_text(app)
         await change(pilot, "extension_days_min", "30")
-        assert "must not be more than the most (extension_days_max, 29)" in screen_text(app)
+        assert "must not be longer than the longest (extension_days_max, 29)" in screen_text(app)
         await change(pilot, "very_late_hours", "24")  # the value it has: no step
         assert "Nothing changed: the rule already has this value." in screen_text(app)
         assert sim.snapshot() == snapshot and sim.step_count == steps
@@ -160,8 +160,8 @@ async def test_the_rules_are_in_the_command_palette_and_in_german() -> None:
         assert rows(app)["cancellation_response_hours"][1:] == [
             "48", "Stunden", "1 bis 87600", "Richtlinie"]
         await change(pilot, "cancellation_response_hours", "72")
-        assert ("„Frist für Annahme oder Ablehnung einer Stornierungsanfrage“ von 48 Std. auf "
-                "72 Std. geändert, ab jetzt.") in screen_text(app)
+        assert ("„Frist für Annahme oder Ablehnung einer Stornierungsanfrage“ ab jetzt von 48 Std. "
+                "auf 72 Std. geändert.") in screen_text(app)
         await change(pilot, "cancellation_response_hours", "0")
         assert "muss eine ganze Zahl von 1 bis 87600 sein, nicht 0" in screen_text(app)
 

@@ -43,7 +43,7 @@ def test_one_svg_per_step_and_an_index_that_links_them_all_the_same_every_time(t
     first, second = tmp_path / "one", tmp_path / "two"
     status, out, err = shots(str(TIMEOUT_STORY), "-o", str(first), "--lang", "en")
     assert status == 0, err
-    assert f"{len(story.steps)} picture(s)" in out
+    assert f"{len(story.steps)} pictures" in out
     names = [f"step-{n:02d}.svg" for n in range(1, len(story.steps) + 1)]
     assert sorted(_files(first)) == sorted([*names, "index.html"])
     index = (first / "index.html").read_text(encoding="utf-8")

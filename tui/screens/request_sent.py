@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from rcsim.engine import RequestView
 
-from ..describe import the_party
+from ..describe import party_forms
 from ..i18n import fmt_countdown, fmt_datetime, label, t
 from .dialog import Dialog
 
@@ -32,12 +32,12 @@ class RequestSentScreen(Dialog[None]):
 
     def compose_body(self) -> ComposeResult:
         r = self.request
-        other = the_party(r.responder)
+        other = party_forms("other", r.responder)
         lines = [
             Content(t("confirm.sent", type=label("request_word", r.type), request=r.id,
-                      other=other, order=r.order)),
+                      order=r.order, **other)),
             Content.styled(t("confirm.no_support"), "bold"),
-            Content(t("confirm.deadline", Other=other[:1].upper() + other[1:],
+            Content(t("confirm.deadline", **other,
                       deadline=fmt_datetime(r.deadline), countdown=fmt_countdown(r.remaining))),
             Content(t(f"confirm.timeout.{r.on_timeout}")),
             Content.styled(t("confirm.withdraw"), "italic"),

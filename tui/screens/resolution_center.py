@@ -9,7 +9,7 @@ from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from rcsim.engine import OrderView, Option, other_party
 
-from ..describe import the_party
+from ..describe import party_forms
 from ..i18n import refusal_text, t
 from ..text import one_line
 from .dialog import Dialog
@@ -34,8 +34,8 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         return t("rc.title", order=self.order.id, title=one_line(self.order.title, 50))
 
     def compose_body(self) -> ComposeResult:
-        other = the_party(other_party(self.party))
-        yield Static(Content(t("rc.intro", other=other)))
+        other = party_forms("other", other_party(self.party))
+        yield Static(Content(t("rc.intro", **other)))
         with RadioSet(id="rc-choices"):
             for option in self.choices:
                 yield RadioButton(Content(t(f"rc.label.{self.party}.{option.action}")),
@@ -49,7 +49,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         if self.first is None:
             why.insert(0, Content.styled(t("rc.none"), "bold"))
         yield Static(Content("\n").join(why), id="rc-why")
-        yield Static(Content(t("rc.no_support", other=other)), id="rc-no-support")
+        yield Static(Content(t("rc.no_support", **other)), id="rc-no-support")
 
     def on_mount(self) -> None:
         self.query_one("#rc-continue", Button).disabled = self.first is None

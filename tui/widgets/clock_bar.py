@@ -9,9 +9,10 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from rcsim.engine import Simulation
+from rcsim.engine.timeutil import parse_duration
 
 from ..describe import describe_deadline, party_label
-from ..i18n import fmt_countdown, fmt_datetime, t
+from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, t
 from ..text import clean
 from ..travel import branch_text
 from ._update import QuietButton, update
@@ -53,7 +54,7 @@ class ClockBar(Vertical):
                 ("clock-jump", t("clock.jump"), "app.jump"),
                 ("clock-next-button", t("clock.next_button"), "app.next_deadline"),
                 ("clock-play", t("clock.play"), "app.toggle_play"),
-                ("clock-speed", t("clock.speed", speed=self.speed), "app.cycle_speed"),
+                ("clock-speed", t("clock.speed", speed=self._speed()), "app.cycle_speed"),
             ):
                 yield QuietButton(Content(label), id=button_id, action=action, compact=True)
             yield Static(id="clock-message")
@@ -74,7 +75,7 @@ class ClockBar(Vertical):
         now = self.sim.now
         update(self.query_one("#clock-now", Static), Content.styled(
             t("clock.now", now=fmt_datetime(now, "datetime"), tz=t("format.timezone")), "bold"))
-        state = t("clock.playing" if self.playing else "clock.paused", speed=self.speed)
+        state = t("clock.playing" if self.playing else "clock.paused", speed=self._speed())
         travel = [text for text in (branch_text(self.sim), self._taken_back()) if text]
         if travel:  # a branch, or steps taken back: said before the play state
             state = t("clock.travel", travel=t("clock.travel_sep").join(travel), state=state)
@@ -90,10 +91,14 @@ class ClockBar(Vertical):
             return
         self.query_one("#clock-next-button", Button).disabled = upcoming is None
         for button_id, label in (("#clock-play", t("clock.pause" if self.playing else "clock.play")),
-                                 ("#clock-speed", t("clock.speed", speed=self.speed))):
+                                 ("#clock-speed", t("clock.speed", speed=self._speed()))):
             button = self.query_one(button_id, Button)
             if str(button.label) != label:
                 button.label = Content(label)
+
+    def _speed(self) -> str:
+        """The speed of play ("1h" a second) in the language's units ("1 Std.")."""
+        return fmt_duration(parse_duration(self.speed))
 
     def _taken_back(self) -> str:
         redo = self.sim.redo_count

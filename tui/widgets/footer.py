@@ -22,6 +22,11 @@ class LocalizedFooter(Footer):
         with using(self.language):
             for widget in super().compose():
                 description = getattr(widget, "description", None)  # a key of the footer
-                if isinstance(description, str) and has(description):
+                if widget.has_class("-command-palette"):
+                    # Textual's own key for its command palette ("^p palette"): in words of the
+                    # language too ("Strg+P Befehle")
+                    widget.description = t("key.palette")  # type: ignore[attr-defined]
+                    widget.key_display = t("key.palette.display")  # type: ignore[attr-defined]
+                elif isinstance(description, str) and has(description):
                     widget.description = t(description)  # type: ignore[attr-defined]
                 yield widget

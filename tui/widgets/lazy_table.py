@@ -111,14 +111,18 @@ class LazyTable(ScrollView, can_focus=True):
         # the language of the table's owner, which the App rebuilds when its language changes.
         self.language = language
         self.columns: list[Column] = []
+        self.gap = 2  # the spaces a cell takes besides its text: one each side, or one before
         self._column_meta: list[Style] = []
         self.row_count = 0
         self._cache: dict[int, tuple[str, Sequence[Cell]]] = {}
 
     # ---------------------------------------------------------------- the data
 
-    def set_columns(self, columns: Sequence[Column]) -> None:
+    def set_columns(self, columns: Sequence[Column], *, gap: int = 2) -> None:
+        """The columns, each `gap` cells wider than its text: 2 (a space each side) or, where a
+        table must be narrow, 1 (a space before it)."""
         self.columns = list(columns)
+        self.gap = gap
         # Each cell carries its column in its style's meta: cells stay apart where the screen is
         # exported (an SVG keeps one text element per cell, as DataTable's does).
         self._column_meta = [Style.from_meta({"column": i}) for i in range(len(self.columns))]
@@ -151,7 +155,7 @@ class LazyTable(ScrollView, can_focus=True):
         return self.row_at(self.cursor_row)[0] if 0 <= self.cursor_row < self.row_count else None
 
     def _resize(self) -> None:
-        width = sum(c.width + 2 for c in self.columns)
+        width = sum(c.width + self.gap for c in self.columns)
         self.virtual_size = Size(width, self.row_count + 1)  # + the header line
         self.refresh(layout=True)
 
@@ -239,11 +243,10 @@ class LazyTable(ScrollView, can_focus=True):
             segments.append(Segment(" ", cell))
             if text:
                 segments.append(Segment(text, cell + Style.parse(style) if style else cell))
-            fill = column.width - cell_len(text)
+            fill = column.width - cell_len(text) + (self.gap - 1)
             if fill:
                 segments.append(Segment(" " * fill, cell))
-            segments.append(Segment(" ", cell))
-        used = sum(c.width + 2 for c in self.columns)
+        used = sum(c.width + self.gap for c in self.columns)
         if used < width + scroll_x:
             segments.append(Segment(" " * (width + scroll_x - used), base))
         return Strip(segments).crop(scroll_x, scroll_x + width)

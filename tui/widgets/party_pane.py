@@ -22,9 +22,9 @@ from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusa
 from rcsim.engine.rules import ANSWER_ACTIONS
 
 from ..describe import (
-    cancellation_label, extras_text, party_label, reason_label, status_label, the_party,
+    cancellation_label, extras_text, party_forms, party_label, reason_label, status_label,
 )
-from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, language, refusal_text, t
+from ..i18n import compact_duration, fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, language, refusal_text, t
 from ..messages import ActionRequested, PaneFocused
 from ..text import clean, one_line, plain
 from ._update import QuietButton, update
@@ -34,6 +34,7 @@ from .lazy_table import Cell, Column, LazyTable
 STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
+NOTICE_LINES = 6  # the lines the notices take at most (beyond: the newest alone, whole)
 TITLE_WIDTH = 14
 MIN_TITLE_WIDTH = 6
 
@@ -89,6 +90,7 @@ class PartyPane(Vertical):
         self.order: OrderView | None = None  # the selected order, as last read
         self.options: dict[str, Option] = {}
         self._title_width = TITLE_WIDTH  # the list's Title column: narrower (or none) in a narrow pane
+        self._gap = 2  # the list's spaces per cell (see _title_width_for)
         self.retired = False
         """Set by the App just before this pane is replaced by a new one (a language switch):
         its children may already be gone, so events still arriving change nothing."""
@@ -169,28 +171,39 @@ class PartyPane(Vertical):
     def _add_columns(self) -> None:
         # Fixed widths: what a row shows can change without re-measuring the table.
         self.query_one("#orders", LazyTable).set_columns(
-            [Column(key, t(f"column.{key}"), self._column_width(key)) for key in self._columns()])
+            [Column(key, t(f"column.{key}"), self._column_width(key)) for key in self._columns()],
+            gap=self._gap)
 
     def on_resize(self) -> None:
         """The Title column takes what room the other columns leave (the order page shows the
         whole title); a pane too narrow for a readable title drops the column."""
         if self.retired:
             return
+        gap = self._gap
         width = self._title_width_for(self.content_region.width)
-        if width != self._title_width:
+        if width != self._title_width or gap != self._gap:
             self._title_width = width
             self._add_columns()
             self.query_one("#orders", LazyTable).refresh_rows()
+        self._render_notices()  # (which whole notices fit depends on the width)
 
     def _title_width_for(self, width: int) -> int:
+        """The Title column's width in a pane this wide (0: none), and the gap between the
+        columns (`_gap`): a space each side of a cell, or one only where longer words (German)
+        would otherwise leave no room for a readable title."""
+        self._gap = 2
         if width <= 0:  # not laid out yet
             return TITLE_WIDTH
         table = self.query_one("#orders", LazyTable)
-        others = sum(self._column_width(key) + 2 for key in COLUMNS if key != "title")
         if table.row_count + 1 > table.size.height > 0:  # rows overflow: a scrollbar
             width -= table.styles.scrollbar_size_vertical
-        room = min(TITLE_WIDTH, width - others - 2)
-        return room if room >= MIN_TITLE_WIDTH else 0
+        for gap in (2, 1):
+            others = sum(self._column_width(key) + gap for key in COLUMNS if key != "title")
+            room = min(TITLE_WIDTH, width - others - gap)
+            if room >= MIN_TITLE_WIDTH:
+                self._gap = gap
+                return room
+        return 0
 
     def _columns(self) -> tuple[str, ...]:
         return COLUMNS if self._title_width else tuple(k for k in COLUMNS if k != "title")
@@ -237,30 +250,32 @@ class PartyPane(Vertical):
             labels.append("x" * self._title_width)
         elif key == "status":
             labels += [t(f"status_list.{s}") for s in (*BASE_STATUSES, "late", "very_late")]
-        elif key == "due":
-            longest = fmt_duration(10 * 86400 + 23 * 3600)  # in this language's units
-            labels += [t("countdown.overdue", duration=longest), t("list.due.delivered", countdown=t(
-                "countdown.in", duration=fmt_duration(2 * 86400 + 23 * 3600)))]
+        elif key == "due":  # (the longest a countdown of each kind can take in this language)
+            for seconds in (10 * 86400 + 23 * 3600, 23 * 3600 + 59 * 60):
+                labels += [t("countdown.overdue", duration=compact_duration(seconds)),
+                           t("list.due.delivered", countdown=t("countdown.in",
+                                                               duration=compact_duration(seconds)))]
         elif key == "request":
             labels += [t("list.request", type=t(f"request_type_short.{r}"),
-                         countdown=fmt_duration(13 * 86400 + 23 * 3600))
-                       for r in REQUEST_TYPES]
+                         countdown=compact_duration(s))
+                       for r in REQUEST_TYPES for s in (13 * 86400 + 23 * 3600, 23 * 3600 + 59 * 60)]
         return max(len(label) for label in labels)
 
     def _row(self, o: OrderView) -> tuple[Cell, ...]:
         status = o.timely_status
         if o.due_in is not None:  # in progress: the delivery date counts down
-            due = fmt_countdown(o.due_in)
+            due = fmt_countdown(o.due_in, compact=True)
         elif o.auto_complete_at is not None or o.auto_complete_paused:  # delivered
             due = (t("list.due.paused") if o.auto_complete_paused
-                   else t("list.due.delivered", countdown=fmt_countdown(o.auto_complete_in)))
+                   else t("list.due.delivered",
+                          countdown=fmt_countdown(o.auto_complete_in, compact=True)))
         else:
             due = t("list.due.waiting")
         request: Cell = ("", "")
         r = o.open_request
         if r is not None:
             request = (t("list.request", type=t(f"request_type_short.{r.type}"),
-                         countdown=fmt_duration(r.remaining or 0)), "bold")
+                         countdown=compact_duration(r.remaining or 0)), "bold")
         cells = {"order": (clean(o.id), "bold"), "title": (one_line(o.title, self._title_width), ""),
                  "status": (t(f"status_list.{status}"), STATUS_STYLES.get(status, "")),
                  "due": (due, ""),
@@ -322,7 +337,8 @@ class PartyPane(Vertical):
                 return Content.styled(t("page.declined_hint"), "italic")
             return Content("")
         lines = [Content.assemble((t("page.request.open", type=label("request_type", r.type),
-                                     request=r.id, requester=the_party(r.requester)), "bold"))]
+                                     request=r.id, **party_forms("requester", r.requester)),
+                                   "bold"))]
         if r.reason:
             lines.append(Content(t("page.request.reason", reason=reason_label(r.requester, r.reason))))
         if r.days:
@@ -331,12 +347,14 @@ class PartyPane(Vertical):
             lines.append(plain(extras_text(r)))
         if r.comment:
             lines.append(Content.assemble(t("page.request.comment"), (clean(r.comment), "italic")))
-        lines.append(Content.assemble((t("page.request.deadline", responder=the_party(r.responder)[:1].upper() + the_party(r.responder)[1:],
+        lines.append(Content.assemble((t("page.request.deadline",
+                                         **party_forms("responder", r.responder),
                                          deadline=fmt_datetime(r.deadline),
                                          countdown=fmt_countdown(r.remaining)), "bold")))
         lines.append(Content(t(f"page.request.timeout.{r.on_timeout}")))
         if r.requester == self.party:
-            lines.append(Content.styled(t("page.request.waiting", responder=the_party(r.responder)), "italic"))
+            lines.append(Content.styled(t("page.request.waiting",
+                                          **party_forms("responder", r.responder)), "italic"))
         else:
             lines.append(Content.styled(t("page.request.your_turn"), "italic"))
         return Content("\n").join(lines)
@@ -379,7 +397,7 @@ class PartyPane(Vertical):
             when = fmt_datetime(r.closed_at) if r.closed_at else ""
             lines.append(Content(f"{when}  " + t("page.history.item", request=r.id,
                                                     type=label("request_type", r.type),
-                                                    requester=the_party(r.requester),
+                                                    **party_forms("requester", r.requester),
                                                     state=label("request_state", r.state))))
         return Content("\n").join(lines)
 
@@ -428,12 +446,25 @@ class PartyPane(Vertical):
         widget = self.query_one("#notices", Static)
         show(widget, bool(self.notices))
         # Newest first: what just happened is always in view, however long the older ones are.
-        lines = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
-                                  (clean(_notice_text(text)),
-                                   "bold" if kind == "refusal" else ""))
-                 for at, text, kind in reversed(self.notices)]
+        entries = [Content.assemble((f"{fmt_datetime(at)}  ", "bold"),
+                                    (clean(_notice_text(text)),
+                                     "bold" if kind == "refusal" else ""))
+                   for at, text, kind in reversed(self.notices)]
+        # Whole notices only: an older one that would not fit in the lines the notices have is
+        # left out, rather than cut off mid-sentence (the newest is shown whole, however long).
+        width = widget.content_region.width or self.content_region.width - 2
+        if width > 0 and entries:
+            kept, used = [entries[0]], len(entries[0].wrap(width))
+            for entry in entries[1:]:
+                lines = len(entry.wrap(width))
+                if used + lines > NOTICE_LINES:
+                    break
+                kept.append(entry)
+                used += lines
+            entries = kept
+            widget.styles.max_height = max(NOTICE_LINES, used)
         widget.set_class(bool(self.notices) and self.notices[-1][2] == "refusal", "-refusal")
-        update(widget, Content("\n").join(lines))
+        update(widget, Content("\n").join(entries))
 
     # ---------------------------------------------------------------- user input
 

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from rcsim.engine.scenario import ExpectStep, Player, Step, StepResult, UndoStep
 
 from ..describe import describe_event
-from ..i18n import fmt_datetime, refusal_text, t
+from ..i18n import fmt_datetime, localized, refusal_text, t
 from ..report import check_name, problem_text, step_parts, value_words
 from ..text import clean
 from ..travel import step_text
@@ -100,8 +100,9 @@ class PresenterBar(Vertical):
     def on_mount(self) -> None:
         sc = self.player.scenario
         self.query_one("#present-title", Static).update(
-            Content.styled(clean(t("present.title", title=" ".join(sc.title.split()))), "bold"))
-        description = " ".join((sc.description or "").split())
+            Content.styled(clean(t("present.title", title=" ".join(localized(sc.title).split()))),
+                           "bold"))
+        description = " ".join(localized(sc.description).split())
         widget = self.query_one("#present-description", Static)
         widget.display = bool(description)
         widget.update(Content(clean(description)))
@@ -144,8 +145,8 @@ class PresenterBar(Vertical):
                 (clean(t("present.last", number=result.number,
                          what=describe_step(result.step))), "bold")))
             if len(self.last) == 1 and result.step.note:
-                lines.append(Content.styled(clean(t("present.note", note=result.step.note)),
-                                            "italic"))
+                lines.append(Content.styled(clean(t("present.note",
+                                                    note=localized(result.step.note))), "italic"))
             lines.extend(Content.assemble("  ", line) for line in result_lines(result))
         if len(lines) > MAX_LINES:
             more = len(lines) - (MAX_LINES - 1)
@@ -168,6 +169,6 @@ class PresenterBar(Vertical):
         lines = [Content.assemble((t("present.next", number=step.number), "bold"), " ",
                                   clean(describe_step(step)))]
         if step.note:
-            lines.append(Content.styled(clean(t("present.note", note=" ".join(step.note.split()))),
-                                        "italic"))
+            lines.append(Content.styled(
+                clean(t("present.note", note=" ".join(localized(step.note).split()))), "italic"))
         return Content("\n").join(lines)

@@ -1,0 +1,11 @@
+"""What every test shares: the locale. Every command speaks the locale's language unless --lang
+says otherwise, so the suite pins it (English), for its own process and every process it starts,
+whatever the machine running it says; a test about the locale sets its own."""
+
+from __future__ import annotations
+
+import os
+
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
