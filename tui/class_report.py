@@ -20,7 +20,7 @@ from rcsim.engine.timeutil import iso
 
 from .classroom import Classroom
 from .describe import describe_event, party_forms
-from .i18n import fmt_datetime, label, t, tn
+from .i18n import fmt_datetime, label, t
 from .safetext import clean
 
 
@@ -53,7 +53,7 @@ def source_text(source: str) -> str:
 
 
 def pairs_text(pairs: Sequence[int]) -> str:
-    return tn("class.report.pairs", len(pairs), numbers=", ".join(str(p) for p in pairs))
+    return t("class.report.pairs", count=len(pairs), numbers=", ".join(str(p) for p in pairs))
 
 
 def outcome_text(outcome: OrderOutcome) -> str:
@@ -116,7 +116,7 @@ def move_lines(path: PairPath) -> list[str]:
 def pair_heading(debrief: Debrief, path: PairPath) -> str:
     pair = debrief.classroom.pairs[path.pair - 1]
     return t("class.report.pair", pair=path.pair, file=pair.file,
-             moves=tn("class.report.moves", len(path.steps)), outcome=outcomes_text(path.outcomes))
+             moves=t("class.report.moves", count=len(path.steps)), outcome=outcomes_text(path.outcomes))
 
 
 def text_lines(debrief: Debrief) -> list[str]:
@@ -132,7 +132,7 @@ def fork_heading(fork: Fork, debrief: Debrief) -> str:
         return t("class.report.at_start")
     last = next(step.event for path in debrief.paths for step in path.steps
                 if step.move == fork.after[-1])
-    return tn("class.report.after", len(fork.after), what=describe_event(last))
+    return t("class.report.after", count=len(fork.after), what=describe_event(last))
 
 
 def render_text(debrief: Debrief) -> str:

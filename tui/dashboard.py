@@ -31,7 +31,7 @@ from rcsim.engine.presence import held
 from . import class_report
 from .classroom import Classroom, Pair
 from .describe import party_label
-from .i18n import LANGUAGES, fmt_datetime, refusal_text, set_language, t, tn
+from .i18n import LANGUAGES, fmt_datetime, refusal_text, set_language, t, using
 from .safetext import clean
 from .travel import step_text, with_seat
 from .widgets.footer import LocalizedFooter
@@ -56,7 +56,7 @@ def fit(text: str, width: int) -> str:
 
 def minutes_text(seconds: float) -> str:
     minutes = int(seconds // 60)
-    return t("class.dash.just_now") if minutes < 1 else tn("class.dash.minutes_ago", minutes)
+    return t("class.dash.just_now") if minutes < 1 else t("class.dash.minutes_ago", count=minutes)
 
 
 class DebriefScreen(ModalScreen[None]):
@@ -207,6 +207,10 @@ class Dashboard(App[None]):
     def look(self) -> None:
         """Take in what every pair did since the last look, and redraw the rows (the minutes
         since each pair's last step change even when nothing happened)."""
+        with using(self.language):  # (a timer runs in the context it was made in)
+            self._look()
+
+    def _look(self) -> None:
         table = self.query_one(DataTable)
         for state in self.states:
             try:
@@ -256,7 +260,7 @@ class Dashboard(App[None]):
                 self.say(t("class.dash.refused", pair=state.pair.number,
                            message=refusal_text(refusal)), warning=True)
         self.say(t(done, pairs=t("class.dash.every") if every else t(
-            "class.dash.one", pair=self.selected().pair.number)), timeout=3)
+            "class.dash.this_pair", pair=self.selected().pair.number)), timeout=3)
         self.look()
 
     def action_advance(self, by: str, every: bool) -> None:

@@ -19,7 +19,7 @@ from rcsim.engine import bundled
 from rcsim.engine.atomic import write_text
 
 from .cli import Parser, choose_language
-from .i18n import LANGUAGES, language, set_language, t, tn
+from .i18n import LANGUAGES, language, set_language, t
 from .safetext import clean
 
 SUFFIX = ".toml"
@@ -116,7 +116,7 @@ def listing() -> str:
     for kind in KINDS:
         found = names(kind)
         width = max((len(name) for name in found), default=0)
-        lines.append(tn(f"examples.heading.{kind}", len(found)))
+        lines.append(t(f"examples.heading.{kind}", count=len(found)))
         lines.extend(clean(f"  {name:<{width}}  {_title(kind, name)}".rstrip()) for name in found)
         lines.append("")
     lines.append(t("examples.usage"))
@@ -142,7 +142,7 @@ def copy(folder: Path, out: TextIO, err: TextIO) -> int:
         print(clean(t("examples.cli.cannot_write", path=error.filename or folder,
                       reason=error.strerror or str(error))), file=err)
         return 2
-    print(clean(tn("examples.copied", written, folder=folder)), file=out)
+    print(clean(t("examples.copied", count=written, folder=folder)), file=out)
     if kept:
-        print(clean(tn("examples.kept", kept)), file=out)
+        print(clean(t("examples.kept", count=kept)), file=out)
     return 0

@@ -166,13 +166,6 @@ def plural_form(count: int, lang: str | None = None) -> str:
     return "one" if count == 1 else "other"
 
 
-def tn(key: str, count: int, **params: Any) -> str:
-    """The text of `key.one` or `key.other`, whichever `count` takes in the current language,
-    filled with `count` and `params`: a real plural, never "(s)"."""
-    lang = _current.get()
-    return text(lang, f"{key}.{plural_form(count, lang)}", {"count": count, **params})
-
-
 def localized(value: Any) -> str:
     """A text of a file (a scenario's title, note, ...) in the current language: one the file
     gives per language (a `Text`) in this one, else in English; a text given once as it is."""
