@@ -144,10 +144,11 @@ class RcsimApp(App[None]):
         if self.player is not None:
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)
+        narrow = self.is_narrow(self.size.width)  # the first frame is laid out for its size
         with Horizontal(id="panes"):
             for party in self.parties:
                 pane = PartyPane(self.sim, party, self.pane_states[party])
-                pane.display = party == self.front_party or not self.main_screen.has_class("-narrow")
+                pane.display = party == self.front_party or not narrow
                 yield pane.data_bind(RcsimApp.revision)
         if self.log_shown:
             from .widgets.event_log import EventLog  # not needed for the first frame
@@ -212,10 +213,19 @@ class RcsimApp(App[None]):
     def watch_front_party(self) -> None:
         self.show_front_party()
 
-    def show_front_party(self) -> None:
+    @staticmethod
+    def is_narrow(width: int) -> bool:
+        """Whether a screen this wide shows one party at a time (the `-narrow` size class)."""
+        from .screens.main import WIDE
+        return width < WIDE
+
+    def show_front_party(self, width: int | None = None) -> None:
         """On a narrow screen only the front party's pane is shown. Set as `display`, not as a
-        class: a class change restyles the whole pane (~140 widgets) on every focus move."""
-        narrow = self.main_screen.has_class("-narrow")
+        class: a class change restyles the whole pane (~140 widgets) on every focus move.
+
+        `width`: the screen's new width, when a resize is being handled (Textual sets the size
+        classes after the screen's own handler has run, so they cannot be asked then)."""
+        narrow = self.is_narrow(self.main_screen.size.width if width is None else width)
         for pane in self.main_screen.query(PartyPane):
             shown = not narrow or pane.party == self.front_party
             if pane.display != shown:
