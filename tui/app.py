@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Sequence
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.compose import compose
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from rcsim.engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
 from rcsim.engine import bundled
@@ -49,8 +49,9 @@ CLOCK_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "s
 TRAINER_ACTIONS = {"focus_pane", "rules"}
 """Not in a party's window: the other party's pane, and changing the rules of everyone."""
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
-                       "undo", "redo", "compare", "rules"}
+                       "toggle_log", "focus_pane", "quit", "flow_map", "undo", "redo", "compare",
+                       "rules"}
+"""Not over a dialog (help and the language switch are: every dialog binds them too)."""
 
 
 class RcsimApp(App[None]):
@@ -70,12 +71,14 @@ class RcsimApp(App[None]):
         Binding("left_square_bracket", "slower", "key.slower", show=False),
         Binding("l", "toggle_log", "key.log"),
         Binding("question_mark", "help", "key.help", key_display="?"),
-        Binding("f1", "help", "key.help", show=False),
+        Binding("f1", "help", "key.help"),  # the footer shows it where `?` is a letter
         Binding("f", "flow_map", "key.map", show=False),
         Binding("R", "rules", "key.rules", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),
+        Binding("ctrl+g", "switch_language", "key.language"),  # in a text field, `g` is a letter
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
         Binding("q", "quit", "key.quit"),
         # Presenting a scenario (shown only then) and recording one.
         Binding("s", "present_step", "present.key.step"),
@@ -135,8 +138,9 @@ class RcsimApp(App[None]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        """The main screen, built from the App's state alone: `recompose` after a language
-        switch gives exactly what a fresh start in that language shows."""
+        """The main screen, built from the App's state alone: rebuilt after a language switch
+        (also while a dialog is over it, `_rebuild_main_screen`), it is exactly what a fresh
+        start in that language shows."""
         from .screens.main import TooSmall
 
         yield TooSmall()
@@ -154,6 +158,17 @@ class RcsimApp(App[None]):
             from .widgets.event_log import EventLog  # not needed for the first frame
             yield EventLog(self.sim).data_bind(RcsimApp.revision)
         yield LocalizedFooter()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and help show it, in the current language ("^G", "Strg+G")."""
+        shown = super().get_key_display(binding)
+        if len(shown) == 2 and shown.startswith("^"):
+            return t("key.ctrl", letter=shown[1].upper())
+        if shown == "esc":
+            return t("key.escape")
+        if len(shown) in (2, 3) and shown[0] == "f" and shown[1:].isdigit():
+            return shown.upper()  # F1, as printed on the key
+        return shown
 
     def get_default_screen(self) -> Screen:
         from .screens.main import BREAKPOINTS_H, BREAKPOINTS_W, MainScreen
@@ -301,9 +316,8 @@ class RcsimApp(App[None]):
         try:
             events = self.sim.act(message.party, message.action, message.order, **message.fields)
         except Refusal as refusal:
-            text = t("notice.refused", message=refusal_text(refusal))
             if dialog is not None:
-                dialog.show_error(text)
+                dialog.show_error(partial(_refused, refusal))
             else:
                 self.pane(message.party).show_refusal(refusal)
             self.take_in()  # what changed meanwhile, if that was why: on screen now
@@ -342,7 +356,7 @@ class RcsimApp(App[None]):
         if refusal is None:
             await dialog.dismiss(None)
         else:
-            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            dialog.show_error(partial(_refused, refusal))
 
     def _tick(self) -> None:
         """One step of play mode: an explicit clock move by the speed's share of a second."""
@@ -408,7 +422,7 @@ class RcsimApp(App[None]):
         if not logs:
             self._log_mounting = self.main_screen.mount(
                 EventLog(self.sim).data_bind(RcsimApp.revision),
-                before=self.main_screen.query_one(Footer))
+                before=self.main_screen.query_one(LocalizedFooter))
             return
         log = logs.first(EventLog)
         log.display = self.log_shown
@@ -420,35 +434,49 @@ class RcsimApp(App[None]):
         self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
 
     async def watch_language(self, language: str) -> None:
-        set_language(language)
-        self.sub_title = t("app.subtitle", policy=self.sim.policy)
-        if self.screen is self.main_screen:
-            await self._rebuild_main_screen()
-        else:  # a dialog (the command palette) is closing: rebuild once the main screen is back
-            self._rebuild_pending = True
+        """Every screen anew in the new language: the main screen, and each dialog over it
+        (keeping what was typed and chosen there); the command palette closes by itself."""
+        from .screens.dialog import Dialog
 
-    _rebuild_pending = False
+        set_language(language)
+        self.sub_title = self._sub_title()
+        for screen in self.screen_stack:
+            # Each screen handles its own events in a task of its own, which took the language
+            # of the moment it was made: it takes the new one too.
+            screen.call_later(set_language, language)
+        await self._rebuild_main_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, Dialog):
+                await screen.retranslate()
+        self.refresh_bindings()  # the footers show their keys in the new language
 
     _log_mounting: Awaitable[None] | None = None
 
     async def _rebuild_main_screen(self) -> None:
-        self._rebuild_pending = False
         if self._log_mounting is not None:  # `l` just before `g`: let the log finish mounting
             await self._log_mounting
             self._log_mounting = None
-        for pane in self.main_screen.query(PartyPane):
+        main = self.main_screen
+        focus_in_main = self.screen is main
+        for pane in main.query(PartyPane):
             pane.retired = True
-        await self.recompose()  # the active screen, from `compose`
-        self.pane(self.front_party).focus_list()
-        self.refresh_bindings()  # the Footers show their keys in the new language
-
-    async def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._rebuild_pending and self.screen is self.main_screen:
-            await self._rebuild_main_screen()
+        # As `recompose` does, but on the main screen whichever screen is in front.
+        async with main.batch():
+            await main.query("*").exclude(".-textual-system").remove()
+            await main.mount_all(compose(self, self.compose()))
+        if focus_in_main:
+            self.pane(self.front_party).focus_list()
+        else:  # the focus comes back to the main screen when the dialog closes
+            main.set_focus(self.pane(self.front_party).query_one("#orders"), scroll_visible=False)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-        self.push_screen(HelpScreen(self.sim.rules.data))
+        """Help, listing every key of the screen it is opened from (there: close it)."""
+        from .screens.help import HelpScreen, screen_key_lines
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.sim.rules.data, screen_key_lines(self.screen)))
 
     def action_flow_map(self) -> None:
         """The flow map: the rules as a map, with the front pane's order on it."""
@@ -474,17 +502,18 @@ class RcsimApp(App[None]):
             self.sim.change_rules({message.rule: message.value})
         except Refusal as refusal:
             if dialog is not None:
-                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+                dialog.show_error(partial(_refused, refusal))
             return
+        text: Callable[[], str]
         if old == message.value:  # the engine took no step
-            text = t("rules.unchanged")
+            text = partial(t, "rules.unchanged")
         else:
             def changed_text(rule: str = message.rule, old: Any = old,
                              new: Any = message.value) -> str:
                 return t("rules.changed", name=rule_name(rule), was=with_unit(rule, old),
                          now=with_unit(rule, new))
 
-            text = changed_text()
+            text = changed_text
             for party in self.parties:
                 self.pane(party).add_notice(self.sim.now, changed_text)
             self.revision += 1
@@ -543,7 +572,7 @@ class RcsimApp(App[None]):
         or closes and a notice says what was saved."""
         from rcsim.engine.recording import RecordingError, free_name, write_new
 
-        from .recording import error_text, record
+        from .recording import record
 
         dialog = self._dialog()
         assert dialog is not None  # only the recording dialog asks for this
@@ -554,7 +583,7 @@ class RcsimApp(App[None]):
         try:
             recording = record(self.sim, since, title=t("record.scenario_title"))
         except RecordingError as error:
-            dialog.show_error(t("record.failed", error=error_text(error)))
+            dialog.show_error(partial(_record_failed, error))
             return
         try:
             written = write_new(path, recording.text, overwrite=message.overwrite)
@@ -562,10 +591,10 @@ class RcsimApp(App[None]):
             from .screens.record import RecordScreen
             if isinstance(dialog, RecordScreen):
                 dialog.confirm_overwrite(path)
-            dialog.show_error(t("record.exists", path=path))
+            dialog.show_error(partial(t, "record.exists", path=path))
             return
         except OSError as error:
-            dialog.show_error(t("record.failed", error=error.strerror or str(error)))
+            dialog.show_error(partial(_record_failed, error))
             return
         await dialog.dismiss(None)
         text = t("record.saved", path=written, orders=len(recording.orders),
@@ -635,6 +664,7 @@ class RcsimApp(App[None]):
         self.main_screen.query_one(PresenterBar).show(self.presented)
         self.travelled(text)
         self.stepped_back[:] = [*stepped_back, taken]
+        self._refresh_travel_keys()  # `U` puts it back: now in the footer
 
     _travel_keys: tuple[Any, Any] | None = None
 
@@ -692,7 +722,7 @@ class RcsimApp(App[None]):
             steps = self.sim.rewind(message.step, by=self.role)
         except Refusal as refusal:
             if dialog is not None:
-                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+                dialog.show_error(partial(_refused, refusal))
             return
         if dialog is not None:
             await dialog.dismiss(None)
@@ -725,17 +755,16 @@ class RcsimApp(App[None]):
         dialog = self._dialog()
         assert dialog is not None  # only the branch dialog asks for this
         if self.role is not None:  # it would leave the simulation everyone else is in
-            dialog.show_error(t("sync.branch_in_trainer_window"))
+            dialog.show_error(partial(t, "sync.branch_in_trainer_window"))
             return
         try:
             path = self.sim.branch(message.step, message.path)
             branch = Simulation.open(path)
         except Refusal as refusal:
-            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            dialog.show_error(partial(_refused, refusal))
             return
         except SimulationFileError as error:
-            dialog.show_error(t("timeline.branch.cannot", path=error.path,
-                                problem=render_file_problem(error.code, error.params)))
+            dialog.show_error(partial(_file_problem, "timeline.branch.cannot", error))
             return
         await dialog.dismiss(None)
         await self.open_simulation(branch)
@@ -781,11 +810,10 @@ class RcsimApp(App[None]):
         try:
             other = Simulation.open(message.path, read_only=True)
         except SimulationFileError as error:
-            dialog.show_error(t("compare.cannot_open", path=error.path,
-                                problem=render_file_problem(error.code, error.params)))
+            dialog.show_error(partial(_file_problem, "compare.cannot_open", error))
             return
         except RcsimError as error:
-            dialog.show_error(t("cli.error", error=error))
+            dialog.show_error(partial(t, "cli.error", error=error))
             return
         try:
             comparison = self.sim.compare(other)
@@ -834,6 +862,26 @@ def _freeze_start_up_objects() -> None:
     if not _frozen:
         _frozen = True
         gc.freeze()
+
+
+def _file_problem(key: str, error: SimulationFileError) -> str:
+    """A file that cannot be opened or written, as a dialog says it, in the current language."""
+    return t(key, path=error.path, problem=render_file_problem(error.code, error.params))
+
+
+def _record_failed(error: Exception) -> str:
+    """Why a recording was not written, as its dialog says it, in the current language."""
+    from rcsim.engine.recording import RecordingError
+
+    from .recording import error_text
+    if isinstance(error, RecordingError):
+        return t("record.failed", error=error_text(error))
+    return t("record.failed", error=getattr(error, "strerror", None) or str(error))
+
+
+def _refused(refusal: Refusal) -> str:
+    """A refusal as a dialog says it, in the current language."""
+    return t("notice.refused", message=refusal_text(refusal))
 
 
 def _elsewhere(key: str, words: Callable[[Sequence[HistoryEntry]], str],

@@ -90,7 +90,7 @@ class ActionFormScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         return field
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         focusable = self.query("RadioSet, TextArea, Input")
         if focusable:
             focusable.first().focus()

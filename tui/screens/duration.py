@@ -29,7 +29,7 @@ class DurationScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield field
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#duration").focus()
 
     def action_submit(self) -> None:

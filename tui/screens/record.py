@@ -53,7 +53,7 @@ class RecordScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield field
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#record-path", Input).focus()
 
     def confirm_overwrite(self, path: Path) -> None:
@@ -63,7 +63,7 @@ class RecordScreen(Dialog[None]):
     def action_submit(self) -> None:
         typed = self.query_one("#record-path", Input).value.strip()
         if not typed:
-            self.show_error(t("record.no_path"))
+            self.show_error(lambda: t("record.no_path"))
             return
         path = Path(typed).expanduser()
         from_mark = self.mark is not None and self.query_one("#since-mark", RadioButton).value

@@ -51,7 +51,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         yield Static(Content("\n").join(why), id="rc-why")
         yield Static(Content(t("rc.no_support", other=other)), id="rc-no-support")
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#rc-continue", Button).disabled = self.first is None
         self.query_one("#rc-choices").focus()
 

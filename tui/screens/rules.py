@@ -5,7 +5,7 @@ then on; the screen says what that means for the deadlines already running."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,7 +19,7 @@ from rcsim.engine.rules import ADJUSTABLE, RuleSpec, load_policies
 from ..i18n import has, t
 from ..messages import RuleChangeRequested
 from ..safetext import clean
-from .dialog import Dialog
+from .dialog import Dialog, words
 from .help import _value
 
 _WHOLE_NUMBER = set("0123456789")
@@ -83,6 +83,7 @@ class RulesScreen(Dialog[None]):
         super().__init__()
         self.sim = sim
         self.rule = next(iter(ADJUSTABLE))
+        self._done: str | Callable[[], str] | None = None
 
     def title_text(self) -> str:
         return t("rules.title", policy=self.sim.policy)
@@ -104,8 +105,7 @@ class RulesScreen(Dialog[None]):
                                   id=f"rules-choice-{choice}")
         yield Static(id="rules-done")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         table = self.query_one("#rules-table", DataTable)
         for key, label in (("rule", "rules.column.rule"), ("value", "rules.column.value"),
                            ("unit", "rules.column.unit"), ("range", "rules.column.range"),
@@ -175,16 +175,31 @@ class RulesScreen(Dialog[None]):
     def action_submit(self) -> None:
         self.post_message(RuleChangeRequested(self.rule, self.value()))
 
-    def show_changed(self, text: str) -> None:
-        """After a change: the table anew, and what was changed (the error line cleared)."""
-        error = self.query_one("#form-error", Static)
-        error.remove_class("-shown")
+    def show_changed(self, text: str | Callable[[], str]) -> None:
+        """After a change: the table anew, and what was changed (the error line cleared); a
+        function giving the text is asked again after a language switch."""
+        self.clear_error()
         self.fill()
+        self._done = text
         done = self.query_one("#rules-done", Static)
-        done.update(Content.styled(clean(text), "bold"))
+        done.update(Content.styled(clean(words(text)), "bold"))
         done.add_class("-shown")
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str | Callable[[], str]) -> None:
         """A refused change: said here (what was changed before is no longer the news)."""
+        self._done = None
         self.query_one("#rules-done", Static).remove_class("-shown")
         super().show_error(text)
+
+    def keep_more(self) -> dict[str, Any]:
+        return {"row": self.query_one("#rules-table", DataTable).cursor_row}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """After a language switch: the same rule chosen, with what was typed for it, and what
+        was changed last said anew."""
+        table = self.query_one("#rules-table", DataTable)
+        table.move_cursor(row=state["row"], animate=False)
+        self.edit(list(ADJUSTABLE)[table.cursor_row])
+        super().restore(state)
+        if self._done is not None:
+            self.show_changed(self._done)

@@ -4,6 +4,7 @@ of a branch, and the comparison of this simulation with another file, side by si
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -78,8 +79,7 @@ class StepScreen(Dialog[None]):
         return t("timeline.step.forward" + (".one" if count == 1 else ""), first=self.here + 1,
                  last=self.step, count=count)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         go = self.query_one("#step-go", Button)
         go.disabled = self.step == self.here
         if self.step > self.here:
@@ -118,14 +118,13 @@ class BranchScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield field
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         self.query_one("#branch-path", Input).focus()
 
     def action_submit(self) -> None:
         typed = self.query_one("#branch-path", Input).value.strip()
         if not typed:
-            self.show_error(t("timeline.branch.no_path"))
+            self.show_error(lambda: t("timeline.branch.no_path"))
             return
         self.post_message(BranchRequested(self.step, Path(typed).expanduser()))
 
@@ -145,6 +144,7 @@ class CompareScreen(Dialog[None]):
         self.default_path = default_path
         self.here_name = here_name
         self.rows: list[tuple[str, str, str, str]] = []
+        self._shown: tuple[Comparison, str] | None = None  # the comparison on screen
 
     def title_text(self) -> str:
         return t("compare.title")
@@ -167,22 +167,27 @@ class CompareScreen(Dialog[None]):
         table.display = False
         yield table
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         self.query_one("#compare-sides").display = False
         self.query_one("#compare-path", Input).focus()
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """After a language switch: the comparison shown is shown again, in the new words."""
+        if self._shown is not None:
+            self.show_comparison(*self._shown)
+        super().restore(state)
 
     def action_submit(self) -> None:
         typed = self.query_one("#compare-path", Input).value.strip()
         if not typed:
-            self.show_error(t("compare.no_path"))
+            self.show_error(lambda: t("compare.no_path"))
             return
         self.post_message(CompareRequested(Path(typed).expanduser()))
 
     def show_comparison(self, comparison: Comparison, there_name: str) -> None:
         """Show the App's answer: the two sides, where they part, the orders that differ."""
-        error = self.query_one("#form-error", Static)
-        error.remove_class("-shown")
+        self._shown = (comparison, there_name)
+        self.clear_error()
         if comparison.equal:
             summary = t("compare.same", steps=comparison.here_steps)
         elif comparison.parted_at is None:
