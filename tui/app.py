@@ -26,7 +26,7 @@ from .travel import branch_text, put_back_text, taken_back_text
 from .text import clean
 from .messages import (
     ActionRequested, BranchRequested, ClockMoveRequested, CompareRequested, PaneFocused,
-    RecordingRequested, RuleChangeRequested, StepChosen, TravelRequested,
+    RecordingRequested, RuleChangeRequested, StepChosen, TimelineLeft, TravelRequested,
 )
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
@@ -414,19 +414,43 @@ class RcsimApp(App[None]):
     def action_slower(self) -> None:
         self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
 
-    def action_toggle_log(self) -> None:
-        self.log_shown = not self.log_shown
-        # Mounted on first use: a hidden log would still cost start-up time and layout passes.
+    async def action_toggle_log(self) -> None:
+        """`l`: show the timeline, with the focus in it; shown, go into it; in it, hide it (the
+        focus back on the order list in front)."""
         from .widgets.event_log import EventLog  # not needed for the first frame
+
         logs = self.main_screen.query("#event-log")
+        if self.log_shown and logs and not self._focus_in_log():
+            self._focus_log()
+            return
+        self.log_shown = not self.log_shown
         if not logs:
+            # Mounted on first use: a hidden log would still cost start-up time and layout passes.
             self._log_mounting = self.main_screen.mount(
                 EventLog(self.sim).data_bind(RcsimApp.revision),
                 before=self.main_screen.query_one(LocalizedFooter))
+            await self._log_mounting
+            self._log_mounting = None
+            self._focus_log()
             return
         log = logs.first(EventLog)
+        if not self.log_shown and self._focus_in_log():
+            self.pane(self.front_party).focus_list()
         log.display = self.log_shown
         log.reload()
+        if self.log_shown:
+            self._focus_log()
+
+    def _focus_in_log(self) -> bool:
+        focused = self.main_screen.focused
+        return focused is not None and focused.id == "event-log-table"
+
+    def _focus_log(self) -> None:
+        for table in self.main_screen.query("#event-log-table"):
+            table.focus()
+
+    def on_timeline_left(self, message: TimelineLeft) -> None:
+        self.pane(self.front_party).focus_list()
 
     def action_switch_language(self) -> None:
         """German <-> English, live: the main screen is built anew in the other language, as a
@@ -458,16 +482,19 @@ class RcsimApp(App[None]):
             self._log_mounting = None
         main = self.main_screen
         focus_in_main = self.screen is main
+        log_focused = self._focus_in_log()
         for pane in main.query(PartyPane):
             pane.retired = True
         # As `recompose` does, but on the main screen whichever screen is in front.
         async with main.batch():
             await main.query("*").exclude(".-textual-system").remove()
             await main.mount_all(compose(self, self.compose()))
+        focus = (main.query_one("#event-log-table") if log_focused and self.log_shown
+                 else self.pane(self.front_party).query_one("#orders"))
         if focus_in_main:
-            self.pane(self.front_party).focus_list()
+            focus.focus()
         else:  # the focus comes back to the main screen when the dialog closes
-            main.set_focus(self.pane(self.front_party).query_one("#orders"), scroll_visible=False)
+            main.set_focus(focus, scroll_visible=False)
 
     def action_help(self) -> None:
         """Help, listing every key of the screen it is opened from (there: close it)."""

@@ -37,6 +37,7 @@ KEY_WORDS = {
     "slower": "help.key.slower", "focus_pane('buyer')": "help.key.buyer",
     "focus_pane('freelancer')": "help.key.freelancer", "quit": "help.key.quit",
     "resolution_center": "help.key.rc", "save_moment": "help.key.save_moment",
+    "select": "help.key.open_step", "leave": "help.key.leave_timeline",
 }
 """What a key does, in help's words (the palette's, where it has the command), by action; a key
 not named here is said by its footer label."""

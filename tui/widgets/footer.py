@@ -17,7 +17,8 @@ from textual.widgets import Input, TextArea
 from ..i18n import has, language, t, using
 
 PRIORITY = (
-    "help", "present_step", "present_end", "back", "submit", "resolution_center", "undo",
+    "help", "present_step", "present_end", "select", "leave", "back", "submit",
+    "resolution_center", "undo",
     "redo", "next_deadline", "switch_language", "quit", "advance('1h')", "advance('1d')",
     "jump", "toggle_play", "toggle_log",
 )
