@@ -332,15 +332,18 @@ class RcsimApp(App[None]):
 
     # ---------------------------------------------------------------- the clock
 
-    def move_clock(self, how: str, value: str = "") -> Refusal | None:
-        """Move the simulated clock ("by" a duration or to the "next" deadline); returns a refusal."""
+    def move_clock(self, how: str, value: str = "", *, in_bar: bool = True) -> Refusal | None:
+        """Move the simulated clock ("by" a duration or to the "next" deadline); returns a
+        refusal, which the clock bar says unless the dialog that asked says it (`in_bar`)."""
         try:
             if how == "next":
                 events = self.sim.advance_to_next_deadline()
             else:
                 events = self.sim.advance(value)
         except Refusal as refusal:
-            self.main_screen.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
+            if in_bar:
+                self.main_screen.query_one(ClockBar).show_message(
+                    t("notice.refused", message=refusal_text(refusal)))
             self.take_in()
             return refusal
         self.main_screen.query_one(ClockBar).show_message("")
@@ -350,7 +353,7 @@ class RcsimApp(App[None]):
     async def on_clock_move_requested(self, message: ClockMoveRequested) -> None:
         """The duration dialog asks to move the clock: it closes, or says why not and stays."""
         dialog = self._dialog()
-        refusal = self.move_clock("by", message.by)
+        refusal = self.move_clock("by", message.by, in_bar=dialog is None)
         if dialog is None:
             return
         if refusal is None:
