@@ -848,6 +848,11 @@ class Simulation:
         upcoming = self._state.next_deadline()
         return None if upcoming is None else _deadline_view(upcoming)
 
+    def next_deadlines(self) -> tuple[DeadlineView, ...]:
+        """Every pending deadline at the earliest instant, in the order
+        `advance_to_next_deadline` fires them (empty: none pending)."""
+        return tuple(_deadline_view(d) for d in self._state.next_deadlines())
+
     def deadlines(self, limit: int | None = None) -> tuple[DeadlineView, ...]:
         """Pending deadlines in the order they will fire."""
         return tuple(_deadline_view(d) for d in self._state.pending_deadlines(limit))
