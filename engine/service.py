@@ -26,7 +26,8 @@ from .timeutil import (
 )
 from .views import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Synced,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, RuleDifference,
+    Synced,
 )
 
 Instant = datetime | str
@@ -604,8 +605,13 @@ class Simulation:
                               if getattr(here, name) != getattr(there, name)
                               or (name == "open_request" and here.requester != there.requester))
             differences.append(OrderDifference(order, here, there, names))
+        here_rules, there_rules = self.rules.data, other.rules.data
+        names = list(here_rules) + [n for n in there_rules if n not in here_rules]
+        rules = tuple(RuleDifference(name, here_rules.get(name), there_rules.get(name))
+                      for name in names if name != "description"
+                      and here_rules.get(name) != there_rules.get(name))
         return Comparison(parted, mine.head, theirs.head, here_step, there_step,
-                          tuple(differences))
+                          tuple(differences), self.now, other.now, rules, self.policy)
 
     def compact(self) -> None:
         """Write a fresh checkpoint now: the file is rewritten (atomically) with the current

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,7 +19,7 @@ from ..describe import describe_event
 from ..i18n import fmt_datetime, language, t
 from ..messages import BranchRequested, CompareRequested, TravelRequested
 from ..text import clean, one_line
-from ..travel import FACTS, fact_name, fact_words, step_line, step_text
+from ..travel import FACTS, fact_name, fact_words, rule_words, step_line, step_text
 from ..widgets.lazy_table import Column, LazyTable
 from .dialog import Dialog
 
@@ -188,6 +189,13 @@ class CompareScreen(Dialog[None]):
         """Show the App's answer: the two sides, where they part, the orders that differ."""
         self._shown = (comparison, there_name)
         self.clear_error()
+        # First whether the clocks and the rules differ: a branch at another time with other
+        # rules may part nowhere else.
+        first = [t("compare.clocks")] if comparison.clocks_differ else []
+        if comparison.rules:
+            first.append(t("compare.rules", count=len(comparison.rules)))
+        if not first:
+            first.append(t("compare.clocks_rules_same"))
         if comparison.equal:
             summary = t("compare.same", steps=comparison.here_steps)
         elif comparison.parted_at is None:
@@ -200,6 +208,7 @@ class CompareScreen(Dialog[None]):
             count = len(comparison.orders)
             summary += " " + (t("compare.orders.one") if count == 1 else
                               t("compare.orders", count=count) if count else t("compare.orders_alike"))
+        summary = " ".join([*first, summary])
         self.query_one("#compare-summary", Static).update(Content.styled(clean(summary), "bold"))
         sides = self.query_one("#compare-sides")
         sides.display = True
@@ -215,14 +224,23 @@ class CompareScreen(Dialog[None]):
             else:
                 text = step_line(step)
             self.query_one(f"#compare-{side}-step", Static).update(Content(clean(text)))
-        self.rows = [row for d in comparison.orders for row in _rows(d)]
+        self.rows = _clock_and_rule_rows(comparison) + [row for d in comparison.orders
+                                                        for row in _rows(d)]
         table = self.query_one("#compare-orders", LazyTable)
-        width = max(20, (self.query_one(f"#{self.DIALOG_ID}").content_region.width - 2 * 2 - 8
-                         - 14 - 18) // 2)
+        # Each column as wide as its longest text where the dialog has room ("…" where not).
+        room = self.query_one(f"#{self.DIALOG_ID}").content_region.width - 2 * 4 - 2
+        order = max(cell_len(text) for text in [t("compare.column.order"),
+                                                *(r[0] for r in self.rows)])
+        fact = max(cell_len(text) for text in [t("compare.column.fact"),
+                                               *(r[1] for r in self.rows)])
+        needed = max(cell_len(text) for text in [self.here_name, there_name,
+                                                 *(r[2] for r in self.rows),
+                                                 *(r[3] for r in self.rows)])
+        fact = min(fact, max(14, room - order - 2 * 20))
+        width = max(12, min(needed, (room - order - fact) // 2))
         table.set_columns([
-            Column("order", t("compare.column.order"), max([len(t("compare.column.order"))]
-                                                          + [len(r[0]) for r in self.rows])),
-            Column("fact", t("compare.column.fact"), 14),
+            Column("order", t("compare.column.order"), order),
+            Column("fact", t("compare.column.fact"), fact),
             Column("here", one_line(self.here_name, width), width),
             Column("there", one_line(there_name, width), width)])
         table.display = bool(self.rows)
@@ -240,6 +258,17 @@ def shown_path(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def _clock_and_rule_rows(comparison: Comparison) -> list[tuple[str, str, str, str]]:
+    """The clocks, when they differ, and each rule that differs: the table's first rows."""
+    rows = []
+    if comparison.clocks_differ:
+        rows.append(("", t("compare.fact.clock"), fmt_datetime(comparison.here_now),
+                     fmt_datetime(comparison.there_now)))
+    rows += [("", clean(r.name), rule_words(r.name, r.here), rule_words(r.name, r.there))
+             for r in comparison.rules]
+    return rows
 
 
 def _rows(difference: OrderDifference) -> list[tuple[str, str, str, str]]:
