@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,7 +36,12 @@ STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "
 COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
 TITLE_WIDTH = 14
+"""The list's Title column before the pane is laid out (and where the pane has just that room)."""
+MAX_TITLE_WIDTH = 40
+"""The widest the Title column gets in a wide pane: titles up to this long are shown whole."""
 MIN_TITLE_WIDTH = 6
+MAX_BUTTON_COLUMNS = 3
+BUTTON_GUTTER = 1  # as .button-row's grid-gutter in app.tcss
 
 
 
@@ -50,6 +56,25 @@ def button_id(action: str) -> str:
 
 
 Notice = tuple[datetime, "str | Callable[[], str]", str]  # (simulated time, text, kind)
+
+
+class ButtonRow(Horizontal):
+    """A row of action buttons (a grid, app.tcss): as many side by side (up to three) as the
+    longest label shown lets keep its label on one line, for the width the row has whenever it
+    changes; a label wider than the whole row ends with "…"."""
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        width = self.content_region.width
+        labels = [cell_len(str(b.label)) for b in self.query(Button) if b.display]
+        if not width or not labels:
+            return
+        cell = max(labels) + 2 + BUTTON_GUTTER  # the label, its padding and the gap beside it
+        columns = max(1, min(MAX_BUTTON_COLUMNS, (width + BUTTON_GUTTER) // cell))
+        if self.styles.grid_size_columns != columns:
+            self.styles.grid_size_columns = columns
 
 
 class PaneState:
@@ -95,8 +120,9 @@ class PartyPane(Vertical):
         self._ids: tuple[str, ...] = ()  # every order, in list order
         self._index: dict[str, int] = {}  # order id -> its row
         self._id_width = 0
-        self._answer_row: Horizontal | None = None  # mounted on first use
+        self._answer_row: ButtonRow | None = None  # mounted on first use
         self._answer_buttons: dict[str, Button] = {}
+        self._page_width = 0  # the width the order page was last laid out for
 
     @property
     def order_id(self) -> str | None:
@@ -131,7 +157,7 @@ class PartyPane(Vertical):
             yield Static(id="page-request")
             # The answer buttons (#request-actions) are mounted here when an order first needs them.
             yield Static(Content(t("page.actions")), id="actions-title", classes="section")
-            with Horizontal(id="order-actions", classes="button-row"):
+            with ButtonRow(id="order-actions", classes="button-row"):
                 for action in self._page_actions():
                     option = options.get(action)
                     unavailable = option is not None and not option.allowed
@@ -149,9 +175,10 @@ class PartyPane(Vertical):
         buttons: dict[str, Button] = {action: QuietButton(Content(label("action", action)), id=button_id(action),
                                        compact=True, classes="action")
                    for action in ANSWER_ACTIONS}
-        self._answer_row = Horizontal(*buttons.values(), id="request-actions", classes="button-row")
+        row = self._answer_row = ButtonRow(*buttons.values(), id="request-actions",
+                                           classes="button-row")
         self._answer_buttons = buttons
-        self.query_one("#order-page").mount(self._answer_row, after=self.query_one("#page-request"))
+        self.query_one("#order-page").mount(row, after=self.query_one("#page-request"))
         return buttons
 
     def _page_actions(self) -> tuple[str, ...]:
@@ -173,14 +200,24 @@ class PartyPane(Vertical):
 
     def on_resize(self) -> None:
         """The Title column takes what room the other columns leave (the order page shows the
-        whole title); a pane too narrow for a readable title drops the column."""
+        whole title); a pane too narrow for a readable title drops the column. The page is
+        laid out anew for the new width (its badge, its buttons)."""
         if self.retired:
             return
+        self.call_after_refresh(self._relayout_page)
         width = self._title_width_for(self.content_region.width)
         if width != self._title_width:
             self._title_width = width
             self._add_columns()
             self.query_one("#orders", LazyTable).refresh_rows()
+
+    def _relayout_page(self) -> None:
+        if self.retired or not self.is_attached:
+            return
+        width = self.query_one("#page-details").content_region.width
+        if width != self._page_width:
+            self._page_width = width
+            self._update_page()
 
     def _title_width_for(self, width: int) -> int:
         if width <= 0:  # not laid out yet
@@ -189,7 +226,7 @@ class PartyPane(Vertical):
         others = sum(self._column_width(key) + 2 for key in COLUMNS if key != "title")
         if table.row_count + 1 > table.size.height > 0:  # rows overflow: a scrollbar
             width -= table.styles.scrollbar_size_vertical
-        room = min(TITLE_WIDTH, width - others - 2)
+        room = min(MAX_TITLE_WIDTH, width - others - 2)
         return room if room >= MIN_TITLE_WIDTH else 0
 
     def _columns(self) -> tuple[str, ...]:
@@ -289,9 +326,17 @@ class PartyPane(Vertical):
 
     def _details(self, o: OrderView) -> Content:
         status = [(status_label(o), "bold")]
-        if o.in_resolution:
-            status += [("  ·  ", ""), (t("overlay.in_resolution"), "bold reverse")]
         lines: list[Content] = [Content.assemble(t("page.status"), *status)]
+        if o.in_resolution:
+            # The badge is shown whole: on the status line where it fits, else on its own
+            # (wrapped, its words would part at the line's end).
+            badge = Content.styled(t("overlay.in_resolution"), "bold reverse")
+            width = self.query_one("#page-details").content_region.width
+            joined = Content.assemble(lines[0], "  ·  ", badge)
+            if not width or joined.cell_length <= width:
+                lines[0] = joined
+            else:
+                lines.append(badge)
         if o.cancellation:
             lines.append(Content(cancellation_label(o)))
         lines.append(Content(t("page.price", price=fmt_money(o.price), extras=fmt_money(o.extras_total),
@@ -367,6 +412,8 @@ class PartyPane(Vertical):
             unavailable = unavailable or not option.allowed
         show(self.query_one("#order-actions"), shown)
         show(self.query_one("#actions-title"), shown)
+        for row in self.query(ButtonRow):
+            row.fit()
         update(self.query_one("#actions-hint", Static),
                Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
 
