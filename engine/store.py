@@ -488,6 +488,10 @@ class Store:
         # whole): every step appended says where the simulation stands too.
         self.has_head = False
         self.branch: dict[str, Any] | None = None  # the meta's "branch": the file and step it came from
+        # The meta's "baseline": how many first steps are the simulation's starting point (the
+        # demo's or a scenario's set-up), which undo and rewind never take back. 0 in a file
+        # written before there was one: every step can be taken back, as then.
+        self.baseline = 0
         # How far this process has read (or written) the file: other processes' steps are
         # read from there (`read_since`).
         self.mark: FileMark | None = None
@@ -822,6 +826,7 @@ class Store:
         state = image.state(rules_doc, meta)
         self.origin = meta["origin"]
         self.branch = meta.get("branch")
+        self.baseline = meta.get("baseline", 0)
         self.checkpoint_size = image.size
         self.has_head = head is not None
         current = checkpoint <= len(records) and (rewritten is None or checkpoint < rewritten)
@@ -966,6 +971,8 @@ class Store:
                 "checkpoint": count, "origin": self.origin}
         if self.branch is not None:
             meta["branch"] = self.branch
+        if self.baseline:
+            meta["baseline"] = self.baseline
         head = count < journal.kept
 
         def lines() -> Iterator[bytes]:
@@ -1121,6 +1128,10 @@ def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
     _check_rules(where, origin["rules"])
     if "branch" in meta:
         check_branch(where, meta["branch"])
+    baseline = meta.get("baseline", 0)
+    if isinstance(baseline, bool) or not isinstance(baseline, int) or baseline < 0:
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="baseline",
+                                  expected="whole", found=shown(baseline))
 
 
 def _step_number(doc_id: str) -> int | None:

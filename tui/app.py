@@ -391,9 +391,8 @@ class RcsimApp(App[None]):
             return None if self.player.done else True
         if action in ("mark_recording", "save_recording") and isinstance(self.screen, ModalScreen):
             return False
-        if action == "undo":
-            nothing = self.sim.step_count <= (self.player.setup_steps if self.player else 0)
-            return None if nothing else True
+        if action == "undo":  # always: with nothing left to take back, it says so
+            return True
         if action == "redo":
             return bool(self.stepped_back if self.player is not None else self.sim.redo_count)
         return True
@@ -681,8 +680,8 @@ class RcsimApp(App[None]):
         assert self.player is not None
         try:
             taken = self.player.undo()
-        except IndexError:
-            self._travel_refused(Refusal("nothing_to_undo"))
+        except IndexError:  # at the scenario's start: its set-up is not taken back
+            self._travel_refused(Refusal("at_start", steps=self.player.setup_steps))
             return
         stepped_back = list(self.stepped_back)
         if isinstance(taken, HistoryEntry):
@@ -699,8 +698,9 @@ class RcsimApp(App[None]):
     _travel_keys: tuple[Any, Any] | None = None
 
     def _refresh_travel_keys(self) -> None:
-        """The footer shows `u` dimmed with nothing to take back, `U` only with something to
-        put back: its keys are asked for anew when that changes (not on every step)."""
+        """The footer shows `U` only with something to put back (`u` always: with nothing
+        left to take back, it says so): its keys are asked for anew when that changes (not on
+        every step)."""
         keys = (self.check_action("undo", ()), self.check_action("redo", ()))
         if keys != self._travel_keys:
             self._travel_keys = keys
@@ -741,7 +741,7 @@ class RcsimApp(App[None]):
             return
         entry = self.sim.history_entry(message.step) if message.step else None
         self.push_screen(StepScreen(message.step, entry, self.sim.step_count, kept,
-                                    self.branch_path(message.step)))
+                                    self.branch_path(message.step), self.sim.baseline))
 
     async def on_travel_requested(self, message: TravelRequested) -> None:
         """Go to just after a step: the dialog closes and a notice says what was taken back

@@ -39,13 +39,14 @@ class StepScreen(Dialog[None]):
     BACK = ("step-cancel", "button.cancel")
 
     def __init__(self, step: int, entry: HistoryEntry | None, here: int, kept: int,
-                 default_branch: Path) -> None:
+                 default_branch: Path, baseline: int = 0) -> None:
         super().__init__()
         self.step = step
         self.entry = entry  # None: step 0, the start
         self.here = here
         self.kept = kept
         self.default_branch = default_branch
+        self.baseline = baseline  # the set-up's steps: never gone back into (a branch may)
 
     def title_text(self) -> str:
         if self.entry is None:
@@ -72,6 +73,8 @@ class StepScreen(Dialog[None]):
         """What going there does: steps taken back, put back, or nothing (it stands there)."""
         if self.step == self.here:
             return t("timeline.step.here")
+        if self.step < self.baseline:
+            return t("timeline.step.setup", steps=self.baseline)
         if self.step < self.here:
             count = self.here - self.step
             return t("timeline.step.back" + (".one" if count == 1 else ""), first=self.step + 1,
@@ -82,13 +85,13 @@ class StepScreen(Dialog[None]):
 
     def prepare(self) -> None:
         go = self.query_one("#step-go", Button)
-        go.disabled = self.step == self.here
+        go.disabled = self.step == self.here or self.step < self.baseline
         if self.step > self.here:
             go.label = Content(t("timeline.go_forward"))
         (self.query_one("#step-branch") if go.disabled else go).focus()
 
     def action_submit(self) -> None:
-        if self.step != self.here:
+        if self.step != self.here and self.step >= self.baseline:
             self.post_message(TravelRequested(self.step))
 
     def action_more(self, button_id: str) -> None:
