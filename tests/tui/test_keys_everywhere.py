@@ -21,7 +21,9 @@ from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
 from rcsim.tui.screens.rules import RulesScreen
 from rcsim.tui.widgets.footer import FooterKey, LocalizedFooter
 
-from .conftest import SIZE, START, activate, build_app, open_rc, paste, plain
+from .conftest import (
+    SIZE, START, activate, build_app, open_rc, paste, plain, run_from_palette, wait_for,
+)
 from .test_present import TIMEOUT_STORY
 
 CLASSIC = (80, 24)
@@ -171,13 +173,19 @@ async def test_a_refusal_in_a_dialog_is_said_again_in_the_new_language() -> None
 async def test_the_language_command_of_the_palette_works_over_a_dialog() -> None:
     app = app_in("en")
     async with app.run_test(size=SIZE) as pilot:
-        await open_rc(pilot, "buyer", "FO-1001")
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        commands["Language: switch to German (Deutsch)"].callback()
+        await open_form(pilot, "ask_to_cancel")  # the focus in its comment: g is a letter
+        await paste(pilot, "typed before the switch")
+        await run_from_palette(pilot, "Language")
+        await wait_for(pilot, lambda: app.language == "de", "the switch")
+        assert isinstance(app.screen, ActionFormScreen)
+        assert app.screen.query_one("#comment", TextArea).text == "typed before the switch"
+        await pilot.press("escape")
         await pilot.pause()
-        await pilot.pause()
-        assert app.language == "de" and isinstance(app.screen, ResolutionCenterScreen)
-        assert "Lösungscenter" in title(app)
+        await open_rc(pilot, "buyer", "FO-1002")
+        await run_from_palette(pilot, "Sprache")
+        await wait_for(pilot, lambda: app.language == "en", "the switch back")
+        assert isinstance(app.screen, ResolutionCenterScreen)
+        assert "Resolution Center" in title(app)
 
 
 # ---------------------------------------------------------------- item 2: the footer fits
