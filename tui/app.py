@@ -417,14 +417,11 @@ class RcsimApp(App[None]):
         self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
 
     async def action_toggle_log(self) -> None:
-        """`l`: show the timeline, with the focus in it; shown, go into it; in it, hide it (the
-        focus back on the order list in front)."""
+        """`l`: show the timeline, with the focus in it; or hide it (the focus, if it was in
+        it, back on the order list in front)."""
         from .widgets.event_log import EventLog  # not needed for the first frame
 
         logs = self.main_screen.query("#event-log")
-        if self.log_shown and logs and not self._focus_in_log():
-            self._focus_log()
-            return
         self.log_shown = not self.log_shown
         if not logs:
             # Mounted on first use: a hidden log would still cost start-up time and layout passes.
@@ -491,7 +488,8 @@ class RcsimApp(App[None]):
         async with main.batch():
             await main.query("*").exclude(".-textual-system").remove()
             await main.mount_all(compose(self, self.compose()))
-        focus = (main.query_one("#event-log-table") if log_focused and self.log_shown
+        logs = main.query("#event-log-table")
+        focus = (logs.first() if log_focused and self.log_shown and logs
                  else self.pane(self.front_party).query_one("#orders"))
         if focus_in_main:
             focus.focus()

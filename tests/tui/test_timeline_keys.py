@@ -58,10 +58,14 @@ async def test_the_timeline_takes_the_focus_and_its_keys(language, size) -> None
         await pilot.press("down")
         await pilot.pause()
         assert order_list(app).cursor_row == orders_row + 1
-        await pilot.press("l")  # shown but not focused: l goes into it
+        await pilot.press("l")  # l hides it
+        await pilot.pause()
+        assert not app.main_screen.query_one("#event-log").display
+        assert app.focused is order_list(app)
+        await pilot.press("l")  # and shows it again, the focus in it
         await pilot.pause()
         assert app.focused is timeline(app)
-        await pilot.press("l")  # and l in it hides it, the focus back on the orders
+        await pilot.press("l")  # l in it hides it, the focus back on the orders
         await pilot.pause()
         assert not app.main_screen.query_one("#event-log").display
         assert app.focused is order_list(app)

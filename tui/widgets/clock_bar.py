@@ -120,7 +120,10 @@ class ClockBar(Vertical):
         return t("clock.taken_back", count=redo, step=self.sim.step_count) if redo else ""
 
     def on_resize(self) -> None:
-        self.refresh_clock()  # the next deadlines are said as the new width allows
+        # The next deadlines are said as the new width allows (once its lines exist: a bar
+        # being built anew, after a language switch, may be resized before).
+        if self.query("#clock-now") and self.query("#clock-next"):
+            self.refresh_clock()
 
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""
