@@ -592,7 +592,8 @@ class RcsimApp(App[None]):
 
         start = self.sim.events()[0].at if self.sim.events() else self.sim.now
         mark = self.recording_mark.at if self.recording_mark is not None else None
-        self.push_screen(RecordScreen(start, mark, free_name(Path.cwd(), "recording")))
+        from .screens.travel import shown_path  # as a user would type it: relative, here
+        self.push_screen(RecordScreen(start, mark, shown_path(free_name(Path.cwd(), "recording"))))
 
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,

@@ -34,12 +34,12 @@ async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_pa
         await pilot.press("w")
         await pilot.pause()
         assert "Save a recording" in screen_text(app)
-        assert app.screen.query_one("#record-path", Input).value == str(tmp_path / "recording.toml")
+        assert app.screen.query_one("#record-path", Input).value == "recording.toml"
         await pilot.click("#record-save")
         await pilot.pause()
         saved = tmp_path / "recording.toml"
         assert saved.exists() and not app.screen.query("#record-path")  # dialog closed
-        assert any("Saved to" in n.message and str(saved) in n.message
+        assert any("Saved to" in n.message and "recording.toml" in n.message
                    for n in app._notifications)
 
         played = scenario.Player(scenario.load(saved))
@@ -56,7 +56,7 @@ async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_pa
         await pilot.press("w")
         await pilot.pause()
         field = app.screen.query_one("#record-path", Input)
-        assert field.value == str(tmp_path / "recording-2.toml")
+        assert field.value == "recording-2.toml"
         field.value = str(saved)
         before = saved.read_bytes()
         await pilot.click("#record-save")

@@ -23,6 +23,16 @@ def words(text: str | Callable[[], str]) -> str:
     return text() if callable(text) else text
 
 
+class DialogBox(VerticalScroll):
+    """The box of a dialog: it tells its dialog when its size changes (`Dialog.box_resized`),
+    for what is laid out to the box's width (a table's columns)."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, Dialog):
+            screen.box_resized()
+
+
 class Dialog(ModalScreen[ResultT]):
     """A modal dialog. Escape goes back and ctrl+s submits, in every dialog; Enter in a one-line
     field submits too. `?` (F1 in a text field) is help, listing every key of the dialog, and
@@ -62,7 +72,7 @@ class Dialog(ModalScreen[ResultT]):
 
     def compose(self) -> ComposeResult:
         yield LocalizedFooter()
-        with VerticalScroll(id=self.DIALOG_ID, classes="dialog"):
+        with DialogBox(id=self.DIALOG_ID, classes="dialog"):
             yield Static(Content.styled(clean(self.title_text()), "bold"), classes="dialog-title")
             yield from self.compose_body()
             yield Static(id="form-error")
@@ -84,6 +94,10 @@ class Dialog(ModalScreen[ResultT]):
     def prepare(self) -> None:
         """What the dialog's widgets need once built (the first focus...), after its first
         compose and after a language switch built it anew."""
+
+    def box_resized(self) -> None:
+        """The dialog's box has a new size (laid out for the first time, or the terminal
+        changed)."""
 
     # ---------------------------------------------------------------- a language switch
 

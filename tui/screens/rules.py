@@ -127,7 +127,7 @@ class RulesScreen(Dialog[None]):
 
     def rule_width(self) -> int:
         """The rule column's width: its longest text where the dialog has room for it beside
-        the other columns (each as wide as its longest text), else what room is left."""
+        the other columns (each as wide as its longest text now), else what room is left."""
         data = dict(self.sim.rules.data)
         texts: dict[str, list[str]] = {key: [t(label)] for key, label in COLUMNS}
         for name, spec in ADJUSTABLE.items():
@@ -144,7 +144,7 @@ class RulesScreen(Dialog[None]):
         longest = max(cell_len(text) for text in texts["rule"])
         return max(12, min(longest, room - others - padding)) if room > 0 else RULE_WIDTH
 
-    def on_resize(self) -> None:
+    def box_resized(self) -> None:
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:
@@ -230,6 +230,7 @@ class RulesScreen(Dialog[None]):
         function giving the text is asked again after a language switch."""
         self.clear_error()
         self.fill()
+        self.call_after_refresh(self._fit_columns)  # (a rule's source may now say more)
         self._done = text
         done = self.query_one("#rules-done", Static)
         done.update(Content.styled(clean(words(text)), "bold"))
