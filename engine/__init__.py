@@ -18,7 +18,8 @@ from .rules import ACTIONS, Rules
 from .service import Simulation
 from .views import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Synced,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, RuleDifference,
+    Synced,
 )
 from .timeutil import parse_duration
 
@@ -26,7 +27,8 @@ __all__ = [
     "ACTIONS", "Action", "BASE_STATUSES", "BranchOrigin", "Comparison", "DeadlineView", "EventView",
     "FieldSpec", "HistoryEntry", "InputError", "JournalEntry", "MessageView", "Option",
     "OrderDifference", "OrderFacts", "OrderView", "PARTIES", "Party", "PartyView", "REQUEST_STATES",
-    "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType", "RequestView", "Rules",
+    "REQUEST_TYPES", "RcsimError", "Refusal", "RequestState", "RequestType", "RequestView",
+    "RuleDifference", "Rules",
     "Simulation", "SimulationFileError", "Status", "Synced", "other_party",
     "parse_duration",
 ]

@@ -520,6 +520,24 @@ class State:
         self._clean_top()
         return self._describe(*self._heap[0]) if self._heap else None
 
+    def next_deadlines(self) -> list[Deadline]:
+        """Every pending deadline at the earliest instant, in the order they fire. In a heap an
+        entry holding the least instant has only such entries above it, so they are found
+        from the top, whatever the number of deadlines."""
+        self._clean_top()
+        heap = self._heap
+        if not heap:
+            return []
+        first = heap[0][0]
+        found, stack = [], [0]
+        while stack:
+            index = stack.pop()
+            if index < len(heap) and heap[index][0] == first:
+                if self._valid(*heap[index]):
+                    found.append(heap[index])
+                stack.extend((2 * index + 1, 2 * index + 2))
+        return [self._describe(*entry) for entry in sorted(found)]
+
     def pending_deadlines(self, limit: int | None = None) -> list[Deadline]:
         """Pending deadlines in the order they will fire."""
         valid = [entry for entry in self._heap if self._valid(*entry)]

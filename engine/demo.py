@@ -42,4 +42,5 @@ def create_demo(path: str | Path | None, *, start: Instant, policy: str = "seed"
         for key in ("actor", "action", "order"):
             del fields[key]
         sim.act(actor, action, order, **fields)
+    sim.set_baseline()  # the demo is where a simulation starts: undo never takes it apart
     return sim if path is None else sim.save_as(path, keep_old_as)

@@ -113,6 +113,11 @@ REFUSALS: dict[str, str] = {
     "closed_memory": "This simulation was closed: it takes no more changes.",
     "bad_step": "This recorded step cannot be taken here ({detail}), so nothing changed.",
     "nothing_to_undo": "There is no step to take back: the simulation is as it was created.",
+    "at_start": "There is no step to take back: the simulation is at its starting point (its "
+                "set-up, steps 1 to {steps}, is not taken back).",
+    "before_start": "Step {step} lies before the simulation's starting point (its set-up, "
+                    "steps 1 to {steps}, is not taken back): go back to step {steps} or "
+                    "later, or branch from step {step}.",
     "nothing_to_redo": "There is no step to put back: none was taken back, or a new step was "
                        "taken since.",
     "no_such_step": "There is no step {step}: this simulation keeps the steps 0 to {count}.",

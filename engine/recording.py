@@ -209,6 +209,12 @@ class Plan:
     left_out: tuple[LeftOut, ...]
     skipped_actions: int
     """Actions after the start on orders that were left out (not recorded either)."""
+    mark: datetime | None = None
+    """A recording from a mark that starts at the simulation's creation (the state at the mark
+    held what a scenario's orders cannot start with): the instant of the mark, else None."""
+    mark_index: int | None = None
+    """Where, among `steps`, the mark falls: the steps before it bring every order to where it
+    stood then (`write` puts an expectation of the clock there, with the caller's note)."""
 
     @property
     def actions(self) -> int:
@@ -260,7 +266,39 @@ def _final_expect(view: OrderView, known_requests: set[str]) -> dict[str, Any]:
 
 
 def plan(sim: Simulation, since: Mark | None = None) -> Plan:
-    """What a scenario replaying `sim` from its creation (or from the mark `since`) holds."""
+    """What a scenario replaying `sim` from its creation (or from the mark `since`) holds.
+
+    From a mark, the orders are written as they stood then where the format can write each of
+    them (in progress, incomplete, delivered at the very mark...). Where it cannot (an open
+    request, a revision, extras, a final order), the recording starts at the simulation's
+    creation instead and replays what led to the mark, which it marks (`Plan.mark`): every
+    state the simulation stood in at the mark is expressed that way. Of the two, the one that
+    leaves out fewer orders is chosen (orders added after the creation, or a change of rules
+    before the mark, can only be written from the mark)."""
+    if since is None:
+        return _plan(sim, None)
+    try:
+        at_mark: Plan | None = _plan(sim, since)
+    except RecordingError as error:
+        if error.code != "no_orders_left":
+            raise
+        at_mark, refused = None, error
+    if at_mark is not None and not at_mark.left_out:
+        return at_mark
+    try:
+        replayed = _plan(sim, None, replay_to=since)
+    except RecordingError:
+        if at_mark is None:
+            raise refused from None
+        return at_mark
+    if at_mark is None or len(replayed.left_out) < len(at_mark.left_out):
+        return replayed
+    return at_mark
+
+
+def _plan(sim: Simulation, since: Mark | None, replay_to: Mark | None = None) -> Plan:
+    """The plan from the creation, or from the mark `since` (the orders as they stood then),
+    or from the creation with the mark `replay_to` marked among the steps."""
     events = sim.events()
     if not events:
         raise RecordingError("nothing")
@@ -308,7 +346,21 @@ def plan(sim: Simulation, since: Mark | None = None) -> Plan:
 
     steps: list[dict[str, Any]] = []
     clock, skipped = start_ts, 0
+    mark_index: int | None = None
+
+    def reach_mark() -> None:
+        """The steps so far bring the simulation to the mark: the clock to its instant."""
+        nonlocal clock, mark_index
+        assert replay_to is not None
+        at = to_ts(replay_to.at)
+        if at > clock:
+            steps.append({"until": iso(at)})
+            clock = at
+        mark_index = len(steps)
+
     for event in events[base_seq:]:
+        if replay_to is not None and mark_index is None and event.seq > replay_to.seq:
+            reach_mark()
         if event.actor == SYSTEM:
             continue  # set-up, timeouts and auto-completion: the playback's clock fires them
         if event.order not in included:
@@ -322,15 +374,19 @@ def plan(sim: Simulation, since: Mark | None = None) -> Plan:
         if "extra_price" in fields:
             fields["extra_price"] = dollars(fields["extra_price"])
         steps.append({"actor": event.actor, "action": event.type, "order": event.order, **fields})
+    if replay_to is not None and mark_index is None:
+        reach_mark()
     end_ts = to_ts(sim.now)
     if end_ts > clock:
         steps.append({"until": iso(end_ts)})
     expects = [{"expect": _final_expect(sim.order_view(o["id"]), known_requests[o["id"]])}
                for o in orders]
     expects.append({"expect": {"now": iso(end_ts)}})
-    return Plan(to_datetime(start_ts), to_datetime(end_ts), since is not None, sim.policy,
+    return Plan(to_datetime(start_ts), to_datetime(end_ts),
+                since is not None or replay_to is not None, sim.policy,
                 MappingProxyType(_rule_overrides(sim)), tuple(orders), tuple(steps),
-                tuple(expects), tuple(left_out), skipped)
+                tuple(expects), tuple(left_out), skipped,
+                replay_to.at if replay_to is not None else None, mark_index)
 
 
 # Characters a TOML comment may not hold (control characters other than the tab), and the
@@ -344,10 +400,12 @@ def _comment(line: str) -> str:
 
 
 def write(plan: Plan, *, title: str, description: str | None = None,
-          head: Iterable[str] = (), before_expects: Iterable[str] = ()) -> Recording:
+          head: Iterable[str] = (), before_expects: Iterable[str] = (),
+          mark_note: str | None = None) -> Recording:
     """The scenario text of a plan, titled `title`: `head` are the comment lines at the top of
     the file, `before_expects` those before the final expectations (each line is written as a
-    comment; the words are the caller's)."""
+    comment; the words are the caller's). Where a plan replays the steps up to a mark, the mark
+    is an expectation of the clock there, with `mark_note` as its note."""
     document: dict[str, Any] = {"title": title}
     if description is not None:
         document["description"] = description
@@ -358,8 +416,14 @@ def write(plan: Plan, *, title: str, description: str | None = None,
         lines += ["", "[rules]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in plan.rules.items()]
     for order in plan.orders:
         lines += ["", "[[orders]]"] + [f"{k} = {toml_value(v)}" for k, v in order.items()]
-    for index, step in enumerate(plan.steps + plan.expects):
-        if index == len(plan.steps):
+    steps = list(plan.steps)
+    if plan.mark is not None and plan.mark_index is not None:
+        at_mark: dict[str, Any] = {"expect": {"now": iso(to_ts(plan.mark))}}
+        if mark_note:
+            at_mark["note"] = mark_note
+        steps.insert(plan.mark_index, at_mark)
+    for index, step in enumerate(steps + list(plan.expects)):
+        if index == len(steps):
             comments = [_comment(line) for line in before_expects]
             lines += ["", *comments] if comments else []
         lines += ["", "[[steps]]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in step.items()]

@@ -27,7 +27,8 @@ from .timeutil import (
 )
 from .views import (
     BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, Synced,
+    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, RuleDifference,
+    Synced,
 )
 
 Instant = datetime | str
@@ -140,11 +141,13 @@ class Simulation:
     def _into_new_file(cls, path: str | os.PathLike[str], state: State, journal: Journal,
                        origin: dict[str, Any], keep_old_as: str | os.PathLike[str] | None,
                        base: State | None = None,
-                       branch: dict[str, Any] | None = None) -> Simulation:
+                       branch: dict[str, Any] | None = None, baseline: int = 0) -> Simulation:
         """`state` and its journal written to a new file in one write, as a simulation on that
-        file (`branch`: where it came from, if it is a branch)."""
+        file (`branch`: where it came from, if it is a branch; `baseline`: its starting
+        point's steps)."""
         with Store.creating(path, keep_old_as) as store:
             store.branch = branch
+            store.baseline = baseline
             store.write_new(state, journal, origin, base)
         return cls(store, state, journal)
 
@@ -164,7 +167,8 @@ class Simulation:
             origin, carried = origin_of(base.now, base.rules.data), None
         simulation = self._into_new_file(path, self._state,
                                          Journal(old.origin, old.records, head=old.head),
-                                         origin, keep_old_as, carried, self._store.branch)
+                                         origin, keep_old_as, carried, self._store.branch,
+                                         self.baseline)
         self.close()
         return simulation
 
@@ -221,6 +225,23 @@ class Simulation:
         """How many steps the journal holds: the number of the last step (0: none yet)."""
         return self._journal.count
 
+    @property
+    def baseline(self) -> int:
+        """How many first steps are this simulation's starting point (the demo's or a
+        scenario's set-up): they stay in its history, but `undo` and `rewind` never take them
+        back. 0 (every step can be taken back) unless `set_baseline` was called; a file
+        written before there was a starting point opens with 0."""
+        return min(self._store.baseline, self._journal.kept)
+
+    def set_baseline(self) -> None:
+        """The steps in effect now are this simulation's starting point: what `undo` says it
+        cannot take back. Meant for the set-up of a new simulation (the demo, a scenario's
+        orders), before it is shared; on file the file is written whole once (a compaction)."""
+        self._writable()
+        store = self._store
+        store.baseline = self._journal.head
+        if store.path is not None:
+            self.compact()
     def journal(self, since: int = 0) -> tuple[JournalEntry, ...]:
         """The steps after step `since` (0: all), each with its number, kind, time and record."""
         return self._journal.entries(since)
@@ -345,6 +366,7 @@ class Simulation:
                 if meta["origin"] != store.origin or meta.get("branch") != store.branch:
                     synced = self._restart()
                 else:
+                    store.baseline = meta.get("baseline", 0)
                     synced = self._adopt(records, head, 0)
                     journal = self._journal
                     checkpoint = meta["checkpoint"]
@@ -500,9 +522,12 @@ class Simulation:
         that party's own action (`not_yours`: a party's window takes back its own actions only,
         never the other party's, nor a clock move)."""
         def step() -> int:
-            if self._journal.head == 0:
+            head = self._journal.head
+            if head == 0:
                 raise Refusal("nothing_to_undo")
-            return self._journal.head - 1
+            if head <= self.baseline:
+                raise Refusal("at_start", steps=self.baseline)
+            return head - 1
         return self._travel(step, by)[0]
 
     def redo(self, by: str | None = None) -> HistoryEntry:
@@ -531,6 +556,8 @@ class Simulation:
             journal = self._journal
             if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= journal.kept:
                 raise Refusal("no_such_step", step=step, count=journal.kept)
+            if step < self.baseline:
+                raise Refusal("before_start", step=step, steps=self.baseline)
             return step
         return self._travel(check, by)
 
@@ -618,6 +645,7 @@ class Simulation:
             origin = origin_of(origin_state.now, origin_state.rules.data)
         with Store.creating(path) as store:
             store.branch = {"file": None if self.path is None else str(self.path), "step": step}
+            store.baseline = min(self.baseline, step)  # (a branch from inside the set-up: all of it)
             store.write_new(state, Journal(journal.origin, journal.records[:step]), origin, base)
         store.close()
         assert store.path is not None
@@ -656,8 +684,13 @@ class Simulation:
                               if getattr(here, name) != getattr(there, name)
                               or (name == "open_request" and here.requester != there.requester))
             differences.append(OrderDifference(order, here, there, names))
+        here_rules, there_rules = self.rules.data, other.rules.data
+        rule_names = list(here_rules) + [n for n in there_rules if n not in here_rules]
+        rules = tuple(RuleDifference(name, here_rules.get(name), there_rules.get(name))
+                      for name in rule_names if name != "description"
+                      and here_rules.get(name) != there_rules.get(name))
         return Comparison(parted, mine.head, theirs.head, here_step, there_step,
-                          tuple(differences))
+                          tuple(differences), self.now, other.now, rules, self.policy)
 
     def compact(self) -> None:
         """Write a fresh checkpoint now: the file is rewritten (atomically) with the current
@@ -901,6 +934,11 @@ class Simulation:
         """The earliest pending deadline, or None."""
         upcoming = self._state.next_deadline()
         return None if upcoming is None else _deadline_view(upcoming)
+
+    def next_deadlines(self) -> tuple[DeadlineView, ...]:
+        """Every pending deadline at the earliest instant, in the order
+        `advance_to_next_deadline` fires them (empty: none pending)."""
+        return tuple(_deadline_view(d) for d in self._state.next_deadlines())
 
     def deadlines(self, limit: int | None = None) -> tuple[DeadlineView, ...]:
         """Pending deadlines in the order they will fire."""

@@ -593,6 +593,10 @@ class Store:
         # The file is of the current version, whose every line carries a checksum: a line
         # appended by another process without one is refused (`read_since`).
         self.sealed = True
+        # The meta's "baseline": how many first steps are the simulation's starting point (the
+        # demo's or a scenario's set-up), which undo and rewind never take back. 0 in a file
+        # written before there was one: every step can be taken back, as then.
+        self.baseline = 0
         # How far this process has read (or written) the file: other processes' steps are
         # read from there (`read_since`).
         self.mark: FileMark | None = None
@@ -942,6 +946,7 @@ class Store:
         state = image.state(rules_doc, meta)
         self.origin = meta["origin"]
         self.branch = meta.get("branch")
+        self.baseline = meta.get("baseline", 0)
         self.checkpoint_size = image.size
         self.has_head = head is not None
         current = checkpoint <= len(records) and (rewritten is None or checkpoint < rewritten)
@@ -1115,6 +1120,8 @@ class Store:
                 "checkpoint": count, "origin": self.origin, "lines": lines_written}
         if self.branch is not None:
             meta["branch"] = self.branch
+        if self.baseline:
+            meta["baseline"] = self.baseline
 
         def bodies() -> Iterator[bytes]:
             with no_collection():
@@ -1281,6 +1288,10 @@ def _check_meta_2(where: object, meta: Mapping[str, Any]) -> None:
         if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
             raise SimulationFileError(where, "field_type", where=("meta", ""), field="lines",
                                       expected="positive", found=shown(lines))
+    baseline = meta.get("baseline", 0)
+    if isinstance(baseline, bool) or not isinstance(baseline, int) or baseline < 0:
+        raise SimulationFileError(where, "field_type", where=("meta", ""), field="baseline",
+                                  expected="whole", found=shown(baseline))
 
 
 def _step_number(doc_id: str) -> int | None:

@@ -299,13 +299,25 @@ class OrderDifference:
 
 
 @dataclass(frozen=True)
+class RuleDifference:
+    """A rule (by the name the rules data gives it, "policy" included) whose value differs
+    between two simulations now: its value in each (None: not there)."""
+
+    name: str
+    here: Any
+    there: Any
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Two simulations side by side (`Simulation.compare`).
 
     `parted_at`: the first step at which their histories differ (0: they start differently,
     other rules or another start; None: the same steps); `here_step` and `there_step` are that
     step in each (None where one history ends before it). `orders`: every order whose facts
-    differ now, in the order of this simulation's orders, then the other's."""
+    differ now, in the order of this simulation's orders, then the other's. `here_now` and
+    `there_now`: each one's clock; `rules`: every rule whose value differs now, in the rules
+    data's order; `policy`: this simulation's policy."""
 
     parted_at: int | None
     here_steps: int
@@ -313,7 +325,16 @@ class Comparison:
     here_step: JournalEntry | None
     there_step: JournalEntry | None
     orders: tuple[OrderDifference, ...]
+    here_now: datetime | None = None
+    there_now: datetime | None = None
+    rules: tuple[RuleDifference, ...] = ()
+    policy: str = ""
+
+    @property
+    def clocks_differ(self) -> bool:
+        return self.here_now != self.there_now
 
     @property
     def equal(self) -> bool:
-        return self.parted_at is None and not self.orders
+        return (self.parted_at is None and not self.orders and not self.rules
+                and not self.clocks_differ)

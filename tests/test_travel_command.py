@@ -134,6 +134,8 @@ def test_diff_of_a_branch_that_took_the_other_answer_names_the_step_and_the_orde
     assert out.splitlines() == [
         f"A: {class_file} (10 steps)",
         f"B: {other} (10 steps)",
+        "Both clocks at Mar 2, 2026 9:00 AM.",
+        "The same rules (policy “seed”).",
         "Their histories part at step 10:",
         "  A: step 10 (Mar 2, 2026 9:00 AM): Freelancer on FO-1006: Accept",
         "  B: step 10 (Mar 2, 2026 9:00 AM): Freelancer on FO-1006: Decline",
@@ -170,6 +172,32 @@ def test_diff_of_histories_where_one_goes_on_and_of_another_start(class_file, tm
     create_demo(other, start="2026-03-03T09:00:00Z").close()
     status, out, _ = call(diff_main, str(class_file), str(other), "--lang", "en")
     assert status == 1 and "They differ from the start: other rules, or another start." in out
+
+
+def test_diff_says_first_that_the_clocks_and_the_rules_differ(class_file, tmp_path):
+    """Issue 21, item 10: a branch with a 72-hour window at another time showed neither."""
+    other = tmp_path / "72h.json"
+    call(branch_main, str(class_file), "--at", "10", "-o", str(other))
+    with Simulation.open(other) as sim:
+        sim.change_rules({"cancellation_response_hours": 72, "extension_timeout": "accept"})
+        sim.advance("5h")
+    status, out, _ = call(diff_main, str(class_file), str(other), "--lang", "en")
+    lines = out.splitlines()
+    assert status == 1 and lines[2:6] == [
+        "The clocks differ: A Mar 2, 2026 9:00 AM | B Mar 2, 2026 2:00 PM",
+        "The rules differ now:",
+        "  cancellation_response_hours: A 48 h | B 72 h",
+        "  extension_timeout: A lapses | B accepted",
+    ]
+    status, out, _ = call(diff_main, str(class_file), str(other), "--lang", "de")
+    lines = out.splitlines()
+    assert lines[2].startswith("Die Uhren unterscheiden sich: A 02.03.2026 09:00 | B 02.03.2026 14:00")
+    assert lines[3] == "Die Regeln unterscheiden sich jetzt:"
+    document = json.loads(call(diff_main, str(class_file), str(other), "--json")[1])
+    assert (document["a_now"], document["b_now"]) == ("2026-03-02T09:00:00Z", "2026-03-02T14:00:00Z")
+    assert document["rules"] == [
+        {"name": "cancellation_response_hours", "a": 48, "b": 72},
+        {"name": "extension_timeout", "a": "expire", "b": "accept"}]
 
 
 def test_diff_exits_2_when_a_file_is_refused(class_file, tmp_path):

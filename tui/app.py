@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Sequence
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.compose import compose
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from rcsim.engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
 from rcsim.engine import bundled
@@ -27,7 +27,7 @@ from .travel import branch_text, put_back_text, taken_back_text
 from .text import clean
 from .messages import (
     ActionRequested, BranchRequested, ClockMoveRequested, CompareRequested, PaneFocused,
-    RecordingRequested, RuleChangeRequested, StepChosen, TravelRequested,
+    RecordingRequested, RuleChangeRequested, StepChosen, TimelineLeft, TravelRequested,
 )
 from .widgets.clock_bar import ClockBar
 from .widgets.footer import LocalizedFooter
@@ -53,8 +53,9 @@ CONFINED_ACTIONS = {"mark_recording", "save_recording", "compare"}
 """Not in a confined window (a party's window, a browser tab): what reads or writes a file whose
 path its user types. Branching too is the trainer's terminal's (on_branch_requested)."""
 MAIN_SCREEN_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
-                       "toggle_log", "help", "focus_pane", "quit", "switch_language", "flow_map",
-                       "undo", "redo", "compare", "rules"}
+                       "toggle_log", "focus_pane", "quit", "flow_map", "undo", "redo", "compare",
+                       "rules"}
+"""Not over a dialog (help and the language switch are: every dialog binds them too)."""
 
 
 class RcsimApp(App[None]):
@@ -74,12 +75,14 @@ class RcsimApp(App[None]):
         Binding("left_square_bracket", "slower", "key.slower", show=False),
         Binding("l", "toggle_log", "key.log"),
         Binding("question_mark", "help", "key.help", key_display="?"),
-        Binding("f1", "help", "key.help", show=False),
+        Binding("f1", "help", "key.help"),  # the footer shows it where `?` is a letter
         Binding("f", "flow_map", "key.map", show=False),
         Binding("R", "rules", "key.rules", show=False),
         Binding("1", "focus_pane('buyer')", "key.buyer", show=False),
         Binding("2", "focus_pane('freelancer')", "key.freelancer", show=False),
         Binding("g", "switch_language", "key.language"),
+        Binding("ctrl+g", "switch_language", "key.language"),  # in a text field, `g` is a letter
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
         Binding("q", "quit", "key.quit"),
         # Presenting a scenario (shown only then) and recording one.
         Binding("s", "present_step", "present.key.step"),
@@ -147,8 +150,9 @@ class RcsimApp(App[None]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        """The main screen, built from the App's state alone: `recompose` after a language
-        switch gives exactly what a fresh start in that language shows."""
+        """The main screen, built from the App's state alone: rebuilt after a language switch
+        (also while a dialog is over it, `_rebuild_main_screen`), it is exactly what a fresh
+        start in that language shows."""
         from .screens.main import TooSmall
 
         yield TooSmall()
@@ -156,15 +160,27 @@ class RcsimApp(App[None]):
         if self.player is not None:
             from .widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)
+        narrow = self.is_narrow(self.size.width)  # the first frame is laid out for its size
         with Horizontal(id="panes"):
             for party in self.parties:
                 pane = PartyPane(self.sim, party, self.pane_states[party])
-                pane.display = party == self.front_party or not self.main_screen.has_class("-narrow")
+                pane.display = party == self.front_party or not narrow
                 yield pane.data_bind(RcsimApp.revision)
         if self.log_shown:
             from .widgets.event_log import EventLog  # not needed for the first frame
             yield EventLog(self.sim).data_bind(RcsimApp.revision)
         yield LocalizedFooter()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and help show it, in the current language ("^G", "Strg+G")."""
+        shown = super().get_key_display(binding)
+        if len(shown) == 2 and shown.startswith("^"):
+            return t("key.ctrl", letter=shown[1].upper())
+        if shown == "esc":
+            return t("key.escape")
+        if len(shown) in (2, 3) and shown[0] == "f" and shown[1:].isdigit():
+            return shown.upper()  # F1, as printed on the key
+        return shown
 
     def get_default_screen(self) -> Screen:
         from .screens.main import BREAKPOINTS_H, BREAKPOINTS_W, MainScreen
@@ -232,10 +248,19 @@ class RcsimApp(App[None]):
     def watch_front_party(self) -> None:
         self.show_front_party()
 
-    def show_front_party(self) -> None:
+    @staticmethod
+    def is_narrow(width: int) -> bool:
+        """Whether a screen this wide shows one party at a time (the `-narrow` size class)."""
+        from .screens.main import WIDE
+        return width < WIDE
+
+    def show_front_party(self, width: int | None = None) -> None:
         """On a narrow screen only the front party's pane is shown. Set as `display`, not as a
-        class: a class change restyles the whole pane (~140 widgets) on every focus move."""
-        narrow = self.main_screen.has_class("-narrow")
+        class: a class change restyles the whole pane (~140 widgets) on every focus move.
+
+        `width`: the screen's new width, when a resize is being handled (Textual sets the size
+        classes after the screen's own handler has run, so they cannot be asked then)."""
+        narrow = self.is_narrow(self.main_screen.size.width if width is None else width)
         for pane in self.main_screen.query(PartyPane):
             shown = not narrow or pane.party == self.front_party
             if pane.display != shown:
@@ -311,9 +336,8 @@ class RcsimApp(App[None]):
         try:
             events = self.sim.act(message.party, message.action, message.order, **message.fields)
         except Refusal as refusal:
-            text = t("notice.refused", message=refusal_text(refusal))
             if dialog is not None:
-                dialog.show_error(text)
+                dialog.show_error(partial(_refused, refusal))
             else:
                 self.pane(message.party).show_refusal(refusal)
             self.take_in()  # what changed meanwhile, if that was why: on screen now
@@ -328,15 +352,18 @@ class RcsimApp(App[None]):
 
     # ---------------------------------------------------------------- the clock
 
-    def move_clock(self, how: str, value: str = "") -> Refusal | None:
-        """Move the simulated clock ("by" a duration or to the "next" deadline); returns a refusal."""
+    def move_clock(self, how: str, value: str = "", *, in_bar: bool = True) -> Refusal | None:
+        """Move the simulated clock ("by" a duration or to the "next" deadline); returns a
+        refusal, which the clock bar says unless the dialog that asked says it (`in_bar`)."""
         try:
             if how == "next":
                 events = self.sim.advance_to_next_deadline()
             else:
                 events = self.sim.advance(value)
         except Refusal as refusal:
-            self.main_screen.query_one(ClockBar).show_message(t("notice.refused", message=refusal_text(refusal)))
+            if in_bar:
+                self.main_screen.query_one(ClockBar).show_message(
+                    t("notice.refused", message=refusal_text(refusal)))
             self.take_in()
             return refusal
         self.main_screen.query_one(ClockBar).show_message("")
@@ -346,13 +373,13 @@ class RcsimApp(App[None]):
     async def on_clock_move_requested(self, message: ClockMoveRequested) -> None:
         """The duration dialog asks to move the clock: it closes, or says why not and stays."""
         dialog = self._dialog()
-        refusal = self.move_clock("by", message.by)
+        refusal = self.move_clock("by", message.by, in_bar=dialog is None)
         if dialog is None:
             return
         if refusal is None:
             await dialog.dismiss(None)
         else:
-            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            dialog.show_error(partial(_refused, refusal))
 
     def _tick(self) -> None:
         """One step of play mode: an explicit clock move by the speed's share of a second."""
@@ -388,9 +415,8 @@ class RcsimApp(App[None]):
             return None if self.player.done else True
         if action in ("mark_recording", "save_recording") and isinstance(self.screen, ModalScreen):
             return False
-        if action == "undo":
-            nothing = self.sim.step_count <= (self.player.setup_steps if self.player else 0)
-            return None if nothing else True
+        if action == "undo":  # always: with nothing left to take back, it says so
+            return True
         if action == "redo":
             return bool(self.stepped_back if self.player is not None else self.sim.redo_count)
         return True
@@ -414,19 +440,40 @@ class RcsimApp(App[None]):
     def action_slower(self) -> None:
         self.speed = SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)]
 
-    def action_toggle_log(self) -> None:
-        self.log_shown = not self.log_shown
-        # Mounted on first use: a hidden log would still cost start-up time and layout passes.
+    async def action_toggle_log(self) -> None:
+        """`l`: show the timeline, with the focus in it; or hide it (the focus, if it was in
+        it, back on the order list in front)."""
         from .widgets.event_log import EventLog  # not needed for the first frame
+
         logs = self.main_screen.query("#event-log")
+        self.log_shown = not self.log_shown
         if not logs:
+            # Mounted on first use: a hidden log would still cost start-up time and layout passes.
             self._log_mounting = self.main_screen.mount(
                 EventLog(self.sim).data_bind(RcsimApp.revision),
-                before=self.main_screen.query_one(Footer))
+                before=self.main_screen.query_one(LocalizedFooter))
+            await self._log_mounting
+            self._log_mounting = None
+            self._focus_log()
             return
         log = logs.first(EventLog)
+        if not self.log_shown and self._focus_in_log():
+            self.pane(self.front_party).focus_list()
         log.display = self.log_shown
         log.reload()
+        if self.log_shown:
+            self._focus_log()
+
+    def _focus_in_log(self) -> bool:
+        focused = self.main_screen.focused
+        return focused is not None and focused.id == "event-log-table"
+
+    def _focus_log(self) -> None:
+        for table in self.main_screen.query("#event-log-table"):
+            table.focus()
+
+    def on_timeline_left(self, message: TimelineLeft) -> None:
+        self.pane(self.front_party).focus_list()
 
     def action_switch_language(self) -> None:
         """German <-> English, live: the main screen is built anew in the other language, as a
@@ -434,35 +481,53 @@ class RcsimApp(App[None]):
         self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
 
     async def watch_language(self, language: str) -> None:
-        set_language(language)
-        self.sub_title = t("app.subtitle", policy=self.sim.policy)
-        if self.screen is self.main_screen:
-            await self._rebuild_main_screen()
-        else:  # a dialog (the command palette) is closing: rebuild once the main screen is back
-            self._rebuild_pending = True
+        """Every screen anew in the new language: the main screen, and each dialog over it
+        (keeping what was typed and chosen there); the command palette closes by itself."""
+        from .screens.dialog import Dialog
 
-    _rebuild_pending = False
+        set_language(language)
+        self.sub_title = self._sub_title()
+        for screen in self.screen_stack:
+            # Each screen handles its own events in a task of its own, which took the language
+            # of the moment it was made: it takes the new one too.
+            screen.call_later(set_language, language)
+        await self._rebuild_main_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, Dialog):
+                await screen.retranslate()
+        self.refresh_bindings()  # the footers show their keys in the new language
 
     _log_mounting: Awaitable[None] | None = None
 
     async def _rebuild_main_screen(self) -> None:
-        self._rebuild_pending = False
         if self._log_mounting is not None:  # `l` just before `g`: let the log finish mounting
             await self._log_mounting
             self._log_mounting = None
-        for pane in self.main_screen.query(PartyPane):
+        main = self.main_screen
+        focus_in_main = self.screen is main
+        log_focused = self._focus_in_log()
+        for pane in main.query(PartyPane):
             pane.retired = True
-        await self.recompose()  # the active screen, from `compose`
-        self.pane(self.front_party).focus_list()
-        self.refresh_bindings()  # the Footers show their keys in the new language
-
-    async def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._rebuild_pending and self.screen is self.main_screen:
-            await self._rebuild_main_screen()
+        # As `recompose` does, but on the main screen whichever screen is in front.
+        async with main.batch():
+            await main.query("*").exclude(".-textual-system").remove()
+            await main.mount_all(compose(self, self.compose()))
+        logs = main.query("#event-log-table")
+        focus = (logs.first() if log_focused and self.log_shown and logs
+                 else self.pane(self.front_party).query_one("#orders"))
+        if focus_in_main:
+            focus.focus()
+        else:  # the focus comes back to the main screen when the dialog closes
+            main.set_focus(focus, scroll_visible=False)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-        self.push_screen(HelpScreen(self.sim.rules.data))
+        """Help, listing every key of the screen it is opened from (there: close it)."""
+        from .screens.help import HelpScreen, screen_key_lines
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.sim.rules.data, screen_key_lines(self.screen)))
 
     def action_flow_map(self) -> None:
         """The flow map: the rules as a map, with the front pane's order on it."""
@@ -488,17 +553,18 @@ class RcsimApp(App[None]):
             self.sim.change_rules({message.rule: message.value})
         except Refusal as refusal:
             if dialog is not None:
-                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+                dialog.show_error(partial(_refused, refusal))
             return
+        text: Callable[[], str]
         if old == message.value:  # the engine took no step
-            text = t("rules.unchanged")
+            text = partial(t, "rules.unchanged")
         else:
             def changed_text(rule: str = message.rule, old: Any = old,
                              new: Any = message.value) -> str:
                 return t("rules.changed", name=rule_name(rule), was=with_unit(rule, old),
                          now=with_unit(rule, new))
 
-            text = changed_text()
+            text = changed_text
             for party in self.parties:
                 self.pane(party).add_notice(self.sim.now, changed_text)
             self.revision += 1
@@ -550,14 +616,15 @@ class RcsimApp(App[None]):
 
         start = self.sim.events()[0].at if self.sim.events() else self.sim.now
         mark = self.recording_mark.at if self.recording_mark is not None else None
-        self.push_screen(RecordScreen(start, mark, free_name(Path.cwd(), "recording")))
+        from .screens.travel import shown_path  # as a user would type it: relative, here
+        self.push_screen(RecordScreen(start, mark, shown_path(free_name(Path.cwd(), "recording"))))
 
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,
         or closes and a notice says what was saved."""
         from rcsim.engine.recording import RecordingError, free_name, write_new
 
-        from .recording import error_text, record
+        from .recording import record
 
         dialog = self._dialog()
         assert dialog is not None  # only the recording dialog asks for this
@@ -568,7 +635,7 @@ class RcsimApp(App[None]):
         try:
             recording = record(self.sim, since, title=t("record.scenario_title"))
         except RecordingError as error:
-            dialog.show_error(t("record.failed", error=error_text(error)))
+            dialog.show_error(partial(_record_failed, error))
             return
         try:
             written = write_new(path, recording.text, overwrite=message.overwrite)
@@ -576,10 +643,10 @@ class RcsimApp(App[None]):
             from .screens.record import RecordScreen
             if isinstance(dialog, RecordScreen):
                 dialog.confirm_overwrite(path)
-            dialog.show_error(t("record.exists", path=path))
+            dialog.show_error(partial(t, "record.exists", path=path))
             return
         except OSError as error:
-            dialog.show_error(t("record.failed", error=error.strerror or str(error)))
+            dialog.show_error(partial(_record_failed, error))
             return
         await dialog.dismiss(None)
         text = t("record.saved", path=written, orders=len(recording.orders),
@@ -636,8 +703,8 @@ class RcsimApp(App[None]):
         assert self.player is not None
         try:
             taken = self.player.undo()
-        except IndexError:
-            self._travel_refused(Refusal("nothing_to_undo"))
+        except IndexError:  # at the scenario's start: its set-up is not taken back
+            self._travel_refused(Refusal("at_start", steps=self.player.setup_steps))
             return
         stepped_back = list(self.stepped_back)
         if isinstance(taken, HistoryEntry):
@@ -649,12 +716,14 @@ class RcsimApp(App[None]):
         self.main_screen.query_one(PresenterBar).show(self.presented)
         self.travelled(text)
         self.stepped_back[:] = [*stepped_back, taken]
+        self._refresh_travel_keys()  # `U` puts it back: now in the footer
 
     _travel_keys: tuple[Any, Any] | None = None
 
     def _refresh_travel_keys(self) -> None:
-        """The footer shows `u` dimmed with nothing to take back, `U` only with something to
-        put back: its keys are asked for anew when that changes (not on every step)."""
+        """The footer shows `U` only with something to put back (`u` always: with nothing
+        left to take back, it says so): its keys are asked for anew when that changes (not on
+        every step)."""
         keys = (self.check_action("undo", ()), self.check_action("redo", ()))
         if keys != self._travel_keys:
             self._travel_keys = keys
@@ -695,7 +764,7 @@ class RcsimApp(App[None]):
             return
         entry = self.sim.history_entry(message.step) if message.step else None
         self.push_screen(StepScreen(message.step, entry, self.sim.step_count, kept,
-                                    self.branch_path(message.step)))
+                                    self.branch_path(message.step), self.sim.baseline))
 
     async def on_travel_requested(self, message: TravelRequested) -> None:
         """Go to just after a step: the dialog closes and a notice says what was taken back
@@ -706,7 +775,7 @@ class RcsimApp(App[None]):
             steps = self.sim.rewind(message.step, by=self.role)
         except Refusal as refusal:
             if dialog is not None:
-                dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+                dialog.show_error(partial(_refused, refusal))
             return
         if dialog is not None:
             await dialog.dismiss(None)
@@ -739,7 +808,7 @@ class RcsimApp(App[None]):
         dialog = self._dialog()
         assert dialog is not None  # only the branch dialog asks for this
         if self.role is not None:  # it would leave the simulation everyone else is in
-            dialog.show_error(t("sync.branch_in_trainer_window"))
+            dialog.show_error(partial(t, "sync.branch_in_trainer_window"))
             return
         if self.confined:  # a browser tab writes no file its user names
             dialog.show_error(t("sync.branch_in_terminal"))
@@ -753,11 +822,10 @@ class RcsimApp(App[None]):
             path = self.sim.branch(message.step, message.path)
             branch = Simulation.open(path)
         except Refusal as refusal:
-            dialog.show_error(t("notice.refused", message=refusal_text(refusal)))
+            dialog.show_error(partial(_refused, refusal))
             return
         except SimulationFileError as error:
-            dialog.show_error(t("timeline.branch.cannot", path=error.path,
-                                problem=render_file_problem(error.code, error.params)))
+            dialog.show_error(partial(_file_problem, "timeline.branch.cannot", error))
             return
         await dialog.dismiss(None)
         await self.open_simulation(branch)
@@ -808,11 +876,10 @@ class RcsimApp(App[None]):
         try:
             other = Simulation.open(message.path, read_only=True)
         except SimulationFileError as error:
-            dialog.show_error(t("compare.cannot_open", path=error.path,
-                                problem=render_file_problem(error.code, error.params)))
+            dialog.show_error(partial(_file_problem, "compare.cannot_open", error))
             return
         except RcsimError as error:
-            dialog.show_error(t("cli.error", error=error))
+            dialog.show_error(partial(t, "cli.error", error=error))
             return
         try:
             comparison = self.sim.compare(other)
@@ -857,6 +924,26 @@ def _freeze_start_up_objects() -> None:
     if not _frozen:
         _frozen = True
         gc.freeze()
+
+
+def _file_problem(key: str, error: SimulationFileError) -> str:
+    """A file that cannot be opened or written, as a dialog says it, in the current language."""
+    return t(key, path=error.path, problem=render_file_problem(error.code, error.params))
+
+
+def _record_failed(error: Exception) -> str:
+    """Why a recording was not written, as its dialog says it, in the current language."""
+    from rcsim.engine.recording import RecordingError
+
+    from .recording import error_text
+    if isinstance(error, RecordingError):
+        return t("record.failed", error=error_text(error))
+    return t("record.failed", error=getattr(error, "strerror", None) or str(error))
+
+
+def _refused(refusal: Refusal) -> str:
+    """A refusal as a dialog says it, in the current language."""
+    return t("notice.refused", message=refusal_text(refusal))
 
 
 def _elsewhere(key: str, words: Callable[[Sequence[HistoryEntry]], str],

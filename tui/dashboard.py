@@ -79,6 +79,7 @@ class DebriefScreen(ModalScreen[None]):
 class Dashboard(App[None]):
     """The class at a glance, live; the trainer acts on a pair, or on every pair."""
 
+    ENABLE_COMMAND_PALETTE = False  # every command is a key in the footer
     CSS = """
     #class-title { padding: 0 1; text-style: bold; }
     #pairs { height: 1fr; }
@@ -123,7 +124,7 @@ class Dashboard(App[None]):
         yield Static(id="class-title")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield Static(id="pair-detail")
-        yield LocalizedFooter(show_command_palette=False)
+        yield LocalizedFooter()
 
     def on_load(self) -> None:
         set_language(self.language)  # this app's task, and all it builds, speak it

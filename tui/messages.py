@@ -92,6 +92,13 @@ class StepChosen(Message):
         return f"StepChosen(step={self.step!r})"
 
 
+class TimelineLeft(Message):
+    """Esc on the timeline: the focus goes back to the order list in front."""
+
+    def __repr__(self) -> str:
+        return "TimelineLeft()"
+
+
 class TravelRequested(Message):
     """Go to just after step `step` (back, or forward among the steps taken back)."""
 

@@ -29,8 +29,10 @@ def head_lines(recorded: Plan) -> list[str]:
     play it back, and which orders were left out and why."""
     start, end = iso(to_ts(recorded.start)), iso(to_ts(recorded.end))
     origin = t("record.file.origin_mark" if recorded.from_mark else "record.file.origin_created")
-    lines = [t("record.file.head", origin=origin, start=start, end=end),
-             t("record.file.playback")]
+    lines = [t("record.file.head", origin=origin, start=start, end=end)]
+    if recorded.mark is not None:
+        lines.append(t("record.file.replayed", mark=iso(to_ts(recorded.mark))))
+    lines.append(t("record.file.playback"))
     if recorded.left_out:
         lines.append(t("record.file.left_out", count=len(recorded.left_out)))
         lines.extend(t("record.file.left_out_item", order=toml_string(item.order),
@@ -49,8 +51,12 @@ def record(sim: Simulation, since: Mark | None = None, *, title: str | None = No
         description = t("record.file.description", orders=len(recorded.orders),
                         actions=recorded.actions, start=iso(to_ts(recorded.start)),
                         end=iso(to_ts(recorded.end)))
+    mark_note = None
+    if recorded.mark is not None:
+        mark_note = t("record.file.mark_note", at=iso(to_ts(recorded.mark)))
     return write(recorded, title=title or t("record.scenario_title"), description=description,
-                 head=head_lines(recorded), before_expects=[t("record.file.final_state")])
+                 head=head_lines(recorded), before_expects=[t("record.file.final_state")],
+                 mark_note=mark_note)
 
 
 def error_text(error: RecordingError) -> str:

@@ -6,7 +6,10 @@ from textual.content import Content
 
 from .safetext import clean
 
-__all__ = ["clean", "one_line", "plain"]
+__all__ = ["WHOLE", "clean", "one_line", "plain"]
+
+WHOLE = 10_000
+"""A width for `one_line` that keeps any title whole (a dialog's title wraps instead)."""
 
 
 def plain(text: str | None, style: str = "") -> Content:

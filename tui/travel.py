@@ -21,6 +21,7 @@ from rcsim.engine import (
     Comparison, HistoryEntry, JournalEntry, OrderFacts, RcsimError, Refusal, Simulation,
     SimulationFileError,
 )
+from rcsim.engine.rules import ADJUSTABLE
 from rcsim.engine.timeutil import iso, parse_iso, to_datetime, to_ts
 
 from .describe import describe_event, duration_words
@@ -132,6 +133,38 @@ def fact_name(name: str) -> str:
     return t(f"travel.fact.{name}")
 
 
+def rule_words(name: str, value: Any) -> str:
+    """A rule's value in words, as help and the rules screen say it ("72 h", "lapses")."""
+    if value is None:
+        return t("travel.value.none")
+    if isinstance(value, (Mapping, list, tuple)):
+        return t("travel.value.listed")
+    spec = ADJUSTABLE.get(name)
+    if spec is not None and spec.unit == "hours":
+        return t("map.hours", n=value)
+    if spec is not None and spec.unit == "days":
+        return t("count.days.one" if value == 1 else "count.days.other", n=value)
+    if spec is not None and spec.unit == "characters":
+        return t("help.rules.characters", n=value)
+    if has(f"rules.choice.{value}") and spec is not None and spec.choices:
+        return t(f"rules.choice.{value}")
+    return clean(str(value))
+
+
+def clock_and_rule_lines(comparison: Comparison) -> list[str]:
+    """What the command line says first: whether the clocks and the rules differ, and how."""
+    here, there = comparison.here_now, comparison.there_now
+    lines = [t("travel.diff.clocks", a=fmt_datetime(here), b=fmt_datetime(there))
+             if comparison.clocks_differ else t("travel.diff.clocks_same", at=fmt_datetime(here))]
+    if not comparison.rules:
+        lines.append(t("travel.diff.rules_same", policy=clean(str(comparison.policy))))
+        return lines
+    lines.append(t("travel.diff.rules"))
+    lines += [t("travel.diff.rule", name=clean(r.name), a=rule_words(r.name, r.here),
+                b=rule_words(r.name, r.there)) for r in comparison.rules]
+    return lines
+
+
 def parted_lines(comparison: Comparison, a: str, b: str) -> list[str]:
     """Where two histories part, in words: the step, and what each did there (or that it ended)."""
     parted = comparison.parted_at
@@ -151,6 +184,7 @@ def comparison_lines(comparison: Comparison, a: str, b: str) -> list[str]:
     """The whole comparison as the command line prints it (a and b: the two files' names)."""
     lines = [t("travel.diff.file", side="A", file=a, steps=comparison.here_steps),
              t("travel.diff.file", side="B", file=b, steps=comparison.there_steps)]
+    lines += clock_and_rule_lines(comparison)
     if comparison.equal:
         lines.append(t("travel.diff.same", steps=comparison.here_steps))
         return lines
@@ -216,7 +250,13 @@ def comparison_json(comparison: Comparison, a: str, b: str) -> dict[str, Any]:
     def step(entry: JournalEntry | None) -> dict[str, Any] | None:
         return None if entry is None else {"number": entry.number, "record": _plain(entry.record)}
 
+    def now(value: datetime | None) -> str | None:
+        return None if value is None else _instant(value)
+
     return {"a": a, "b": b, "equal": comparison.equal, "parted_at": comparison.parted_at,
+            "a_now": now(comparison.here_now), "b_now": now(comparison.there_now),
+            "rules": [{"name": r.name, "a": _plain(r.here), "b": _plain(r.there)}
+                      for r in comparison.rules],
             "a_steps": comparison.here_steps, "b_steps": comparison.there_steps,
             "a_step": step(comparison.here_step), "b_step": step(comparison.there_step),
             "orders": [{"order": d.order, "fields": list(d.fields), "a": _facts_json(d.here),

@@ -173,4 +173,5 @@ class Scenario:
         a new file at `path`, e.g. for an app that presents the scenario)."""
         sim = Simulation.create(path, start=self.start, policy=self.policy, rules=dict(self.rules))
         sim.add_orders(o.as_args() for o in self.orders)
+        sim.set_baseline()  # its orders are where the story starts: undo never takes them back
         return sim

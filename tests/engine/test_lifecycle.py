@@ -313,6 +313,24 @@ def test_next_deadline_moves_clock_exactly_to_earliest_and_fires_ties(make_sim):
     refused(sim, "no_deadline", sim.advance_to_next_deadline)
 
 
+def test_next_deadlines_are_every_deadline_at_the_earliest_instant(make_sim):
+    """What `advance_to_next_deadline` will fire, in the order it fires them; a deadline
+    withdrawn meanwhile is not among them."""
+    sim = make_sim(**{name: "in_progress" for name in "ABCDEFG"})
+    assert sim.next_deadlines() == ()
+    for name in "ABCDEF":
+        sim.act("buyer", "ask_to_cancel", name, comment="x")
+    sim.act("buyer", "withdraw", "C")
+    sim.advance("1h")
+    sim.act("buyer", "request_update", "G")
+    upcoming = sim.next_deadlines()
+    assert [d.order for d in upcoming] == ["A", "B", "D", "E", "F"]
+    assert {d.at for d in upcoming} == {at(hours=48)} and upcoming[0] == sim.next_deadline()
+    events = sim.advance_to_next_deadline()
+    assert [e.order for e in events] == ["A", "B", "D", "E", "F"]
+    assert [d.order for d in sim.next_deadlines()] == ["G"]
+
+
 def test_a_day_is_24_hours(make_sim):
     one = make_sim(A="in_progress")
     two = make_sim(A="in_progress")

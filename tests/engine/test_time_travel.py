@@ -330,3 +330,27 @@ def test_a_damaged_head_is_refused_naming_the_problem(tmp_path):
     with pytest.raises(SimulationFileError) as caught:
         Simulation.open(path)
     assert caught.value.code == "step_sequence"
+
+
+def test_a_comparison_says_where_the_clocks_and_the_rules_stand(tmp_path):
+    """Issue 21, item 10: a branch whose window is 72 hours and whose clock moved on differs
+    by its clock and its rules, whatever its orders; the same file agrees on both."""
+    from rcsim.engine.demo import create_demo
+
+    path = tmp_path / "a.json"
+    with create_demo(path, start=START) as sim:
+        sim.branch(sim.step_count, tmp_path / "b.json")
+        with Simulation.open(tmp_path / "b.json") as other:
+            other.change_rules({"cancellation_response_hours": 72})
+            other.advance("5h")
+            comparison = sim.compare(other)
+            assert (comparison.here_now, comparison.there_now) == (sim.now, other.now)
+            assert comparison.here_now != comparison.there_now
+            assert [(r.name, r.here, r.there) for r in comparison.rules] == [
+                ("cancellation_response_hours", 48, 72)]
+            assert not comparison.equal
+        same = sim.compare(sim)
+        assert same.equal and same.rules == () and same.here_now == same.there_now
+        current = Simulation.create(None, start=START, policy="current")
+        assert ("policy", "seed", "current") in [(r.name, r.here, r.there)
+                                                 for r in sim.compare(current).rules]

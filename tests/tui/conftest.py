@@ -95,6 +95,41 @@ async def open_order(pilot: Pilot, party: str, order: str) -> None:
     assert pilot.app.pane(party).order_id == order
 
 
+async def wait_for(pilot: Pilot, check, what: str, tries: int = 500) -> None:
+    """Let the app run until `check()` holds (work in the background, a worker, a timer);
+    nothing is asserted about how long that takes."""
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never came: {what}")
+
+
+async def run_from_palette(pilot: Pilot, words: str) -> None:
+    """Open the command palette, type `words`, wait until the palette has found a command
+    with them and highlighted it (it searches in the background), and run it with Enter."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*("space" if key == " " else key for key in words))
+
+    def found() -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        results = app.screen.query(CommandList)
+        if not results or results.first().highlighted is None:
+            return False
+        commands = results.first()
+        prompt = commands.get_option_at_index(commands.highlighted).prompt
+        return words.lower() in getattr(prompt, "plain", str(prompt)).lower()
+
+    await wait_for(pilot, found, f"a command with {words!r}, highlighted")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def activate(pilot: Pilot, selector: str) -> None:
     """Focus a button (scrolling it into view) and press Enter, as a keyboard user does."""
     widget = pilot.app.screen.query_one(selector)

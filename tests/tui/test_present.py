@@ -9,7 +9,7 @@ from rcsim.engine.scenario import Player, load
 from rcsim.tui import __main__ as cli
 from rcsim.tui.app import RcsimApp, make_app
 
-from .conftest import SIZE, build_app, pane_text, plain, row
+from .conftest import SIZE, build_app, pane_text, plain, row, run_from_palette
 
 LIBRARY = Path(__file__).resolve().parents[2] / "data" / "scenarios"
 TIMEOUT_STORY = LIBRARY / "buyer_cancel_timeout_mutual.toml"
@@ -168,12 +168,7 @@ async def test_presenter_keys_and_commands_exist_only_while_presenting():
         assert {"present_step", "present_end"} <= shown
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Presenting: next step" in titles and "Presenting: run to the end" in titles
-        await pilot.press("ctrl+p")  # the palette, then the command by name
-        await pilot.pause()
-        await pilot.press(*"next step")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "next step")  # the palette, then the command by name
         assert app.player is not None and app.player.position == 1
 
 

@@ -16,7 +16,7 @@ from rcsim.tui import i18n
 from rcsim.tui.app import make_app
 from rcsim.tui.screens.rules import RulesScreen
 
-from .conftest import SIZE, START, build_app, pane_text, plain, screen_text
+from .conftest import SIZE, START, build_app, pane_text, plain, run_from_palette, screen_text
 
 CLASSIC = (80, 24)
 
@@ -149,13 +149,7 @@ async def test_the_rules_are_in_the_command_palette_and_in_german() -> None:
         with i18n.using("de"):  # the palette asks in the app's task, in its language
             titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Regeln: die Regeln dieser Simulation ansehen und ändern" in titles
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        for key in "Regeln: die":
-            await pilot.press("space" if key == " " else key)
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "Regeln: die")
         assert isinstance(app.screen, RulesScreen)
         assert rows(app)["cancellation_response_hours"][1:] == [
             "48", "Stunden", "1 bis 87600", "Richtlinie"]

@@ -26,24 +26,27 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def class_app(folder: Path, language: str) -> RcsimApp:
-    """The demo in class.json, then the clock to the first deadline (step 10)."""
+    """The demo in class.json (its set-up: steps 1 to 9), then the clock to the first deadline
+    (step 10), and a day twice (steps 11 and 12)."""
     sim = create_demo(folder / "class.json", start=START)
     sim.advance_to_next_deadline()
+    sim.advance("1d")
+    sim.advance("1d")
     return make_app(sim, cursor_blink=False, animation_level="none", language=language)
 
 
-async def _back_to_step_7(pilot: Pilot) -> None:
-    await choose_step(pilot, 7)
+async def _back_to_step_10(pilot: Pilot) -> None:
+    await choose_step(pilot, 10)
     await pilot.click("#step-go")
     await pilot.pause()
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_timeline_after_going_back(snap_compare, folder, language):
-    """Both panes, the clock and the notices as just after step 7; the timeline with the steps
+    """Both panes, the clock and the notices as just after step 10; the timeline with the steps
     taken back above the step it stands at."""
     assert snap_compare(class_app(folder, language), terminal_size=SIZE,
-                        run_before=_back_to_step_7)
+                        run_before=_back_to_step_10)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
@@ -96,6 +99,28 @@ def test_comparison_screen(snap_compare, folder, language):
         await pilot.press("v")
         await pilot.pause()
         await paste(pilot, "declined.json")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_comparison_of_other_clocks_and_rules(snap_compare, folder, language):
+    """Issue 21, item 10: a branch with a 72-hour window, a day later: the clocks and the rules
+    are said first, and are the first rows of the table."""
+    with create_demo(folder / "class.json", start=START) as sim:
+        sim.branch(sim.step_count, folder / "72h.json")
+    with Simulation.open(folder / "72h.json") as other:
+        other.change_rules({"cancellation_response_hours": 72})
+        other.advance("1d")
+    app = make_app(Simulation.open(folder / "class.json"), cursor_blink=False,
+                   animation_level="none", language=language)
+
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.press("v")
+        await pilot.pause()
+        await paste(pilot, "72h.json")
         await pilot.press("ctrl+s")
         await pilot.pause()
 

@@ -14,7 +14,7 @@ from ..amounts import read_amount
 from ..describe import day_count, party_forms, reason_label
 from ..i18n import has, label, t
 from ..messages import ActionRequested
-from ..text import one_line
+from ..text import WHOLE, one_line
 from .dialog import Dialog
 
 class ActionFormScreen(Dialog[None]):
@@ -48,7 +48,7 @@ class ActionFormScreen(Dialog[None]):
 
     def title_text(self) -> str:
         return t("form.title", action=label("action", self.action), order=self.order.id,
-                 title=one_line(self.order.title, 40))
+                 title=one_line(self.order.title, WHOLE))
 
     def compose_body(self) -> ComposeResult:
         blink = getattr(self.app, "cursor_blink", True)
@@ -90,7 +90,7 @@ class ActionFormScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         return field
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         focusable = self.query("RadioSet, TextArea, Input")
         if focusable:
             focusable.first().focus()

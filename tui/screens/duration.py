@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from ..durations import read_duration
 from ..i18n import t
 from ..messages import ClockMoveRequested
 from .dialog import Dialog
@@ -29,8 +30,10 @@ class DurationScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield field
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#duration").focus()
 
     def action_submit(self) -> None:
-        self.post_message(ClockMoveRequested(self.query_one("#duration", Input).value))
+        # As the app shows durations in this language ("2T 0h"), or in the engine's own form.
+        typed = self.query_one("#duration", Input).value
+        self.post_message(ClockMoveRequested(read_duration(typed)))

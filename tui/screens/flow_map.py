@@ -81,5 +81,5 @@ class FlowMapScreen(Dialog[None]):
             yield FlowMapView(self.flow)
             yield Static(Content(t("map.close_hint")), classes="map-hint")
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one(f"#{self.DIALOG_ID}").focus()

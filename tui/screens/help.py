@@ -1,13 +1,18 @@
-"""Help: the rules in a few lines each, with the deadlines configured in this simulation, then
-every rule value of this simulation as it is, each one changed from its policy marked so."""
+"""Help: every key of the screen it was opened from, the rules in a few lines each, with the
+deadlines configured in this simulation, then every rule value of this simulation as it is,
+each one changed from its policy marked so."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any, Mapping
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from rcsim.engine.rules import ADJUSTABLE
@@ -15,10 +20,66 @@ from rcsim.engine.rules import ADJUSTABLE
 from ..flowmap import overrides_of
 from ..i18n import has, t
 from ..safetext import clean
+from ..widgets.footer import PRIORITY, plain_action
 from .dialog import Dialog
 
 HELP_KEYS = ("help.policy", "help.rc", "help.one_request", "help.update", "help.cancel",
-             "help.extension", "help.late", "help.auto_complete", "help.comments", "help.keys")
+             "help.extension", "help.late", "help.auto_complete", "help.comments")
+
+KEY_WORDS = {
+    "help": "command.help", "switch_language": "command.language",
+    "advance('1h')": "command.hour", "advance('1d')": "command.day", "jump": "command.jump",
+    "next_deadline": "command.next", "toggle_play": "command.play", "toggle_log": "command.log",
+    "undo": "command.undo", "redo": "command.redo", "compare": "command.compare",
+    "flow_map": "command.map", "rules": "command.rules", "mark_recording": "record.command.mark",
+    "save_recording": "record.command.save", "present_step": "present.command.step",
+    "present_end": "present.command.end", "faster": "help.key.faster",
+    "slower": "help.key.slower", "focus_pane('buyer')": "help.key.buyer",
+    "focus_pane('freelancer')": "help.key.freelancer", "quit": "help.key.quit",
+    "resolution_center": "help.key.rc", "save_moment": "help.key.save_moment",
+    "select": "help.key.open_step", "leave": "help.key.leave_timeline",
+}
+"""What a key does, in help's words (the palette's, where it has the command), by action; a key
+not named here is said by its footer label."""
+
+
+@dataclass(frozen=True)
+class KeyLine:
+    """One line of help's list of keys: the keys of one action, and what it does (a key of the
+    catalogue, said in the language help is shown in)."""
+
+    bindings: tuple[Binding, ...]
+    words: str
+
+
+def screen_key_lines(screen: Screen) -> tuple[KeyLine, ...]:
+    """Every key of `screen`, one line per action, in the footer's order: the keys active now
+    (with the focus where it is), then those of its other widgets (a pane's `r` while the
+    timeline has the focus)."""
+    found: dict[str, list[Binding]] = {}
+
+    def add(binding: Binding) -> None:
+        if not has(binding.description) or binding.key in _HIDDEN_KEYS:
+            return
+        keys = found.setdefault(plain_action(binding.action), [])
+        if all(known.key != binding.key for known in keys):
+            keys.append(binding)
+
+    for active in screen.active_bindings.values():
+        add(active.binding)
+    for widget in screen.query("*"):
+        for cls in type(widget).__mro__:
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding):
+                    for key in binding.key.split(","):
+                        add(dataclasses.replace(binding, key=key.strip()))
+    order = {action: index for index, action in enumerate(PRIORITY)}
+    ranked = sorted(found.items(), key=lambda item: order.get(item[0], len(PRIORITY)))
+    return tuple(KeyLine(tuple(bindings), KEY_WORDS.get(action, bindings[0].description))
+                 for action, bindings in ranked)
+
+
+_HIDDEN_KEYS = {"ctrl+p"}  # the palette has its own line (help.key.palette)
 
 
 def help_lines(rules: Mapping[str, Any]) -> list[str]:
@@ -115,24 +176,40 @@ _SAME = object()
 
 
 class HelpScreen(Dialog[None]):
-    """Help: how the Resolution Center works in this simulation, and the keys. It opens at its
-    top, with the focus on the text, so the arrows and Page keys scroll it."""
+    """Help: every key of the screen it was opened from, then how the Resolution Center works
+    in this simulation. It opens at its top, with the focus on the text, so the arrows and Page
+    keys scroll it; `?` (or F1) closes it again."""
 
     BINDINGS = [Binding("escape", "back", "button.close"),
-                Binding("ctrl+s", "submit", "button.close", show=False),
-                Binding("question_mark", "back", "button.close", show=False)]
+                Binding("ctrl+s", "submit", "button.close", show=False)]
     DIALOG_ID = "help-dialog"
     SUBMIT = ("close", "button.close")
     BACK = None
 
-    def __init__(self, rules: Mapping[str, Any]) -> None:
+    def __init__(self, rules: Mapping[str, Any], keys: tuple[KeyLine, ...] = ()) -> None:
         super().__init__()
         self.rules = rules
+        self.keys = keys
 
     def title_text(self) -> str:
         return t("help.title")
 
+    def key_lines(self) -> list[tuple[str, str]]:
+        """The keys of the screen help was opened from, in words: (keys, what they do)."""
+        lines = [(t("word.list_sep").join(self.app.get_key_display(b) for b in line.bindings),
+                  t(line.words)) for line in self.keys]
+        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette")
+        lines.append((self.app.get_key_display(palette), t("help.key.palette")))
+        return lines
+
     def compose_body(self) -> ComposeResult:
+        yield Static(Content.styled(t("help.keys.title"), "bold"), classes="help-keys-title")
+        lines = self.key_lines()
+        width = max(cell_len(keys) for keys, _ in lines) + 2
+        yield Static(Content("\n").join(
+            Content.assemble((keys.ljust(width), "bold"), what) for keys, what in lines),
+            id="help-keys")
+        yield Static(Content(t("help.keys.moving")), classes="help-item")
         for line in help_lines(self.rules):
             yield Static(Content(line), classes="help-item")
         yield Static(Content.styled(t("help.rules.title", policy=self.rules.get("policy", "")),
@@ -141,5 +218,5 @@ class HelpScreen(Dialog[None]):
             Content.styled(text, "bold $text-warning") if changed else Content(text)
             for text, changed in rule_lines(self.rules)), id="help-rules")
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#help-dialog").focus()

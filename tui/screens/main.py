@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -41,11 +42,12 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "PartyPane #orders"  # the first pane's list: the buyer's, or a party window's own
 
-    def on_resize(self) -> None:
-        # The size classes (-narrow, -wide...) were just updated: one pane or both.
+    def on_resize(self, event: events.Resize) -> None:
+        # One pane or both, for the new width. This handler runs before Textual's own, which
+        # sets the size classes (-narrow, -wide...): the width is taken from the event.
         show = getattr(self.app, "show_front_party", None)
         if show is not None:
-            show()
+            show(event.size.width)
 
     # Not in the footer: while presenting it is full (s, e); the presenter bar and help say it.
     BINDINGS = [Binding("c", "save_moment", "present.key.save", show=False)]

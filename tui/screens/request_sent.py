@@ -44,5 +44,5 @@ class RequestSentScreen(Dialog[None]):
         ]
         yield Static(Content("\n").join(lines), id="sent-text")
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#ok").focus()

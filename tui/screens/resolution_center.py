@@ -11,7 +11,7 @@ from rcsim.engine import OrderView, Option, other_party
 
 from ..describe import party_forms
 from ..i18n import refusal_text, t
-from ..text import one_line
+from ..text import WHOLE, one_line
 from .dialog import Dialog
 
 
@@ -31,7 +31,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         self.first = next((o.action for o in self.choices if o.allowed), None)
 
     def title_text(self) -> str:
-        return t("rc.title", order=self.order.id, title=one_line(self.order.title, 50))
+        return t("rc.title", order=self.order.id, title=one_line(self.order.title, WHOLE))
 
     def compose_body(self) -> ComposeResult:
         other = party_forms("other", other_party(self.party))
@@ -51,7 +51,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         yield Static(Content("\n").join(why), id="rc-why")
         yield Static(Content(t("rc.no_support", **other)), id="rc-no-support")
 
-    def on_mount(self) -> None:
+    def prepare(self) -> None:
         self.query_one("#rc-continue", Button).disabled = self.first is None
         self.query_one("#rc-choices").focus()
 

@@ -5,8 +5,9 @@ then on; the screen says what that means for the deadlines already running."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,13 +20,18 @@ from rcsim.engine.rules import ADJUSTABLE, RuleSpec, load_policies
 from ..i18n import has, t
 from ..messages import RuleChangeRequested
 from ..safetext import clean
-from .dialog import Dialog
+from .dialog import Dialog, words
 from .help import _value
 
 _WHOLE_NUMBER = set("0123456789")
 RULE_WIDTH = 40
-"""The rule column: the name `--rule` takes, and below it what the rule is (cut short where a
-language says it at length; the field below the table names it in full)."""
+"""The rule column before the dialog is laid out: the name `--rule` takes, and below it what
+the rule is. Laid out, it takes the room the other columns leave, up to its longest text (cut
+with "…" where a language says it at length and the screen is narrow; the field below the table
+names it in full)."""
+COLUMNS = (("rule", "rules.column.rule"), ("value", "rules.column.value"),
+           ("unit", "rules.column.unit"), ("range", "rules.column.range"),
+           ("source", "rules.column.source"))
 
 
 def rule_name(rule: str) -> str:
@@ -83,6 +89,8 @@ class RulesScreen(Dialog[None]):
         super().__init__()
         self.sim = sim
         self.rule = next(iter(ADJUSTABLE))
+        self._done: str | Callable[[], str] | None = None
+        self._rule_width = RULE_WIDTH
 
     def title_text(self) -> str:
         return t("rules.title", policy=self.sim.policy)
@@ -104,19 +112,60 @@ class RulesScreen(Dialog[None]):
                                   id=f"rules-choice-{choice}")
         yield Static(id="rules-done")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one("#rules-table", DataTable)
-        for key, label in (("rule", "rules.column.rule"), ("value", "rules.column.value"),
-                           ("unit", "rules.column.unit"), ("range", "rules.column.range"),
-                           ("source", "rules.column.source")):
-            table.add_column(Text(t(label), style="bold"), key=key,
-                             width=RULE_WIDTH if key == "rule" else None)
+    def prepare(self) -> None:
+        self._rule_width = RULE_WIDTH
+        self._add_columns()
         self.fill()
-        table.focus()
+        self.query_one("#rules-table", DataTable).focus()
+        self.call_after_refresh(self._fit_columns)  # once laid out (also after a rebuild)
 
-    def fill(self) -> None:
-        """The table, the editor and the count of running deadlines, from the simulation."""
+    def _add_columns(self) -> None:
+        table = self.query_one("#rules-table", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(Text(t(label), style="bold"), key=key,
+                             width=self._rule_width if key == "rule" else None)
+
+    def rule_width(self) -> int:
+        """The rule column's width: its longest text where the dialog has room for it beside
+        the other columns (each as wide as its longest text now), else what room is left."""
+        data = dict(self.sim.rules.data)
+        texts: dict[str, list[str]] = {key: [t(label)] for key, label in COLUMNS}
+        for name, spec in ADJUSTABLE.items():
+            texts["rule"] += [name, rule_name(name)]
+            texts["value"].append(value_words(spec, data[name]))
+            texts["unit"].append(unit_words(spec))
+            texts["range"].append(range_words(spec))
+            texts["source"].append(source_words(spec, data)[0])
+        padding = 2  # a DataTable cell's padding, one on each side
+        others = sum(max(cell_len(text) for text in texts[key]) + padding
+                     for key, _ in COLUMNS if key != "rule")
+        box = self.query_one(f"#{self.DIALOG_ID}")
+        room = box.content_region.width - box.styles.scrollbar_size_vertical
+        longest = max(cell_len(text) for text in texts["rule"])
+        return max(12, min(longest, room - others - padding)) if room > 0 else RULE_WIDTH
+
+    def box_resized(self) -> None:
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """The columns for the dialog's width (laid out only now): the table anew if the rule
+        column's width changes, the same row chosen."""
+        if not self.is_attached:
+            return
+        width = self.rule_width()
+        if width == self._rule_width:
+            return
+        self._rule_width = width
+        table = self.query_one("#rules-table", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        self._add_columns()
+        self.fill(edit=False)  # (what was typed for the chosen rule stays)
+        table.move_cursor(row=row, animate=False)
+
+    def fill(self, edit: bool = True) -> None:
+        """The table, the editor (unless `edit` is False) and the count of running deadlines,
+        from the simulation."""
         table = self.query_one("#rules-table", DataTable)
         data = dict(self.sim.rules.data)
         row = table.cursor_row
@@ -130,7 +179,8 @@ class RulesScreen(Dialog[None]):
                           Text(unit_words(spec)), Text(range_words(spec)),
                           Text(source, style="bold" if changed else "dim"), height=2, key=name)
         table.move_cursor(row=row, animate=False)
-        self.edit(list(ADJUSTABLE)[table.cursor_row])
+        if edit:
+            self.edit(list(ADJUSTABLE)[table.cursor_row])
         running = len(self.sim.deadlines())
         self.query_one("#rules-running", Static).update(Content(
             t("rules.running.none") if not running else t("rules.running", count=running)))
@@ -175,16 +225,32 @@ class RulesScreen(Dialog[None]):
     def action_submit(self) -> None:
         self.post_message(RuleChangeRequested(self.rule, self.value()))
 
-    def show_changed(self, text: str) -> None:
-        """After a change: the table anew, and what was changed (the error line cleared)."""
-        error = self.query_one("#form-error", Static)
-        error.remove_class("-shown")
+    def show_changed(self, text: str | Callable[[], str]) -> None:
+        """After a change: the table anew, and what was changed (the error line cleared); a
+        function giving the text is asked again after a language switch."""
+        self.clear_error()
         self.fill()
+        self.call_after_refresh(self._fit_columns)  # (a rule's source may now say more)
+        self._done = text
         done = self.query_one("#rules-done", Static)
-        done.update(Content.styled(clean(text), "bold"))
+        done.update(Content.styled(clean(words(text)), "bold"))
         done.add_class("-shown")
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str | Callable[[], str]) -> None:
         """A refused change: said here (what was changed before is no longer the news)."""
+        self._done = None
         self.query_one("#rules-done", Static).remove_class("-shown")
         super().show_error(text)
+
+    def keep_more(self) -> dict[str, Any]:
+        return {"row": self.query_one("#rules-table", DataTable).cursor_row}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """After a language switch: the same rule chosen, with what was typed for it, and what
+        was changed last said anew."""
+        table = self.query_one("#rules-table", DataTable)
+        table.move_cursor(row=state["row"], animate=False)
+        self.edit(list(ADJUSTABLE)[table.cursor_row])
+        super().restore(state)
+        if self._done is not None:
+            self.show_changed(self._done)

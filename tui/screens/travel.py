@@ -4,7 +4,9 @@ of a branch, and the comparison of this simulation with another file, side by si
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,7 +19,7 @@ from ..describe import describe_event
 from ..i18n import fmt_datetime, language, t
 from ..messages import BranchRequested, CompareRequested, TravelRequested
 from ..text import clean, one_line
-from ..travel import FACTS, fact_name, fact_words, step_line, step_text
+from ..travel import FACTS, fact_name, fact_words, rule_words, step_line, step_text
 from ..widgets.lazy_table import Column, LazyTable
 from .dialog import Dialog
 
@@ -37,13 +39,14 @@ class StepScreen(Dialog[None]):
     BACK = ("step-cancel", "button.cancel")
 
     def __init__(self, step: int, entry: HistoryEntry | None, here: int, kept: int,
-                 default_branch: Path) -> None:
+                 default_branch: Path, baseline: int = 0) -> None:
         super().__init__()
         self.step = step
         self.entry = entry  # None: step 0, the start
         self.here = here
         self.kept = kept
         self.default_branch = default_branch
+        self.baseline = baseline  # the set-up's steps: never gone back into (a branch may)
 
     def title_text(self) -> str:
         if self.entry is None:
@@ -70,6 +73,8 @@ class StepScreen(Dialog[None]):
         """What going there does: steps taken back, put back, or nothing (it stands there)."""
         if self.step == self.here:
             return t("timeline.step.here")
+        if self.step < self.baseline:
+            return t("timeline.step.setup", steps=self.baseline)
         if self.step < self.here:
             count = self.here - self.step
             return t("timeline.step.back" + (".one" if count == 1 else ""), first=self.step + 1,
@@ -78,16 +83,15 @@ class StepScreen(Dialog[None]):
         return t("timeline.step.forward" + (".one" if count == 1 else ""), first=self.here + 1,
                  last=self.step, count=count)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         go = self.query_one("#step-go", Button)
-        go.disabled = self.step == self.here
+        go.disabled = self.step == self.here or self.step < self.baseline
         if self.step > self.here:
             go.label = Content(t("timeline.go_forward"))
         (self.query_one("#step-branch") if go.disabled else go).focus()
 
     def action_submit(self) -> None:
-        if self.step != self.here:
+        if self.step != self.here and self.step >= self.baseline:
             self.post_message(TravelRequested(self.step))
 
     def action_more(self, button_id: str) -> None:
@@ -118,14 +122,13 @@ class BranchScreen(Dialog[None]):
         field.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield field
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         self.query_one("#branch-path", Input).focus()
 
     def action_submit(self) -> None:
         typed = self.query_one("#branch-path", Input).value.strip()
         if not typed:
-            self.show_error(t("timeline.branch.no_path"))
+            self.show_error(lambda: t("timeline.branch.no_path"))
             return
         self.post_message(BranchRequested(self.step, Path(typed).expanduser()))
 
@@ -145,6 +148,7 @@ class CompareScreen(Dialog[None]):
         self.default_path = default_path
         self.here_name = here_name
         self.rows: list[tuple[str, str, str, str]] = []
+        self._shown: tuple[Comparison, str] | None = None  # the comparison on screen
 
     def title_text(self) -> str:
         return t("compare.title")
@@ -167,22 +171,34 @@ class CompareScreen(Dialog[None]):
         table.display = False
         yield table
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         self.query_one("#compare-sides").display = False
         self.query_one("#compare-path", Input).focus()
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """After a language switch: the comparison shown is shown again, in the new words."""
+        if self._shown is not None:
+            self.show_comparison(*self._shown)
+        super().restore(state)
 
     def action_submit(self) -> None:
         typed = self.query_one("#compare-path", Input).value.strip()
         if not typed:
-            self.show_error(t("compare.no_path"))
+            self.show_error(lambda: t("compare.no_path"))
             return
         self.post_message(CompareRequested(Path(typed).expanduser()))
 
     def show_comparison(self, comparison: Comparison, there_name: str) -> None:
         """Show the App's answer: the two sides, where they part, the orders that differ."""
-        error = self.query_one("#form-error", Static)
-        error.remove_class("-shown")
+        self._shown = (comparison, there_name)
+        self.clear_error()
+        # First whether the clocks and the rules differ: a branch at another time with other
+        # rules may part nowhere else.
+        first = [t("compare.clocks")] if comparison.clocks_differ else []
+        if comparison.rules:
+            first.append(t("compare.rules", count=len(comparison.rules)))
+        if not first:
+            first.append(t("compare.clocks_rules_same"))
         if comparison.equal:
             summary = t("compare.same", steps=comparison.here_steps)
         elif comparison.parted_at is None:
@@ -195,6 +211,7 @@ class CompareScreen(Dialog[None]):
             count = len(comparison.orders)
             summary += " " + (t("compare.orders.one") if count == 1 else
                               t("compare.orders", count=count) if count else t("compare.orders_alike"))
+        summary = " ".join([*first, summary])
         self.query_one("#compare-summary", Static).update(Content.styled(clean(summary), "bold"))
         sides = self.query_one("#compare-sides")
         sides.display = True
@@ -210,14 +227,23 @@ class CompareScreen(Dialog[None]):
             else:
                 text = step_line(step)
             self.query_one(f"#compare-{side}-step", Static).update(Content(clean(text)))
-        self.rows = [row for d in comparison.orders for row in _rows(d)]
+        self.rows = _clock_and_rule_rows(comparison) + [row for d in comparison.orders
+                                                        for row in _rows(d)]
         table = self.query_one("#compare-orders", LazyTable)
-        width = max(20, (self.query_one(f"#{self.DIALOG_ID}").content_region.width - 2 * 2 - 8
-                         - 14 - 18) // 2)
+        # Each column as wide as its longest text where the dialog has room ("…" where not).
+        room = self.query_one(f"#{self.DIALOG_ID}").content_region.width - 2 * 4 - 2
+        order = max(cell_len(text) for text in [t("compare.column.order"),
+                                                *(r[0] for r in self.rows)])
+        fact = max(cell_len(text) for text in [t("compare.column.fact"),
+                                               *(r[1] for r in self.rows)])
+        needed = max(cell_len(text) for text in [self.here_name, there_name,
+                                                 *(r[2] for r in self.rows),
+                                                 *(r[3] for r in self.rows)])
+        fact = min(fact, max(14, room - order - 2 * 20))
+        width = max(12, min(needed, (room - order - fact) // 2))
         table.set_columns([
-            Column("order", t("compare.column.order"), max([len(t("compare.column.order"))]
-                                                          + [len(r[0]) for r in self.rows])),
-            Column("fact", t("compare.column.fact"), 14),
+            Column("order", t("compare.column.order"), order),
+            Column("fact", t("compare.column.fact"), fact),
             Column("here", one_line(self.here_name, width), width),
             Column("there", one_line(there_name, width), width)])
         table.display = bool(self.rows)
@@ -235,6 +261,17 @@ def shown_path(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def _clock_and_rule_rows(comparison: Comparison) -> list[tuple[str, str, str, str]]:
+    """The clocks, when they differ, and each rule that differs: the table's first rows."""
+    rows = []
+    if comparison.clocks_differ:
+        rows.append(("", t("compare.fact.clock"), fmt_datetime(comparison.here_now),
+                     fmt_datetime(comparison.there_now)))
+    rows += [("", clean(r.name), rule_words(r.name, r.here), rule_words(r.name, r.there))
+             for r in comparison.rules]
+    return rows
 
 
 def _rows(difference: OrderDifference) -> list[tuple[str, str, str, str]]:

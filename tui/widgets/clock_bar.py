@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Sequence
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from rcsim.engine import Simulation
+from rcsim.engine import DeadlineView, Simulation
 from rcsim.engine.timeutil import parse_duration
 
 from ..describe import describe_deadline, party_label
@@ -16,6 +20,25 @@ from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, t
 from ..text import clean
 from ..travel import branch_text
 from ._update import QuietButton, update
+
+
+def next_deadline_text(upcoming: Sequence[DeadlineView], now: datetime, width: int) -> str:
+    """The next deadline, or every deadline of the next instant: with what each does where the
+    line has room, else their orders, else the first "and N more"."""
+    if not upcoming:
+        return t("clock.next_none")
+    first = upcoming[0]
+    at = fmt_datetime(first.at)
+    countdown = fmt_countdown(int((first.at - now).total_seconds()))
+    if len(upcoming) == 1:
+        return t("clock.next", what=describe_deadline(first), at=at, countdown=countdown)
+    for what in ("; ".join(describe_deadline(d) for d in upcoming),
+                 t("word.list_sep").join(d.order for d in upcoming)):
+        text = t("clock.next.several", at=at, countdown=countdown, count=len(upcoming), what=what)
+        if cell_len(text) <= width:
+            return text
+    return t("clock.next.short", at=at, countdown=countdown,
+             what=t("clock.next.more", first=first.order, count=len(upcoming) - 1))
 
 
 class ClockBar(Vertical):
@@ -80,16 +103,13 @@ class ClockBar(Vertical):
         if travel:  # a branch, or steps taken back: said before the play state
             state = t("clock.travel", travel=t("clock.travel_sep").join(travel), state=state)
         update(self.query_one("#clock-state", Static), Content(clean(state)))
-        upcoming = self.sim.next_deadline()
-        if upcoming is None:
-            text = t("clock.next_none")
-        else:
-            text = t("clock.next", what=describe_deadline(upcoming), at=fmt_datetime(upcoming.at),
-                     countdown=fmt_countdown(int((upcoming.at - now).total_seconds())))
-        update(self.query_one("#clock-next", Static), Content(text))
+        upcoming = self.sim.next_deadlines()
+        line = self.query_one("#clock-next", Static)
+        text = next_deadline_text(upcoming, now, line.content_region.width or self.app.size.width - 2)
+        update(line, Content(text))
         if not self.controls:
             return
-        self.query_one("#clock-next-button", Button).disabled = upcoming is None
+        self.query_one("#clock-next-button", Button).disabled = not upcoming
         for button_id, label in (("#clock-play", t("clock.pause" if self.playing else "clock.play")),
                                  ("#clock-speed", t("clock.speed", speed=self._speed()))):
             button = self.query_one(button_id, Button)
@@ -103,6 +123,12 @@ class ClockBar(Vertical):
     def _taken_back(self) -> str:
         redo = self.sim.redo_count
         return t("clock.taken_back", count=redo, step=self.sim.step_count) if redo else ""
+
+    def on_resize(self) -> None:
+        # The next deadlines are said as the new width allows (once its lines exist: a bar
+        # being built anew, after a language switch, may be resized before).
+        if self.query("#clock-now") and self.query("#clock-next"):
+            self.refresh_clock()
 
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""

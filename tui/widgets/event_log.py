@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from itertools import accumulate
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
@@ -18,12 +19,32 @@ from rcsim.engine import HistoryEntry, Simulation
 
 from ..describe import describe_event, party_label
 from ..i18n import fmt_datetime, language, t
-from ..messages import StepChosen
+from ..messages import StepChosen, TimelineLeft
 from ..text import clean, one_line
 from ..travel import step_text, with_seat
 from .lazy_table import Cell, Column, LazyTable
 
 LOG_COLUMNS = ("seq", "at", "order", "actor", "what")
+
+
+class TimelineTable(LazyTable, inherit_bindings=False):
+    """The timeline's rows: the arrows choose a step, Enter opens it, Esc goes back to the order
+    list (the timeline stays shown); the footer and help say so."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+        Binding("enter", "select", "timeline.key.open", key_display="Enter"),
+        Binding("escape", "leave", "timeline.key.leave"),
+    ]
+
+    def action_leave(self) -> None:
+        """Back to the order list of the pane in front."""
+        self.post_message(TimelineLeft())
 UNDONE_STYLE = "dim italic"
 HERE_STYLE = "bold"
 
@@ -44,7 +65,7 @@ class EventLog(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="event-log-title")
-        table = LazyTable(self._row, language=language(), id="event-log-table")
+        table = TimelineTable(self._row, language=language(), id="event-log-table")
         self._set_columns(table, self.app.size.width)
         yield table
 

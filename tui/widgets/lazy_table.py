@@ -239,6 +239,9 @@ class LazyTable(ScrollView, can_focus=True):
             # One cell: a space, the text, spaces to the column's width, a space; the text in
             # its own segment, so that only it carries the cell's style.
             cell = base + meta
+            if text and cell_len(text) > column.width:  # cut: said with an ellipsis
+                text = set_cell_size(text, max(0, column.width - 1)).rstrip(" ") + "\u2026" \
+                    if column.width > 0 else ""
             text = set_cell_size(text, column.width).rstrip(" ") if text else ""
             segments.append(Segment(" ", cell))
             if text:

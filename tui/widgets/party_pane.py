@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,7 +37,12 @@ COLUMNS = ("order", "title", "status", "due", "request")
 MAX_NOTICES = 3
 NOTICE_LINES = 6  # the lines the notices take at most (beyond: the newest alone, whole)
 TITLE_WIDTH = 14
+"""The list's Title column before the pane is laid out (and where the pane has just that room)."""
+MAX_TITLE_WIDTH = 40
+"""The widest the Title column gets in a wide pane: titles up to this long are shown whole."""
 MIN_TITLE_WIDTH = 6
+MAX_BUTTON_COLUMNS = 3
+BUTTON_GUTTER = 1  # as .button-row's grid-gutter in app.tcss
 
 
 
@@ -51,6 +57,25 @@ def button_id(action: str) -> str:
 
 
 Notice = tuple[datetime, "str | Callable[[], str]", str]  # (simulated time, text, kind)
+
+
+class ButtonRow(Horizontal):
+    """A row of action buttons (a grid, app.tcss): as many side by side (up to three) as the
+    longest label shown lets keep its label on one line, for the width the row has whenever it
+    changes; a label wider than the whole row ends with "…"."""
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        width = self.content_region.width
+        labels = [cell_len(str(b.label)) for b in self.query(Button) if b.display]
+        if not width or not labels:
+            return
+        cell = max(labels) + 2 + BUTTON_GUTTER  # the label, its padding and the gap beside it
+        columns = max(1, min(MAX_BUTTON_COLUMNS, (width + BUTTON_GUTTER) // cell))
+        if self.styles.grid_size_columns != columns:
+            self.styles.grid_size_columns = columns
 
 
 class PaneState:
@@ -97,8 +122,9 @@ class PartyPane(Vertical):
         self._ids: tuple[str, ...] = ()  # every order, in list order
         self._index: dict[str, int] = {}  # order id -> its row
         self._id_width = 0
-        self._answer_row: Horizontal | None = None  # mounted on first use
+        self._answer_row: ButtonRow | None = None  # mounted on first use
         self._answer_buttons: dict[str, Button] = {}
+        self._page_width = 0  # the width the order page was last laid out for
 
     @property
     def order_id(self) -> str | None:
@@ -133,7 +159,7 @@ class PartyPane(Vertical):
             yield Static(id="page-request")
             # The answer buttons (#request-actions) are mounted here when an order first needs them.
             yield Static(Content(t("page.actions")), id="actions-title", classes="section")
-            with Horizontal(id="order-actions", classes="button-row"):
+            with ButtonRow(id="order-actions", classes="button-row"):
                 for action in self._page_actions():
                     option = options.get(action)
                     unavailable = option is not None and not option.allowed
@@ -151,9 +177,10 @@ class PartyPane(Vertical):
         buttons: dict[str, Button] = {action: QuietButton(Content(label("action", action)), id=button_id(action),
                                        compact=True, classes="action")
                    for action in ANSWER_ACTIONS}
-        self._answer_row = Horizontal(*buttons.values(), id="request-actions", classes="button-row")
+        row = self._answer_row = ButtonRow(*buttons.values(), id="request-actions",
+                                           classes="button-row")
         self._answer_buttons = buttons
-        self.query_one("#order-page").mount(self._answer_row, after=self.query_one("#page-request"))
+        self.query_one("#order-page").mount(row, after=self.query_one("#page-request"))
         return buttons
 
     def _page_actions(self) -> tuple[str, ...]:
@@ -176,16 +203,26 @@ class PartyPane(Vertical):
 
     def on_resize(self) -> None:
         """The Title column takes what room the other columns leave (the order page shows the
-        whole title); a pane too narrow for a readable title drops the column."""
+        whole title); a pane too narrow for a readable title drops the column. The page is
+        laid out anew for the new width (its badge, its buttons)."""
         if self.retired:
             return
         gap = self._gap
+        self.call_after_refresh(self._relayout_page)
         width = self._title_width_for(self.content_region.width)
         if width != self._title_width or gap != self._gap:
             self._title_width = width
             self._add_columns()
             self.query_one("#orders", LazyTable).refresh_rows()
         self._render_notices()  # (which whole notices fit depends on the width)
+
+    def _relayout_page(self) -> None:
+        if self.retired or not self.is_attached:
+            return
+        width = self.query_one("#page-details").content_region.width
+        if width != self._page_width:
+            self._page_width = width
+            self._update_page()
 
     def _title_width_for(self, width: int) -> int:
         """The Title column's width in a pane this wide (0: none), and the gap between the
@@ -199,7 +236,7 @@ class PartyPane(Vertical):
             width -= table.styles.scrollbar_size_vertical
         for gap in (2, 1):
             others = sum(self._column_width(key) + gap for key in COLUMNS if key != "title")
-            room = min(TITLE_WIDTH, width - others - gap)
+            room = min(MAX_TITLE_WIDTH, width - others - gap)
             if room >= MIN_TITLE_WIDTH:
                 self._gap = gap
                 return room
@@ -304,9 +341,17 @@ class PartyPane(Vertical):
 
     def _details(self, o: OrderView) -> Content:
         status = [(status_label(o), "bold")]
-        if o.in_resolution:
-            status += [("  ·  ", ""), (t("overlay.in_resolution"), "bold reverse")]
         lines: list[Content] = [Content.assemble(t("page.status"), *status)]
+        if o.in_resolution:
+            # The badge is shown whole: on the status line where it fits, else on its own
+            # (wrapped, its words would part at the line's end).
+            badge = Content.styled(t("overlay.in_resolution"), "bold reverse")
+            width = self.query_one("#page-details").content_region.width
+            joined = Content.assemble(lines[0], "  ·  ", badge)
+            if not width or joined.cell_length <= width:
+                lines[0] = joined
+            else:
+                lines.append(badge)
         if o.cancellation:
             lines.append(Content(cancellation_label(o)))
         lines.append(Content(t("page.price", price=fmt_money(o.price), extras=fmt_money(o.extras_total),
@@ -385,6 +430,8 @@ class PartyPane(Vertical):
             unavailable = unavailable or not option.allowed
         show(self.query_one("#order-actions"), shown)
         show(self.query_one("#actions-title"), shown)
+        for row in self.query(ButtonRow):
+            row.fit()
         update(self.query_one("#actions-hint", Static),
                Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
 
