@@ -66,14 +66,19 @@ def wait(page: Page, test: object, timeout: float = 120.0) -> float:
 
 
 def click(page: Page, pattern: str) -> None:
-    lines = screen(page).splitlines()
-    for y, line in enumerate(lines):
-        if found := re.search(pattern, line):
-            group = 1 if found.groups() else 0
-            x = (found.start(group) + found.end(group)) / 2
-            break
-    else:
-        raise SystemExit(f"{pattern!r} is not on the screen")
+    """Click the first text on the screen that matches `pattern` (waiting for it: what is to
+    be clicked may come a frame after what was waited for)."""
+    def where(text: str) -> tuple[float, int] | None:
+        for y, line in enumerate(text.splitlines()):
+            if found := re.search(pattern, line):
+                group = 1 if found.groups() else 0
+                return (found.start(group) + found.end(group)) / 2, y
+        return None
+
+    wait(page, lambda text: where(text) is not None)
+    place = where(screen(page))
+    assert place is not None
+    x, y = place
     box = page.locator(".xterm-screen").bounding_box()
     assert box is not None
     cols, rows = page.evaluate("() => [window.__terms[0].cols, window.__terms[0].rows]")

@@ -187,7 +187,7 @@ def test_diff_says_first_that_the_clocks_and_the_rules_differ(class_file, tmp_pa
         "The clocks differ: A Mar 2, 2026 9:00 AM | B Mar 2, 2026 2:00 PM",
         "The rules differ now:",
         "  cancellation_response_hours: A 48 h | B 72 h",
-        "  extension_timeout: A lapses | B accepted",
+        "  extension_timeout: A expires | B accepted",
     ]
     status, out, _ = call(diff_main, str(class_file), str(other), "--lang", "de")
     lines = out.splitlines()

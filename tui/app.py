@@ -399,6 +399,15 @@ class RcsimApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
             return False
+        if action in ("present_step", "present_end", "mark_recording", "save_recording") \
+                and isinstance(self.screen, ModalScreen):
+            return False  # (hidden from the footer of a dialog)
+        return self.may(action)
+
+    def may(self, action: str) -> bool | None:
+        """Whether this window may take `action` at all (False: never here, e.g. a party's clock
+        or a confined window's files; None: not now), whatever screen is in front: the keys
+        (check_action) and the command palette ask it alike."""
         if action in CLOCK_ACTIONS and not self.holds_clock:
             return False  # a party's window: the trainer moves the clock
         if self.role is not None and action in TRAINER_ACTIONS:
@@ -410,11 +419,9 @@ class RcsimApp(App[None]):
         if action == "next_deadline" and self.sim.next_deadline() is None:
             return None
         if action in ("present_step", "present_end"):
-            if self.player is None or isinstance(self.screen, ModalScreen):
+            if self.player is None:
                 return False  # hidden from the Footer unless presenting
             return None if self.player.done else True
-        if action in ("mark_recording", "save_recording") and isinstance(self.screen, ModalScreen):
-            return False
         if action == "undo":  # always: with nothing left to take back, it says so
             return True
         if action == "redo":
@@ -887,27 +894,35 @@ class RcsimApp(App[None]):
             other.close()
         dialog.show_comparison(comparison, message.path.name)
 
-    # The command palette's own commands: (catalogue key, action). Each is offered where its
-    # key would work (check_action), and run as its key is, so the palette never does what the
-    # window may not (a party's clock, a confined window's files).
-    PALETTE_COMMANDS = (
-        ("present.command.step", "present_step"), ("present.command.end", "present_end"),
-        ("record.command.mark", "mark_recording"), ("record.command.save", "save_recording"),
-        ("command.language", "switch_language"), ("command.hour", "advance('1h')"),
-        ("command.day", "advance('1d')"), ("command.jump", "jump"),
-        ("command.next", "next_deadline"), ("command.play", "toggle_play"),
-        ("command.log", "toggle_log"), ("command.help", "help"), ("command.map", "flow_map"),
-        ("command.undo", "undo"), ("command.redo", "redo"), ("command.compare", "compare"),
-        ("command.rules", "rules"),
+    # The command palette's own commands: (catalogue key, action, its arguments). Each is
+    # offered only where this window may take it (`may`: never a party's clock, nor a confined
+    # window's files), and runs as its key does.
+    PALETTE_COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        ("present.command.step", "present_step", ()), ("present.command.end", "present_end", ()),
+        ("record.command.mark", "mark_recording", ()),
+        ("record.command.save", "save_recording", ()),
+        ("command.language", "switch_language", ()), ("command.hour", "advance", ("1h",)),
+        ("command.day", "advance", ("1d",)), ("command.jump", "jump", ()),
+        ("command.next", "next_deadline", ()), ("command.play", "toggle_play", ()),
+        ("command.log", "toggle_log", ()), ("command.help", "help", ()),
+        ("command.map", "flow_map", ()), ("command.undo", "undo", ()), ("command.redo", "redo", ()),
+        ("command.compare", "compare", ()), ("command.rules", "rules", ()),
     )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key, action in self.PALETTE_COMMANDS:
-            name = action.split("(", 1)[0]
-            if self.check_action(name, ()) is False:
+        for key, action, arguments in self.PALETTE_COMMANDS:
+            if self.may(action) is False:
                 continue
-            yield SystemCommand(t(key), t(f"{key}.help"), partial(self.run_action, action))
+            yield SystemCommand(t(key), t(f"{key}.help"),
+                                partial(self._palette_command, action, arguments))
+
+    def _palette_command(self, action: str, arguments: tuple[str, ...]) -> object:
+        """A command chosen in the palette: run if this window may take it (asked again: the
+        window may have changed since the palette listed it)."""
+        if self.may(action) is False:
+            return None
+        return getattr(self, f"action_{action}")(*arguments)
 
 
 _frozen = False

@@ -159,14 +159,17 @@ class Tab:
     def click(self, pattern: str) -> None:
         """Click, with the mouse, the middle of the first text on screen that matches `pattern`
         (a regular expression; its first group, if it has one): a button, as a user would."""
-        lines = self.screen().splitlines()
-        for y, line in enumerate(lines):
-            if found := re.search(pattern, line):
-                group = 1 if found.groups() else 0
-                x = (found.start(group) + found.end(group)) / 2
-                break
-        else:
-            raise AssertionError(f"{pattern!r} is not on the screen:\n{chr(10).join(lines)}")
+        def where(screen: str) -> tuple[float, int] | None:
+            for y, line in enumerate(screen.splitlines()):
+                if found := re.search(pattern, line):
+                    group = 1 if found.groups() else 0
+                    return (found.start(group) + found.end(group)) / 2, y
+            return None
+
+        # (what is to be clicked may come a frame after what was waited for: wait for it too)
+        place = where(self.wait_for(lambda screen: where(screen) is not None))
+        assert place is not None
+        x, y = place
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None
         columns, rows = self.page.evaluate(

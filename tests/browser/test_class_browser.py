@@ -76,7 +76,7 @@ def test_each_pair_plays_the_cancellation_flow_and_the_dashboard_follows(tabs) -
         buyer.press("r")
         buyer.wait_for("Choose what you want to do")
         buyer.press("ArrowDown", "Space", "Tab", "Enter")  # "Ask to cancel the order", Continue
-        buyer.wait_for("Explain (required)")
+        buyer.wait_for("Comment (required)")
         buyer.type(f"Pair {pair}: the shoot was cancelled.")
         buyer.press("Control+s")
         buyer.wait_for("Request sent")
@@ -88,7 +88,7 @@ def test_each_pair_plays_the_cancellation_flow_and_the_dashboard_follows(tabs) -
         freelancer.wait_for(f"Pair {pair}: the shoot was cancelled.")
         answer = "Accept" if pair < PAIRS else "Decline"
         freelancer.click(rf"(?<!\S)({answer})(?!\S)")
-        freelancer.wait_for("Explain")
+        freelancer.wait_for("Comment (")
         if answer == "Decline":
             freelancer.type("We are nearly done: let us finish it.")
         freelancer.press("Control+s")

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from .layouts import resealed
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.scenario import Player, load
@@ -79,7 +80,7 @@ def test_a_file_written_before_there_was_a_starting_point_opens_as_before(tmp_pa
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = json.loads(lines[0])
     assert first["meta"]["1"].pop("baseline") == DEMO_STEPS
-    path.write_text(json.dumps(first) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    path.write_bytes(resealed((json.dumps(first) + "\n" + "".join(lines[1:])).encode()))
     with Simulation.open(path) as sim:
         assert sim.baseline == 0
         sim.undo()  # as before: every step can be taken back
@@ -95,7 +96,7 @@ def test_a_starting_point_that_is_not_a_whole_number_is_refused(tmp_path, bad) -
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = json.loads(lines[0])
     first["meta"]["1"]["baseline"] = bad
-    path.write_text(json.dumps(first) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    path.write_bytes(resealed((json.dumps(first) + "\n" + "".join(lines[1:])).encode()))
     before = path.read_bytes()
     with pytest.raises(SimulationFileError) as caught:
         Simulation.open(path)

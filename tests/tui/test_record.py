@@ -141,12 +141,12 @@ def test_the_file_comments_title_and_description_are_in_the_apps_language():
         "there is nothing to record from this start: every order was left out")
     with i18n.using("de"):
         german = record(sim).text
-        assert german.startswith("# Aufgenommen von rcsim ab dem Start der Simulation, ")
+        assert german.startswith("# Aufgenommen von rcsim ab dem Beginn der Simulation, ")
         assert 'title = "Aufgenommene Sitzung"' in german
-        assert 'description = "Aufgenommen in rcsim: 2 Auftrag/Aufträge, 4 Aktion(en)' in german
-        assert "# Der Endzustand, geprüft, wenn die Datei abgespielt wird." in german
+        assert 'description = "Aufgenommen in rcsim: 2 Aufträge, 4 Aktionen' in german
+        assert "# Der Endzustand; er wird beim Abspielen der Datei geprüft." in german
         assert error_text(refused) == (
-            "ab diesem Start gibt es nichts aufzunehmen: jeder Auftrag wurde weggelassen")
+            "ab diesem Start gibt es nichts aufzunehmen: Alle Aufträge wurden weggelassen")
         for text in (english, german):
             assert scenario.play(scenario.loads(text)).passed
 
@@ -170,11 +170,11 @@ def test_why_an_order_was_left_out_is_said_in_words():
     assert '#   "FO-1": already cancelled (final)' in head
     assert '#   "FO-2": already completed (final)' in head
     assert '#   "FO-3": its cancellation request R-2 is open' in head
-    assert "#   (1 action(s) on them after the start are left out too)" in head
+    assert "#   (1 action on them after the start is left out too)" in head
     with i18n.using("de"):
         head = record(sim, since=start).text.split("\ntitle = ", 1)[0]
         assert head.startswith("# Aufgenommen von rcsim ab einem markierten Start")
-        assert "# Weggelassen: 3 Auftrag/Aufträge" in head
+        assert "# Weggelassen: 3 Aufträge, deren" in head
         assert '#   "FO-1": bereits storniert (endgültig)' in head
         assert '#   "FO-3": die Stornierungsanfrage R-2 ist offen' in head
 

@@ -68,7 +68,7 @@ async def test_u_takes_back_the_last_action_and_U_puts_it_back(app):
         assert "Taken back: step 10 (Mar 2, 2026 9:00 AM): Buyer on FO-1006: Withdraw my request" \
             in buyer
         assert "withdrew" not in buyer  # the notices are the ones of that moment
-        assert "Waiting for the freelancer to answer" in buyer  # the order page: open again
+        assert "Waiting for the freelancer's answer" in buyer  # the order page: open again
         assert "U" in footer_keys(app)
         await pilot.press("U")
         await pilot.pause()
@@ -123,7 +123,7 @@ async def test_go_back_to_a_step_of_the_timeline(tmp_path):
         text = screen_text(app)
         assert "Step 10 (Mar 2, 2026 9:00 AM)" in text  # taken at 9, it moved the clock to 10
         assert "Clock moved forward 1 hour" in text
-        assert "takes back steps 11 to 12 (2)" in text
+        assert "steps 11 to 12 (2) are taken back" in text
         await pilot.click("#step-go")
         await pilot.pause()
         assert not app.screen.query("#step-dialog")
@@ -147,7 +147,7 @@ async def test_a_step_taken_back_can_be_gone_forward_to(app):
         app.sim.rewind(10)
         app.changed()
         await choose_step(pilot, 12)
-        assert "This step was taken back. Going to here puts back steps 11 to 12 (2)" in screen_text(app)
+        assert "This step was taken back. If you go to here, steps 11 to 12 (2) are put back" in screen_text(app)
         assert str(app.screen.query_one("#step-go").label) == "Go forward to here"
         await pilot.click("#step-go")
         await pilot.pause()
@@ -242,7 +242,7 @@ async def test_the_comparison_screen_shows_both_sides(tmp_path, monkeypatch):
         app.screen.query_one("#compare-path", Input).value = "nowhere.json"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "nowhere.json cannot be opened: does not exist" in screen_text(app)
+        assert "nowhere.json cannot be opened. The file does not exist." in screen_text(app)
 
 
 async def test_a_branch_offers_to_compare_with_the_file_it_came_from(tmp_path, monkeypatch):
@@ -268,7 +268,7 @@ async def test_in_german():
         await pilot.pause()
         await pilot.press("u")
         await pilot.pause()
-        assert "Zurückgenommen: Schritt 10 (02.03.2026 09:00): Uhr um 2 Tage vorgestellt" \
+        assert "Zurückgenommen: Schritt 10 (02.03.2026 09:00): Uhr um 2 Tage auf 04.03.2026 09:00 vorgestellt" \
             in pane_text(app, "buyer")
         assert "bei Schritt 9, 1 zurückgenommen (U stellt wieder her)" in clock(app)
         await choose_step(pilot, 9)
@@ -281,7 +281,7 @@ async def test_in_german():
         await pilot.press("escape")
         await pilot.press("h", "h")  # steps 10 and 11 (the clock move taken back was dropped)
         await choose_step(pilot, 9)
-        assert "Hierher zurückzugehen nimmt die Schritte 10 bis 11 zurück (2)" in screen_text(app)
+        assert "Wenn du hierher zurückgehst, werden die Schritte 10 bis 11 (2) zurückgenommen" in screen_text(app)
 
 
 async def test_presenting_u_steps_back_and_the_player_follows():
