@@ -276,6 +276,19 @@ class RcsimApp(App[None]):
         self.stepped_back.clear()
         self.revision += 1
         self._refresh_travel_keys()
+        self.call_after_refresh(self._keep_focus)
+
+    def _keep_focus(self) -> None:
+        """After a change, the keys still go somewhere: a button the change hid or disabled
+        (Withdraw my request, once withdrawn) hands the focus to its party's order list."""
+        if self.screen is not self.main_screen:
+            return
+        focused = self.focused
+        if focused is not None and focused.display and focused.visible and not focused.disabled \
+                and focused.region.height > 0:
+            return
+        party = self.front_party if self.front_party in self.parties else self.parties[0]
+        self.pane(party).focus_list()
 
     def _notify_events(self, events: Iterable[EventView]) -> None:
         for event in events:
@@ -303,24 +316,44 @@ class RcsimApp(App[None]):
             return
         if not found:
             return
+        said: list[tuple[str | None, Callable[[], str]]] = []  # (the order, or all), what
         for synced in found:
             if synced.restarted:
                 for party in self.parties:
                     self.pane(party).add_notice(self.sim.now, lambda: t("sync.restarted"))
+                said.append((None, lambda: t("sync.restarted")))
                 continue
             if synced.taken_back:
                 back = partial(_elsewhere, "sync.taken_back", taken_back_text, synced.taken_back)
                 for party in self.parties:
                     self.pane(party).add_notice(self.sim.now, back)
+                said.append((None, back))
             if synced.put_back:
                 again = partial(_elsewhere, "sync.put_back", put_back_text, synced.put_back)
                 for party in self.parties:
                     self.pane(party).add_notice(self.sim.now, again)
+                said.append((None, again))
             self._notify_events(synced.events)
+            said.extend((event.order, partial(_event_elsewhere, event)) for event in synced.events)
+        self._tell_dialogs(said)
         if refresh:
             self.stepped_back.clear()
             self.revision += 1
             self._refresh_travel_keys()
+            self.call_after_refresh(self._keep_focus)
+
+    def _tell_dialogs(self, said: Sequence[tuple[str | None, Callable[[], str]]]) -> None:
+        """A form or a Resolution Center open on an order another window changed: it says what
+        changed, in words, and shows the order as it is now (what was typed stays)."""
+        from .screens.action_form import ActionFormScreen
+        from .screens.resolution_center import ResolutionCenterScreen
+
+        for screen in self.screen_stack:
+            if not isinstance(screen, (ActionFormScreen, ResolutionCenterScreen)):
+                continue
+            texts = [text for order, text in said if order in (None, screen.order.id)]
+            if texts:
+                self.call_later(screen.order_changed, texts)
 
     # ---------------------------------------------------------------- acting
 
@@ -966,6 +999,11 @@ def _elsewhere(key: str, words: Callable[[Sequence[HistoryEntry]], str],
     """What another window took back or put back, in the current language (a notice keeps
     this, not the text, so that a language switch says it anew)."""
     return t(key, what=words(steps))
+
+
+def _event_elsewhere(event: EventView) -> str:
+    """What another window did, said to a form open on its order."""
+    return t("sync.elsewhere", what=describe_event(event))
 
 
 def make_app(sim: Simulation, *, cursor_blink: bool = True, animation_level: str | None = None,

@@ -154,3 +154,25 @@ async def open_rc(pilot: Pilot, party: str, order: str, choice: str | None = Non
         await pilot.click(f"#choice-{choice.replace('_', '-')}")
         await pilot.click("#rc-continue")
         await pilot.pause()
+
+
+def shown(app: RcsimApp) -> str:
+    """What the terminal shows now, as lines of text: the screen as drawn (the exported
+    screenshot's characters), so that what is laid out but cut, hidden or scrolled away is not
+    in it."""
+    import html
+    import re
+    from collections import defaultdict
+
+    rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
+    for match in re.finditer(r'<text[^>]*?x="([\d.]+)"[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>',
+                             app.export_screenshot(), re.S):
+        x, y, chars = float(match[1]), float(match[2]), html.unescape(match[3])
+        rows[y].append((x, chars.replace("\xa0", " ")))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, chars in sorted(rows[y]):
+            line = line.ljust(round(x / 12.2)) + chars  # Textual draws a cell 12.2 wide
+        lines.append(line.rstrip())
+    return "\n".join(lines)

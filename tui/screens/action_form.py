@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -12,7 +12,7 @@ from rcsim.engine import Option, OrderView
 
 from ..amounts import read_amount
 from ..describe import day_count, party_forms, reason_label
-from ..i18n import has, label, t
+from ..i18n import has, label, refusal_text, t
 from ..messages import ActionRequested
 from ..text import WHOLE, one_line
 from .dialog import Dialog
@@ -29,6 +29,7 @@ class ActionFormScreen(Dialog[None]):
         self.order = order
         self.option = option
         self.specs = {spec.name: spec for spec in option.fields}
+        self.allowed = True  # False once another window's step made the action impossible
 
     def _intro(self) -> str:
         """What submitting the form does and what happens next, in the words of the rules."""
@@ -91,9 +92,41 @@ class ActionFormScreen(Dialog[None]):
         return field
 
     def prepare(self) -> None:
+        self.query_one(f"#{self.SUBMIT[0]}").disabled = not self.allowed
+        if self.has_focus_within:  # built anew: the focus is put back where it was
+            return
         focusable = self.query("RadioSet, TextArea, Input")
         if focusable:
             focusable.first().focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit" and not self.allowed:
+            return None  # shown dimmed in the footer, as the Submit button is
+        return True
+
+    async def order_changed(self, what: Sequence[Callable[[], str]]) -> None:
+        """Another window changed this form's order: say what, in words, and show the order
+        as it is now; what was typed stays. If the action cannot be taken now, say why and
+        offer no Submit (an answer to a request just withdrawn...); if it can again, offer it."""
+        sim = self.app.sim  # type: ignore[attr-defined]
+        self.order = sim.order_view(self.order.id)
+        now = {o.action: o for o in sim.options(self.party, self.order.id)}[self.action]
+        if now.allowed:  # its fields as they are now (the days an extension may add...)
+            self.option = now
+            self.specs = {spec.name: spec for spec in now.fields}
+        self.allowed = now.allowed
+        self.refresh_bindings()
+        await self.retranslate()
+
+        def said() -> str:
+            lines = [text() for text in what]
+            if now.refusal is not None and not now.allowed:
+                lines.append(t("notice.refused", message=refusal_text(now.refusal)))
+            else:
+                lines.append(t("sync.form_now"))
+            return "\n".join(lines)
+
+        self.show_error(said)
 
     def values(self) -> dict[str, Any]:
         """The fields as the engine takes them; bad numbers are passed as typed, for the engine to refuse."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -53,7 +55,25 @@ class ResolutionCenterScreen(Dialog["str | None"]):
 
     def prepare(self) -> None:
         self.query_one("#rc-continue", Button).disabled = self.first is None
-        self.query_one("#rc-choices").focus()
+        if not self.has_focus_within:  # built anew: the focus is put back where it was
+            self.query_one("#rc-choices").focus()
+
+    async def order_changed(self, what: Sequence[Callable[[], str]]) -> None:
+        """Another window changed this order: say what, in words, and offer the choices of
+        now (a choice made that can still be taken stays chosen)."""
+        sim = self.app.sim  # type: ignore[attr-defined]
+        chosen = self.selected()
+        self.order = sim.order_view(self.order.id)
+        options = {o.action: o for o in sim.options(self.party, self.order.id)}
+        self.choices = tuple(options[o.action] for o in self.choices)
+        allowed = [o.action for o in self.choices if o.allowed]
+        self.first = chosen if chosen in allowed else next(iter(allowed), None)
+        state = self.keep_state()
+        state["radios"] = {}  # the choice is made anew: `first`
+        await self.recompose()
+        self._built()
+        self.restore(state)
+        self.show_error(lambda: "\n".join([*(text() for text in what), t("sync.form_now")]))
 
     def selected(self) -> str | None:
         pressed = self.query_one("#rc-choices", RadioSet).pressed_button

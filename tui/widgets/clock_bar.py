@@ -67,7 +67,7 @@ class ClockBar(Vertical):
                 if self.role is not None:
                     held = t("clock.window", party=party_label(self.role), held=held)
                 yield Static(Content(held), id="clock-held")
-                yield Static(id="clock-message")
+            yield Static(id="clock-message")
             return
         with Horizontal(id="clock-buttons", classes="button-row"):
             # Each button runs the App's action, as its key does.
@@ -80,7 +80,9 @@ class ClockBar(Vertical):
                 ("clock-speed", t("clock.speed", speed=self._speed()), "app.cycle_speed"),
             ):
                 yield QuietButton(Content(label), id=button_id, action=action, compact=True)
-            yield Static(id="clock-message")
+        # A line of its own, shown while it says something: a refusal is read whole at every
+        # width, never squeezed beside the buttons.
+        yield Static(id="clock-message")
 
     def on_mount(self) -> None:
         self.refresh_clock()
@@ -132,4 +134,6 @@ class ClockBar(Vertical):
 
     def show_message(self, text: str) -> None:
         """A refusal of a clock move (e.g. no deadline pending); cleared by the next clock move."""
-        update(self.query_one("#clock-message", Static), Content.styled(text, "bold"))
+        message = self.query_one("#clock-message", Static)
+        update(message, Content.styled(text, "bold"))
+        message.set_class(bool(text), "-shown")

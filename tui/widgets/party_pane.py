@@ -147,8 +147,10 @@ class PartyPane(Vertical):
         first = next(iter(self.sim.order_ids()), None)
         options = {o.action: o for o in self.sim.options(self.party, first)} if first else {}
         yield Static(id="notices")
-        # Shown only when the screen is too narrow for both panes side by side.
-        yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
+        # Shown only when the screen is too narrow for both panes side by side; a party's own
+        # window (role-play) has no other side to switch to.
+        if len(getattr(self.app, "parties", ())) > 1:
+            yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
         yield LazyTable(self._list_row, language=language(), id="orders")
         with VerticalScroll(id="order-page"):
             with Horizontal(id="page-head"):
