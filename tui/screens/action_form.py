@@ -93,8 +93,6 @@ class ActionFormScreen(Dialog[None]):
 
     def prepare(self) -> None:
         self.query_one(f"#{self.SUBMIT[0]}").disabled = not self.allowed
-        if self.has_focus_within:  # built anew: the focus is put back where it was
-            return
         focusable = self.query("RadioSet, TextArea, Input")
         if focusable:
             focusable.first().focus()

@@ -55,8 +55,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
 
     def prepare(self) -> None:
         self.query_one("#rc-continue", Button).disabled = self.first is None
-        if not self.has_focus_within:  # built anew: the focus is put back where it was
-            self.query_one("#rc-choices").focus()
+        self.query_one("#rc-choices").focus()  # built anew: `restore` puts the focus back
 
     async def order_changed(self, what: Sequence[Callable[[], str]]) -> None:
         """Another window changed this order: say what, in words, and offer the choices of
