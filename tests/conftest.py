@@ -9,3 +9,8 @@ import os
 for _name in ("LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
+
+THOROUGH = os.environ.get("RCSIM_THOROUGH") == "1"
+"""RCSIM_THOROUGH=1 runs the randomized tests (Hypothesis' state machine, the kill tests) for
+several times as many examples as the everyday suite, which keeps them to what fits its six
+minutes on two cores. Both are derandomized: every run of either size replays the same cases."""

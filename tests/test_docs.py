@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Its module-scoped fixtures (a server, a wheel, a site) are built once: its tests share a worker.
+pytestmark = pytest.mark.xdist_group("test_docs")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+# Its module-scoped fixtures (a server, a wheel, a site) are built once: its tests share a worker.
+pytestmark = pytest.mark.xdist_group("test_install")
+
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 SOURCES = ("pyproject.toml", "README.md", "rcsim", "engine", "tui", "data")

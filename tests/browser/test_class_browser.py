@@ -19,6 +19,9 @@ from ..serving import ROOT, WAIT, Served
 from .conftest import Tab, open_tab
 from .test_serve_browser import CLOCK, clock_of, row
 
+# Its module-scoped fixtures (a server, a wheel, a site) are built once: its tests share a worker.
+pytestmark = pytest.mark.xdist_group("test_class_browser")
+
 PAIRS = 3
 
 

@@ -14,6 +14,9 @@ from playwright.sync_api import Browser
 from ..serving import Served, start_serve
 from .conftest import REBOUND, SIZE, WAIT, Tab, open_tab
 
+# Its module-scoped fixtures (a server, a wheel, a site) are built once: its tests share a worker.
+pytestmark = pytest.mark.xdist_group("test_serve_attacks")
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:

@@ -4,10 +4,15 @@ the others without a key pressed there (polled with a generous timeout, never ti
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from datetime import datetime, timedelta
 
 from .conftest import Tab
+
+# Its module-scoped fixtures (a server, a wheel, a site) are built once: its tests share a worker.
+pytestmark = pytest.mark.xdist_group("test_serve_browser")
 
 CLOCK = re.compile(r"Simulated time: (\w{3}, \w{3} \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M) UTC")
 

@@ -19,11 +19,12 @@ from rcsim.engine import Simulation, SimulationFileError
 from rcsim.engine.journal import replay_all
 
 from ._kill_child import fingerprint
+from ..conftest import THOROUGH
 from .conftest import START
 from .layouts import version_1_document, write_version_1
 
 CHILD = Path(__file__).with_name("_kill_child.py")
-KILLS = 40
+KILLS = 40 if THOROUGH else 20
 needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 needs_links = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "link"),
                                  reason="needs SIGKILL and hard links")
@@ -422,7 +423,7 @@ def test_a_kill_while_a_version_1_file_is_carried_over_loses_nothing(tmp_path):
     path = tmp_path / "sim.json"
     rng = random.Random(1)
     seen = set()
-    for attempt in range(16):
+    for attempt in range(16 if THOROUGH else 8):
         for leftover in tmp_path.iterdir():
             leftover.unlink()
         original, snapshot = version_1_file(path, orders=1500)

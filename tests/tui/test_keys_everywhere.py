@@ -28,6 +28,8 @@ from .test_present import TIMEOUT_STORY
 
 CLASSIC = (80, 24)
 SIZES = [pytest.param(CLASSIC, id="80x24"), pytest.param(SIZE, id="160x48")]
+SWITCHES = [pytest.param("en", CLASSIC, id="en-80x24"), pytest.param("de", SIZE, id="de-160x48")]
+"""For a test that switches the language and back: each language at each size, both ways."""
 LANGUAGES = ["en", "de"]
 
 
@@ -97,8 +99,7 @@ async def open_each(pilot: Pilot, which: str) -> type[Dialog]:
     return {"help": HelpScreen, "flow map": FlowMapScreen, "rules": RulesScreen}[which]
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language, size", SWITCHES)
 @pytest.mark.parametrize("which", ["resolution center", "help", "flow map", "rules"])
 async def test_g_switches_the_language_on_every_screen_live(which, language, size) -> None:
     app = app_in(language)
@@ -116,8 +117,7 @@ async def test_g_switches_the_language_on_every_screen_live(which, language, siz
         assert app.language == language and title(app) == before_title
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language, size", SWITCHES)
 async def test_in_a_text_field_g_is_a_letter_and_ctrl_g_switches(language, size) -> None:
     """The request form: its comment field takes `g`; ctrl+g switches the language, shown in
     the footer; what was typed, the choice and the focus stay."""

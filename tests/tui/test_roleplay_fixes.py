@@ -19,7 +19,7 @@ from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
 from .conftest import START, pane_text, screen_text, shown
 from .test_roleplay import other_process, until
 
-SIZES = [(80, 24), (100, 30), (120, 36), (160, 48), (220, 50)]
+SIZES = [(80, 24), (119, 36), (220, 50)]  # one party, the narrowest side by side, wide
 
 
 def window(path: Path, role: str | None = None):

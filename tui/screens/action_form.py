@@ -124,7 +124,7 @@ class ActionFormScreen(Dialog[None]):
                 lines.append(t("sync.form_now"))
             return "\n".join(lines)
 
-        self.show_error(said)
+        self.show_news(said)
 
     def values(self) -> dict[str, Any]:
         """The fields as the engine takes them; bad numbers are passed as typed, for the engine to refuse."""

@@ -162,6 +162,13 @@ class Dialog(ModalScreen[ResultT]):
         error.add_class("-shown")
         error.scroll_visible(animate=False)
 
+    def show_news(self, text: str | Callable[[], str]) -> None:
+        """Say what changed under the dialog (after it was built anew): shown as an error is,
+        and scrolled into view once the rebuild has put its scroll position back."""
+        self.show_error(text)
+        error = self.query_one("#form-error", Static)
+        self.call_after_refresh(lambda: error.scroll_visible(animate=False))
+
     def clear_error(self) -> None:
         self._error = None
         self.query_one("#form-error", Static).remove_class("-shown")

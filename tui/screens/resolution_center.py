@@ -72,7 +72,7 @@ class ResolutionCenterScreen(Dialog["str | None"]):
         await self.recompose()
         self._built()
         self.restore(state)
-        self.show_error(lambda: "\n".join([*(text() for text in what), t("sync.form_now")]))
+        self.show_news(lambda: "\n".join([*(text() for text in what), t("sync.form_now")]))
 
     def selected(self) -> str | None:
         pressed = self.query_one("#rc-choices", RadioSet).pressed_button
