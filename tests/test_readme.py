@@ -1,4 +1,5 @@
-"""The README's promises: its first two commands and its Python example still work."""
+"""The README's promises: its first two commands and its Python example still work, it stays a
+front door (short, linking into the documentation), and the format page's example plays."""
 
 from __future__ import annotations
 
@@ -36,11 +37,13 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     assert (tmp_path / "what-if.json").is_file()
 
 
-def test_readme_scenario_example_passes(tmp_path: Path) -> None:
+def test_the_scenario_format_pages_example_passes(tmp_path: Path) -> None:
     from rcsim.tui import run
 
+    page = README.parent / "docs" / "formats" / "scenarios.md"
+    example = re.findall(r"```toml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)[0]
     story = tmp_path / "readme.toml"
-    story.write_text(_blocks("toml")[0], encoding="utf-8")
+    story.write_text(example, encoding="utf-8")
     assert run.main([str(story)]) == 0
 
 
@@ -80,3 +83,13 @@ def test_the_rules_document_links_only_inside_the_repository() -> None:
             continue
         target = (rules.parent / link.split("#", 1)[0]).resolve()
         assert target.is_relative_to(root) and target.exists(), link
+
+
+def test_the_readme_is_a_front_door_into_the_documentation() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 250
+    linked = {link.split("#", 1)[0] for link in LINK.findall(text)}
+    for page in ("docs/guide/trainers.md", "docs/guide/product-managers.md", "docs/serving.md",
+                 "docs/class.md", "docs/formats/scenarios.md", "docs/reference/keys.md",
+                 "docs/reference/api.md", "docs/benchmarks.md", "docs/architecture.md"):
+        assert page in linked, page
