@@ -189,3 +189,23 @@ async def test_the_focus_is_usable_after_withdrawing_a_request(demo_file, size):
         await pilot.press("down")  # and the keys do something there
         await pilot.pause()
     app.sim.close()
+
+
+async def test_an_answer_form_whose_request_the_trainer_took_back_says_so(demo_file):
+    other_process(demo_file, 'sim.act("buyer", "ask_to_cancel", "FO-1001", '
+                             'comment="Plans changed", reason="no_longer_needed")')
+    app = window(demo_file, "freelancer")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        app.pane("freelancer").request_action("decline")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionFormScreen)
+        form.query_one("#comment", TextArea).text = "I would rather finish it"
+        other_process(demo_file, 'sim.undo()')  # the trainer's undo, in the trainer's window
+        await until(pilot, lambda: "In another window" in screen_text(app), "what changed")
+        text = screen_text(app)
+        assert "Taken back" in text and "Not possible" in text
+        assert form.query_one("#submit", Button).disabled
+        assert form.query_one("#comment", TextArea).text == "I would rather finish it"
+    app.sim.close()
