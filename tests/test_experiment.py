@@ -399,9 +399,8 @@ def test_the_experiment_travels_to_workers_as_plain_data():
 
 
 def test_the_format_as_documented_loads():
-    """The README's experiment file and the one in engine/experiment's docstring are valid."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Experiments over many orders"):]
+    """The format page's experiment file and the one in engine/experiment's docstring are valid."""
+    section = (ROOT / "docs" / "formats" / "experiments.md").read_text(encoding="utf-8")
     documented = section[section.index("```toml\n") + 8:section.index("\n```", section.index("```toml"))]
     docstring = ex.__doc__.split("An experiment file (TOML)::\n", 1)[1].split("\n\nA behaviour", 1)[0]
     for text in (documented, "\n".join(line[4:] for line in docstring.splitlines())):

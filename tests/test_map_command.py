@@ -136,9 +136,10 @@ def test_rcsim_map_runs_without_textual() -> None:
     assert result.stdout.startswith("digraph rcsim_flow {")
 
 
-def test_the_readme_shows_what_rcsim_map_prints_today() -> None:
-    """The README's example is the map as it is, not a picture that went out of date."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_guide_shows_what_rcsim_map_prints_today() -> None:
+    """The product managers' guide's example is the map as it is, not a picture that went out
+    of date."""
+    readme = (ROOT / "docs" / "guide" / "product-managers.md").read_text(encoding="utf-8")
     command = re.search(r"`rcsim map (--width 90 --rule\s+cancellation_response_hours=72)` prints:"
                         r"\n\n```text\n(.*?)```", readme, re.S)
     assert command is not None

@@ -41,7 +41,7 @@ compact_op = st.tuples(st.just("compact"))
 journals = st.tuples(orders_op, st.lists(
     st.one_of(orders_op, act_op, act_op, act_op, act_op, clock_op, next_op, compact_op),
     min_size=10, max_size=50)).map(lambda first_and_rest: [first_and_rest[0], *first_and_rest[1]])
-settings_ = settings(max_examples=100 if THOROUGH else 40, deadline=None, derandomize=True, database=None,
+settings_ = settings(max_examples=100 if THOROUGH else 25, deadline=None, derandomize=True, database=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 

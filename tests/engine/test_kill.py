@@ -24,7 +24,7 @@ from .conftest import START
 from .layouts import version_1_document, write_version_1
 
 CHILD = Path(__file__).with_name("_kill_child.py")
-KILLS = 40 if THOROUGH else 20
+KILLS = 40 if THOROUGH else 12
 needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 needs_links = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "link"),
                                  reason="needs SIGKILL and hard links")

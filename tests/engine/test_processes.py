@@ -15,6 +15,7 @@ import pytest
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine.journal import replay_all
 
+from ..conftest import THOROUGH
 from .conftest import START
 from .processes import Child
 
@@ -136,7 +137,7 @@ def test_a_kill_at_any_moment_loses_nothing_another_process_was_told_succeeded(t
     try:
         survivor.send("churn", 1)
         assert survivor.line().startswith(b"will")
-        for attempt in range(8):
+        for attempt in range(8 if THOROUGH else 5):
             victim = Child(path)
             victim.send("churn", 100 + attempt)
             # A random number of its calls, then a kill: at a random moment, often in the middle

@@ -285,7 +285,7 @@ class EngineMachine(RuleBasedStateMachine):
 # file written per step it can take Hypothesis' full five minutes; a failure is still reported
 # as the exact step sequence, and adding Phase.shrink back locally gives a minimal one.
 EngineMachine.TestCase.settings = settings(
-    max_examples=300 if THOROUGH else 100, stateful_step_count=50, deadline=None, derandomize=True, database=None,
+    max_examples=300 if THOROUGH else 60, stateful_step_count=50, deadline=None, derandomize=True, database=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

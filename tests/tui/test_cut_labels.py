@@ -40,7 +40,7 @@ async def look_at(pilot, party: str, order: str) -> None:
 # ---------------------------------------------------------------- buttons and the badge
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [SIZES[0], SIZES[2]])  # 160x48: every snapshot shows it
 @pytest.mark.parametrize("language", ["en", "de"])
 async def test_action_buttons_keep_their_label_on_one_line(language, size) -> None:
     app = app_in(language)
