@@ -13,6 +13,7 @@ from rcsim.tui.widgets.lazy_table import LazyTable
 from .conftest import (
     SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row, screen_text,
 )
+from .reach import tick
 
 
 async def test_start_screen_shows_both_parties_and_the_clock(app):
@@ -307,7 +308,7 @@ async def test_play_mode_moves_the_clock_by_explicit_ticks(app):
         assert app.playing and "Playing" in str(app.query_one("#clock-state").content)
         await pilot.press("p")  # paused again before any real tick matters
         start = sim.now
-        app._tick()  # one tick: half a second at 1h per second
+        tick(app)  # one tick: half a second at 1h per second
         await pilot.pause()
         assert (sim.now - start).total_seconds() == 1800
         await pilot.press("right_square_bracket")

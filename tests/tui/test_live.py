@@ -14,6 +14,7 @@ from rcsim.tui.screens.main import MIN_HEIGHT, MIN_WIDTH
 from rcsim.tui.widgets.lazy_table import LazyTable
 
 from .conftest import START, build_app, open_order, open_rc
+from .reach import notifications
 
 CLASSIC = (80, 24)
 
@@ -229,7 +230,7 @@ async def test_recording_dialog_saves_with_ctrl_s_and_says_recording(tmp_path, m
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("m")
         await pilot.pause()
-        titles = [n.title for n in app._notifications]
+        titles = [n.title for n in notifications(app)]
         assert titles == ["Recording"], titles
         await pilot.press("w")
         await pilot.pause()
@@ -299,6 +300,6 @@ async def test_a_saved_recording_path_is_never_read_as_markup(tmp_path, monkeypa
         field.value = str(tmp_path / "[red]x[blink].toml")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        (notice,) = [n for n in app._notifications]
+        (notice,) = [n for n in notifications(app)]
         assert "[red]x[blink].toml" in notice.message and not notice.markup
         assert (tmp_path / "[red]x[blink].toml").is_file()

@@ -13,6 +13,7 @@ from rcsim.tui.report import transcript
 from rcsim.tui.messages import ActionRequested
 
 from .conftest import SIZE, build_app, screen_text
+from .reach import notifications
 
 COMMENT = 'Stop "now" \\ please\nsecond line 🎉 مرحبا'
 
@@ -40,7 +41,7 @@ async def test_saving_a_session_from_the_app_plays_back_to_the_same_state(tmp_pa
         saved = tmp_path / "recording.toml"
         assert saved.exists() and not app.screen.query("#record-path")  # dialog closed
         assert any("Saved to" in n.message and "recording.toml" in n.message
-                   for n in app._notifications)
+                   for n in notifications(app))
 
         played = scenario.Player(scenario.load(saved))
         report = played.run()

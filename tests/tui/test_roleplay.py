@@ -20,6 +20,7 @@ from rcsim.tui.widgets.clock_bar import ClockBar
 from rcsim.tui.widgets.party_pane import PartyPane
 
 from .conftest import SIZE, START, pane_text, plain
+from .reach import hold_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +117,7 @@ async def test_what_another_process_writes_is_on_screen_without_a_key_press(demo
 async def test_an_action_on_an_out_of_date_screen_is_refused_and_the_screen_catches_up(demo_file):
     app = window(demo_file, "freelancer")
     async with app.run_test(size=SIZE) as pilot:
-        app._sync_timer.pause()  # the screen falls behind: as if the look had not come yet
+        hold_sync(app)  # the screen falls behind: as if the look had not come yet
         other_process(demo_file, 'sim.act("buyer", "ask_to_cancel", "FO-1001", '
                                  'comment="Plans changed", reason="no_longer_needed")\n'
                                  '        sim.act("buyer", "withdraw", "FO-1001")')

@@ -11,6 +11,7 @@ from pathlib import Path
 from rcsim.engine.scenario import load
 from rcsim.tui.shots import main
 
+from .reach import notifications
 from .test_present import LIBRARY, TIMEOUT_STORY, present_app
 
 HOSTILE = '''title = "Notes <b>with</b> & \\"quotes\\" [bold]markup[/bold]"
@@ -104,7 +105,7 @@ async def test_save_this_moment_writes_the_screen_named_after_the_step(tmp_path,
         assert svg.startswith("<svg")
         assert "rcsim · step 1 of 7" in svg.replace("&#160;", " ")
         assert "Step 1: Buyer:" in svg.replace("&#160;", " ")
-        notices = [n.message for n in app._notifications]
+        notices = [n.message for n in notifications(app)]
         assert f"Saved this moment as {saved}" in notices
         await pilot.press("c")  # the same step again: a new file, never over the first
         await pilot.pause()
@@ -133,6 +134,6 @@ async def test_a_folder_that_takes_no_file_is_a_notice_not_a_crash(tmp_path, mon
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-        notices = [n.message for n in app._notifications]
+        notices = [n.message for n in notifications(app)]
         assert any(m.startswith("Could not save the picture in") for m in notices), notices
     assert list(tmp_path.iterdir()) == []

@@ -114,6 +114,7 @@ class PartyPane(Vertical):
         self.state = state if state is not None else PaneState()
         self.order: OrderView | None = None  # the selected order, as last read
         self.options: dict[str, Option] = {}
+        self._tips: dict[str, str | None] = {}  # each action button's tooltip, as last set
         self._title_width = TITLE_WIDTH  # the list's Title column: narrower (or none) in a narrow pane
         self._gap = 2  # the list's spaces per cell (see _title_width_for)
         self.retired = False
@@ -426,8 +427,8 @@ class PartyPane(Vertical):
             shown = True
             button.set_class(not option.allowed, "-unavailable")
             tip = refusal_text(option.refusal) if option.refusal else None
-            if tip != getattr(button, "_tip", None):
-                button._tip = tip  # type: ignore[attr-defined]
+            if tip != self._tips.get(action):  # a tooltip set anew re-renders the button
+                self._tips[action] = tip
                 button.tooltip = Text(tip) if tip else None
             unavailable = unavailable or not option.allowed
         show(self.query_one("#order-actions"), shown)
