@@ -15,9 +15,9 @@ from typing import Sequence, TextIO
 import platformdirs
 
 from rcsim.engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
-from rcsim.engine.bundled import BundledFileError
-from rcsim.engine.demo import create_demo
-from rcsim.engine.simfile import real_path
+from rcsim.engine import BundledFileError
+from rcsim.engine import create_demo
+from rcsim.engine import real_path
 
 from .cli import choose_language, ends_quietly
 from .i18n import LANGUAGES, language, refusal_text, render_file_problem, set_language, t
@@ -307,7 +307,7 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
     """`rcsim --scenario FILE [--rule NAME=VALUE]`: the app on a fresh in-memory simulation of
     the file's orders (its rules, with `--rule` changing some), with the presenter bar stepping
     through it; a bad file or rule is reported and exits 2."""
-    from rcsim.engine.scenario import Player, ScenarioError, load
+    from rcsim.engine import Player, ScenarioError, load_scenario as load
 
     from . import examples
     from .run import with_rules

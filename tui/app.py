@@ -18,8 +18,8 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from rcsim.engine import PARTIES, EventView, HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
-from rcsim.engine import bundled
-from rcsim.engine.rules import OPENING_ACTIONS
+from rcsim.engine import read_bundled_text
+from rcsim.engine import OPENING_ACTIONS
 
 from .describe import describe_event, party_label
 from .i18n import LANGUAGES, refusal_text, render_file_problem, set_language, t
@@ -34,9 +34,9 @@ from .widgets.footer import LocalizedFooter
 from .widgets.party_pane import PaneState, PartyPane
 
 if TYPE_CHECKING:
-    from rcsim.engine.recording import Mark
+    from rcsim.engine import RecordingMark as Mark
     from .screens.dialog import Dialog
-    from rcsim.engine.scenario import Player, StepResult
+    from rcsim.engine import Player, StepResult
 
 SPEEDS = ("10m", "1h", "6h", "1d")
 TICKS_PER_SECOND = 2
@@ -62,7 +62,7 @@ class RcsimApp(App[None]):
     """Buyer ("Kunde") on the left, freelancer on the right, the clock on top, the log below."""
 
     # The stylesheet beside this module, read as package data (also from a zipped install).
-    CSS = bundled.read_text("app.tcss", package=__package__ or "rcsim.tui")
+    CSS = read_bundled_text("app.tcss", package=__package__ or "rcsim.tui")
     TITLE = "rcsim"
 
     BINDINGS = [
@@ -643,7 +643,7 @@ class RcsimApp(App[None]):
 
     def action_mark_recording(self) -> None:
         """Note now as the start a later recording may begin at."""
-        from rcsim.engine.recording import mark
+        from rcsim.engine import mark_recording as mark
         from .i18n import fmt_datetime
         self.recording_mark = mark(self.sim)
         self.notify(t("record.marked", at=fmt_datetime(self.recording_mark.at)), markup=False,
@@ -651,7 +651,7 @@ class RcsimApp(App[None]):
 
     def action_save_recording(self) -> None:
         """Ask for a file (and, when a start was marked, where the recording starts)."""
-        from rcsim.engine.recording import free_name
+        from rcsim.engine import free_file_name as free_name
         from .screens.record import RecordScreen
 
         start = self.sim.events()[0].at if self.sim.events() else self.sim.now
@@ -662,7 +662,9 @@ class RcsimApp(App[None]):
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,
         or closes and a notice says what was saved."""
-        from rcsim.engine.recording import RecordingError, free_name, write_new
+        from rcsim.engine import (
+            RecordingError, free_file_name as free_name, write_new_recording as write_new,
+        )
 
         from .recording import record
 
@@ -981,7 +983,7 @@ def _file_problem(key: str, error: SimulationFileError) -> str:
 
 def _record_failed(error: Exception) -> str:
     """Why a recording was not written, as its dialog says it, in the current language."""
-    from rcsim.engine.recording import RecordingError
+    from rcsim.engine import RecordingError
 
     from .recording import error_text
     if isinstance(error, RecordingError):

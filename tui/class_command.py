@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from rcsim.engine import RcsimError
-from rcsim.engine.atomic import write_text
+from rcsim.engine import write_text_atomically as write_text
 
 from . import classroom as classes
 from .cli import Parser, choose_language

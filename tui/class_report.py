@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from rcsim.engine import Simulation
-from rcsim.engine.classroom import Fork, OrderOutcome, PairPath, forks, outcome_counts, pair_path
-from rcsim.engine.timeutil import iso
+from rcsim.engine import (
+    Fork, OrderOutcome, PairPath, class_forks as forks, class_outcome_counts as outcome_counts,
+    class_pair_path as pair_path,
+)
+from rcsim.engine import iso
 
 from .classroom import Classroom
 from .describe import describe_event, party_forms

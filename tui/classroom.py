@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from rcsim.engine import Simulation
-from rcsim.engine.atomic import write_text
+from rcsim.engine import write_text_atomically as write_text
 
 from .i18n import language, t
 

@@ -25,8 +25,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from rcsim.engine import Refusal, Simulation
-from rcsim.engine.classroom import pair_path
-from rcsim.engine.presence import held
+from rcsim.engine import class_pair_path as pair_path
+from rcsim.engine import seat_held as held
 
 from . import class_report
 from .classroom import Classroom, Pair

@@ -22,8 +22,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from rcsim.engine import DeadlineView, EventView, OrderView, RequestView
-from rcsim.engine.model import PARTIES, other
-from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
+from rcsim.engine import PARTIES, other_party as other
+from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 
 from .i18n import fmt_datetime, fmt_money, has, label, language, t
 

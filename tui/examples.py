@@ -15,15 +15,18 @@ from importlib.resources import as_file
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from rcsim.engine import bundled
-from rcsim.engine.atomic import write_text
+from rcsim.engine import (
+    BUNDLED_EXPERIMENTS, BUNDLED_STORIES, bundled_names, read_bundled_text,
+)
+from rcsim.engine import bundled_path as bundled_entry
+from rcsim.engine import write_text_atomically as write_text
 
 from .cli import Parser, choose_language
 from .i18n import LANGUAGES, language, set_language, t
 from .safetext import clean
 
 SUFFIX = ".toml"
-STORIES, EXPERIMENTS = bundled.STORIES, bundled.EXPERIMENTS
+STORIES, EXPERIMENTS = BUNDLED_STORIES, BUNDLED_EXPERIMENTS
 KINDS = (STORIES, EXPERIMENTS)
 
 # A bundled file handed to a command as a path: the file itself where rcsim is installed as
@@ -34,12 +37,12 @@ atexit.register(_extracted.close)
 
 def names(kind: str) -> list[str]:
     """The names of the bundled files of `kind` ("scenarios" or "experiments")."""
-    return bundled.names(kind, SUFFIX)
+    return bundled_names(kind, SUFFIX)
 
 
 def bundled_path(kind: str, name: str) -> Path | None:
     """A path to the bundled file `name` of `kind`, or None when rcsim ships none by that name."""
-    entry = bundled.path_of(kind, name, SUFFIX)
+    entry = bundled_entry(kind, name, SUFFIX)
     return None if entry is None else _extracted.enter_context(as_file(entry))
 
 
@@ -62,7 +65,7 @@ def every(kind: str) -> list[str]:
 def _title(kind: str, name: str) -> str:
     """The title a bundled file gives itself ("" when it gives none); in the current language
     where the file carries one per language."""
-    entry = bundled.path_of(kind, name, SUFFIX)
+    entry = bundled_entry(kind, name, SUFFIX)
     try:
         document = tomllib.loads(entry.read_text(encoding="utf-8")) if entry else {}
     except (OSError, ValueError):
@@ -132,7 +135,7 @@ def copy(folder: Path, out: TextIO, err: TextIO) -> int:
             target = folder / kind
             target.mkdir(parents=True, exist_ok=True)
             for name in names(kind):
-                text = bundled.read_text(f"{kind}/{name}{SUFFIX}")
+                text = read_bundled_text(f"{kind}/{name}{SUFFIX}")
                 try:
                     write_text(target / f"{name}{SUFFIX}", text, overwrite=False)
                     written += 1

@@ -27,14 +27,19 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from rcsim.engine.atomic import write_text
-from rcsim.engine.experiment import (
-    CHUNK_ORDERS, METRICS, OUTCOMES, ArmResult, Estimate, Experiment, ExperimentError, Metric,
-    Task, collect, load, run_task, tasks,
+from rcsim.engine import write_text_atomically as write_text
+from rcsim.engine import (
+    EXPERIMENT_CHUNK_ORDERS as CHUNK_ORDERS, EXPERIMENT_METRICS as METRICS,
+    EXPERIMENT_OUTCOMES as OUTCOMES, ArmResult, ExperimentEstimate as Estimate, Experiment,
+    ExperimentError, ExperimentMetric as Metric, ExperimentTask as Task,
+    collect_experiment as collect, load_experiment as load, run_experiment_task as run_task,
+    experiment_tasks as tasks,
 )
-from rcsim.engine.experiment.results import as_data
-from rcsim.engine.experiment.spec import MAX_ORDERS, MAX_REPLICATIONS
-from rcsim.engine.timeutil import iso
+from rcsim.engine import experiment_as_data as as_data
+from rcsim.engine import (
+    EXPERIMENT_MAX_ORDERS as MAX_ORDERS, EXPERIMENT_MAX_REPLICATIONS as MAX_REPLICATIONS,
+)
+from rcsim.engine import iso
 
 from . import examples
 from .cli import choose_language

@@ -25,9 +25,9 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from rcsim.engine import BASE_STATUSES, PARTIES, Refusal, Simulation
-from rcsim.engine.core import ADDABLE_STATUSES
-from rcsim.engine.model import FINAL_STATUSES, REQUEST_TYPES
-from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS, Rules, load_policies
+from rcsim.engine import ADDABLE_STATUSES
+from rcsim.engine import FINAL_STATUSES, REQUEST_TYPES
+from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Rules, load_policies
 
 from .i18n import fmt_datetime, t
 from .safetext import clean

@@ -21,8 +21,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
-from rcsim.engine import bundled
-from rcsim.engine.english import Quoting, quoted
+from rcsim.engine import BundledFileError, bundled_names, read_bundled_json
+from rcsim.engine import Quoting, quoted
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
@@ -38,15 +38,15 @@ missing_keys: set[str] = set()
 @lru_cache(maxsize=None)
 def table(language: str) -> dict[str, str]:
     """The translation table of one language."""
-    found = bundled.read_json(f"i18n/{language}.json")
+    found = read_bundled_json(f"i18n/{language}.json")
     if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
-        raise bundled.BundledFileError(f"i18n/{language}.json", "not a table of texts")
+        raise BundledFileError(f"i18n/{language}.json", "not a table of texts")
     return found
 
 
 def languages() -> tuple[str, ...]:
     """The languages that have a file."""
-    return tuple(bundled.names("i18n", ".json"))
+    return tuple(bundled_names("i18n", ".json"))
 
 
 def set_language(language: str) -> None:

@@ -8,8 +8,11 @@ Textual here: the command line and the tests use it as the app does.
 from __future__ import annotations
 
 from rcsim.engine import Simulation
-from rcsim.engine.recording import LeftOut, Mark, Plan, Recording, RecordingError, plan, toml_string, write
-from rcsim.engine.timeutil import iso, to_ts
+from rcsim.engine import (
+    RecordingLeftOut as LeftOut, RecordingMark as Mark, RecordingPlan as Plan, Recording,
+    RecordingError, plan_recording as plan, toml_string, write_recording as write,
+)
+from rcsim.engine import iso, to_ts
 
 from .i18n import has, t
 

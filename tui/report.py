@@ -8,14 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from rcsim.engine.english import excerpt
-from rcsim.engine.model import other
-from rcsim.engine.scenario import (
-    ActionStep, AdvanceStep, CheckResult, ExpectStep, Report, ScenarioError, Step, StepResult,
-    UndoStep, UntilStep,
+from rcsim.engine import excerpt
+from rcsim.engine import other_party as other
+from rcsim.engine import (
+    ActionStep, AdvanceStep, CheckResult, ExpectStep, ScenarioReport as Report, ScenarioError,
+    ScenarioStep as Step, StepResult, UndoStep, UntilStep,
 )
-from rcsim.engine.views import EventView
-from rcsim.engine.timeutil import iso, to_ts
+from rcsim.engine import EventView
+from rcsim.engine import iso, to_ts
 
 from .describe import day_count, describe_event, duration_words
 from .i18n import LANGUAGES, fmt_money, has, language, localized, refusal_text, render_refusal

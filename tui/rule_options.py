@@ -15,7 +15,7 @@ import re
 from typing import Any, Sequence
 
 from rcsim.engine import Refusal
-from rcsim.engine.rules import policy_rules, rule_spec, rule_value, with_changes
+from rcsim.engine import policy_rules, rule_spec, rule_value, with_changes
 
 from .i18n import refusal_text, t
 

@@ -29,8 +29,10 @@ from types import MappingProxyType
 from typing import Any, Iterable, Sequence, TextIO
 
 from rcsim.engine import Refusal
-from rcsim.engine.rules import policy_rules, with_changes
-from rcsim.engine.scenario import Report, Scenario, ScenarioError, load, play
+from rcsim.engine import policy_rules, with_changes
+from rcsim.engine import (
+    ScenarioReport as Report, Scenario, ScenarioError, load_scenario as load, play_scenario as play,
+)
 
 from . import examples
 from .cli import Parser, choose_language, ends_quietly

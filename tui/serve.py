@@ -542,7 +542,7 @@ def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classr
         return None
     try:
         if options.scenario is not None:
-            from rcsim.engine.scenario import ScenarioError, load
+            from rcsim.engine import ScenarioError, load_scenario as load
 
             from . import examples
             from .run import with_rules
@@ -557,7 +557,7 @@ def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classr
                 return None
             return classes.create(folder, options.pairs, scenario.simulation,
                                   f"scenario:{Path(options.scenario).name}")
-        from rcsim.engine.demo import create_demo
+        from rcsim.engine import create_demo
 
         rules = parse_rules(options.rule, options.policy or "seed")
         start = wall_clock_hour()

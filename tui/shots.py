@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
-from rcsim.engine.atomic import write_text
-from rcsim.engine.recording import free_name
+from rcsim.engine import write_text_atomically as write_text
+from rcsim.engine import free_file_name as free_name
 
 from . import examples
 from .cli import Parser, choose_language
@@ -29,7 +29,7 @@ from .i18n import LANGUAGES, language, localized, set_language, t
 from .safetext import clean
 
 if TYPE_CHECKING:
-    from rcsim.engine.scenario import Scenario
+    from rcsim.engine import Scenario
 
     from .app import RcsimApp
 
@@ -80,7 +80,7 @@ def save_moment(app: RcsimApp, folder: Path | None = None) -> Path:
 
 def shoot(scenario: Scenario, folder: Path, lang: str) -> list[Shot]:
     """Present `scenario` headless and save the screen after every step into `folder`."""
-    from rcsim.engine.scenario import Player
+    from rcsim.engine import Player
 
     from .app import make_app
     from .widgets.presenter import describe_step
@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """`rcsim shots STORY.toml -o DIR [--lang de]`: 0 when written, 2 when the story is not a
     valid scenario or the folder takes no file (the message says why)."""
-    from rcsim.engine.scenario import ScenarioError, load
+    from rcsim.engine import ScenarioError, load_scenario as load
 
     from .report import error_text
 

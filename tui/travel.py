@@ -21,8 +21,8 @@ from rcsim.engine import (
     Comparison, HistoryEntry, JournalEntry, OrderFacts, RcsimError, Refusal, Simulation,
     SimulationFileError,
 )
-from rcsim.engine.rules import ADJUSTABLE
-from rcsim.engine.timeutil import iso, parse_iso, to_datetime, to_ts
+from rcsim.engine import ADJUSTABLE
+from rcsim.engine import iso, parse_iso, to_datetime, to_ts
 
 from .describe import describe_event, duration_words
 from .cli import Parser, choose_language

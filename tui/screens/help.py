@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from rcsim.engine.rules import ADJUSTABLE
+from rcsim.engine import ADJUSTABLE
 
 from ..flowmap import overrides_of
 from ..i18n import has, t

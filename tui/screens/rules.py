@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
 from rcsim.engine import Simulation
-from rcsim.engine.rules import ADJUSTABLE, RuleSpec, load_policies
+from rcsim.engine import ADJUSTABLE, RuleSpec, load_policies
 
 from ..i18n import has, t
 from ..messages import RuleChangeRequested

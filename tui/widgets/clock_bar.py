@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from rcsim.engine import DeadlineView, Simulation
-from rcsim.engine.timeutil import parse_duration
+from rcsim.engine import parse_duration
 
 from ..describe import describe_deadline, party_label
 from ..i18n import fmt_countdown, fmt_datetime, fmt_duration, t

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
-from rcsim.engine.rules import ANSWER_ACTIONS
+from rcsim.engine import ANSWER_ACTIONS
 
 from ..describe import (
     cancellation_label, extras_text, party_forms, party_label, reason_label, status_label,

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from rcsim.engine.scenario import ExpectStep, Player, Step, StepResult, UndoStep
+from rcsim.engine import ExpectStep, Player, ScenarioStep as Step, StepResult, UndoStep
 
 from ..describe import describe_event
 from ..i18n import fmt_datetime, localized, refusal_text, t
