@@ -145,8 +145,9 @@ def main() -> None:
                 buyer, freelancer = pages[f"{pair}/buyer"], pages[f"{pair}/freelancer"]
                 buyer.focus(".xterm-helper-textarea")
                 click(buyer, r"(FO-1005)  Podcast")
-                wait(buyer, lambda text: "FO-1005  Podcast episode edit" in text,  # its page
-                     timeout=60)
+                # its page (the list always shows the row; the page says the order's status,
+                # and FO-1001's page, shown before, has a dimmed Accept delivery of its own)
+                wait(buyer, lambda text: "Status: Delivered" in text, timeout=60)
                 began = time.perf_counter()
                 click(buyer, r"(?<!\S)(Accept delivery)(?!\S)")  # taken at once: no form
                 seen = wait(freelancer, lambda text: any(
