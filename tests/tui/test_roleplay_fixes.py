@@ -118,25 +118,6 @@ async def test_a_partys_window_offers_no_other_side(demo_file, size):
     both.sim.close()
 
 
-def test_snapshot_of_a_form_whose_order_another_window_changed(demo_file, snap_compare):
-    app = window(demo_file, "buyer")
-
-    async def run_before(pilot) -> None:
-        await pilot.pause()
-        app.pane("buyer").request_action("ask_to_cancel")
-        await pilot.pause()
-        app.screen.query_one("#comment", TextArea).text = "We ran out of budget"
-        other_process(demo_file, 'sim.act("freelancer", "ask_to_cancel", "FO-1001", '
-                                 'comment="I am ill", reason="other")')
-        await until(pilot, lambda: "In another window" in screen_text(app), "what changed")
-        await pilot.pause()
-
-    try:
-        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
-    finally:
-        app.sim.close()
-
-
 async def test_a_notice_of_a_step_another_window_took_back_goes_with_it(demo_file):
     app = window(demo_file, "freelancer")
     async with app.run_test(size=(160, 48)) as pilot:
