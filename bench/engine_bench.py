@@ -236,7 +236,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rcsim-bench-", dir=ROOT / "bench") as tmp:
         folder = Path(tmp)
         startup = statistics.median(
-            process([sys.executable, "-c", "import rcsim.engine.scenario, rcsim.tui.__main__"])[0] for _ in range(3))
+            process([sys.executable, "-c", "import rcsim.engine.scenario, rcsim.tui.cli.main"])[0] for _ in range(3))
         runs = {n: bench_run(folder, n, 1 if quick else 3) for n in run_sizes}
         action = bench_actions(folder, (1_000, 10_000, big))
         opened = bench_open(action[big]["path"], 1 if quick else 3)

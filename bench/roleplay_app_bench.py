@@ -48,7 +48,7 @@ sim.close()
 async def measure(steps: int) -> list[float]:
     from rcsim.engine.demo import create_demo
     from textual.widgets import Static
-    from rcsim.tui.app import make_app
+    from rcsim.tui.app.app import make_app
 
     folder = Path(tempfile.mkdtemp(prefix="rcsim-roleplay-bench-"))
     path = folder / "class.json"
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40)
     args = parser.parse_args()
-    from rcsim.tui.app import SYNC_SECONDS
+    from rcsim.tui.app.app import SYNC_SECONDS
 
     latencies = sorted(asyncio.run(measure(args.steps)))
     median = statistics.median(latencies)

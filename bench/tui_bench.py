@@ -33,8 +33,8 @@ START = "2026-03-02T09:00:00Z"
 
 RCSIM_CHILD = """
 import resource, sys
-from rcsim.tui.__main__ import load_simulation
-from rcsim.tui.app import RcsimApp
+from rcsim.tui.cli.main import load_simulation
+from rcsim.tui.app.app import RcsimApp
 
 class BenchApp(RcsimApp):
     def on_ready(self) -> None:
@@ -160,7 +160,7 @@ def bigger_demo(n: int, path: Path | None = None):
 
 
 async def bench_press(presses: int) -> None:
-    from rcsim.tui.app import make_app
+    from rcsim.tui.app.app import make_app
 
     sim, extra = bigger_demo(200)
     app = make_app(sim, cursor_blink=False, animation_level="none")
@@ -189,7 +189,7 @@ async def bench_press(presses: int) -> None:
 
 async def bench_hour(n: int, presses: int, path: Path | None) -> float:
     """Median seconds from `h` (+1 hour) until the buyer's list shows its first row anew."""
-    from rcsim.tui.app import make_app
+    from rcsim.tui.app.app import make_app
     from rcsim.engine import Simulation
 
     sim = Simulation.open(path) if path is not None else bigger_demo(n)[0]

@@ -33,7 +33,7 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
         make = GENERATORS.get(found.group(1))
         if make is None:
             raise ValueError(f"no generated table called {found.group(1)!r}")
-        from rcsim.tui.i18n import using
+        from rcsim.tui.words.i18n import using
 
         with using("en"):
             return make()
@@ -55,10 +55,10 @@ def keys() -> str:
     """Every key of the app and its screens, from their bindings, in the catalogue's words."""
     from textual.binding import Binding
 
-    from rcsim.tui.app import RcsimApp
-    from rcsim.tui.i18n import has, t
-    from rcsim.tui.screens.dialog import Dialog
-    from rcsim.tui.widgets.party_pane import PartyPane
+    from rcsim.tui.app.app import RcsimApp
+    from rcsim.tui.words.i18n import has, t
+    from rcsim.tui.app.screens.dialog import Dialog
+    from rcsim.tui.app.widgets.party_pane import PartyPane
 
     places: list[tuple[str, list[Any]]] = [("the app", list(RcsimApp.BINDINGS)),
                                            ("a party's pane", list(PartyPane.BINDINGS)),
@@ -77,7 +77,7 @@ def keys() -> str:
 def rules() -> str:
     """The rules a simulation may change by name: unit, range, and each policy's value."""
     from rcsim.engine.rules import ADJUSTABLE, load_policies
-    from rcsim.tui.screens.rules import range_words, rule_name, unit_words
+    from rcsim.tui.app.screens.rules import range_words, rule_name, unit_words
 
     policies = load_policies()
     rows = [[f"`{name}`", rule_name(name), unit_words(spec), range_words(spec),
@@ -98,7 +98,7 @@ def refusals() -> str:
 def reasons() -> str:
     """The reasons each party may give for asking to cancel, per policy."""
     from rcsim.engine.rules import load_policies
-    from rcsim.tui.i18n import t
+    from rcsim.tui.words.i18n import t
 
     rows = []
     for policy, data in load_policies().items():
@@ -110,7 +110,7 @@ def reasons() -> str:
 
 def command_line() -> str:
     """`--help` of rcsim and of each of its commands, as they print it."""
-    from rcsim.tui.__main__ import main
+    from rcsim.tui.cli.main import main
 
     sections = []
     for command in ("", "run", "map", "experiment", "shots", "log", "branch", "diff", "serve",

@@ -1,6 +1,6 @@
 """A class's pairs compared: the path each pair took through the flow, where the pairs parted from
 each other, and how many ended in each outcome. Pure: it reads simulations, writes nothing, and
-speaks in events and identifiers (the app puts them into words: tui/class_report.py).
+speaks in events and identifiers (the app puts them into words: tui/words/class_report.py).
 
 A pair's path is what happened to its orders after the class began (`start`, the step count at
 which the class handed the simulation over): every event a party caused (a request, an answer, a

@@ -1,7 +1,7 @@
 """Plain English for someone using the Python API: a refusal's sentence from its code, identifiers shown raw.
 
 The app and `rcsim run` never show these: they translate a refusal's `code` and `params` from
-data/i18n (tui/i18n.py). This table is the engine's own, so that the engine reads no text
+data/i18n (tui/words/i18n.py). This table is the engine's own, so that the engine reads no text
 catalogue; a scenario file's `error = "..."` may match a part of these sentences, which stay the
 same in every language.
 """
@@ -29,7 +29,7 @@ def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 class Quoting(string.Formatter):
     """`str.format`, but a `{name!r}` field (a value as found, quoted) is `quoted`: cut short.
-    (tui/i18n.py builds the catalogue's formatting on it.)"""
+    (tui/words/i18n.py builds the catalogue's formatting on it.)"""
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if conversion == "r":

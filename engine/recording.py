@@ -17,7 +17,7 @@ the code of its reason (``LeftOut``).
 
 ``write(plan, title=..., head=[...])`` then writes the TOML text, with the comment lines it is
 given: the words of a recording (its comments, its default title and description) are the app's
-(``tui/recording.py``), in the app's language; the engine computes what to record and why, as
+(``tui/words/recording.py``), in the app's language; the engine computes what to record and why, as
 codes. The text is checked with ``tomllib`` and ``engine.scenario.loads`` before it is returned,
 and ``write_new`` writes it atomically without ever replacing a file silently. Pure: the standard
 library and the engine; no UI toolkit, no OS clock, no text catalogue.

@@ -1,6 +1,6 @@
 """`python -m rcsim` is `rcsim`."""
 
-from rcsim.tui.__main__ import run
+from rcsim.tui.cli.main import run
 
 if __name__ == "__main__":
     run()

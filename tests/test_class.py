@@ -17,9 +17,9 @@ import pytest
 
 from rcsim.engine import Simulation
 from rcsim.engine.classroom import forks, outcome_counts, pair_path
-from rcsim.tui import class_command
-from rcsim.tui import classroom as classes
-from rcsim.tui.serve import class_seats, find_seat
+from rcsim.tui.cli import class_command
+from rcsim.tui.web import classroom as classes
+from rcsim.tui.web.server import class_seats, find_seat
 
 from .serving import ROOT, WAIT
 

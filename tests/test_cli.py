@@ -54,7 +54,7 @@ def refused_with(result: subprocess.CompletedProcess, path: object) -> str:
 def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
     """Role-play: a second rcsim on a file another has open joins it (no longer refused)."""
     from rcsim.engine import Simulation
-    from rcsim.tui.__main__ import load_simulation
+    from rcsim.tui.cli.main import load_simulation
 
     path = tmp_path / "sim.json"
     Simulation.create(path, start="2026-03-02T09:00:00Z").close()
@@ -83,8 +83,8 @@ def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_file_being_written_too_long_gets_advice_that_works(tmp_path, lang) -> None:
     from rcsim.engine import SimulationFileError
-    from rcsim.tui import i18n
-    from rcsim.tui.__main__ import advice
+    from rcsim.tui.words import i18n
+    from rcsim.tui.cli.main import advice
 
     with i18n.using(lang):
         text = advice(SimulationFileError(tmp_path / "sim.json", "busy", seconds=20))
@@ -161,7 +161,7 @@ def test_a_full_disk_when_starting_afresh_puts_the_old_file_back(tmp_path) -> No
 def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_the_real_one(
         tmp_path, capsys) -> None:
     from rcsim.engine import Simulation
-    from rcsim.tui.__main__ import load_simulation
+    from rcsim.tui.cli.main import load_simulation
 
     (tmp_path / "real").mkdir()
     real, link = tmp_path / "real" / "sim.json", tmp_path / "link.json"
@@ -185,7 +185,7 @@ def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_t
 
 
 def _said(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    from rcsim.tui.__main__ import main
+    from rcsim.tui.cli.main import main
 
     try:
         main(args)

@@ -57,7 +57,7 @@ def test_every_command_says_its_help_on_the_command_line_page(site: Path) -> Non
 def test_every_key_of_the_app_is_on_the_keys_page(site: Path) -> None:
     from textual.binding import Binding
 
-    from rcsim.tui.app import RcsimApp
+    from rcsim.tui.app.app import RcsimApp
 
     page = text_of(site, "reference/keys")
     for binding in RcsimApp.BINDINGS:

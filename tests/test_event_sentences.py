@@ -13,8 +13,8 @@ from typing import Callable
 import pytest
 
 from rcsim.engine import EventView, Simulation
-from rcsim.tui import i18n
-from rcsim.tui.describe import describe_event
+from rcsim.tui.words import i18n
+from rcsim.tui.words.describe import describe_event
 
 START = "2026-03-02T09:00:00Z"  # FO-1 is due Mar 5, 2026 9:00 AM
 

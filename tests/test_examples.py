@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from rcsim.tui import examples
-from rcsim.tui import run as runner
+from rcsim.tui.cli import examples
+from rcsim.tui.cli import run as runner
 
 ROOT = Path(__file__).resolve().parent.parent
 

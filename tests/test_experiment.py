@@ -21,8 +21,8 @@ from rcsim.engine import experiment as ex
 from rcsim.engine.experiment.distributions import parse as parse_distribution
 from rcsim.engine.experiment.results import difference, estimate, t975
 from rcsim.engine.experiment.simulate import _Play, draw_scripts
-from rcsim.tui import i18n
-from rcsim.tui.experiment_command import Progress, main
+from rcsim.tui.words import i18n
+from rcsim.tui.cli.experiment_command import Progress, main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "experiments"

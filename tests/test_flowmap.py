@@ -7,7 +7,7 @@ import pytest
 
 from rcsim.engine import BASE_STATUSES, InputError, Simulation
 from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS
-from rcsim.tui import i18n
+from rcsim.tui.words import i18n
 from rcsim.tui.flowmap import (
     KEPT, build_map, edge_label, locate, rc_node, render_dot, render_mermaid, render_text,
 )

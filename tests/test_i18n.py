@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Refusal, Simulation
-from rcsim.tui import i18n
-from rcsim.tui import run
+from rcsim.tui.words import i18n
+from rcsim.tui.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "tui").rglob("*.py"))  # the engine uses no catalogue
@@ -71,7 +71,7 @@ def test_every_key_used_in_code_exists() -> None:
 
 
 def test_every_code_of_the_scenario_loader_and_player_has_words_in_both_languages() -> None:
-    """The loader and the player name problems by code and identifier; tui/report.py looks the
+    """The loader and the player name problems by code and identifier; tui/words/report.py looks the
     words up as run.<code>, run.expected.<form>, run.kind.<kind>, run.problem_<code>."""
     from rcsim.engine.scenario.steps import STEP_KINDS
 

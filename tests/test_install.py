@@ -87,7 +87,7 @@ def test_the_wheel_and_the_sdist_carry_the_package_and_its_data(built: dict[str,
     assert {name.split("/", 1)[0] for name in names} == {"rcsim", f"rcsim-{VERSION}.dist-info"}
     for data in ("rcsim/data/rules.json", "rcsim/data/demo.json", "rcsim/data/i18n/de.json",
                  "rcsim/data/i18n/en.json", "rcsim/data/scenarios/buyer_cancel_timeout_mutual.toml",
-                 "rcsim/data/experiments/cancellation_window_72h.toml", "rcsim/tui/app.tcss",
+                 "rcsim/data/experiments/cancellation_window_72h.toml", "rcsim/tui/app/app.tcss",
                  "rcsim/engine/__init__.py", "rcsim/__main__.py", "rcsim/py.typed"):
         assert data in names, data
     shipped = {p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*")

@@ -12,7 +12,8 @@ import pytest
 from rcsim.engine import Refusal
 from rcsim.engine.english import QUOTE_LIMIT, quoted
 from rcsim.engine.rules import rule_value
-from rcsim.tui import experiment_command, i18n, run
+from rcsim.tui.cli import experiment_command, run
+from rcsim.tui.words import i18n
 
 BIG = "x" * 10_000_000
 MB = "x" * 1_000_000  # (a file of 10 MB takes Python's TOML reader seconds: one is enough to show it)

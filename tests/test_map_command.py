@@ -14,9 +14,9 @@ import pytest
 
 from rcsim.engine import BASE_STATUSES, Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui import i18n
+from rcsim.tui.words import i18n
 from rcsim.tui.flowmap import build_map, edge_label, mermaid_id
-from rcsim.tui.map_command import main
+from rcsim.tui.cli.map_command import main
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2026-03-02T09:00:00Z"
@@ -126,7 +126,7 @@ def test_a_file_that_is_no_simulation_or_an_unknown_order(tmp_path: Path, demo_f
 
 
 def test_rcsim_map_runs_without_textual() -> None:
-    code = ("import sys, io; from rcsim.tui.__main__ import main; "
+    code = ("import sys, io; from rcsim.tui.cli.main import main; "
             "status = main(['map', '--format', 'dot']); "
             "assert status == 0, status; "
             "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'")

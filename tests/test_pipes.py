@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Simulation
-from rcsim.tui.cli import PIPE_CLOSED
+from rcsim.tui.cli.common import PIPE_CLOSED
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}

@@ -38,7 +38,7 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
 
 
 def test_the_scenario_format_pages_example_passes(tmp_path: Path) -> None:
-    from rcsim.tui import run
+    from rcsim.tui.cli import run
 
     page = README.parent / "docs" / "formats" / "scenarios.md"
     example = re.findall(r"```toml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)[0]

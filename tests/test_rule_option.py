@@ -13,10 +13,10 @@ import pytest
 from rcsim.engine import Simulation
 from rcsim.engine.scenario import ActionStep, AdvanceStep, ExpectStep, UndoStep, UntilStep, load, play
 from rcsim.engine.timeutil import to_ts
-from rcsim.tui import i18n
-from rcsim.tui import run
-from rcsim.tui.__main__ import load_simulation, main
-from rcsim.tui.rule_options import RuleOptionError, parse_rules
+from rcsim.tui.words import i18n
+from rcsim.tui.cli import run
+from rcsim.tui.cli.main import load_simulation, main
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "data" / "scenarios"
@@ -196,7 +196,7 @@ advance = "1h"
 
 
 def test_rcsim_map_takes_the_same_rule_option() -> None:
-    from rcsim.tui import map_command
+    from rcsim.tui.cli import map_command
     out, err = io.StringIO(), io.StringIO()
     status = map_command.main(["--rule", "cancelation_response_hours=72", "--lang", "en"],
                               stdout=out, stderr=err)
@@ -216,7 +216,7 @@ def write(tmp_path: Path):
 
 
 def test_a_scenario_presented_with_a_rule_runs_under_it(monkeypatch, capsys) -> None:
-    from rcsim.tui.app import RcsimApp
+    from rcsim.tui.app.app import RcsimApp
 
     started: list[RcsimApp] = []
     monkeypatch.setattr(RcsimApp, "run", lambda self, *a, **k: started.append(self))

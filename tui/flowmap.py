@@ -13,7 +13,7 @@ Change a duration (a 72-hour window) or an action's statuses and the map changes
 order stands and the path it took (from its events, with the simulated time of each step).
 
 No Textual here: `rcsim map` prints the text, Mermaid and DOT forms without it, and the app's
-flow map screen (tui/screens/flow_map.py) draws the text form's styled spans.
+flow map screen (tui/app/screens/flow_map.py) draws the text form's styled spans.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from rcsim.engine import ADDABLE_STATUSES
 from rcsim.engine import FINAL_STATUSES, REQUEST_TYPES
 from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Rules, load_policies
 
-from .i18n import fmt_datetime, t
-from .safetext import clean
+from rcsim.tui.words.i18n import fmt_datetime, t
+from rcsim.tui.words.safetext import clean
 
 KEPT = "kept"
 """The pseudo-node an answer or a deadline leads to when the order keeps the status it has."""

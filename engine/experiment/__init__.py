@@ -1,7 +1,7 @@
 """Experiments over many orders: a population, how its parties behave, and arms of rules to
 compare, each order played through the real rule engine (in memory), replicated, with 95%
 confidence intervals. Pure: seeded `random.Random` only, no OS clock; `rcsim experiment`
-(tui/experiment_command.py) runs it, serially, on worker processes or on a Dask cluster.
+(tui/cli/experiment_command.py) runs it, serially, on worker processes or on a Dask cluster.
 
 An experiment file (TOML)::
 

@@ -56,7 +56,7 @@ class ExperimentError(Exception):
     """A file that is not a valid experiment: the file, the key (dotted, e.g.
     "buyer.ask_to_cancel.at_hours.mean") and what is wrong, as a `code` and plain `params`
     (`hint`: the key or value it probably meant). Saying it in words is the command line's
-    (tui/experiment_command.py); str() is a plain fallback."""
+    (tui/cli/experiment_command.py); str() is a plain fallback."""
 
     def __init__(self, path: str | Path, code: str, *, key: str | None = None,
                  **params: Any) -> None:

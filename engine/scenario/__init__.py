@@ -56,7 +56,7 @@ refusal, or each expectation's expected and found value.
 
 The modules: ``steps`` (what a scenario is), ``toml_guard`` (what tomllib cannot read, defused),
 ``loader`` (validation), ``player`` (playing and checking). Saying it in words (the transcript of
-``rcsim run``, its JSON, the presenter bar) is the app's: ``tui/report.py`` and ``tui/run.py``.
+``rcsim run``, its JSON, the presenter bar) is the app's: ``tui/words/report.py`` and ``tui/cli/run.py``.
 """
 
 from .loader import ScenarioError, load, loads, parse

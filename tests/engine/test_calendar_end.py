@@ -187,7 +187,7 @@ def test_request_deadlines_at_the_clocks_end_stay_inside_the_calendar(party, act
 
 
 def test_refusals_here_render_in_both_languages() -> None:
-    from rcsim.tui.i18n import refusal_text, table  # the app's words for the engine's refusals
+    from rcsim.tui.words.i18n import refusal_text, table  # the app's words for the engine's refusals
 
     refusal = Refusal("timeout_past_calendar", order="Z", request="R-1", at=iso(CLOCK_LIMIT),
                       days=29, limit=iso(CALENDAR_END))

@@ -324,7 +324,7 @@ def test_every_file_problem_the_engine_names_has_a_text_in_both_languages():
     import re
 
     from rcsim.engine.english import FILE_PROBLEMS
-    from rcsim.tui import i18n
+    from rcsim.tui.words import i18n
 
     codes: set[str] = set()
     for source in (ROOT / "engine").glob("*.py"):

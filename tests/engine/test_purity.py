@@ -106,7 +106,7 @@ def _imports_and_strings(path: Path) -> tuple[set[str], list[str]]:
 
 
 def _top(module: str) -> str:
-    """A module's package: "tui" for rcsim.tui.report (and for a relative ..tui), else its first name."""
+    """A module's package: "tui" for rcsim.tui.words.report (and for a relative ..tui), else its first name."""
     parts = module.lstrip(".").split(".")
     return parts[1] if parts[0] == "rcsim" and len(parts) > 1 else parts[0]
 
@@ -169,15 +169,15 @@ def test_the_engine_at_work_opens_no_text_catalogue_and_loads_no_ui() -> None:
 # The presentation that `rcsim run` needs: it starts fast and works without a display.
 RUNNER_AT_WORK = """
 import io, json, sys
-import rcsim.tui.describe, rcsim.tui.i18n, rcsim.tui.recording, rcsim.tui.report, rcsim.tui.run, rcsim.tui.safetext
-from rcsim import tui
+from rcsim.tui.cli import run
+from rcsim.tui.words import describe, i18n, recording, report, safetext
 from rcsim.engine.demo import create_demo
 out, err = io.StringIO(), io.StringIO()
-assert tui.run.main([sys.argv[1], "--lang", "de"], stdout=out, stderr=err) == 0, err.getvalue()
-assert tui.run.main([sys.argv[1], "--json"], stdout=out, stderr=err) == 0, err.getvalue()
+assert run.main([sys.argv[1], "--lang", "de"], stdout=out, stderr=err) == 0, err.getvalue()
+assert run.main([sys.argv[1], "--json"], stdout=out, stderr=err) == 0, err.getvalue()
 sim = create_demo(None, start="2026-03-02T09:00:00Z")
 sim.advance("3d")
-assert tui.recording.record(sim).text
+assert recording.record(sim).text
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -187,5 +187,5 @@ def test_the_scenario_runner_and_its_words_load_no_ui_toolkit() -> None:
                              str(ROOT / "data" / "scenarios" / "extension_accepted.toml")],
                             cwd=ROOT, capture_output=True, text=True, check=True)
     modules = json.loads(result.stdout)
-    assert "rcsim.tui.report" in modules and "rcsim.tui.run" in modules  # the probe really ran the runner
+    assert "rcsim.tui.words.report" in modules and "rcsim.tui.cli.run" in modules  # the probe really ran the runner
     assert [m for m in modules if m.split(".")[0] in UI_PACKAGES] == []

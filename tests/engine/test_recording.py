@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine import recording, scenario
-from rcsim.tui.report import transcript
-from rcsim.tui.run import main as run_main
+from rcsim.tui.words.report import transcript
+from rcsim.tui.cli.run import main as run_main
 from rcsim.engine.recording import LeftOut, Mark, RecordingError, plan, toml_string, write
 
 START = "2026-03-02T09:00:00Z"

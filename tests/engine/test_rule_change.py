@@ -164,7 +164,7 @@ def test_a_rules_step_that_is_not_a_table_or_not_allowed_is_a_damaged_file(make_
 
 
 def test_a_misspelt_rule_name_says_the_name_it_probably_meant_in_both_languages() -> None:
-    from rcsim.tui.i18n import refusal_text
+    from rcsim.tui.words.i18n import refusal_text
 
     with pytest.raises(Refusal) as caught:
         rule_value("very_late_hour", 48)

@@ -8,8 +8,8 @@ from typing import Callable
 import pytest
 
 from rcsim.engine.scenario import ScenarioError, load
-from rcsim.tui.report import error_text
-from rcsim.tui.run import main
+from rcsim.tui.words.report import error_text
+from rcsim.tui.cli.run import main
 
 Write = Callable[..., Path]
 
@@ -420,7 +420,7 @@ def test_the_plain_fallback_names_where_and_the_code(write: Write) -> None:
 
 
 def test_the_words_follow_the_language(write: Write) -> None:
-    from rcsim.tui import i18n
+    from rcsim.tui.words import i18n
 
     path = write('''
         [[steps]]

@@ -17,7 +17,7 @@ import pytest
 from rcsim.engine import ACTIONS, BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from rcsim.engine.rules import load_policies
 from rcsim.engine.scenario import ActionStep, ExpectStep, in_language, load
-from rcsim.tui.run import main
+from rcsim.tui.cli.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "data" / "scenarios").glob("*.toml"))

@@ -15,8 +15,9 @@ from typing import Any, Callable
 import pytest
 
 from rcsim.engine.scenario import ActionStep, ExpectStep, ScenarioError, Text, load, play
-from rcsim.tui import i18n, run
-from rcsim.tui.report import error_text
+from rcsim.tui.cli import run
+from rcsim.tui.words import i18n
+from rcsim.tui.words.report import error_text
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "data" / "scenarios").glob("*.toml"))
@@ -149,7 +150,7 @@ def test_the_german_transcript_of_a_bundled_scenario_speaks_german_only() -> Non
 
 
 def test_the_examples_list_gives_the_german_titles(capsys: pytest.CaptureFixture[str]) -> None:
-    from rcsim.tui import examples
+    from rcsim.tui.cli import examples
 
     assert examples.main(["--lang", "de"]) == 0
     listed = capsys.readouterr().out

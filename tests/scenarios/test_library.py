@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine.scenario import ActionStep, AdvanceStep, ExpectStep, UndoStep, UntilStep, load, play
-from rcsim.tui.run import main
+from rcsim.tui.cli.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "data" / "scenarios").glob("*.toml"))
@@ -61,9 +61,9 @@ def test_the_library_covers_the_rules() -> None:
 
 
 def test_the_whole_library_in_a_subprocess() -> None:
-    """`python -m rcsim.tui.run FILE...` is the runner, with its exit status."""
+    """`python -m rcsim.tui.cli.run FILE...` is the runner, with its exit status."""
     done = subprocess.run(
-        [sys.executable, "-m", "rcsim.tui.run", *map(str, LIBRARY)], cwd=ROOT,
+        [sys.executable, "-m", "rcsim.tui.cli.run", *map(str, LIBRARY)], cwd=ROOT,
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert f"{len(LIBRARY)} scenarios: {len(LIBRARY)} passed, 0 failed" in done.stdout

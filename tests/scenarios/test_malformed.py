@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine.scenario import ScenarioError, load
-from rcsim.tui.run import main
+from rcsim.tui.cli.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")
@@ -314,7 +314,7 @@ def test_through_the_installed_command(tmp_path: Path, case: Case) -> None:
 
 
 def test_the_messages_read_in_german_too(tmp_path: Path) -> None:
-    from rcsim.tui import i18n
+    from rcsim.tui.words import i18n
 
     for case in CASES:
         path = write(tmp_path, case)

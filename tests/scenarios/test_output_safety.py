@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rcsim.tui.cli import PIPE_CLOSED
-from rcsim.tui.run import main
+from rcsim.tui.cli.common import PIPE_CLOSED
+from rcsim.tui.cli.run import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RCSIM = Path(sys.executable).with_name("rcsim")
@@ -130,7 +130,7 @@ def test_a_pipe_closed_early_ends_the_run_quietly() -> None:
 
 def test_a_pipe_closed_early_on_json_output_ends_quietly_too() -> None:
     library = str(ROOT / "data" / "scenarios")
-    child = subprocess.Popen([sys.executable, "-m", "rcsim.tui.run", "--json",
+    child = subprocess.Popen([sys.executable, "-m", "rcsim.tui.cli.run", "--json",
                               *[library] * 10], cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     assert child.stdout is not None and child.stderr is not None
@@ -142,7 +142,7 @@ def test_a_pipe_closed_early_on_json_output_ends_quietly_too() -> None:
 
 
 def test_the_app_and_the_command_line_escape_with_the_same_function() -> None:
-    from rcsim.tui.safetext import clean
-    from rcsim.tui.text import clean as app_clean
+    from rcsim.tui.words.safetext import clean
+    from rcsim.tui.words.text import clean as app_clean
 
-    assert app_clean is clean  # tui/text.py delegates: the two can never drift apart
+    assert app_clean is clean  # tui/words/text.py delegates: the two can never drift apart

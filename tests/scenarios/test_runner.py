@@ -12,8 +12,8 @@ from rcsim.engine import Refusal
 from rcsim.engine.scenario import (
     ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
 )
-from rcsim.tui.report import transcript
-from rcsim.tui.run import main
+from rcsim.tui.words.report import transcript
+from rcsim.tui.cli.run import main
 
 Write = Callable[..., Path]
 

@@ -10,8 +10,8 @@ from typing import Callable
 import pytest
 
 from rcsim.engine.scenario import Player, ScenarioError, UndoStep, load, play
-from rcsim.tui import i18n
-from rcsim.tui.report import error_text, report_json, transcript
+from rcsim.tui.words import i18n
+from rcsim.tui.words.report import error_text, report_json, transcript
 
 Write = Callable[..., Path]
 

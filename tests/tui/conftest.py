@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui import i18n
-from rcsim.tui.app import RcsimApp, make_app
+from rcsim.tui.words import i18n
+from rcsim.tui.app.app import RcsimApp, make_app
 
 START = "2026-03-02T09:00:00Z"
 SIZE = (160, 48)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.notifications import Notification
 
-from rcsim.tui.app import RcsimApp
+from rcsim.tui.app.app import RcsimApp
 
 
 def notifications(app: RcsimApp) -> list[Notification]:

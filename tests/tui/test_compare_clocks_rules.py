@@ -8,8 +8,8 @@ from textual.widgets import Input
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import SIZE, START, paste, plain
 from .test_keys_everywhere import CLASSIC

@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Input
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.rules import ADJUSTABLE
-from rcsim.tui import i18n
-from rcsim.tui.app import make_app
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import SIZE, START, open_order, paste, plain
 from .test_keys_everywhere import CLASSIC, app_in, title

@@ -15,8 +15,8 @@ from textual.widgets import DataTable
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui import classroom as classes
-from rcsim.tui.dashboard import DebriefScreen, Dashboard
+from rcsim.tui.web import classroom as classes
+from rcsim.tui.app.dashboard import DebriefScreen, Dashboard
 
 from .conftest import START
 

@@ -9,8 +9,8 @@ from textual import events
 from textual.geometry import Size
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
-from rcsim.tui.widgets.party_pane import PartyPane
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.widgets.party_pane import PartyPane
 
 from .conftest import SIZE, START, build_app
 

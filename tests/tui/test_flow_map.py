@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
-from rcsim.tui.screens.flow_map import FlowMapScreen
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.screens.flow_map import FlowMapScreen
 
 from .conftest import START, build_app, open_order
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rcsim.engine import Simulation
 from textual.widgets import Input, TextArea
 
-from rcsim.tui.screens.action_form import ActionFormScreen
-from rcsim.tui.screens.request_sent import RequestSentScreen
-from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.app.screens.action_form import ActionFormScreen
+from rcsim.tui.app.screens.request_sent import RequestSentScreen
+from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import (
     SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row, screen_text,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui import i18n
-from rcsim.tui.app import make_app
-from rcsim.tui.widgets.footer import LocalizedFooter
+from rcsim.tui.words import i18n
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.widgets.footer import LocalizedFooter
 
 from .conftest import SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row
 
@@ -118,14 +118,14 @@ async def test_order_lists_fit_their_panes_in_both_languages():
 
 
 def test_german_nouns_keep_their_capitals_inside_sentences():
-    from rcsim.tui.describe import describe_event
+    from rcsim.tui.words.describe import describe_event
 
     sim = create_demo(None, start=START)
     (event,) = sim.act("freelancer", "accept", "FO-1006")
     (deadline,) = [d for d in sim.deadlines() if d.order == "FO-1008"]
     with i18n.using("de"):
         assert "die Stornierungsanfrage des Kunden zu FO-1006" in describe_event(event)
-        from rcsim.tui.describe import describe_deadline
+        from rcsim.tui.words.describe import describe_deadline
         assert "Anfrage nach einem Auftragsupdate" in describe_deadline(deadline)
 
 
@@ -168,6 +168,6 @@ async def test_notices_are_shown_whole_never_cut_mid_sentence():
 
 
 def pane_notice_text(notice) -> str:
-    from rcsim.tui.widgets.party_pane import _notice_text
+    from rcsim.tui.app.widgets.party_pane import _notice_text
 
     return _notice_text(notice[1])

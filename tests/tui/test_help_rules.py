@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rcsim.engine import Simulation
 from rcsim.engine.rules import load_policies
-from rcsim.tui import i18n
-from rcsim.tui.screens.help import HelpScreen, rule_lines
+from rcsim.tui.words import i18n
+from rcsim.tui.app.screens.help import HelpScreen, rule_lines
 
 from .conftest import START, build_app, plain
 

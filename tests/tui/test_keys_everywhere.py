@@ -10,16 +10,16 @@ from textual.pilot import Pilot
 from textual.widgets import RadioButton, TextArea
 
 from rcsim.engine.scenario import Player, load
-from rcsim.tui import i18n
-from rcsim.tui.app import RcsimApp, make_app
-from rcsim.tui.screens.action_form import ActionFormScreen
-from rcsim.tui.screens.dialog import Dialog
-from rcsim.tui.screens.flow_map import FlowMapScreen
-from rcsim.tui.screens.help import HelpScreen
-from rcsim.tui.screens.request_sent import RequestSentScreen
-from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
-from rcsim.tui.screens.rules import RulesScreen
-from rcsim.tui.widgets.footer import FooterKey, LocalizedFooter
+from rcsim.tui.words import i18n
+from rcsim.tui.app.app import RcsimApp, make_app
+from rcsim.tui.app.screens.action_form import ActionFormScreen
+from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.app.screens.flow_map import FlowMapScreen
+from rcsim.tui.app.screens.help import HelpScreen
+from rcsim.tui.app.screens.request_sent import RequestSentScreen
+from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
+from rcsim.tui.app.screens.rules import RulesScreen
+from rcsim.tui.app.widgets.footer import FooterKey, LocalizedFooter
 
 from .conftest import (
     SIZE, START, activate, build_app, open_rc, paste, plain, run_from_palette, wait_for,

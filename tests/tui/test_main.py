@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 
 from rcsim.engine import Simulation
-from rcsim.tui import __main__ as cli
+from rcsim.tui.cli import main as cli
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_a_refused_file_exits_2_and_stays_untouched(tmp_path, capsys, content):
 
 def test_run_dispatches_to_the_scenario_runner(monkeypatch):
     calls = []
-    fake = types.ModuleType("rcsim.tui.run")
+    fake = types.ModuleType("rcsim.tui.cli.run")
     fake.main = lambda argv: calls.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "rcsim.tui.run", fake)
+    monkeypatch.setitem(sys.modules, "rcsim.tui.cli.run", fake)
     from rcsim import tui
 
     monkeypatch.setattr(tui, "run", fake, raising=False)
@@ -96,7 +96,7 @@ def test_run_dispatches_to_the_scenario_runner(monkeypatch):
 def test_a_crash_never_exits_0():
     """Textual shows the traceback of a crash and ends the app; the process must not exit 0."""
     from rcsim.engine.demo import create_demo
-    from rcsim.tui.app import RcsimApp
+    from rcsim.tui.app.app import RcsimApp
 
     class Crashing(RcsimApp):
         def on_ready(self) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from rcsim.tui import i18n
-from rcsim.tui.describe import describe_deadline
+from rcsim.tui.words import i18n
+from rcsim.tui.words.describe import describe_deadline
 
 from .conftest import SIZE, plain
 from .test_keys_everywhere import CLASSIC, app_in

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rcsim.engine.scenario import Player, load
-from rcsim.tui import __main__ as cli
-from rcsim.tui.app import RcsimApp, make_app
+from rcsim.tui.cli import main as cli
+from rcsim.tui.app.app import RcsimApp, make_app
 
 from .conftest import SIZE, build_app, pane_text, plain, row, run_from_palette
 
@@ -197,9 +197,9 @@ def test_rcsim_scenario_opens_the_app_on_the_files_orders(monkeypatch, tmp_path)
 
 def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
     """The bar and `rcsim run` put steps, durations, fields and expected values into the same
-    words (tui/report.py): German durations in words, statuses as labels, never identifiers."""
-    from rcsim.tui import i18n
-    from rcsim.tui.widgets.presenter import describe_step, result_lines
+    words (tui/words/report.py): German durations in words, statuses as labels, never identifiers."""
+    from rcsim.tui.words import i18n
+    from rcsim.tui.app.widgets.presenter import describe_step, result_lines
 
     player = Player(load(wrong_scenario(tmp_path)))
     action, expect, advance = player.scenario.steps

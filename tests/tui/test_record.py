@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input, RadioButton
 
 from rcsim.engine import scenario
-from rcsim.tui.report import transcript
-from rcsim.tui.messages import ActionRequested
+from rcsim.tui.words.report import transcript
+from rcsim.tui.app.messages import ActionRequested
 
 from .conftest import SIZE, build_app, screen_text
 from .reach import notifications
@@ -107,7 +107,7 @@ async def test_a_marked_start_is_offered_and_keeps_every_order(tmp_path, monkeyp
         assert played.simulation.snapshot()["orders"] == app.sim.snapshot()["orders"]
 
 
-# ---- the words of a recording: the app's, in its language (tui/recording.py)
+# ---- the words of a recording: the app's, in its language (tui/words/recording.py)
 
 
 def _marked_session():
@@ -127,8 +127,8 @@ def _marked_session():
 
 def test_the_file_comments_title_and_description_are_in_the_apps_language():
     from rcsim.engine.recording import RecordingError, plan
-    from rcsim.tui import i18n
-    from rcsim.tui.recording import error_text, record
+    from rcsim.tui.words import i18n
+    from rcsim.tui.words.recording import error_text, record
 
     sim, start = _marked_session()
     assert plan(sim, since=start).mark is not None  # replayed from the creation, not refused
@@ -154,8 +154,8 @@ def test_the_file_comments_title_and_description_are_in_the_apps_language():
 
 def test_why_an_order_was_left_out_is_said_in_words():
     from rcsim.engine.recording import mark
-    from rcsim.tui import i18n
-    from rcsim.tui.recording import record
+    from rcsim.tui.words import i18n
+    from rcsim.tui.words.recording import record
 
     sim, _ = _marked_session()  # FO-1 cancelled, FO-2 completed
     sim.change_rules({"comment_max_chars": 3000})  # the file cannot replay from the creation
@@ -188,8 +188,8 @@ def test_why_an_order_was_left_out_is_said_in_words():
 async def test_the_save_box_shows_its_choice_first_and_enter_does_not_save(
         tmp_path, monkeypatch, language, size):
     from rcsim.engine.demo import create_demo
-    from rcsim.tui import i18n
-    from rcsim.tui.app import make_app
+    from rcsim.tui.words import i18n
+    from rcsim.tui.app.app import make_app
 
     from .conftest import START, plain
 

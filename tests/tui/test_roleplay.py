@@ -14,10 +14,10 @@ from textual.widgets import Static
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.__main__ import main
-from rcsim.tui.app import make_app
-from rcsim.tui.widgets.clock_bar import ClockBar
-from rcsim.tui.widgets.party_pane import PartyPane
+from rcsim.tui.cli.main import main
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.app.widgets.party_pane import PartyPane
 
 from .conftest import SIZE, START, pane_text, plain
 from .reach import hold_sync
@@ -123,7 +123,7 @@ async def test_an_action_on_an_out_of_date_screen_is_refused_and_the_screen_catc
                                  '        sim.act("buyer", "withdraw", "FO-1001")')
         steps = app.sim.step_count
         # The freelancer answers a request the screen does not know was withdrawn.
-        from rcsim.tui.messages import ActionRequested
+        from rcsim.tui.app.messages import ActionRequested
         app.post_message(ActionRequested("freelancer", "accept", "FO-1001", {}))
         await pilot.pause()
         await pilot.pause()

@@ -12,9 +12,9 @@ from textual.widgets import Button, RadioButton, TextArea
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
-from rcsim.tui.screens.action_form import ActionFormScreen
-from rcsim.tui.screens.resolution_center import ResolutionCenterScreen
+from rcsim.tui.app.app import make_app
+from rcsim.tui.app.screens.action_form import ActionFormScreen
+from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
 
 from .conftest import START, pane_text, screen_text, shown
 from .test_roleplay import other_process, until

@@ -14,7 +14,7 @@ import pytest
 
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
+from rcsim.tui.app.app import make_app
 
 from .conftest import SIZE, START
 
@@ -156,8 +156,8 @@ async def test_a_confined_window_offers_no_file_of_its_users_choosing(demo_file,
 async def test_the_trainer_does_not_branch_away_from_open_party_windows(demo_file) -> None:
     from textual.widgets import Static
 
-    from rcsim.tui.messages import BranchRequested
-    from rcsim.tui.screens.travel import BranchScreen
+    from rcsim.tui.app.messages import BranchRequested
+    from rcsim.tui.app.screens.travel import BranchScreen
 
     other = Window(demo_file, "buyer")
     target = demo_file.with_name("branch.json")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from rcsim.engine.scenario import load
-from rcsim.tui.shots import main
+from rcsim.tui.cli.shots import main
 
 from .reach import notifications
 from .test_present import LIBRARY, TIMEOUT_STORY, present_app

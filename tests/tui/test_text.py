@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rcsim.tui import i18n
-from rcsim.tui.text import clean, one_line, plain
+from rcsim.tui.words import i18n
+from rcsim.tui.words.text import clean, one_line, plain
 
 
 def test_markup_stays_text():

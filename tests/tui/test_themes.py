@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import make_app
+from rcsim.tui.app.app import make_app
 
 from .conftest import SIZE, START, activate, open_order
 

@@ -12,9 +12,9 @@ from textual.widgets import Input, Static
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.scenario import Player, load
-from rcsim.tui.app import RcsimApp, make_app
-from rcsim.tui.widgets.clock_bar import ClockBar
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.app.app import RcsimApp, make_app
+from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import SIZE, START, activate, build_app, open_order, pane_text, paste, plain, screen_text
 

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.app import RcsimApp, make_app
+from rcsim.tui.app.app import RcsimApp, make_app
 
 from .conftest import SIZE, START, paste
 from .test_time_travel import choose_step

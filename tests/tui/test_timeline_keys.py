@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from rcsim.tui import i18n
-from rcsim.tui.screens.travel import StepScreen
-from rcsim.tui.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
+from rcsim.tui.app.screens.travel import StepScreen
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import SIZE, plain
 from .test_keys_everywhere import CLASSIC, app_in, footer_keys, help_keys_text, words_in
