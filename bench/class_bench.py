@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import psutil
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
@@ -46,7 +46,7 @@ SCREEN = """() => { const t = window.__terms[0]; if (!t) return "";
   const b = t.buffer.active; const out = [];
   for (let y = 0; y < t.rows; y++) { const l = b.getLine(b.viewportY + y);
     out.push(l ? l.translateToString(true) : ""); } return out.join("\\n"); }"""
-SIZE = {"width": 1600, "height": 1000}
+SIZE: ViewportSize = {"width": 1600, "height": 1000}
 
 
 def screen(page: Page) -> str:
@@ -168,4 +168,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

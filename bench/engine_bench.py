@@ -39,7 +39,7 @@ ACTIONS = 50
 
 # (starting status, who opens which request); the last kind delivers while an update is open,
 # so its auto-complete is paused, resumes when the update expires and fires 72 h later.
-KINDS = (
+KINDS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
     ("in_progress", "buyer", "request_update", {"comment": "Any news?"}),
     ("in_progress", "buyer", "ask_to_cancel", {"comment": "Plans changed", "reason": "no_longer_needed"}),
     ("delivered", "freelancer", "ask_to_cancel", {"reason": "buyer_unresponsive"}),
@@ -162,7 +162,8 @@ def bench_run(folder: Path, n: int, repeats: int) -> dict:
 def bench_actions(folder: Path, sizes: tuple[int, ...]) -> dict[int, dict]:
     """One action at a time on each of the files in turn (so that every size meets the disk in
     the same state), and beside them the floor: one line appended and fdatasynced."""
-    sims, samples = {}, {n: [] for n in sizes}
+    sims: dict[int, Simulation] = {}
+    samples: dict[int, list[float]] = {n: [] for n in sizes}
     for n in sizes:
         path = folder / f"action-{n}.json"
         orders_file(path, n)
@@ -213,7 +214,7 @@ def bench_advance(folder: Path, n: int, repeats: int) -> dict:
 def bench_compact(path: Path, plain: bool) -> float:
     saved = rcsim.engine.store.msgspec
     if plain:
-        rcsim.engine.store.msgspec = None
+        rcsim.engine.store.msgspec = None  # type: ignore[assignment]
     try:
         with Simulation.open(path) as sim:
             began = time.perf_counter()

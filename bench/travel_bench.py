@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,7 @@ def replay_from_start(records: list, k: int) -> float:
     return timed(rebuild)
 
 
-def measure(sim: Simulation, where: str, rounds: int, rng: random.Random) -> dict[str, list[float]]:
+def measure(sim: Simulation, where: str, rounds: int, rng: random.Random) -> dict[str, Any]:
     steps = sim.step_count
     print(f"{where}: {len(sim.order_ids())} orders, {steps} steps, {len(sim.events())} events")
     first = timed(sim.undo)
@@ -109,7 +110,7 @@ def main(quick: bool = False) -> None:
     print(f"Python {platform.python_version()} on {platform.machine()}, "
           f"{'quick' if quick else 'full'} run")
     rng = random.Random(20261201)
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="rcsim-travel-bench-") as folder:
         path = Path(folder) / "sim.json"
         with Simulation.create(path, start=START) as sim:

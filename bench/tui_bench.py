@@ -155,8 +155,8 @@ def bigger_demo(n: int, path: Path | None = None):
               "status": "incomplete"} for i in range(n - len(sim.order_ids()))]
     sim.add_orders(extra)
     for spec in extra[::3]:
-        sim.act("buyer", "ask_to_cancel", spec["id"], comment="Plans changed.")
-    return sim, [spec["id"] for spec in extra]
+        sim.act("buyer", "ask_to_cancel", str(spec["id"]), comment="Plans changed.")
+    return sim, [str(spec["id"]) for spec in extra]
 
 
 async def bench_press(presses: int) -> None:

@@ -36,6 +36,7 @@ def rcsim(*args: str, limit_file_size: int | None = None) -> subprocess.Complete
     """`rcsim ARGS` as its own process `python -m rcsim`, in English unless --lang says otherwise."""
     def limit() -> None:  # a write past this size fails in the operating system, as on a full disk
         import resource
+        assert limit_file_size is not None
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
     return subprocess.run([sys.executable, "-m", "rcsim", *args], capture_output=True, text=True,

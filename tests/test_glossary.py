@@ -31,9 +31,9 @@ def _own_words(text: str) -> str:
 
 
 def test_the_glossary_names_the_concepts_the_issue_found_in_two_words() -> None:
-    for concept in ("expired", "withdrawn", "keeps_status", "delivery_date", "incomplete",
-                    "in_revision", "mutual_cancellation", "order_update", "plural"):
-        assert concept in CONCEPTS
+    for named in ("expired", "withdrawn", "keeps_status", "delivery_date", "incomplete",
+                  "in_revision", "mutual_cancellation", "order_update", "plural"):
+        assert named in CONCEPTS
     for name, concept in CONCEPTS.items():
         assert concept.get("meaning"), name
         for lang in LANGUAGES:

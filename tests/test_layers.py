@@ -17,7 +17,7 @@ ENGINE_MODULES = {path.stem for path in (ROOT / "engine").iterdir()
 
 def engine_imports(path: Path) -> list[tuple[int, str]]:
     """Each import of the engine in a file: (line, what it names)."""
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
                 and node.module.startswith("rcsim.engine"):

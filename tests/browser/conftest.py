@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from ..serving import Served, start_serve
@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update"
                  "--no-first-run", "--disable-sync", f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]
 INSTALL = "apt-get install chromium (Debian, as root; .ci/run does it)"
 WAIT = 30.0  # generous: the machine is shared; nothing here asserts on speed
-SIZE = {"width": 1600, "height": 1000}  # about 177 x 52 cells at textual-serve's 16 px font
+SIZE: ViewportSize = {"width": 1600, "height": 1000}  # about 177 x 52 cells at textual-serve's 16 px font
 
 # textual-serve's client (static/js/textual.js) keeps its xterm.js Terminal as `this.terminal`
 # of an object the page never exposes; xterm.js draws on a canvas, so the text is not in the DOM.
@@ -74,10 +74,9 @@ def install_chromium() -> None:
     """Debian's chromium, when this is root on a system with apt-get (as CI is)."""
     if os.name != "posix" or os.geteuid() != 0 or shutil.which("apt-get") is None:
         return
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 900}
     try:
-        subprocess.run(["apt-get", "update", "-qq"], **quiet)  # type: ignore[arg-type]
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], **quiet)  # type: ignore[arg-type]
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
     except (OSError, subprocess.TimeoutExpired):
         pass
 
@@ -128,7 +127,7 @@ class Tab:
         except PlaywrightError:  # the page is navigating (to a pair's view, and back): not yet
             return ""
 
-    def wait_for(self, what: str | Callable[[str], bool], timeout: float = WAIT) -> str:
+    def wait_for(self, what: str | Callable[[str], object], timeout: float = WAIT) -> str:
         """The screen, once it shows `what` (a text, or a test of the screen's text)."""
         test = (lambda text: what in text) if isinstance(what, str) else what
         deadline = time.monotonic() + timeout

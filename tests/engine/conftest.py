@@ -69,4 +69,5 @@ def refused(sim: Simulation, code: str, call: Callable[..., Any], *args: Any, **
 def reopened(sim: Simulation) -> Simulation:
     """The same simulation read back from its file after closing it (the caller closes this one)."""
     sim.close()  # one process holds a simulation file at a time
+    assert sim.path is not None
     return Simulation.open(sim.path)

@@ -49,6 +49,7 @@ def resealed(content: bytes) -> bytes:
 def compacted(sim: Simulation) -> dict[str, Any]:
     """The database of a file simulation with a fresh checkpoint (its tables hold the state)."""
     sim.compact()
+    assert sim.path is not None
     return read_database(sim.path)
 
 

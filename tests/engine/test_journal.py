@@ -71,11 +71,11 @@ def take(sim: Simulation, op: tuple, count: list[int]) -> None:
                 action = allowed[action_pick % len(allowed)]
                 options = {o.action: o for o in sim.options(party, order)}
                 fields = {}
-                for spec in options[action].fields:
-                    if spec.name == "reason":
-                        fields["reason"] = spec.choices[action_pick % len(spec.choices)]
-                    elif spec.required or action_pick % 2:
-                        fields[spec.name] = GOOD[spec.name]
+                for field in options[action].fields:
+                    if field.name == "reason":
+                        fields["reason"] = field.choices[action_pick % len(field.choices)]
+                    elif field.required or action_pick % 2:
+                        fields[field.name] = GOOD[field.name]
             else:
                 action = ACTIONS[action_pick % len(ACTIONS)]
                 fields = {k: v for k, v in fields.items() if v is not None}

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def ready(child: subprocess.Popen) -> tuple[int, int]:
     return int(words[1]), int(words[2])
 
 
-def finish(child: subprocess.Popen, seen: list[bytes] = ()) -> list[tuple[int, int]]:
+def finish(child: subprocess.Popen, seen: Sequence[bytes] = ()) -> list[tuple[int, int]]:
     """Kill the child now; the (events, steps) it reported as done: in the lines read from it
     before (`seen`) and those it wrote after them."""
     child.send_signal(signal.SIGKILL)

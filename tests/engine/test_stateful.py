@@ -45,7 +45,7 @@ class EngineMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="rcsim-stateful-"))
         self.path = self.dir / "sim.json"
-        self.sim: Simulation | None = None
+        self._sim: Simulation | None = None
         self.count = 0
         self.final: dict[str, dict[str, Any]] = {}       # order id -> its doc once final
         self.deadline_of: dict[str, int] = {}             # request id -> deadline seen at opening
@@ -60,14 +60,20 @@ class EngineMachine(RuleBasedStateMachine):
                 statuses=st.lists(st.sampled_from(STATUSES), min_size=2, max_size=4))
     def start(self, policy: str, cancel_hours: int | None, statuses: list[str]) -> None:
         rules = None if cancel_hours is None else {"cancellation_response_hours": cancel_hours}
-        self.sim = Simulation.create(self.path, start=START, policy=policy, rules=rules)
+        self._sim = Simulation.create(self.path, start=START, policy=policy, rules=rules)
         self.last_now = self.sim.snapshot()["now"]
         self.add_orders(statuses, days=2, due_hours=None)
 
     def teardown(self) -> None:
-        if self.sim is not None:
-            self.sim.close()
+        if self._sim is not None:
+            self._sim.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def sim(self) -> Simulation:
+        """The simulation under test (made by the first rule, `start`)."""
+        assert self._sim is not None, "start() runs first"
+        return self._sim
 
     def orders(self) -> list[str]:
         return list(self.sim.order_ids())
@@ -207,7 +213,7 @@ class EngineMachine(RuleBasedStateMachine):
         before = self.sim.snapshot()
         deadlines = self.sim.deadlines()
         self.sim.close()
-        self.sim = Simulation.open(self.path)
+        self._sim = Simulation.open(self.path)
         assert self.sim.snapshot() == before
         assert self.sim.deadlines() == deadlines
 

@@ -423,7 +423,9 @@ def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_pat
         give_up = time.monotonic() + 10
         while not inside and time.monotonic() < give_up:
             time.sleep(0.001)
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        main = threading.main_thread().ident
+        assert main is not None
+        signal.pthread_kill(main, signal.SIGINT)
 
     previous = signal.signal(signal.SIGINT, interrupt)
     state._fire = fire

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from rcsim.engine.scenario import ScenarioError, load
+from rcsim.engine.scenario import ActionStep, ScenarioError, load
 from rcsim.tui.words.report import error_text
 from rcsim.tui.cli.run import main
 
@@ -74,7 +74,8 @@ def test_a_fails_step_may_leave_out_a_required_field(write: Write) -> None:
         order = "FO-1"
         fails = true
         '''))
-    assert scenario.steps[0].fails
+    step = scenario.steps[0]
+    assert isinstance(step, ActionStep) and step.fails
 
 
 def test_missing_step_key(write: Write) -> None:

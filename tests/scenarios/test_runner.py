@@ -45,11 +45,12 @@ def test_loaded_scenario_is_plain_data(write: Write) -> None:
     assert [type(s) for s in scenario.steps] == [ActionStep, AdvanceStep, ExpectStep, UntilStep,
                                                  ExpectStep]
     assert [s.number for s in scenario.steps] == [1, 2, 3, 4, 5]
-    first = scenario.steps[0]
+    first, wait = scenario.steps[0], scenario.steps[1]
+    assert isinstance(first, ActionStep) and isinstance(wait, AdvanceStep)
     assert (first.actor, first.action, first.order, first.note) == (
         "buyer", "ask_to_cancel", "FO-1", "The buyer asks.")
     assert dict(first.fields) == {"comment": "We dropped the project."}
-    assert scenario.steps[1].seconds == 47 * 3600 + 59 * 60
+    assert wait.seconds == 47 * 3600 + 59 * 60
     with pytest.raises(AttributeError):
         scenario.title = "changed"  # type: ignore[misc]
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from rcsim.engine.demo import create_demo
 from rcsim.tui.words import i18n
 from rcsim.tui.app.app import RcsimApp, make_app
+from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 START = "2026-03-02T09:00:00Z"
 SIZE = (160, 48)
@@ -75,14 +76,21 @@ def row(app: RcsimApp, party: str, order: str) -> str:
         return app.pane(party).row_text(order)
 
 
+def app_of(pilot: Pilot) -> RcsimApp:
+    """The app a pilot drives, as the rcsim app it is (Pilot knows it only as an App)."""
+    app = pilot.app
+    assert isinstance(app, RcsimApp)
+    return app
+
+
 async def open_order(pilot: Pilot, party: str, order: str) -> None:
     """Click the order in the party's list, then View (Enter): the seed's step 1."""
     await pilot.pause()  # let the first layout settle before clicking into it
-    if not pilot.app.pane(party).display:  # a narrow screen shows one party: bring it to front
+    if not app_of(pilot).pane(party).display:  # a narrow screen shows one party: bring it to front
         await pilot.press("1" if party == "buyer" else "2")
         await pilot.pause()
-    pane = pilot.app.pane(party)
-    table = pane.query_one("#orders")
+    pane = app_of(pilot).pane(party)
+    table = pane.query_one("#orders", LazyTable)
     index = pane.row_index(order)
     if not 0 <= index - table.scroll_y < table.scrollable_content_region.height - 1:
         table.move_cursor(index)  # off screen: scroll it into view first, as a user would
@@ -92,7 +100,7 @@ async def open_order(pilot: Pilot, party: str, order: str) -> None:
     if pilot.app.focused is table:  # a click on the highlighted row is already "View"
         await pilot.press("enter")
         await pilot.pause()
-    assert pilot.app.pane(party).order_id == order
+    assert app_of(pilot).pane(party).order_id == order
 
 
 async def wait_for(pilot: Pilot, check, what: str, tries: int = 500) -> None:
@@ -119,10 +127,10 @@ async def run_from_palette(pilot: Pilot, words: str) -> None:
         if not isinstance(app.screen, CommandPalette):
             return False
         results = app.screen.query(CommandList)
-        if not results or results.first().highlighted is None:
+        highlighted = results.first().highlighted if results else None
+        if highlighted is None:
             return False
-        commands = results.first()
-        prompt = commands.get_option_at_index(commands.highlighted).prompt
+        prompt = results.first().get_option_at_index(highlighted).prompt
         return words.lower() in getattr(prompt, "plain", str(prompt)).lower()
 
     await wait_for(pilot, found, f"a command with {words!r}, highlighted")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
@@ -85,7 +85,7 @@ async def test_the_resolution_center_badge_is_never_split(language) -> None:
             for width in (70, 80, 100, 119, 120, 130, 160, 200):  # the page rewraps as resized
                 await pilot.resize_terminal(width, 40)
                 await pilot.pause()
-                details = app.pane("buyer").query_one("#page-details")
+                details = app.pane("buyer").query_one("#page-details", Static)
                 lines = [line.plain for line in details.content.wrap(details.content_region.width)]
                 assert any(badge in line for line in lines), (width, lines)
 

@@ -142,7 +142,9 @@ async def test_the_debrief_and_german(tmp_path: Path) -> None:
         assert "Paar" in str(app.query_one(DataTable).columns[next(iter(app.query_one(DataTable).columns))].label)
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
-        assert "Wie die Paare geendet haben" in app.screen.text
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert "Wie die Paare geendet haben" in debrief.text
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the debrief closed")
         await pilot.press("g")

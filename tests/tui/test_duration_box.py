@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from textual.widgets import Static
 
 from rcsim.tui.words import i18n
 from rcsim.tui.words.durations import read_duration
@@ -55,7 +56,7 @@ async def test_typing_a_countdown_as_shown_moves_the_clock(language, size) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, DurationScreen), plain(
-            app.screen.query_one("#form-error").content)
+            app.screen.query_one("#form-error", Static).content)
         assert app.sim.now - start == timedelta(days=2)
 
 
@@ -70,7 +71,7 @@ async def test_an_error_of_the_box_goes_with_it(language, size) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DurationScreen)
-        assert "soon" in plain(app.screen.query_one("#form-error").content)
+        assert "soon" in plain(app.screen.query_one("#form-error", Static).content)
         await pilot.press("escape")
         await pilot.pause()
-        assert plain(app.main_screen.query_one("#clock-message").content) == ""
+        assert plain(app.main_screen.query_one("#clock-message", Static).content) == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from rcsim.engine import Simulation
 from rcsim.engine.rules import load_policies
 from rcsim.tui.words import i18n
@@ -85,7 +87,7 @@ async def test_the_help_screen_shows_them() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = plain(app.screen.query_one("#help-rules").content)
+        shown = plain(app.screen.query_one("#help-rules", Static).content)
         assert "Time to accept or decline a cancellation request: 72 h  ✎ changed " \
             "(policy “seed”: 48 h)" in shown
         assert "Time to answer an order update request: 48 h" in shown

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import RadioButton, TextArea
+from textual.widgets import RadioButton, Static, TextArea
 
 from rcsim.engine.scenario import Player, load
 from rcsim.tui.words import i18n
@@ -44,7 +44,7 @@ def other(language: str) -> str:
 
 
 def title(app: RcsimApp) -> str:
-    return plain(app.screen.query_one(".dialog-title").content)
+    return plain(app.screen.query_one(".dialog-title", Static).content)
 
 
 def footer_keys(app: RcsimApp, screen=None) -> list[FooterKey]:
@@ -57,7 +57,7 @@ def footer_words(app: RcsimApp) -> list[str]:
 
 
 def clock_line(app: RcsimApp) -> str:
-    return plain(app.main_screen.query_one("#clock-now").content)
+    return plain(app.main_screen.query_one("#clock-now", Static).content)
 
 
 async def switched(pilot: Pilot, key: str = "g") -> None:
@@ -96,7 +96,8 @@ async def open_each(pilot: Pilot, which: str) -> type[Dialog]:
     elif which == "rules":
         await pilot.press("R")
     await pilot.pause()
-    return {"help": HelpScreen, "flow map": FlowMapScreen, "rules": RulesScreen}[which]
+    screens: dict[str, type[Dialog]] = {"help": HelpScreen, "flow map": FlowMapScreen, "rules": RulesScreen}
+    return screens[which]
 
 
 @pytest.mark.parametrize("language, size", SWITCHES)
@@ -147,7 +148,7 @@ async def test_in_a_text_field_g_is_a_letter_and_ctrl_g_switches(language, size)
         assert form.values()["reason"] == "no_longer_needed"
         assert isinstance(app.focused, TextArea)
         assert words_in(other(language), "field.comment.required") in [
-            plain(label.content) for label in form.query(".field-label")]
+            plain(label.content) for label in form.query(".field-label").results(Static)]
         # Submit: "Request sent", where g is a key again
         await activate(pilot, "#submit")
         assert isinstance(app.screen, RequestSentScreen)
@@ -162,11 +163,11 @@ async def test_a_refusal_in_a_dialog_is_said_again_in_the_new_language() -> None
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, "ask_to_cancel")
         await activate(pilot, "#submit")  # no comment: refused, said in the form
-        error = app.screen.query_one("#form-error")
+        error = app.screen.query_one("#form-error", Static)
         english = plain(error.content)
         assert "Refused" in english or "not" in english
         await switched(pilot, "ctrl+g")
-        german = plain(app.screen.query_one("#form-error").content)
+        german = plain(app.screen.query_one("#form-error", Static).content)
         assert german and german != english
 
 
@@ -249,7 +250,7 @@ async def test_presenting_at_80x24_the_footer_fits_and_help_is_in_it(language) -
 
 
 def help_keys_text(app: RcsimApp) -> str:
-    return plain(app.screen.query_one("#help-keys").content)
+    return plain(app.screen.query_one("#help-keys", Static).content)
 
 
 def screen_keys(app: RcsimApp) -> set[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from rcsim.engine.scenario import Player, load
 from rcsim.tui.cli import main as cli
 from rcsim.tui.app.app import RcsimApp, make_app
@@ -56,7 +58,7 @@ def present_app(path: Path) -> RcsimApp:
 
 def bar(app: RcsimApp) -> str:
     """Everything the presenter bar shows now."""
-    return "\n".join(plain(s.content) for s in app.query("#presenter Static") if s.display)
+    return "\n".join(plain(s.content) for s in app.query("#presenter Static").results(Static) if s.display)
 
 
 async def test_stepping_through_a_library_scenario_shows_each_step_in_both_panes_and_the_bar():

@@ -6,6 +6,7 @@ and going back into them is offered as a branch only; in English and German, at 
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Static
 
 from rcsim.tui.words import i18n
 from rcsim.tui.app.screens.travel import StepScreen
@@ -28,7 +29,7 @@ async def test_nine_u_leave_the_demo_as_it_is_and_say_why(language, size) -> Non
             await pilot.press("u")
         await pilot.pause()
         assert app.sim.snapshot() == before and len(app.sim.order_ids()) == 12
-        message = plain(app.main_screen.query_one("#clock-message").content)
+        message = plain(app.main_screen.query_one("#clock-message", Static).content)
         with i18n.using(language):
             assert i18n.t("refusal.at_start", steps=app.sim.baseline) in message
         undo = [key for key in footer_keys(app) if key.key == "u"]

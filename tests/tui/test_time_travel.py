@@ -14,9 +14,10 @@ from rcsim.engine.demo import create_demo
 from rcsim.engine.scenario import Player, load
 from rcsim.tui.app.app import RcsimApp, make_app
 from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.app.widgets.event_log import EventLog
 from rcsim.tui.app.widgets.lazy_table import LazyTable
 
-from .conftest import SIZE, START, activate, build_app, open_order, pane_text, paste, plain, screen_text
+from .conftest import SIZE, START, activate, app_of, build_app, open_order, pane_text, paste, plain, screen_text
 
 LIBRARY = Path(__file__).resolve().parents[2] / "data" / "scenarios"
 
@@ -38,11 +39,11 @@ def file_app(path: Path, language: str = "en") -> RcsimApp:
 
 async def choose_step(pilot: Pilot, step: int) -> None:
     """Open the timeline (if hidden), put its cursor on step `step`'s line and press Enter."""
-    app = pilot.app
+    app = app_of(pilot)
     if not app.main_screen.query("#event-log") or not app.main_screen.query_one("#event-log").display:
         await pilot.press("l")
         await pilot.pause()
-    log = app.main_screen.query_one("#event-log")
+    log = app.main_screen.query_one("#event-log", EventLog)
     table = log.query_one(LazyTable)
     table.focus()
     table.move_cursor(log.row_of(step))

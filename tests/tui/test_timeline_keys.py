@@ -5,6 +5,7 @@ footer, its title and help say these keys; in English and German, at 80x24 and 1
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Static
 
 from rcsim.tui.words import i18n
 from rcsim.tui.app.screens.travel import StepScreen
@@ -38,7 +39,7 @@ async def test_the_timeline_takes_the_focus_and_its_keys(language, size) -> None
         here = timeline(app).cursor_row  # the step the simulation stands at
         keys = {key.key for key in footer_keys(app)}
         assert {"enter", "escape"} <= keys, "the footer says the timeline's keys"
-        title = plain(app.main_screen.query_one("#event-log-title").content)
+        title = plain(app.main_screen.query_one("#event-log-title", Static).content)
         assert words_in(language, "timeline.hint") in title
         await pilot.press("down", "down")
         await pilot.pause()
