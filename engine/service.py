@@ -21,7 +21,8 @@ from .journal import (
     Journal, JournalEntry, act_record, clock_record, orders_record, replay, rules_record,
 )
 from .journal import prepare as prepare_step
-from .store import LOCK_WAIT, Store, base_origin, no_collection, origin_of
+from .simfile import LOCK_WAIT
+from .storage import Store, base_origin, no_collection, origin_of
 from .timeutil import (
     CLOCK_LIMIT, duration, in_calendar, in_calendar_or_refuse, iso, parse_iso, to_datetime, to_ts,
 )
@@ -352,7 +353,7 @@ class Simulation:
 
     def _catch_up(self) -> Synced | None:
         """Under the write lock: take in what other processes wrote since this one last read
-        the file (engine/store.py: `read_since`, or the file read whole again after it was
+        the file (engine/storage/tail.py: `read_since`, or the file read whole again after it was
         written anew), and keep what they did for `take_in`. None when they wrote nothing."""
         store = self._store
         if store.file is None:
