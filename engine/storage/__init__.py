@@ -43,9 +43,9 @@ what the service asks of them).
 
 from .codec import body, body_of, chain, encode
 from .image import no_collection
-from .layout import FORMAT, TABLES, VERSION, Loaded, base_origin, origin_of
+from .layout import FORMAT, TABLES, VERSION, Loaded, base_origin, origin_of, record_count
 from .store import Store
 from .tinydb_shell import JournalStorage
 
 __all__ = ["FORMAT", "JournalStorage", "Loaded", "Store", "TABLES", "VERSION", "base_origin", "body",
-           "body_of", "chain", "encode", "no_collection", "origin_of"]
+           "body_of", "chain", "encode", "no_collection", "origin_of", "record_count"]

@@ -27,8 +27,8 @@ COMPACT_MIN = 4000
 
 
 def write_image(store: Store, state: State, journal: Journal,
-                 origin_lines: Callable[[], Iterable[bytes]] | None = None,
-                 base: State | None = None) -> None:
+                origin_lines: Callable[[], Iterable[bytes]] | None = None,
+                base: State | None = None) -> None:
     """Rewrite the file: meta, the checkpoint (`state`, after the journal's head), the
     origin's records (from `base`, or as the lines `origin_lines` gives), every step kept,
     and where the simulation stands among them when that is not after the last."""

@@ -56,7 +56,7 @@ def remember(store: Store, size: int | None = None, lines: int | None = None) ->
     if lines is None:
         lines = store.storage.count
     store.mark = FileMark((info.st_dev, info.st_ino), size, (info.st_size, info.st_mtime_ns),
-                         first, tail, lines)
+                          first, tail, lines)
 
 
 def remember_more(store: Store, data: bytes) -> None:
@@ -70,7 +70,7 @@ def remember_more(store: Store, data: bytes) -> None:
         return
     size = mark.size + len(data)
     store.mark = FileMark((info.st_dev, info.st_ino), size, (info.st_size, info.st_mtime_ns),
-                         mark.first, (mark.tail + data)[-TAIL:], mark.lines + data.count(b"\n"))
+                          mark.first, (mark.tail + data)[-TAIL:], mark.lines + data.count(b"\n"))
 
 
 def changed(store: Store) -> bool:

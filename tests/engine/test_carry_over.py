@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Simulation
-from rcsim.engine.service import snapshot_of
+from rcsim.engine.viewing import snapshot_of
 from rcsim.engine.storage import VERSION, JournalStorage
 
 from .conftest import files
