@@ -73,7 +73,8 @@ def add_orders(sim: Simulation, specs: Iterable[Mapping[str, Any]]) -> None:
     sim._change(check, lambda synced: False)
 
 
-def act(sim: Simulation, party: str, action: str, order: str, **fields: Any) -> tuple[EventView, ...]:
+def act(sim: Simulation, party: str, action: str, order: str,
+        **fields: Any) -> tuple[EventView, ...]:
     """`Simulation.act`, as documented there."""
     if sim._store.file is None:  # in memory (experiments: many calls): nothing to take in
         sim._writable()
@@ -176,7 +177,8 @@ def instant(value: Instant) -> int:
 
 
 def order_args(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """An order's fields as given (`add_orders`), checked and named as `State.prepare_order` takes them."""
+    """An order's fields as given (`add_orders`), checked and named as `State.prepare_order`
+    takes them."""
     known = {"id", "title", "price", "delivery_days", "status", "due"}
     unknown = set(spec) - known
     if unknown:

@@ -47,5 +47,5 @@ from .layout import FORMAT, TABLES, VERSION, Loaded, base_origin, origin_of, rec
 from .store import Store
 from .tinydb_shell import JournalStorage
 
-__all__ = ["FORMAT", "JournalStorage", "Loaded", "Store", "TABLES", "VERSION", "base_origin", "body",
-           "body_of", "chain", "encode", "no_collection", "origin_of", "record_count"]
+__all__ = ["FORMAT", "JournalStorage", "Loaded", "Store", "TABLES", "VERSION", "base_origin",
+           "body", "body_of", "chain", "encode", "no_collection", "origin_of", "record_count"]

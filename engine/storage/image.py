@@ -37,7 +37,6 @@ def no_collection() -> Iterator[None]:
             gc.enable()
 
 
-
 class Image:
     """A state being read from its documents, checked and turned into records as they come, so
     that a large table is never held whole as documents."""
@@ -86,7 +85,6 @@ class Image:
         return state
 
 
-
 def bare_state(where: object, rules_doc: Mapping[str, Any], meta: Mapping[str, Any]) -> State:
     """A state with these rules, clock and counters and no records yet."""
     try:
@@ -95,7 +93,6 @@ def bare_state(where: object, rules_doc: Mapping[str, Any], meta: Mapping[str, A
     except Exception as error:
         raise SimulationFileError(where, "damaged", detail=f"{type(error).__name__}: {error}") from None
     return state
-
 
 
 def image_lines(state: State, meta: Mapping[str, Any], prefix: str = "") -> Iterator[bytes]:

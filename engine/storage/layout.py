@@ -24,13 +24,13 @@ ORIGIN = "origin."  # the prefix of the origin's record tables (a file carried o
 
 
 def check_rules(where: object, rules_doc: Any) -> None:
+    """A file's rules document: rules this rcsim can run, naming their policy."""
     try:
         validate(rules_doc)
     except Refusal as refusal:
         raise SimulationFileError(where, "bad_rules", detail=refusal.message) from None
     if not isinstance(rules_doc.get("policy"), str):  # Rules.policy and every save need it
         raise SimulationFileError(where, "no_policy")
-
 
 
 def meta_of(where: object, raw: Any) -> dict[str, Any]:
@@ -44,7 +44,6 @@ def meta_of(where: object, raw: Any) -> dict[str, Any]:
         raise SimulationFileError(where, "wrong_version", found=repr(meta.get("version")),
                                   version=VERSION)
     return meta
-
 
 
 def head_doc(step: int, kept: int) -> dict[str, int]:
@@ -112,10 +111,9 @@ def step_number(doc_id: str) -> int | None:
     return int(doc_id) if str(int(doc_id)) == doc_id else None
 
 
-
 def record_count(state: State) -> int:
+    """How many records a state holds (orders, requests, messages and events)."""
     return len(state.orders) + len(state.requests) + len(state.messages) + len(state.events)
-
 
 
 class Steps:

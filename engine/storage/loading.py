@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-
-
-
 def load(store: Store) -> Loaded:
     """The state and journal the file holds. A file that is not a consistent simulation of a
     version this rcsim reads is refused (engine/consistency.py), before anything is written."""

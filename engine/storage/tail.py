@@ -36,7 +36,6 @@ class FileMark:
     lines: int
 
 
-
 def remember(store: Store, size: int | None = None, lines: int | None = None) -> None:
     """Note how far this process has read (or written) the file: its complete lines up to
     `size` (default: all of it; `lines` of them, default: as many as the storage last read
