@@ -9,7 +9,8 @@ Prints medians, and ratios against baselines measured in the same run:
   (c) opening an N-order file, in a fresh process (median of 3), and its peak memory (RSS);
   (d) a 30-day advance over N orders that each hold an open request, on file (the write
       included), at N = 1,000 and 10,000, against the same number of plain heapq pushes and pops;
-  (e) with and without msgspec (engine/store.py's fast path for JSON): opening and compacting.
+  (e) with and without msgspec (engine/storage/codec.py's fast path for JSON): opening and
+      compacting.
 Run: .venv/bin/python bench/engine_bench.py [--quick]. Nothing here is asserted; it measures.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import rcsim.engine.store  # noqa: E402
+import rcsim.engine.storage.codec  # noqa: E402
 from rcsim.engine import Simulation  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
@@ -116,10 +117,10 @@ def process(args: list[str]) -> tuple[float, str]:
 OPEN = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-import rcsim.engine.store
+import rcsim.engine.storage.codec
 from rcsim.engine import Simulation
 if {plain!r}:
-    rcsim.engine.store.msgspec = None
+    rcsim.engine.storage.codec.msgspec = None
 began = time.perf_counter()
 sim = Simulation.open({path!r})
 seconds = time.perf_counter() - began
@@ -212,16 +213,16 @@ def bench_advance(folder: Path, n: int, repeats: int) -> dict:
 
 
 def bench_compact(path: Path, plain: bool) -> float:
-    saved = rcsim.engine.store.msgspec
+    saved = rcsim.engine.storage.codec.msgspec
     if plain:
-        rcsim.engine.store.msgspec = None  # type: ignore[assignment]
+        rcsim.engine.storage.codec.msgspec = None  # type: ignore[assignment]
     try:
         with Simulation.open(path) as sim:
             began = time.perf_counter()
             sim.compact()
             return time.perf_counter() - began
     finally:
-        rcsim.engine.store.msgspec = saved
+        rcsim.engine.storage.codec.msgspec = saved
 
 
 def met(value: float, goal: float) -> str:

@@ -36,7 +36,7 @@ from .bundled import names as bundled_names
 from .bundled import path_of as bundled_path
 from .bundled import read_json as read_bundled_json
 from .bundled import read_text as read_bundled_text
-from .core import ADDABLE_STATUSES
+from .field_checks import ADDABLE_STATUSES
 from .english import Quoting, excerpt, quoted
 from .model import FINAL_STATUSES
 from .presence import held as seat_held

@@ -5,51 +5,26 @@ effect. Each change comes in two halves: a check that changes nothing (`prepare_
 `prepare_act`, `check_advance`) and the effect of what it let through (`insert_order`, `perform`,
 `move_clock`), so that a step can be written to the journal after its check and before its effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
 (deadline, creation order) when the clock moves, so each fires once, at its own instant.
+What a party gives is checked in engine/field_checks.py, and the deadlines pending are read from
+the heap in engine/deadlines.py.
 """
 
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Container, Mapping
 
+from . import deadlines
+from .deadlines import Deadline
 from .errors import InputError, Refusal
+from .field_checks import NewOrder, action_fields, new_order, storable
 from .model import (
     FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Party, Request, RequestState,
     RequestType, Status, other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
-from .timeutil import CALENDAR_END, CLOCK_LIMIT, DAY, in_calendar_or_refuse, iso
-
-ADDABLE_STATUSES = (Status.INCOMPLETE, Status.IN_PROGRESS, Status.DELIVERED)
-MAX_DELIVERY_DAYS = 3650  # ten years: beyond it a due date soon leaves the calendar (year 9999)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A pending deadline: when, what kind, on which order (and request), and what it will do."""
-
-    at: int
-    seq: int
-    kind: str  # "request" or "auto_complete"
-    order: str
-    request: str | None
-    request_type: str | None
-    outcome: str  # "expire", "cancel", "accept" or "complete"
-
-
-@dataclass(frozen=True, slots=True)
-class NewOrder:
-    """An order checked and ready to add: its price in cents, `due` None for now + its days."""
-
-    id: str
-    title: str
-    price: int
-    delivery_days: int
-    status: Status
-    due: int | None
-
+from .timeutil import CALENDAR_END, CLOCK_LIMIT, DAY, iso
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -116,27 +91,7 @@ class State:
                       adding: Container[str] = ()) -> NewOrder:
         """Check an order to add, changing nothing: the order it would be, or the refusal.
         `adding` holds the ids of orders checked before it in the same batch (not added yet)."""
-        if not isinstance(order_id, str) or not order_id.strip():
-            raise InputError("invalid_order", detail="the id must be a non-empty text")
-        if order_id in self.orders or order_id in adding:
-            raise InputError("duplicate_order", order=order_id)
-        if not isinstance(title, str) or not title.strip():
-            raise InputError("invalid_order", detail=f"{order_id} needs a non-empty title")
-        cents = self._cents("price", price)
-        if cents <= 0:
-            raise InputError("invalid_order", detail=f"the price of {order_id} must be above 0")
-        if (isinstance(delivery_days, bool) or not isinstance(delivery_days, int)
-                or not 1 <= delivery_days <= MAX_DELIVERY_DAYS):
-            raise InputError("invalid_order", detail=f"delivery_days of {order_id} must be a whole "
-                                                  f"number from 1 to {MAX_DELIVERY_DAYS}")
-        if status not in ADDABLE_STATUSES:
-            raise InputError("invalid_order", detail=f"an order starts as {', '.join(ADDABLE_STATUSES)}, "
-                                                  f"not {status!r}")
-        if due is not None and status == Status.INCOMPLETE:
-            raise InputError("invalid_order", detail="an incomplete order has no due date yet")
-        if due is not None:
-            in_calendar_or_refuse(due, due)  # every date must have a day in the calendar
-        return NewOrder(order_id, title, cents, delivery_days, Status(status), due)
+        return new_order(order_id, title, price, delivery_days, status, due, (self.orders, adding))
 
     def insert_order(self, new: NewOrder) -> list[Event]:
         """Add an order `prepare_order` checked (against this state, as it still is)."""
@@ -220,76 +175,11 @@ class State:
 
     def fields(self, party: str, action: str, spec: Mapping[str, str],
                given: Mapping[str, Any]) -> dict[str, Any]:
-        """The action's fields, checked against the spec and normalised (money in cents)."""
-        for name in given:
-            if name not in spec:
-                raise Refusal("field_unknown", action=action, field=name, known=tuple(spec))
-        out: dict[str, Any] = {}
-        for name, need in spec.items():
-            value = given.get(name)
-            if value is None:
-                if need == "required":
-                    raise Refusal("field_required", field=name, action=action)
-                continue
-            if name in ("comment", "extra_description"):
-                if not isinstance(value, str):
-                    raise Refusal("field_type", field=name, expected="text", found=value)
-                self.storable(name, value)
-                if len(value) > self.rules.comment_max_chars:
-                    raise Refusal("comment_too_long", length=len(value),
-                                  limit=self.rules.comment_max_chars)
-                if not value.strip():
-                    if need == "required":
-                        raise Refusal("field_blank", field=name, action=action)
-                    continue
-                out[name] = value
-            elif name == "reason":
-                choices = self.rules.reasons(party)
-                if value not in choices:
-                    raise Refusal("unknown_reason", reason=value, party=party, choices=choices)
-                out[name] = value
-            elif name == "days":
-                low, high = self.rules.extension_days
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise Refusal("field_type", field=name, expected="whole_days",
-                                  found=value)
-                if not low <= value <= high:
-                    raise Refusal("field_range", field=name, low=low, high=high, found=value)
-                out[name] = value
-            elif name == "extra_price":
-                cents = self._cents(name, value)
-                if cents < 0:
-                    raise Refusal("field_negative", field=name, found=value)
-                out[name] = cents
-        if out.get("extra_price", 0) > 0 and "extra_description" in spec and "extra_description" not in out:
-            raise Refusal("extra_needs_description")
-        return out
+        """The action's fields, checked against the spec and normalised (money in cents;
+        engine/field_checks.py)."""
+        return action_fields(self.rules, party, action, spec, given)
 
-    @staticmethod
-    def storable(name: str, text: str) -> None:
-        """Refuse a text no file can hold: a lone surrogate (half of a UTF-16 pair, as a broken
-        paste can give) has no UTF-8 form. Checked before anything changes, so memory and file
-        refuse it alike."""
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise Refusal("field_text", field=name, char=f"U+{ord(text[error.start]):04X}") from None
-
-    @staticmethod
-    def _cents(name: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise Refusal("field_type", field=name, expected="amount", found=value)
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise Refusal("field_type", field=name, expected="amount",
-                          found=value) from None
-        if not amount.is_finite():
-            raise Refusal("field_type", field=name, expected="amount", found=value)
-        cents = amount * 100
-        if cents != cents.to_integral_value():
-            raise Refusal("field_cents", field=name, found=value)
-        return int(cents)
+    storable = staticmethod(storable)
 
     # ---------------------------------------------------------------- acting
 
@@ -508,41 +398,17 @@ class State:
             return self.rules.extension_timeout
         return "expire"
 
-    def _describe(self, at: int, seq: int, kind: str, ref: str) -> Deadline:
-        if kind == "request":
-            request = self.requests[ref]
-            outcome = self.timeout_outcome(request.type)
-            return Deadline(at, seq, kind, request.order, request.id, request.type, outcome)
-        return Deadline(at, seq, kind, ref, None, None, "complete")
-
     def next_deadline(self) -> Deadline | None:
-        """The earliest pending deadline, or None."""
-        self._clean_top()
-        return self._describe(*self._heap[0]) if self._heap else None
+        """The earliest pending deadline, or None (engine/deadlines.py)."""
+        return deadlines.next_deadline(self)
 
     def next_deadlines(self) -> list[Deadline]:
-        """Every pending deadline at the earliest instant, in the order they fire. In a heap an
-        entry holding the least instant has only such entries above it, so they are found
-        from the top, whatever the number of deadlines."""
-        self._clean_top()
-        heap = self._heap
-        if not heap:
-            return []
-        first = heap[0][0]
-        found, stack = [], [0]
-        while stack:
-            index = stack.pop()
-            if index < len(heap) and heap[index][0] == first:
-                if self._valid(*heap[index]):
-                    found.append(heap[index])
-                stack.extend((2 * index + 1, 2 * index + 2))
-        return [self._describe(*entry) for entry in sorted(found)]
+        """Every pending deadline at the earliest instant, in the order they fire."""
+        return deadlines.next_deadlines(self)
 
     def pending_deadlines(self, limit: int | None = None) -> list[Deadline]:
         """Pending deadlines in the order they will fire."""
-        valid = [entry for entry in self._heap if self._valid(*entry)]
-        chosen = heapq.nsmallest(limit, valid) if limit is not None else sorted(valid)
-        return [self._describe(*entry) for entry in chosen]
+        return deadlines.pending_deadlines(self, limit)
 
     def advance_to(self, target: int) -> list[Event]:
         """Move the clock to `target`, firing every deadline passed at its own instant, in order."""

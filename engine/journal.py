@@ -34,8 +34,9 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .core import NewOrder, Prepared, State
+from .core import Prepared, State
 from .errors import Refusal
+from .field_checks import NewOrder
 from .model import Event, Order, Request
 from .rules import Rules, with_changes
 from .timeutil import iso, parse_iso, to_datetime

@@ -1,6 +1,6 @@
 """One simulation file on disk: its real path (links followed), its short write lock, and the
 checks of its folder. Several processes may have one file open; each holds the lock only around
-a write and a look at what the others wrote (engine/store.py reads and writes the contents)."""
+a write and a look at what the others wrote (engine/storage/ reads and writes the contents)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """What the engine shows of a simulation: immutable views of its state (orders, requests,
 messages, events, deadlines, what a party may do), of its history (steps, what other processes
-did) and of a comparison of two simulations. Built by the facade (engine/service.py)."""
+did) and of a comparison of two simulations. Built by the facade (engine/service.py,
+engine/viewing.py)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..core import ADDABLE_STATUSES
+from ..field_checks import ADDABLE_STATUSES
 from ..english import quoted
 from ..errors import Refusal
 from ..rules import ADJUSTABLE, load_policies, policy_rules, rule_value, with_changes

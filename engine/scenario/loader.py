@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from ..english import quoted
 from ..errors import RcsimError, Refusal
 from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
-from ..core import ADDABLE_STATUSES
+from ..field_checks import ADDABLE_STATUSES
 from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, policy_rules
 from ..service import Simulation
 from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts

@@ -1,5 +1,5 @@
 """The file layouts, for tests that break a file by hand: the current format (version 3: JSON
-lines, each a piece of the TinyDB database with its checksum, engine/store.py) and format version
+lines, each a piece of the TinyDB database with its checksum, engine/storage/) and format version
 1 (the whole database as one JSON document, as the release before the journal wrote it)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rcsim.engine import Simulation
-from rcsim.engine.store import VERSION, JournalStorage, body, body_of, chain
+from rcsim.engine.storage import VERSION, JournalStorage, body, body_of, chain
 from rcsim.engine.timeutil import iso
 
 ROOT = Path(__file__).resolve().parents[2]

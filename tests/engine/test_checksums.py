@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Simulation, SimulationFileError
-from rcsim.engine.store import VERSION, JournalStorage, encode
+from rcsim.engine.storage import VERSION, JournalStorage, encode
 
 from .conftest import START, files
 from .layouts import ROOT

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from rcsim.engine import ACTIONS, Refusal, Simulation
-from rcsim.engine.service import snapshot_of
+from rcsim.engine.viewing import snapshot_of
 
 from ..conftest import THOROUGH
 from .conftest import START

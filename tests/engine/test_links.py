@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rcsim.engine import Refusal, Simulation, SimulationFileError
+from rcsim.engine import Refusal, Simulation, SimulationFileError, changing, sync
 
 from .conftest import START, files
 from .processes import Child
@@ -255,11 +255,11 @@ def test_a_write_under_one_name_waits_for_a_write_under_the_other_and_then_goes_
     outcome: list[object] = []
     try:
         with writer._store.locked():  # a write under way through the first name
-            writer._catch_up()
+            sync.catch_up(writer)
             thread = threading.Thread(target=lambda: outcome.append(waiter.advance("1h")))
             thread.start()
             assert waiting.seen.wait(60), "the other name's write never waited"
-            writer._take(*writer_step(writer))  # the write goes on meanwhile
+            changing.take(writer, *writer_step(writer))  # the write goes on meanwhile
         thread.join(60)
         # The waiting change went through after it, on the latest state (it did not bear on it).
         assert outcome == [()] and waiter.step_count == writer.step_count + 1 == 3

@@ -10,7 +10,7 @@ import pytest
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
 from rcsim.engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
-from rcsim.engine.store import encode
+from rcsim.engine.storage import encode
 
 from .conftest import START, at
 

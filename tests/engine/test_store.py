@@ -13,7 +13,7 @@ import tinydb
 
 from rcsim import engine
 from rcsim.engine import Simulation, SimulationFileError
-from rcsim.engine.store import FORMAT, TABLES, VERSION, JournalStorage, encode
+from rcsim.engine.storage import FORMAT, TABLES, VERSION, JournalStorage, encode
 
 from .conftest import START, files
 from .layouts import compacted, version_1_document, write_database

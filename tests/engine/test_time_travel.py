@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
-from rcsim.engine.store import body_of, encode
+from rcsim.engine.storage import body_of, encode
 
 from .conftest import START
 
