@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
                    help=t("serve.cli.port"))
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help=t("serve.cli.allow_host"))
-    p.add_argument("--public-url", metavar="URL", help=t("serve.cli.public_url"))
+    p.add_argument("--public-url", dest="proxy_url", metavar="URL", help=t("serve.cli.proxy_url"))
     p.add_argument("--max-apps", type=int, metavar="N", help=t("serve.cli.max_apps"))
     p.add_argument("--new", action="store_true", help=t("cli.new"))
     return p
@@ -148,8 +148,8 @@ def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classr
 def base_urls(options: argparse.Namespace, sock: socket.socket) -> list[str]:
     """The addresses the links are printed with, the first one first: --public-url; else the
     host listened on (for every address of this computer: each of its network addresses)."""
-    if options.public_url:
-        return [options.public_url.rstrip("/")]
+    if options.proxy_url:
+        return [options.proxy_url.rstrip("/")]
     port = sock.getsockname()[1]
     address = address_of(sock)
     if address.is_unspecified:
@@ -163,8 +163,8 @@ def allowed_names(options: argparse.Namespace) -> set[str]:
     """The host names the trainer allowed beyond the addresses themselves (--allow-host, the
     --public-url's, and the --host name when it is a name)."""
     names = {name.strip().lower().strip("[]") for name in options.allow_host if name.strip()}
-    if options.public_url:
-        found = urlsplit(options.public_url).hostname
+    if options.proxy_url:
+        found = urlsplit(options.proxy_url).hostname
         if found:
             names.add(found.lower())
     if not is_ip(options.host) and options.host.lower() not in LOOPBACK_NAMES:
@@ -233,10 +233,10 @@ def _option_problem(options: argparse.Namespace) -> str | None:
         return t("serve.bad_port", port=options.port)
     if options.max_apps is not None and options.max_apps < 1:
         return t("serve.bad_max_apps", count=options.max_apps)
-    if options.public_url:
-        parts = urlsplit(options.public_url)
+    if options.proxy_url:
+        parts = urlsplit(options.proxy_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-            return t("serve.bad_public_url", url=options.public_url)
+            return t("serve.bad_proxy_url", url=options.proxy_url)
     return None
 
 
