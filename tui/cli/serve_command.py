@@ -33,7 +33,7 @@ TRAINER_APPS = 4
 
 
 def parser() -> argparse.ArgumentParser:
-    """`rcsim serve`'s options (--db, --lang, --policy, --rule: the ones every command shares)."""
+    """`rcsim serve`'s options (--db, --lang, --policy, --rule from the shared parent parser)."""
     p = Parser(prog="rcsim serve", description=t("serve.cli.description"),
                parents=[shared_options("db", "lang", "policy", "rule")])
     p.add_argument("--pairs", type=int, metavar="N", help=t("serve.cli.pairs"))
@@ -54,7 +54,7 @@ def prepare_file(options: argparse.Namespace, lang: str, err: TextIO) -> Path | 
     """Make sure the simulation file exists: opened, or created from the demo, exactly as plain
     `rcsim --db FILE` does, then closed. Its absolute path, or None after saying on `err` why
     not."""
-    from rcsim.tui.cli.main import default_path, open_or_say
+    from rcsim.tui.cli.main import open_or_say
 
     argv = ["--lang", lang]
     if options.db is not None:
