@@ -110,11 +110,11 @@ def reasons() -> str:
 
 def command_line() -> str:
     """`--help` of rcsim and of each of its commands, as they print it."""
+    from rcsim.tui.cli.commands import COMMANDS
     from rcsim.tui.cli.main import main
 
     sections = []
-    for command in ("", "run", "map", "experiment", "shots", "log", "branch", "diff", "serve",
-                    "class", "examples"):
+    for command in ("", *(command.name for command in COMMANDS)):
         out = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
             main([*([command] if command else []), "--help", "--lang", "en"])

@@ -19,7 +19,7 @@ from rcsim.engine import Simulation
 from rcsim.engine.classroom import forks, outcome_counts, pair_path
 from rcsim.tui.cli import class_command
 from rcsim.tui.web import classroom as classes
-from rcsim.tui.web.server import class_seats, find_seat
+from rcsim.tui.web.seats import class_seats, find_seat
 
 from .serving import ROOT, WAIT
 

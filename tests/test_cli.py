@@ -228,3 +228,102 @@ def test_every_command_speaks_the_locale_unless_lang_says_otherwise(
     assert said["de"] != said["en"]
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     assert _said([*args, "--lang", "en"], capsys) == said["en"], "--lang wins over the locale"
+
+
+# ---------------------------------------------------------------- one registry, one parent parser
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_rcsim_help_lists_every_command_of_the_registry_in_a_line_each(
+        lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from rcsim.tui.cli.commands import COMMANDS
+    from rcsim.tui.words.i18n import language, set_language, t
+
+    said = _said(["--help", "--lang", lang], capsys)
+    previous = language()
+    set_language(lang)
+    try:
+        lines = [f"  {command.name:<10}  {t(command.help)}" for command in COMMANDS]
+        heading = t("cli.commands")
+    finally:
+        set_language(previous)
+    assert said.rstrip().endswith("\n".join([heading, *lines]))
+    assert {c.name for c in COMMANDS} == {"run", "map", "shots", "experiment", "log", "branch",
+                                           "diff", "serve", "class", "examples"}
+
+
+def test_every_command_of_the_registry_runs_from_rcsim(capsys: pytest.CaptureFixture[str]) -> None:
+    from rcsim.tui.cli.commands import COMMANDS, entry
+
+    for command in COMMANDS:
+        assert callable(entry(command)), command.name
+        said = _said([command.name, "--help", "--lang", "en"], capsys)
+        assert said.startswith(f"usage: rcsim {command.name}"), command.name
+
+
+@pytest.mark.parametrize("args, options", [
+    ([], ("--db", "--lang", "--rule", "--policy")),
+    (["run"], ("--lang", "--rule")),
+    (["map"], ("--db", "--lang", "--rule", "--policy")),
+    (["serve"], ("--db", "--lang", "--rule", "--policy")),
+    (["experiment"], ("--lang",)),
+    (["shots"], ("--lang",)),
+    (["examples"], ("--lang",)),
+    (["log"], ("--lang",)),
+    (["branch"], ("--lang",)),
+    (["diff"], ("--lang",)),
+    (["class", "report"], ("--lang",)),
+    (["class", "dashboard"], ("--lang",)),
+], ids=["rcsim", "run", "map", "serve", "experiment", "shots", "examples", "log", "branch", "diff",
+        "class report", "class dashboard"])
+def test_the_shared_options_are_the_parent_parsers(
+        args: list[str], options: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each shared option a command takes reads the same in its help (the parent's words; the
+    map's --db and --policy say what they mean there), and no command gains one it lacked."""
+    from rcsim.tui.cli.common import SHARED
+
+    said = " ".join(_said([*args, "--help", "--lang", "en"], capsys).split())
+    for name in SHARED:
+        assert (f"--{name} " in said) == (f"--{name}" in options), name
+    from rcsim.tui.words.i18n import language, set_language, t
+
+    previous = language()
+    set_language("en")
+    try:
+        assert " ".join(t("cli.lang").split()) in said
+    finally:
+        set_language(previous)
+    if "--rule" in options:
+        assert "NAME=VALUE" in said
+
+
+LAZY_PROBE = """
+import sys
+from rcsim.tui.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("\\n" + " ".join(sorted(name for name in sys.modules if name.startswith(("textual", "rcsim.tui")))))
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "map", "experiment", "examples", "log", "branch",
+                                     "diff"])
+def test_the_commands_without_a_screen_import_no_textual(command: str) -> None:
+    result = subprocess.run([sys.executable, "-c", LAZY_PROBE, command, "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    modules = result.stdout.rstrip().rsplit("\n", 1)[-1].split()
+    assert "rcsim.tui.cli.commands" in modules
+    assert not [m for m in modules if m.split(".")[0] == "textual"], command
+
+
+def test_the_bare_rcsim_imports_no_command_before_the_app() -> None:
+    result = subprocess.run([sys.executable, "-c", LAZY_PROBE, "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    modules = result.stdout.rstrip().rsplit("\n", 1)[-1].split()
+    assert modules and "rcsim.tui.cli.main" in modules
+    from rcsim.tui.cli.commands import COMMANDS
+
+    assert not {c.module for c in COMMANDS} & set(modules)
+    assert not [m for m in modules if m.split(".")[0] == "textual"]

@@ -22,7 +22,8 @@ import psutil
 import pytest
 
 from rcsim.engine import Simulation
-from rcsim.tui.web.server import ROLES, Seat, child_command, find_seat, seats_of, split_host
+from rcsim.tui.web.network import split_host
+from rcsim.tui.web.seats import ROLES, Seat, child_command, find_seat, seats_of
 
 from .serving import ROOT, WAIT, Served, start_serve
 

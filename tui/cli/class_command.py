@@ -14,25 +14,24 @@ from rcsim.engine import RcsimError
 from rcsim.engine import write_text_atomically as write_text
 
 from rcsim.tui.web import classroom as classes
-from rcsim.tui.cli.common import Parser, choose_language
-from rcsim.tui.words.i18n import LANGUAGES, language, set_language, t
+from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
+from rcsim.tui.words.i18n import language, t
 from rcsim.tui.words.safetext import clean, json_inert
 
 
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="rcsim class", description=t("class.cli.description"))
     commands = p.add_subparsers(dest="command", required=True, metavar="report|dashboard")
-    report = commands.add_parser("report", help=t("class.cli.report"))
+    lang = shared_options("lang")
+    report = commands.add_parser("report", help=t("class.cli.report"), parents=[lang])
     report.add_argument("dir", metavar="DIR", help=t("class.cli.dir"))
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help=t("class.cli.json"))
     form.add_argument("--html", metavar="FILE.html", help=t("class.cli.html"))
-    report.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
-    dashboard = commands.add_parser("dashboard", help=t("class.cli.dashboard"))
+    dashboard = commands.add_parser("dashboard", help=t("class.cli.dashboard"), parents=[lang])
     dashboard.add_argument("dir", metavar="DIR", help=t("class.cli.dir"))
     dashboard.add_argument("--stuck-after", type=float, default=3.0, metavar="MINUTES",
                            help=t("class.cli.stuck"))
-    dashboard.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     # rcsim serve's dashboard tab: confined, and the trainer's link its pair views are under
     dashboard.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     dashboard.add_argument("--link", help=argparse.SUPPRESS)
@@ -43,16 +42,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["class"]:
-        args = args[1:]
-    previous = language()
-    set_language(choose_language(args))
-    try:
-        try:
-            options = parser().parse_args(args)
-        except SystemExit as exit_:
-            return int(exit_.code or 0)
+    args = own_arguments(argv, "class")
+    with speaking(args):
+        options = parse(parser(), args)
+        if isinstance(options, int):
+            return options
         folder = Path(options.dir).expanduser()
         try:
             classroom = classes.load(folder)
@@ -65,8 +59,6 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         if options.command == "dashboard":
             return dashboard(classroom, options)
         return report(classroom, options, out, err)
-    finally:
-        set_language(previous)
 
 
 def report(classroom: classes.Classroom, options: argparse.Namespace, out: TextIO,

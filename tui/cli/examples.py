@@ -21,8 +21,8 @@ from rcsim.engine import (
 from rcsim.engine import bundled_path as bundled_entry
 from rcsim.engine import write_text_atomically as write_text
 
-from rcsim.tui.cli.common import Parser, choose_language
-from rcsim.tui.words.i18n import LANGUAGES, language, set_language, t
+from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
+from rcsim.tui.words.i18n import language, t
 from rcsim.tui.words.safetext import clean
 
 SUFFIX = ".toml"
@@ -77,10 +77,10 @@ def _title(kind: str, name: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = Parser(prog="rcsim examples", description=t("examples.cli.description"))
+    p = Parser(prog="rcsim examples", description=t("examples.cli.description"),
+               parents=[shared_options("lang")])
     p.add_argument("copy", nargs="?", choices=("copy",), help=t("examples.cli.copy"))
     p.add_argument("folder", nargs="?", metavar="DIR", help=t("examples.cli.folder"))
-    p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     return p
 
 
@@ -89,16 +89,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     """`rcsim examples` (the list) or `rcsim examples copy DIR`; exit status 0, or 2."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["examples"]:
-        args = args[1:]
-    previous = language()
-    set_language(choose_language(args))
-    try:
-        try:
-            options = parser().parse_args(args)
-        except SystemExit as exit_:
-            return int(exit_.code or 0)
+    args = own_arguments(argv, "examples")
+    with speaking(args):
+        options = parse(parser(), args)
+        if isinstance(options, int):
+            return options
         if options.copy is None:
             if options.folder is not None:
                 print(clean(t("examples.cli.what", given=options.folder)), file=err)
@@ -109,8 +104,6 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             print(t("examples.cli.copy_needs_folder"), file=err)
             return 2
         return copy(Path(options.folder).expanduser(), out, err)
-    finally:
-        set_language(previous)
 
 
 def listing() -> str:

@@ -1,7 +1,6 @@
-"""Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim run` runs
-scenarios, `rcsim map` prints the flow map, `rcsim shots` saves a scenario's screens as pictures,
-`rcsim experiment` runs an experiment over many orders; `rcsim log`, `rcsim branch` and `rcsim diff`
-show a simulation's history, branch it, compare two."""
+"""Command line: `rcsim` opens (or creates) a simulation file and starts the App; `rcsim COMMAND
+...` runs one of the commands of the registry (tui/cli/commands.py: run, map, shots, experiment,
+log, branch, diff, serve, class, examples), its module imported only then."""
 
 from __future__ import annotations
 
@@ -12,23 +11,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence, TextIO
 
-import platformdirs
-
 from rcsim.engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
 from rcsim.engine import BundledFileError
 from rcsim.engine import create_demo
 from rcsim.engine import real_path
 
-from rcsim.tui.cli.common import choose_language, ends_quietly
-from rcsim.tui.words.i18n import LANGUAGES, language, refusal_text, render_file_problem, set_language, t
-from rcsim.tui.cli.rule_options import RuleOptionError, add_rule_option, parse_rules
+from rcsim.tui.cli import commands
+from rcsim.tui.cli.common import Parser, choose_language, default_path, ends_quietly, shared_options
+from rcsim.tui.words.i18n import language, refusal_text, render_file_problem, set_language, t
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 
-POLICIES = ("seed", "current")
-
-
-def default_path() -> Path:
-    """The default simulation file, in the user's data directory."""
-    return Path(platformdirs.user_data_dir("rcsim")) / "simulation.json"
+__all__ = ["default_path", "load_simulation", "main", "open_or_say", "run", "wall_clock_hour"]
 
 
 def wall_clock_hour() -> datetime:
@@ -40,15 +33,12 @@ def wall_clock_hour() -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rcsim", description=t("cli.description"),
-                                epilog=t("cli.commands"),
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--db", metavar="PATH", help=t("cli.db", default=default_path()))
+    """The bare `rcsim`'s options; its help ends with every command of the registry."""
+    p = Parser(prog="rcsim", description=t("cli.description"), epilog=commands.listing(),
+               formatter_class=argparse.RawDescriptionHelpFormatter,
+               parents=[shared_options("db", "policy", "rule", "lang")])
     p.add_argument("--new", action="store_true", help=t("cli.new"))
-    p.add_argument("--policy", choices=POLICIES, help=t("cli.policy"))
-    add_rule_option(p)
     p.add_argument("--scenario", metavar="FILE", help=t("present.cli.scenario"))
-    p.add_argument("--lang", choices=LANGUAGES, help=t("cli.lang"))
     p.add_argument("--as", dest="role", choices=PARTIES, help=t("cli.as"))
     p.add_argument("--clock", action="store_true", help=t("cli.clock"))
     p.add_argument("--version", action=VersionAction, help=t("cli.version"))
@@ -229,43 +219,19 @@ def version() -> str:
 
 
 def dispatch(argv: Sequence[str] | None = None) -> int:
-    """`rcsim [--db PATH] [--new] [--policy seed|current] [--rule NAME=VALUE] [--lang de|en]
-    [--scenario FILE]`, or
-    `rcsim run ...` for scenarios, `rcsim map ...` for the flow map, `rcsim shots ...` for
-    picture handouts of a scenario, `rcsim experiment ...` for experiments over many orders."""
+    """`rcsim COMMAND ...`: the command of the registry (tui/cli/commands.py), its module
+    imported now; else the bare `rcsim [--db FILE] [--new] [--policy seed|current]
+    [--rule NAME=VALUE] [--lang de|en] [--scenario FILE] [--as ROLE [--clock]]`: the app."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "run":
-        from rcsim.tui.cli import run  # the scenario runner; imported only when asked for
+    command = commands.find(args)
+    if command is not None:
+        return int(commands.entry(command)(args[1:]) or 0)
+    return open_app(args)
 
-        return int(run.main(args[1:]) or 0)
-    if args and args[0] == "map":
-        from rcsim.tui.cli import map_command  # the flow map for documents; no Textual
 
-        return map_command.main(args[1:])
-    if args and args[0] == "experiment":
-        from rcsim.tui.cli import experiment_command  # experiments over many orders; no Textual
-
-        return experiment_command.main(args[1:])
-    if args and args[0] == "shots":
-        from rcsim.tui.cli import shots  # picture handouts of a scenario: the app, headless
-
-        return shots.main(args[1:])
-    if args and args[0] == "serve":
-        from rcsim.tui.web import server as serve  # the app in the browser, one address per role (textual-serve)
-
-        return serve.main(args[1:])
-    if args and args[0] == "class":
-        from rcsim.tui.cli import class_command  # a class's report and its dashboard
-
-        return class_command.main(args[1:])
-    if args and args[0] == "examples":
-        from rcsim.tui.cli import examples  # the scenarios and experiments rcsim ships with; no Textual
-
-        return examples.main(args[1:])
-    if args and args[0] in ("log", "branch", "diff"):
-        from rcsim.tui.words import travel  # a simulation's history, a branch of it, two compared; no Textual
-
-        return travel.COMMANDS[args[0]](args[1:])
+def open_app(args: list[str]) -> int:
+    """The bare `rcsim`: the app on the simulation the options ask for (or presenting a
+    scenario); 2 when they, the file or the seat are refused."""
     set_language(choose_language(args))
     options = parser().parse_args(args)
     problem = role_problem(options)

@@ -17,25 +17,22 @@ from typing import Sequence, TextIO
 
 from rcsim.engine import RcsimError, Refusal, Simulation, SimulationFileError
 
-from rcsim.tui.cli.common import Parser, choose_language
+from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
 from rcsim.tui.flowmap import RENDERERS, build_map, locate, render_text
-from rcsim.tui.words.i18n import LANGUAGES, language, refusal_text, \
-    render_file_problem, set_language, t
-from rcsim.tui.cli.rule_options import RuleOptionError, add_rule_option, parse_rules
+from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.words.safetext import clean
 
-POLICIES = ("seed", "current")
 START = "2026-01-05T00:00:00Z"  # a map of rules alone: no order, no clock on it
 
 
 def parser() -> argparse.ArgumentParser:
-    p = Parser(prog="rcsim map", description=t("map.cli.description"))
+    # its --db is a file shown read-only, its --policy the rules drawn: words of its own
+    shared = shared_options("policy", "rule", "db", "lang",
+                            helps={"db": t("map.cli.db"), "policy": t("map.cli.policy")})
+    p = Parser(prog="rcsim map", description=t("map.cli.description"), parents=[shared])
     p.add_argument("--format", choices=tuple(RENDERERS), default="text", help=t("map.cli.format"))
-    p.add_argument("--policy", choices=POLICIES, help=t("map.cli.policy"))
-    add_rule_option(p)
-    p.add_argument("--db", metavar="FILE", help=t("map.cli.db"))
     p.add_argument("--order", metavar="ID", help=t("map.cli.order"))
-    p.add_argument("--lang", choices=LANGUAGES, help=t("map.cli.lang"))
     p.add_argument("--width", type=int, metavar="N", help=t("map.cli.width"))
     return p
 
@@ -45,23 +42,16 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     """Print the map; the exit status (0, or 2 when something named is refused)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["map"]:
-        args = args[1:]
-    previous = language()
-    set_language(choose_language(args))
-    try:
-        try:
-            options = parser().parse_args(args)
-        except SystemExit as exit_:
-            return int(exit_.code or 0)
+    args = own_arguments(argv, "map")
+    with speaking(args):
+        options = parse(parser(), args)
+        if isinstance(options, int):
+            return options
         text = _render(options, err)
         if text is None:
             return 2
         out.write(text)
         return 0
-    finally:
-        set_language(previous)
 
 
 def _render(options: argparse.Namespace, err: TextIO) -> str | None:

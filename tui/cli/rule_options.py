@@ -1,5 +1,6 @@
 """`--rule NAME=VALUE`, repeatable, for every command that takes rules (`rcsim --new`, `rcsim run`,
-`rcsim map`): one option, one parser, one check, one message.
+`rcsim map`, `rcsim serve`): one option (defined in tui/cli/common.py `shared_options`), one
+parser, one check, one message.
 
 A NAME is one of the rules that can be changed by name (engine.rules.ADJUSTABLE: the hours, the
 days, the longest comment, and `extension_timeout`); a VALUE is a whole number for a number rule
@@ -10,7 +11,6 @@ before anything runs. No Textual here.
 
 from __future__ import annotations
 
-import argparse
 import re
 from typing import Any, Sequence
 
@@ -24,12 +24,6 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 
 class RuleOptionError(Exception):
     """A `--rule` the rules cannot take; `str()` is the message, in the current language."""
-
-
-def add_rule_option(parser: argparse.ArgumentParser) -> None:
-    """The `--rule NAME=VALUE` option (repeatable) of a command."""
-    parser.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE",
-                        help=t("rule_option.help"))
 
 
 def parse_rules(pairs: Sequence[str], policy: str | None = "seed") -> dict[str, Any]:

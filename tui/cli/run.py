@@ -35,10 +35,10 @@ from rcsim.engine import (
 )
 
 from rcsim.tui.cli import examples
-from rcsim.tui.cli.common import Parser, choose_language, ends_quietly
-from rcsim.tui.words.i18n import LANGUAGES, language, localized, refusal_text, set_language
+from rcsim.tui.cli.common import Parser, ends_quietly, own_arguments, parse, shared_options, speaking
+from rcsim.tui.words.i18n import language, localized, refusal_text
 from rcsim.tui.words.report import describe_failures, error_text, report_json, text, transcript
-from rcsim.tui.cli.rule_options import RuleOptionError, add_rule_option, parse_rules
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.words.safetext import clean, json_inert
 
 def _files(paths: Iterable[str]) -> list[Path]:
@@ -66,25 +66,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["run"]:
-        args = args[1:]
-    previous = language()
-    set_language(choose_language(args))  # before the parser, so that its help speaks it too
-    try:
-        parser = Parser(prog="rcsim run", description=text("help.description"))
+    args = own_arguments(argv, "run")
+    with speaking(args):  # before the parser, so that its help speaks it too
+        parser = Parser(prog="rcsim run", description=text("help.description"),
+                        parents=[shared_options("lang", "rule")])
         parser.add_argument("files", nargs="*", metavar="FILE", help=text("help.files"))
         parser.add_argument("--examples", action="store_true", help=text("help.examples"))
         parser.add_argument("--json", action="store_true", help=text("help.json"))
-        parser.add_argument("--lang", choices=LANGUAGES, help=text("help.lang"))
-        add_rule_option(parser)
-        try:
-            options = parser.parse_args(args)
-        except SystemExit as exit_:  # argparse has printed its message; return rather than exit
-            return int(exit_.code or 0)
+        options = parse(parser, args)
+        if isinstance(options, int):  # argparse has printed its message or the help
+            return options
         return _run(options, out, err)
-    finally:
-        set_language(previous)
 
 
 def _run(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:

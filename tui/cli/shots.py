@@ -24,8 +24,8 @@ from rcsim.engine import write_text_atomically as write_text
 from rcsim.engine import free_file_name as free_name
 
 from rcsim.tui.cli import examples
-from rcsim.tui.cli.common import Parser, choose_language
-from rcsim.tui.words.i18n import LANGUAGES, language, localized, set_language, t
+from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
+from rcsim.tui.words.i18n import localized, t
 from rcsim.tui.words.safetext import clean
 
 if TYPE_CHECKING:
@@ -222,22 +222,16 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["shots"]:
-        args = args[1:]
-    previous = language()
-    lang = choose_language(args)
-    set_language(lang)
-    try:
-        parser = Parser(prog="rcsim shots", description=t("shots.cli.description"))
+    args = own_arguments(argv, "shots")
+    with speaking(args) as lang:
+        parser = Parser(prog="rcsim shots", description=t("shots.cli.description"),
+                        parents=[shared_options("lang")])
         parser.add_argument("story", metavar="STORY.toml", help=t("shots.cli.story"))
         parser.add_argument("-o", "--output", required=True, metavar="DIR",
                             help=t("shots.cli.output"))
-        parser.add_argument("--lang", choices=LANGUAGES, help=t("shots.cli.lang"))
-        try:
-            options = parser.parse_args(args)
-        except SystemExit as exit_:
-            return int(exit_.code or 0)
+        options = parse(parser, args)
+        if isinstance(options, int):
+            return options
         try:
             scenario = load(examples.resolve(options.story, examples.STORIES)).in_language(lang)
         except ScenarioError as error:
@@ -254,5 +248,3 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return 2
         print(clean(t("shots.cli.written", count=len(shots), path=with_index)), file=out)
         return 0
-    finally:
-        set_language(previous)

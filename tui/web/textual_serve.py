@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any, Awaitable, Callable, Iterator, Sequence
+from typing import Any, Awaitable, Callable, Iterator, Mapping, Sequence
 
 # The files of textual-serve's client that a page needs: name served -> (path inside
 # textual_serve/static, content type).
@@ -186,7 +186,38 @@ def client_message(raw: str) -> ClientMessage | None:
     return None
 
 
+def open_url_reply(url: str) -> list[Any]:
+    """The client's message that opens `url` in the tab itself (the app asked for it)."""
+    return ["open_url", {"url": url, "new_tab": False}]
+
+
 # ---------------------------------------------------------------- an app process
+
+@dataclass(frozen=True)
+class AppRequest:
+    """What an app process asked of its tab, from its meta messages: "exit" (it has ended) or
+    "open_url" (go to `url`); any other meta message is kind "" (nothing to do)."""
+
+    kind: str
+    url: str = ""
+
+
+def app_request(message: dict[str, Any]) -> AppRequest:
+    """An app's meta message as a request of its tab."""
+    kind = message.get("type")
+    if kind == "exit":
+        return AppRequest("exit")
+    url = message.get("url")
+    if kind == "open_url" and isinstance(url, str):
+        return AppRequest("open_url", url)
+    return AppRequest("")
+
+
+def app_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """The environment of an app process: the server's, without its own TEXTUAL_* settings
+    (the driver's are set when it starts)."""
+    return {k: v for k, v in environment.items() if not k.startswith("TEXTUAL")}
+
 
 def packet(kind: bytes, payload: bytes) -> bytes:
     """One packet of the web driver's protocol."""
@@ -216,12 +247,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before 
 
 class AppProcess:
     """One app process for one tab: started from `command` with the web driver, its output
-    handed to `output` (bytes of the terminal) and `meta` (its meta messages, as dicts); keys,
-    sizes, focus and quit sent to it. Its own process group, ended with the server."""
+    handed to `output` (bytes of the terminal) and `meta` (what it asks of its tab, an
+    AppRequest); keys, sizes, focus and quit sent to it (`relay`). Its own process group, ended
+    with the server."""
 
     def __init__(self, command: Sequence[str], environment: dict[str, str],
                  output: Callable[[bytes], Awaitable[None]],
-                 meta: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+                 meta: Callable[[AppRequest], Awaitable[None]]) -> None:
         self.command = list(command)
         self.environment = environment
         self._output = output
@@ -274,13 +306,27 @@ class AppProcess:
                     except ValueError:
                         continue
                     if isinstance(message, dict):
-                        await self._meta(message)
+                        await self._meta(app_request(message))
                 # PACKED carries file deliveries: a seat downloads no file.
         except (asyncio.IncompleteReadError, ConnectionResetError):
             pass
         finally:
             self.ready.set()
             await errors_task
+
+    async def relay(self, message: ClientMessage) -> list[Any] | None:
+        """Hand a client's message to the app (keys, a size, focus, blur); the reply the client
+        gets, if any (a ping's pong)."""
+        if message.kind == "stdin":
+            await self.send_keys(message.text)
+        elif message.kind == "resize":
+            await self.send_meta({"type": "resize", "width": message.size[0],
+                                  "height": message.size[1]})
+        elif message.kind == "ping":
+            return ["pong", message.text[:64]]
+        else:
+            await self.send_meta({"type": message.kind})
+        return None
 
     async def send_keys(self, text: str) -> None:
         await self._write(packet(DATA, text.encode("utf-8")))

@@ -1,35 +1,21 @@
 """Going back in time, in words: a simulation's steps and a comparison of two simulations, for the
-app (the timeline, the comparison screen) and the command line: `rcsim log FILE [--json]`,
-`rcsim branch FILE --at STEP -o NEW.json`, `rcsim diff A.json B.json [--json]`.
-
-No Textual here: the commands start fast and need no display. Files are opened read-only
-(`rcsim log`, `rcsim diff`, and the file a branch is made of): a file another rcsim has open can
-be read, and nothing is written to it. Exit status: `log` and `branch` 0, or 2 when a file or a
-step is refused; `diff` 0 when the two simulations are the same, 1 when they differ, 2 when a
-file is refused, like `diff`. Everything printed comes from data/i18n ("travel.*"); file names
-and what users typed are printed inert.
+app (the timeline, the comparison screen) and the time-travel commands (tui/cli/travel_command.py:
+`rcsim log`, `rcsim branch`, `rcsim diff`): their lines and their JSON documents. Everything
+said comes from data/i18n ("travel.*"). No Textual here.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import datetime
-from typing import Any, Iterator, Mapping, Sequence, TextIO
+from typing import Any, Iterator, Mapping, Sequence
 
-from rcsim.engine import (
-    Comparison, HistoryEntry, JournalEntry, OrderFacts, RcsimError, Refusal, Simulation,
-    SimulationFileError,
-)
+from rcsim.engine import Comparison, HistoryEntry, JournalEntry, OrderFacts, Simulation
 from rcsim.engine import ADJUSTABLE
 from rcsim.engine import iso, parse_iso, to_datetime, to_ts
 
 from rcsim.tui.words.describe import describe_event, duration_words
-from rcsim.tui.cli.common import Parser, choose_language
-from rcsim.tui.words.i18n import (
-    LANGUAGES, fmt_datetime, fmt_money, has, label, language, refusal_text, render_file_problem, set_language, t,
-)
-from rcsim.tui.words.safetext import clean, json_inert
+from rcsim.tui.words.i18n import fmt_datetime, fmt_money, has, label, t
+from rcsim.tui.words.safetext import clean
 
 MAX_IDS = 4
 """Orders named in the line of a batch of orders; the rest are counted."""
@@ -263,33 +249,6 @@ def comparison_json(comparison: Comparison, a: str, b: str) -> dict[str, Any]:
                         "b": _facts_json(d.there)} for d in comparison.orders]}
 
 
-# ------------------------------------------------------------------------------------ commands
-
-
-def _say(stream: TextIO, line: str = "") -> None:
-    print(clean(line), file=stream)
-
-
-class _Refused(Exception):
-    """Said on stderr already: the command exits 2."""
-
-
-def _open(path: str, err: TextIO) -> Simulation:
-    try:
-        return Simulation.open(path, read_only=True)
-    except SimulationFileError as error:
-        _say(err, t("travel.cli.cannot_open", path=error.path,
-                    problem=render_file_problem(error.code, error.params)))
-    except RcsimError as error:
-        _say(err, t("cli.error", error=error))
-    raise _Refused
-
-
-def _refused(err: TextIO, refusal: Refusal) -> _Refused:
-    _say(err, t("travel.cli.refused", message=refusal_text(refusal)))
-    return _Refused()
-
-
 def history_lines(sim: Simulation, path: str) -> Iterator[str]:
     """`rcsim log`: the file, where it stands, each step with its events."""
     redo = sim.redo_count
@@ -309,114 +268,3 @@ def history_lines(sim: Simulation, path: str) -> Iterator[str]:
                 what=with_seat(step_text(entry), entry))
         for event in entry.events:
             yield t("travel.log.event", at=fmt_datetime(event.at), what=describe_event(event))
-
-
-def _with_language(args: list[str], run: Any) -> int:
-    previous = language()
-    set_language(choose_language(args))
-    try:
-        try:
-            return int(run())
-        except SystemExit as exit_:  # argparse has said why
-            return int(exit_.code or 0)
-        except _Refused:
-            return 2
-    finally:
-        set_language(previous)
-
-
-def log_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-             stderr: TextIO | None = None) -> int:
-    """`rcsim log FILE [--json] [--lang de]`: the history of a simulation file."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["log"]:
-        args = args[1:]
-
-    def run() -> int:
-        p = Parser(prog="rcsim log", description=t("travel.cli.log.description"))
-        p.add_argument("file", metavar="FILE", help=t("travel.cli.file"))
-        p.add_argument("--json", action="store_true", help=t("travel.cli.json"))
-        p.add_argument("--lang", choices=LANGUAGES, help=t("travel.cli.lang"))
-        options = p.parse_args(args)
-        with _open(options.file, err) as sim:
-            try:
-                if options.json:
-                    print(json_inert(json.dumps(history_json(sim, options.file),
-                                                ensure_ascii=False)), file=out)
-                else:
-                    for line in history_lines(sim, options.file):
-                        _say(out, line)
-            except Refusal as refusal:
-                raise _refused(err, refusal) from None
-        return 0
-
-    return _with_language(args, run)
-
-
-def branch_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-                stderr: TextIO | None = None) -> int:
-    """`rcsim branch FILE --at STEP -o NEW.json`: a new simulation of FILE's first STEP steps."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["branch"]:
-        args = args[1:]
-
-    def run() -> int:
-        p = Parser(prog="rcsim branch", description=t("travel.cli.branch.description"))
-        p.add_argument("file", metavar="FILE", help=t("travel.cli.file"))
-        p.add_argument("--at", type=int, required=True, metavar="STEP", help=t("travel.cli.branch.at"))
-        p.add_argument("-o", "--output", required=True, metavar="NEW.json",
-                       help=t("travel.cli.branch.output"))
-        p.add_argument("--lang", choices=LANGUAGES, help=t("travel.cli.lang"))
-        options = p.parse_args(args)
-        with _open(options.file, err) as sim:
-            try:
-                sim.branch(options.at, options.output)
-            except Refusal as refusal:
-                raise _refused(err, refusal) from None
-            except SimulationFileError as error:
-                _say(err, t("travel.cli.cannot_write", path=error.path,
-                            problem=render_file_problem(error.code, error.params)))
-                raise _Refused from None
-            _say(out, t("travel.cli.branched", path=options.output, file=options.file,
-                        step=options.at))
-        return 0
-
-    return _with_language(args, run)
-
-
-def diff_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-              stderr: TextIO | None = None) -> int:
-    """`rcsim diff A.json B.json [--json]`: 0 the same, 1 they differ, 2 a file refused."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["diff"]:
-        args = args[1:]
-
-    def run() -> int:
-        p = Parser(prog="rcsim diff", description=t("travel.cli.diff.description"))
-        p.add_argument("a", metavar="A.json", help=t("travel.cli.file"))
-        p.add_argument("b", metavar="B.json", help=t("travel.cli.file"))
-        p.add_argument("--json", action="store_true", help=t("travel.cli.json"))
-        p.add_argument("--lang", choices=LANGUAGES, help=t("travel.cli.lang"))
-        options = p.parse_args(args)
-        with _open(options.a, err) as a, _open(options.b, err) as b:
-            comparison = a.compare(b)
-        if options.json:
-            print(json_inert(json.dumps(comparison_json(comparison, options.a, options.b),
-                                        ensure_ascii=False)), file=out)
-        else:
-            for line in comparison_lines(comparison, options.a, options.b):
-                _say(out, line)
-        return 0 if comparison.equal else 1
-
-    return _with_language(args, run)
-
-
-COMMANDS = {"log": log_main, "branch": branch_main, "diff": diff_main}
-
-
-if __name__ == "__main__":
-    sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]) if sys.argv[1:2] and sys.argv[1] in COMMANDS
-             else 2)
