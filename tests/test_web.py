@@ -136,10 +136,11 @@ def _reaches_in(path: Path) -> list[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        found += [f"{path.name}:{node.lineno}: import {name}" for name in names
+        line = getattr(node, "lineno", 0)
+        found += [f"{path.name}:{line}: import {name}" for name in names
                   if name.split(".")[0] == "textual_serve" or name.endswith("web_driver")]
         if isinstance(node, ast.Attribute) and node.attr in PRIVATE:
-            found.append(f"{path.name}:{node.lineno}: .{node.attr}")
+            found.append(f"{path.name}:{line}: .{node.attr}")
         if isinstance(node, ast.Constant) and node.value in ("textual_serve", "__GANGLION__\n"):
             found.append(f"{path.name}:{node.lineno}: {node.value!r}")
     return found
