@@ -4,9 +4,12 @@ widgets/presenter.py). Stepping back in it is time travel's (time_travel.py)."""
 
 from __future__ import annotations
 
-from rcsim.engine import StepResult
+from typing import TYPE_CHECKING
 
 from rcsim.tui.app.core import AppCore
+
+if TYPE_CHECKING:
+    from rcsim.engine import StepResult  # (scenarios load on first use: not for the first frame)
 
 
 class Presenting(AppCore):
