@@ -10,7 +10,7 @@ processes on one simulation file, each holding its write lock only for the time 
   (c) latency: process A takes a step (a clock move of one minute) at irregular moments and
       prints when it was written; this process looks (`take_in(0)`) every LOOK seconds, as a
       window's timer does, and notes when it first saw each step. Printed: the median and the
-      90th percentile of that delay. The app looks every 0.25 s (tui/app/app.py SYNC_SECONDS): its
+      90th percentile of that delay. The app looks every 0.25 s (tui/app/sync.py SYNC_SECONDS): its
       delay is about half that more, plus drawing.
 
 Both processes are on this machine, so their wall clocks are one clock. Usage:
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from rcsim.engine import Simulation  # noqa: E402
 
 START = "2026-03-02T09:00:00Z"
-APP_LOOK = 0.25  # tui/app/app.py: how often a window looks for the others' steps
+APP_LOOK = 0.25  # tui/app/sync.py: how often a window looks for the others' steps
 
 WRITER = """
 import sys

@@ -16,8 +16,8 @@ def notifications(app: RcsimApp) -> list[Notification]:
 
 def hold_sync(app: RcsimApp) -> None:
     """Stop the app's look at its file, as if the next look had not come yet."""
-    assert app._sync_timer is not None
-    app._sync_timer.pause()
+    assert app.sync.timer is not None
+    app.sync.timer.pause()
 
 
 def tick(app: RcsimApp) -> None:

@@ -11,9 +11,12 @@ on every launch.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from rcsim.engine import Option, OrderView
 
 
 class ActionRequested(Message):
@@ -131,3 +134,24 @@ class CompareRequested(Message):
 
     def __repr__(self) -> str:
         return f"CompareRequested(path={self.path!r})"
+
+
+class FormRequested(Message):
+    """A party chose an action that asks for fields first: its form, over the order."""
+
+    def __init__(self, party: str, action: str, order: OrderView, option: Option) -> None:
+        super().__init__()
+        self.party = party
+        self.action = action
+        self.order = order
+        self.option = option
+
+
+class ResolutionCenterRequested(Message):
+    """A party opens the Resolution Center of an order: the actions it may choose there."""
+
+    def __init__(self, party: str, order: OrderView, choices: tuple[Option, ...]) -> None:
+        super().__init__()
+        self.party = party
+        self.order = order
+        self.choices = choices

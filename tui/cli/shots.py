@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Sequence, TextIO
 from rcsim.engine import write_text_atomically as write_text
 from rcsim.engine import free_file_name as free_name
 
+from rcsim.tui.app.pictures import picture, save_moment, step_name  # the app's pictures
 from rcsim.tui.cli import examples
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
 from rcsim.tui.words.i18n import localized, t
@@ -46,36 +47,6 @@ class Shot:
     number: int
     what: str
     note: str | None
-
-
-def picture(app: RcsimApp) -> str:
-    """The app's screen now, as an SVG; its window title says the step, not a wall-clock time."""
-    player = app.player
-    position = player.position if player is not None else 0
-    total = len(player.scenario.steps) if player is not None else 0
-    return app.export_screenshot(title=t("shots.svg_title", number=position, total=total))
-
-
-def step_name(app: RcsimApp) -> str:
-    """The name a picture of the current step goes by: "STORY-step-03"."""
-    player = app.player
-    stem = Path(player.scenario.path).stem if player is not None else "rcsim"
-    position = player.position if player is not None else 0
-    return f"{_safe_stem(stem)}-step-{position:02d}"
-
-
-def _safe_stem(stem: str) -> str:
-    """A file name part from a story's name: letters, digits, - and _ only."""
-    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)
-    return kept or "story"
-
-
-def save_moment(app: RcsimApp, folder: Path | None = None) -> Path:
-    """Write the screen now as an SVG named after the step, in `folder` (default: the current
-    folder), never over an existing file (a second one gets "-2"); returns where it went."""
-    folder = Path.cwd() if folder is None else folder
-    path = free_name(folder, step_name(app), ".svg")
-    return write_text(path, picture(app), overwrite=False)
 
 
 def shoot(scenario: Scenario, folder: Path, lang: str) -> list[Shot]:

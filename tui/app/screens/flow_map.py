@@ -1,5 +1,5 @@
 """The flow map screen: the rules of this simulation as a map, where the selected order stands and
-the path it took, and how many orders are in each status (tui/flowmap.py draws it)."""
+the path it took, and how many orders are in each status (tui/flowmap/ draws it)."""
 
 from __future__ import annotations
 

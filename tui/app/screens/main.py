@@ -60,7 +60,7 @@ class MainScreen(Screen[None]):
     def action_save_moment(self) -> None:
         """Presenting: the screen now as an SVG named after the step, in the current folder,
         written atomically; a notice says where (or why not)."""
-        from rcsim.tui.cli.shots import save_moment
+        from rcsim.tui.app.pictures import save_moment
 
         try:
             folder = Path.cwd()

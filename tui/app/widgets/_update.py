@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 
@@ -29,6 +30,12 @@ def update(widget: Static, content: Content) -> None:
         before, after = _fits(old, width), _fits(content, width)
         layout = before is None or after is None or before != after
     widget.update(content, layout=layout)
+
+
+def show(widget: Widget, visible: bool) -> None:
+    """Show or hide a widget; setting the same value again would still cost a layout pass."""
+    if widget.display != visible:
+        widget.display = visible
 
 
 class QuietButton(Button):

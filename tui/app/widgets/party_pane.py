@@ -9,27 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
-from rcsim.engine import ANSWER_ACTIONS
 
-from rcsim.tui.words.describe import (
-    cancellation_label, extras_text, party_forms, party_label, reason_label, status_label,
-)
-from rcsim.tui.words.i18n import compact_duration, fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, language, refusal_text, t
-from rcsim.tui.app.messages import ActionRequested, PaneFocused
-from rcsim.tui.words.text import clean, one_line, plain
-from rcsim.tui.app.widgets._update import QuietButton, update
+from rcsim.tui.words.describe import party_label
+from rcsim.tui.words.i18n import compact_duration, fmt_countdown, fmt_datetime, language, refusal_text, t
+from rcsim.tui.app.messages import ActionRequested, FormRequested, PaneFocused, ResolutionCenterRequested
+from rcsim.tui.words.text import clean, one_line
+from rcsim.tui.app.widgets._update import show, update
 from rcsim.tui.app.widgets.lazy_table import Cell, Column, LazyTable
+from rcsim.tui.app.widgets.order_page import OrderPage
 
 # How the order list shows a status (presentation only: which status an order has is the engine's).
 STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}
@@ -41,41 +36,8 @@ TITLE_WIDTH = 14
 MAX_TITLE_WIDTH = 40
 """The widest the Title column gets in a wide pane: titles up to this long are shown whole."""
 MIN_TITLE_WIDTH = 6
-MAX_BUTTON_COLUMNS = 3
-BUTTON_GUTTER = 1  # as .button-row's grid-gutter in app.tcss
-
-
-
-def show(widget: Widget, visible: bool) -> None:
-    """Show or hide a widget; setting the same value again would still cost a layout pass."""
-    if widget.display != visible:
-        widget.display = visible
-
-
-def button_id(action: str) -> str:
-    return "act-" + action.replace("_", "-")
-
 
 Notice = tuple[datetime, "str | Callable[[], str]", str]  # (simulated time, text, kind)
-
-
-class ButtonRow(Horizontal):
-    """A row of action buttons (a grid, app.tcss): as many side by side (up to three) as the
-    longest label shown lets keep its label on one line, for the width the row has whenever it
-    changes; a label wider than the whole row ends with "…"."""
-
-    def on_resize(self) -> None:
-        self.fit()
-
-    def fit(self) -> None:
-        width = self.content_region.width
-        labels = [cell_len(str(b.label)) for b in self.query(Button) if b.display]
-        if not width or not labels:
-            return
-        cell = max(labels) + 2 + BUTTON_GUTTER  # the label, its padding and the gap beside it
-        columns = max(1, min(MAX_BUTTON_COLUMNS, (width + BUTTON_GUTTER) // cell))
-        if self.styles.grid_size_columns != columns:
-            self.styles.grid_size_columns = columns
 
 
 class PaneState:
@@ -112,9 +74,6 @@ class PartyPane(Vertical):
         self.sim = sim
         self.party = party
         self.state = state if state is not None else PaneState()
-        self.order: OrderView | None = None  # the selected order, as last read
-        self.options: dict[str, Option] = {}
-        self._tips: dict[str, str | None] = {}  # each action button's tooltip, as last set
         self._title_width = TITLE_WIDTH  # the list's Title column: narrower (or none) in a narrow pane
         self._gap = 2  # the list's spaces per cell (see _title_width_for)
         self.retired = False
@@ -123,9 +82,7 @@ class PartyPane(Vertical):
         self._ids: tuple[str, ...] = ()  # every order, in list order
         self._index: dict[str, int] = {}  # order id -> its row
         self._id_width = 0
-        self._answer_row: ButtonRow | None = None  # mounted on first use
-        self._answer_buttons: dict[str, Button] = {}
-        self._page_width = 0  # the width the order page was last laid out for
+        self._page = OrderPage(sim, party)  # the selected order's page, below the list
 
     @property
     def order_id(self) -> str | None:
@@ -140,55 +97,26 @@ class PartyPane(Vertical):
     def notices(self) -> list[Notice]:
         return self.state.notices
 
+    @property
+    def order(self) -> OrderView | None:
+        """The selected order, as last read (by its page)."""
+        return self._page.order
+
+    @property
+    def options(self) -> dict[str, Option]:
+        """What this party may do on the selected order, as last read (by its page)."""
+        return self._page.options
+
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        # The first order's options, read now, so that its buttons are built with the classes
-        # they will show (a class changed after mounting restyles the button).
-        first = next(iter(self.sim.order_ids()), None)
-        options = {o.action: o for o in self.sim.options(self.party, first)} if first else {}
         yield Static(id="notices")
         # Shown only when the screen is too narrow for both panes side by side; a party's own
         # window (role-play) has no other side to switch to.
         if len(getattr(self.app, "parties", ())) > 1:
             yield Static(Content(t(f"pane.switch.{self.party}")), id="other-side")
         yield LazyTable(self._list_row, language=language(), id="orders")
-        with VerticalScroll(id="order-page"):
-            with Horizontal(id="page-head"):
-                yield Static(id="page-title")
-                yield QuietButton(Content(t("page.resolution_center")), id="rc-button", compact=True,
-                             variant="primary")
-            yield Static(id="page-details")
-            yield Static(id="page-request")
-            # The answer buttons (#request-actions) are mounted here when an order first needs them.
-            yield Static(Content(t("page.actions")), id="actions-title", classes="section")
-            with ButtonRow(id="order-actions", classes="button-row"):
-                for action in self._page_actions():
-                    option = options.get(action)
-                    unavailable = option is not None and not option.allowed
-                    yield QuietButton(Content(label("action", action)), id=button_id(action),
-                                 compact=True, classes="action -unavailable" if unavailable else "action")
-            yield Static(id="actions-hint")
-            yield Static(id="page-history")
-            yield Static(Content(t("page.thread")), id="thread-title", classes="section")
-            yield Static(id="thread")
-
-    def _mount_answer_row(self) -> dict[str, Button]:
-        """The answer buttons, mounted on first use: hidden at start in most simulations, so not
-        worth their five widgets' start-up time. Built in the current language (relabel() finds
-        them by their "action" class once mounted)."""
-        buttons: dict[str, Button] = {action: QuietButton(Content(label("action", action)), id=button_id(action),
-                                       compact=True, classes="action")
-                   for action in ANSWER_ACTIONS}
-        row = self._answer_row = ButtonRow(*buttons.values(), id="request-actions",
-                                           classes="button-row")
-        self._answer_buttons = buttons
-        self.query_one("#order-page").mount(row, after=self.query_one("#page-request"))
-        return buttons
-
-    def _page_actions(self) -> tuple[str, ...]:
-        """The order-page actions this party has a role in (the others are never shown)."""
-        return self.sim.order_page_actions(self.party)
+        yield self._page
 
     def on_mount(self) -> None:
         self.border_title = Content(t("pane.title", party=party_label(self.party)))
@@ -222,10 +150,7 @@ class PartyPane(Vertical):
     def _relayout_page(self) -> None:
         if self.retired or not self.is_attached:
             return
-        width = self.query_one("#page-details").content_region.width
-        if width != self._page_width:
-            self._page_width = width
-            self._update_page()
+        self._page.relayout(self.order_id)
 
     def _title_width_for(self, width: int) -> int:
         """The Title column's width in a pane this wide (0: none), and the gap between the
@@ -322,148 +247,8 @@ class PartyPane(Vertical):
                  "request": request}
         return tuple(cells[key] for key in self._columns())
 
-    # ---------------------------------------------------------------- the order page
-
     def _update_page(self) -> None:
-        order = self.order = self.sim.order_view(self.order_id) if self.order_id else None
-        title = self.query_one("#page-title", Static)
-        if order is None:
-            update(title, Content(t("page.empty")))
-            for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread").results(Static):
-                update(widget, Content(""))
-            for button in self.query(".action"):
-                button.display = False
-            return
-        self.options = {o.action: o for o in self.sim.options(self.party, order.id)}
-        update(title, Content.assemble((order.id, "bold"), "  ", plain(order.title)))
-        update(self.query_one("#page-details", Static), self._details(order))
-        update(self.query_one("#page-request", Static), self._request_box(order))
-        self._update_buttons(order)
-        update(self.query_one("#page-history", Static), self._history(order))
-        update(self.query_one("#thread", Static), self._thread(order))
-
-    def _details(self, o: OrderView) -> Content:
-        status = [(status_label(o), "bold")]
-        lines: list[Content] = [Content.assemble(t("page.status"), *status)]
-        if o.in_resolution:
-            # The badge is shown whole: on the status line where it fits, else on its own
-            # (wrapped, its words would part at the line's end).
-            badge = Content.styled(t("overlay.in_resolution"), "bold reverse")
-            width = self.query_one("#page-details").content_region.width
-            joined = Content.assemble(lines[0], "  ·  ", badge)
-            if not width or joined.cell_length <= width:
-                lines[0] = joined
-            else:
-                lines.append(badge)
-        if o.cancellation:
-            lines.append(Content(cancellation_label(o)))
-        lines.append(Content(t("page.price", price=fmt_money(o.price), extras=fmt_money(o.extras_total),
-                                total=fmt_money(o.total))))
-        if o.due is None:
-            lines.append(Content(t("page.due_none")))
-        else:
-            countdown = fmt_countdown(o.due_in) if o.due_in is not None else ""
-            text = t("page.due", due=fmt_datetime(o.due), countdown=countdown)
-            lines.append(Content(text if countdown else text.replace(" ()", "")))
-        if o.standing_delivery is not None:
-            lines.append(Content(t("page.delivered", at=fmt_datetime(o.standing_delivery))))
-        if o.auto_complete_paused:
-            lines.append(Content(t("page.auto_complete_paused",
-                                   left=fmt_duration(o.auto_complete_left or 0))))
-        elif o.auto_complete_at is not None:
-            lines.append(Content(t("page.auto_complete", at=fmt_datetime(o.auto_complete_at),
-                                   countdown=fmt_countdown(o.auto_complete_in))))
-        if o.final:
-            lines.append(Content.styled(t("page.closed"), "italic"))
-        return Content("\n").join(lines)
-
-    def _request_box(self, o: OrderView) -> Content:
-        r = o.open_request
-        if r is None:
-            last = o.last_request
-            if last is not None and last.state == "declined" and not o.final:
-                return Content.styled(t("page.declined_hint"), "italic")
-            return Content("")
-        lines = [Content.assemble((t("page.request.open", type=label("request_type", r.type),
-                                     request=r.id, **party_forms("requester", r.requester)),
-                                   "bold"))]
-        if r.reason:
-            lines.append(Content(t("page.request.reason", reason=reason_label(r.requester, r.reason))))
-        if r.days:
-            lines.append(Content(t("page.request.days", days=r.days)))
-        if r.extra_price:
-            lines.append(plain(extras_text(r)))
-        if r.comment:
-            lines.append(Content.assemble(t("page.request.comment"), (clean(r.comment), "italic")))
-        lines.append(Content.assemble((t("page.request.deadline",
-                                         **party_forms("responder", r.responder),
-                                         deadline=fmt_datetime(r.deadline),
-                                         countdown=fmt_countdown(r.remaining)), "bold")))
-        lines.append(Content(t(f"page.request.timeout.{r.on_timeout}")))
-        if r.requester == self.party:
-            lines.append(Content.styled(t("page.request.waiting",
-                                          **party_forms("responder", r.responder)), "italic"))
-        else:
-            lines.append(Content.styled(t("page.request.your_turn"), "italic"))
-        return Content("\n").join(lines)
-
-    def _update_buttons(self, o: OrderView) -> None:
-        final = o.final
-        answers = {a: bool(self.options.get(a) and self.options[a].allowed) for a in ANSWER_ACTIONS}
-        if self._answer_row is None and any(answers.values()):
-            self._mount_answer_row()
-        if self._answer_row is not None:
-            for answer, allowed in answers.items():
-                show(self._answer_buttons[answer], allowed)
-            show(self._answer_row, any(answers.values()))
-        unavailable = False
-        shown = False
-        for action in self._page_actions():
-            button = self.query_one("#" + button_id(action), Button)
-            option = self.options.get(action)
-            show(button, not final)
-            if not button.display or option is None:
-                continue
-            shown = True
-            button.set_class(not option.allowed, "-unavailable")
-            tip = refusal_text(option.refusal) if option.refusal else None
-            if tip != self._tips.get(action):  # a tooltip set anew re-renders the button
-                self._tips[action] = tip
-                button.tooltip = Text(tip) if tip else None
-            unavailable = unavailable or not option.allowed
-        show(self.query_one("#order-actions"), shown)
-        show(self.query_one("#actions-title"), shown)
-        for row in self.query(ButtonRow):
-            row.fit()
-        update(self.query_one("#actions-hint", Static),
-               Content.styled(t("page.unavailable_hint"), "italic") if unavailable else Content(""))
-
-    def _history(self, o: OrderView) -> Content:
-        closed = [r for r in o.requests if r.state != "open"]
-        if not closed:
-            return Content("")
-        lines = [Content.styled(t("page.history"), "bold underline")]
-        for r in closed:
-            when = fmt_datetime(r.closed_at) if r.closed_at else ""
-            lines.append(Content(f"{when}  " + t("page.history.item", request=r.id,
-                                                    type=label("request_type", r.type),
-                                                    **party_forms("requester", r.requester),
-                                                    state=label("request_state", r.state))))
-        return Content("\n").join(lines)
-
-    def _thread(self, o: OrderView) -> Content:
-        if not o.thread:
-            return Content.styled(t("page.thread.empty"), "italic")
-        parts: list[Content] = []
-        for m in o.thread:
-            head = t("page.thread.item", at=fmt_datetime(m.at), sender=party_label(m.sender),
-                     action=label("action", m.action))
-            parts.append(Content.styled(head, "bold"))
-            if m.reason:
-                parts.append(Content(t("page.thread.reason", reason=reason_label(m.sender, m.reason))))
-            if m.text:
-                parts.append(plain(m.text))
-        return Content("\n").join(parts)
+        self._page.show_order(self.order_id)
 
     # ---------------------------------------------------------------- notices
 
@@ -571,24 +356,18 @@ class PartyPane(Vertical):
         if not option.fields:
             self.post_message(ActionRequested(self.party, action, self.order_id))
             return
-        from rcsim.tui.app.screens.action_form import ActionFormScreen
-        self.app.push_screen(ActionFormScreen(self.party, action, self.sim.order_view(self.order_id),
-                                              option))
+        self.post_message(FormRequested(self.party, action, self.sim.order_view(self.order_id),
+                                        option))
 
     def action_resolution_center(self) -> None:
-        """The "Resolution Center" button: choose an action, then fill in its form."""
+        """The "Resolution Center" button: choose an action, then fill in its form (the App
+        opens the dialog and, once one is chosen, asks `request_action`)."""
         if self.order_id is None:
             return
-        from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
         order = self.sim.order_view(self.order_id)
         choices = [self.options[a] for a in self.sim.resolution_center_actions(self.party)
                    if a in self.options]
-
-        def chosen(action: str | None) -> None:
-            if action:
-                self.request_action(action)
-
-        self.app.push_screen(ResolutionCenterScreen(self.party, order, tuple(choices)), chosen)
+        self.post_message(ResolutionCenterRequested(self.party, order, tuple(choices)))
 
     def focus_list(self) -> None:
         self.query_one("#orders", LazyTable).focus()
