@@ -15,14 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The folders of the repository the package's names stand for (pyproject.toml's package-dir).
 PACKAGES = {"rcsim.tui": ROOT / "tui", "rcsim.engine": ROOT / "engine"}
 
-# Circles through the app layer (tui/app/) that are being removed in a change of their own (the
-# picture-taking code the app needs moves out of tui/cli/shots.py into tui/app/); the integrator
-# empties this list once it is merged. Nothing outside the app's own circles may be added here.
-KNOWN_APP_CYCLES_BEING_REMOVED: list[tuple[str, ...]] = [
-    ("rcsim.tui.app.app", "rcsim.tui.app.screens.main", "rcsim.tui.cli.shots"),
-]
-
-
 def modules(packages: dict[str, Path]) -> dict[str, Path]:
     """Every module of the packages: its dotted name -> its file."""
     found: dict[str, Path] = {}
@@ -102,22 +94,10 @@ def cycles(edges: dict[str, set[str]]) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def _known(cycle: tuple[str, ...]) -> bool:
-    return cycle in KNOWN_APP_CYCLES_BEING_REMOVED
-
-
 def test_no_import_circle_in_tui_and_engine() -> None:
     found = cycles(graph(PACKAGES))
-    new = [cycle for cycle in found if not _known(cycle)]
-    assert not new, "import circles:\n" + "\n".join(
-        " -> ".join([*cycle, cycle[0]]) for cycle in new)
-
-
-def test_the_known_circles_are_all_in_the_app_layer() -> None:
-    for cycle in KNOWN_APP_CYCLES_BEING_REMOVED:
-        assert any(name.startswith("rcsim.tui.app.") for name in cycle), cycle
-        assert not any(name.startswith(("rcsim.engine", "rcsim.tui.web", "rcsim.tui.words"))
-                       for name in cycle), cycle
+    assert not found, "import circles:\n" + "\n".join(
+        " -> ".join([*cycle, cycle[0]]) for cycle in found)
 
 
 def test_the_graph_sees_the_commands_and_the_engine() -> None:
