@@ -154,7 +154,7 @@ def main() -> None:
                     "FO-1005" in line and "Completed" in line for line in text.splitlines()))
                 other.append(seen - began)
                 row = re.compile(rf"^\s*{pair}\s.*FO-1005 Completed", re.M)
-                shown = wait(board, lambda text: row.search(text) is not None)
+                shown = wait(board, lambda text, row=row: row.search(text) is not None)
                 dashboard.append(shown - began)
             browser.close()
         print(f"a party's action on the other seat's screen: {1000 * statistics.median(other):.0f} ms "

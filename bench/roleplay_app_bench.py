@@ -46,8 +46,9 @@ sim.close()
 
 
 async def measure(steps: int) -> list[float]:
-    from rcsim.engine.demo import create_demo
     from textual.widgets import Static
+
+    from rcsim.engine.demo import create_demo
     from rcsim.tui.app.app import make_app
 
     folder = Path(tempfile.mkdtemp(prefix="rcsim-roleplay-bench-"))
@@ -82,7 +83,7 @@ async def measure(steps: int) -> list[float]:
     written = [float(line) for line in writer.stdout.read().split()]
     writer.wait()
     app.sim.close()
-    return [after - before for before, after in zip(written, seen)]
+    return [after - before for before, after in zip(written, seen, strict=False)]
 
 
 def main() -> None:

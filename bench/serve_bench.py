@@ -22,7 +22,6 @@ import re
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -111,7 +110,7 @@ def step_times(browser: Browser, serve: Serve, steps: int) -> list[float]:
         assert before is not None
         began = time.perf_counter()
         trainer.keyboard.press("h")
-        wait_screen(buyer, lambda text: (m := CLOCK.search(text)) is not None
+        wait_screen(buyer, lambda text, before=before: (m := CLOCK.search(text)) is not None
                     and m.group(1) != before.group(1))
         times.append(time.perf_counter() - began)
         time.sleep(0.3)
@@ -135,7 +134,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                              args=ARGS)
-        for name, checkout in checkouts.items():  # warm: bytecode, the file cache
+        for checkout in checkouts.values():  # warm: bytecode, the file cache
             with tempfile.TemporaryDirectory() as folder:
                 serve = Serve(checkout, Path(folder))
                 first_frame(browser, serve.links[1])

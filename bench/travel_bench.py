@@ -21,8 +21,8 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -94,7 +94,7 @@ def measure(sim: Simulation, where: str, rounds: int, rng: random.Random) -> dic
     for _ in range(rounds * 4):
         k = rng.randrange(0, steps + 1)
         targets.append(k)
-        rewind.append(timed(lambda: sim.rewind(k)))
+        rewind.append(timed(lambda k=k: sim.rewind(k)))
     sim.rewind(steps)
     print(summary("undo the last step", undo))
     print(summary("redo it", redo))

@@ -189,8 +189,8 @@ async def bench_press(presses: int) -> None:
 
 async def bench_hour(n: int, presses: int, path: Path | None) -> float:
     """Median seconds from `h` (+1 hour) until the buyer's list shows its first row anew."""
-    from rcsim.tui.app.app import make_app
     from rcsim.engine import Simulation
+    from rcsim.tui.app.app import make_app
 
     sim = Simulation.open(path) if path is not None else bigger_demo(n)[0]
     app = make_app(sim, cursor_blink=False, animation_level="none")

@@ -13,8 +13,9 @@ import contextlib
 import io
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(r"<!-- rcsim: ([a-z_-]+) -->")
@@ -56,9 +57,9 @@ def keys() -> str:
     from textual.binding import Binding
 
     from rcsim.tui.app.app import RcsimApp
-    from rcsim.tui.words.i18n import has, t
     from rcsim.tui.app.screens.dialog import Dialog
     from rcsim.tui.app.widgets.party_pane import PartyPane
+    from rcsim.tui.words.i18n import has, t
 
     places: list[tuple[str, list[Any]]] = [("the app", list(RcsimApp.BINDINGS)),
                                            ("a party's pane", list(PartyPane.BINDINGS)),

@@ -10,41 +10,67 @@ puts into words.
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, RcsimError, Refusal, SimulationFileError
-from .journal import JournalEntry
-from .model import (
-    BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, Action, Party, RequestState, RequestType,
-    Status,
-)
-from .model import other as other_party
-from .rules import ACTIONS, Rules
-from .service import Simulation
-from .views import (
-    BranchOrigin, Comparison, DeadlineView, EventView, FieldSpec, HistoryEntry, MessageView,
-    Option, OrderDifference, OrderFacts, OrderView, PartyView, RequestView, RuleDifference,
-    Synced,
-)
-from .timeutil import iso, parse_duration, parse_iso, to_datetime, to_ts
-
 # What the app and the commands need beyond the facade, exported here so that nothing outside
 # the engine imports one of its modules (tests/test_layers.py holds tui/ to that).
 from .atomic import write_text as write_text_atomically
-from .bundled import BundledFileError
 from .bundled import EXPERIMENTS as BUNDLED_EXPERIMENTS
 from .bundled import STORIES as BUNDLED_STORIES
+from .bundled import BundledFileError
 from .bundled import names as bundled_names
 from .bundled import path_of as bundled_path
 from .bundled import read_json as read_bundled_json
 from .bundled import read_text as read_bundled_text
-from .field_checks import ADDABLE_STATUSES
 from .english import Quoting, excerpt, quoted
-from .model import FINAL_STATUSES
+from .errors import InputError, RcsimError, Refusal, SimulationFileError
+from .field_checks import ADDABLE_STATUSES
+from .journal import JournalEntry
+from .model import (
+    BASE_STATUSES,
+    FINAL_STATUSES,
+    PARTIES,
+    REQUEST_STATES,
+    REQUEST_TYPES,
+    Action,
+    Party,
+    RequestState,
+    RequestType,
+    Status,
+)
+from .model import other as other_party
 from .presence import held as seat_held
 from .rules import (
-    ADJUSTABLE, ANSWER_ACTIONS, OPENING_ACTIONS, RuleSpec, load_policies, policy_rules, rule_spec,
-    rule_value, with_changes,
+    ACTIONS,
+    ADJUSTABLE,
+    ANSWER_ACTIONS,
+    OPENING_ACTIONS,
+    Rules,
+    RuleSpec,
+    load_policies,
+    policy_rules,
+    rule_spec,
+    rule_value,
+    with_changes,
 )
+from .service import Simulation
 from .simfile import real_path
+from .timeutil import iso, parse_duration, parse_iso, to_datetime, to_ts
+from .views import (
+    BranchOrigin,
+    Comparison,
+    DeadlineView,
+    EventView,
+    FieldSpec,
+    HistoryEntry,
+    MessageView,
+    Option,
+    OrderDifference,
+    OrderFacts,
+    OrderView,
+    PartyView,
+    RequestView,
+    RuleDifference,
+    Synced,
+)
 
 # Scenarios, recordings, experiments, the demo and the class's paths: loaded on first use, so
 # that the app's first frame does not wait for them (PEP 562).
@@ -117,8 +143,16 @@ if TYPE_CHECKING:
     from .recording import write as write_recording
     from .recording import write_new as write_new_recording
     from .scenario import (
-        ActionStep, AdvanceStep, CheckResult, ExpectStep, Player, Scenario, ScenarioError,
-        StepResult, UndoStep, UntilStep,
+        ActionStep,
+        AdvanceStep,
+        CheckResult,
+        ExpectStep,
+        Player,
+        Scenario,
+        ScenarioError,
+        StepResult,
+        UndoStep,
+        UntilStep,
     )
     from .scenario import Report as ScenarioReport
     from .scenario import Step as ScenarioStep

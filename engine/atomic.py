@@ -13,12 +13,14 @@ ignore it, and the holder of the file cuts it off (`cut`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO
 
 UNDO_HEADER = b"rcsim-undo"
 
@@ -35,7 +37,7 @@ def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = Tru
     target = Path(path)
     if not overwrite and target.exists():
         raise FileExistsError(f"{target} already exists")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n",
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n",  # noqa: SIM115 (closed below, the temporary removed on failure)
                                          dir=target.parent or Path("."),
                                          prefix=f".{target.name}.", suffix=".tmp", delete=False)
     temp = Path(handle.name)
@@ -129,10 +131,8 @@ def replace_locked(target: Path, data: Data, lock: Callable[[int], object] | Non
         os.replace(temp, target)
     except BaseException:
         os.close(fd)
-        try:
+        with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-        except FileNotFoundError:
-            pass
         raise
     sync_folder(target.parent)
     return fd
@@ -161,10 +161,8 @@ def keep_new(beside: Path, target: Path, data: bytes) -> bool:
     finally:
         if fd >= 0:
             os.close(fd)
-        try:
+        with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def undo_path(target: Path) -> Path:
@@ -218,10 +216,8 @@ def write_in_place(target: Path, data: Data) -> None:
 
 
 def _drop(path: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    except FileNotFoundError:
-        pass
     sync_folder(path.parent)
 
 
@@ -237,11 +233,9 @@ def _undo_of(target: Path) -> tuple[Path, bytes] | None:
     header = b"%s %d %d" % (UNDO_HEADER, info.st_dev, info.st_ino)
     candidates = [undo_path(target)]
     if info.st_nlink > 1:
-        try:
+        with contextlib.suppress(OSError):
             candidates += sorted(Path(e.path) for e in os.scandir(target.parent)
                                  if e.name.startswith(".") and e.name.endswith(".undo"))
-        except OSError:
-            pass
     for candidate in candidates:
         try:
             raw = candidate.read_bytes()

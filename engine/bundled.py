@@ -10,7 +10,6 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-
 PACKAGE = "rcsim.data"
 STORIES = "scenarios"
 EXPERIMENTS = "experiments"

@@ -4,8 +4,9 @@ journal first, then applied."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .core import State
 from .errors import InputError, Refusal, SimulationFileError

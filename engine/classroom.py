@@ -12,8 +12,9 @@ party on the same order, with the same effect: simulated times and request numbe
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .model import SYSTEM
 from .service import Simulation

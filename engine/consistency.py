@@ -14,13 +14,22 @@ change nothing. They know the records, not how they are stored, so they carry ov
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .core import State
 from .errors import Refusal, SimulationFileError
+from .model import (
+    BASE_STATUSES,
+    FINAL_STATUSES,
+    PARTIES,
+    REQUEST_STATES,
+    REQUEST_TYPES,
+    SEATS,
+    SYSTEM,
+)
 from .rules import NUMBERS
-from .model import BASE_STATUSES, FINAL_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES, SEATS, SYSTEM
 from .timeutil import iso, parse_iso
 
 TABLES = ("meta", "rules", "orders", "requests", "messages", "events")

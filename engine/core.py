@@ -3,7 +3,8 @@
 Every public method either raises a Refusal before touching anything, or applies its whole
 effect. Each change comes in two halves: a check that changes nothing (`prepare_order`,
 `prepare_act`, `check_advance`) and the effect of what it let through (`insert_order`, `perform`,
-`move_clock`), so that a step can be written to the journal after its check and before its effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
+`move_clock`), so that a step can be written to the journal after its check and before its
+effect. Deadlines are stored timestamps; a heap over them is rebuilt on load and walked in
 (deadline, creation order) when the clock moves, so each fires once, at its own instant.
 What a party gives is checked in engine/field_checks.py, and the deadlines pending are read from
 the heap in engine/deadlines.py.
@@ -12,19 +13,32 @@ the heap in engine/deadlines.py.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from typing import Any, Container, Mapping
+from typing import Any
 
 from . import deadlines
 from .deadlines import Deadline
 from .errors import InputError, Refusal
 from .field_checks import NewOrder, action_fields, new_order, storable
 from .model import (
-    FINAL_STATUSES, PARTIES, SYSTEM, Action, Event, Message, Order, Party, Request, RequestState,
-    RequestType, Status, other,
+    FINAL_STATUSES,
+    PARTIES,
+    SYSTEM,
+    Action,
+    Event,
+    Message,
+    Order,
+    Party,
+    Request,
+    RequestState,
+    RequestType,
+    Status,
+    other,
 )
 from .rules import ACTIONS, ANSWER_ACTIONS, OPENING_ACTIONS, Rules
 from .timeutil import CALENDAR_END, CLOCK_LIMIT, DAY, iso
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared:

@@ -9,7 +9,8 @@ same in every language.
 from __future__ import annotations
 
 import string
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 QUOTE_LIMIT = 200
 """The most characters of a value a message quotes: a refused value of 10 MB is named by its
@@ -50,7 +51,8 @@ def fill(template: str, params: Mapping[str, Any]) -> str:
 REFUSALS: dict[str, str] = {
     "unknown_party": "There is no party called {party!r}: use 'buyer' or 'freelancer'.",
     "unknown_seat": "There is no seat called {seat!r}: use 'trainer', 'buyer' or 'freelancer'.",
-    "seat_taken": "The {seat}'s seat of this simulation is open in another window: one window per seat.",
+    "seat_taken": (
+        "The {seat}'s seat of this simulation is open in another window: one window per seat."),
     "unknown_action": "There is no action called {action!r}.",
     "unknown_order": "There is no order {order}.",
     "duplicate_order": "An order with the id {order} already exists.",
@@ -109,7 +111,8 @@ REFUSALS: dict[str, str] = {
                   "more than the most (extension_days_max, {high}).",
     "field_text": "The field {field} contains {char}, a lone surrogate that no file can store: "
                   "remove it and try again.",
-    "closed": "The simulation {path} was closed: it takes no more changes (open it again to go on).",
+    "closed": (
+        "The simulation {path} was closed: it takes no more changes (open it again to go on)."),
     "closed_memory": "This simulation was closed: it takes no more changes.",
     "bad_step": "This recorded step cannot be taken here ({detail}), so nothing changed.",
     "nothing_to_undo": "There is no step to take back: the simulation is as it was created.",
@@ -135,14 +138,25 @@ REFUSALS: dict[str, str] = {
 # What is wrong with a simulation file, after its path ("sim.json: does not exist"). A `where`
 # parameter is a (kind, id) pair such as ("order", "FO-1001").
 FILE_PROBLEMS: dict[str, str] = {
-    "step_sequence": "is damaged: its steps are not numbered 1, 2, 3, ... without gaps (step {position} has the number {number})",
-    "checkpoint_ahead": "is damaged: its checkpoint was written after step {checkpoint}, but it holds only {count} steps",
+    "step_sequence": (
+        "is damaged: its steps are not numbered 1, 2, 3, ... without gaps (step {position} has "
+        "the number {number})"),
+    "checkpoint_ahead": (
+        "is damaged: its checkpoint was written after step {checkpoint}, but it holds only "
+        "{count} steps"),
     "step_refused": "is damaged: its step {step} cannot be replayed ({detail})",
-    "checksum": "is damaged: its line {line} was changed after rcsim wrote it (the checksum does not match)",
+    "checksum": (
+        "is damaged: its line {line} was changed after rcsim wrote it (the checksum does not "
+        "match)"),
     "unsealed": "is damaged: its line {line} has no checksum, which every line of this format has",
-    "sealed_short": "is damaged: its last full write wrote {lines} lines, but only the first {found} of them are there as written",
-    "head_beyond": "is damaged: it stands after step {step} of {steps} steps kept, but it holds only {count} steps",
-    "busy": "is being written by another rcsim process and was not free within {seconds} s: try again",
+    "sealed_short": (
+        "is damaged: its last full write wrote {lines} lines, but only the first {found} of them "
+        "are there as written"),
+    "head_beyond": (
+        "is damaged: it stands after step {step} of {steps} steps kept, but it holds only "
+        "{count} steps"),
+    "busy": (
+        "is being written by another rcsim process and was not free within {seconds} s: try again"),
     "folder_not_writable": "its folder {folder} takes no new file ({reason})",
     "not_a_folder": "{folder} is a file, not a folder",
     "folder_missing": "the folder {folder} does not exist",
@@ -154,12 +168,16 @@ FILE_PROBLEMS: dict[str, str] = {
     "link_loop": "is a symbolic link that leads round in a circle, to no file",
     "cannot_read": "cannot be read ({reason})",
     "empty": "is empty: it is not a simulation file",
-    "not_json": "is not valid JSON (line {line}, column {column}: {reason}): it is not a simulation file",
+    "not_json": (
+        "is not valid JSON (line {line}, column {column}: {reason}): it is not a simulation file"),
     "too_deep": "is nested too deeply to be read: it is not a simulation file",
-    "number_too_long": "holds a number with more digits than can be read (over 4,300): it is not a simulation file",
+    "number_too_long": (
+        "holds a number with more digits than can be read (over 4,300): it is not a simulation "
+        "file"),
     "no_meta": "has no rcsim meta table: it is not a simulation file",
     "wrong_format": "is not an rcsim simulation (its meta table names no format {format!r})",
-    "wrong_version": "is a simulation of format version {found}; this rcsim reads version {version}",
+    "wrong_version": (
+        "is a simulation of format version {found}; this rcsim reads version {version}"),
     "bad_rules": "is damaged: its rules are not valid ({detail})",
     "no_policy": "is damaged: its rules name no policy",
     "damaged": "is damaged ({detail})",
@@ -168,22 +186,50 @@ FILE_PROBLEMS: dict[str, str] = {
     "field_missing": "is damaged: {where}: the field {field} is missing",
     "field_type": "is damaged: {where}: {field} must be {expected}, not {found}",
     "duplicate": "is damaged: {where}: the id {id} appears twice",
-    "field_range": "is not a consistent simulation: {where}: {field} is {found}, but must lie between {low} and {high}",
-    "unknown_value": "is not a consistent simulation: {where}: {field} is {found}, which is none of {choices}",
-    "same_party": "is not a consistent simulation: {where}: the same party ({party}) asks and answers",
-    "dangling_order": "is not a consistent simulation: {where}: {field} names the order {order}, which is not in this simulation",
-    "dangling_request": "is not a consistent simulation: {where}: {field} names the request {request}, which does not exist or belongs to another order",
-    "request_unlisted": "is not a consistent simulation: {where}: its list of requests lacks its request {request}",
-    "open_request_unnamed": "is not a consistent simulation: {where}: its request {request} is open, but the order does not name it as its open request",
-    "open_request_not_open": "is not a consistent simulation: {where}: its open request {request} is {state}, not open",
-    "open_on_final": "is not a consistent simulation: {where}: it is {status}, but its request {request} is still open",
-    "cancellation_mismatch": "is not a consistent simulation: {where}: its status ({status}) does not fit its cancellation record (an order has one exactly when it is cancelled)",
-    "deadline_past": "is not a consistent simulation: {where}: a deadline still open ({deadline}) lies before the simulated clock ({now}); the clock never passes an open deadline",
-    "auto_complete_state": "is not a consistent simulation: {where}: it has an automatic completion while it is {status}; only a delivered order has one, and it pauses only while a request is open",
-    "event_after_clock": "is not a consistent simulation: {where} is dated {at}, after the simulated clock ({now})",
-    "event_sequence": "is not a consistent simulation: the event log is not numbered 1, 2, 3, ... without gaps (entry {position} has the number {seq})",
-    "event_counter": "is not a consistent simulation: the event counter is {value}, but the log holds {count} events",
-    "counter_low": "is not a consistent simulation: the {counter} counter is {value}, but numbers up to {highest} are already given out: new ones would repeat them",
+    "field_range": (
+        "is not a consistent simulation: {where}: {field} is {found}, but must lie between {low} "
+        "and {high}"),
+    "unknown_value": (
+        "is not a consistent simulation: {where}: {field} is {found}, which is none of {choices}"),
+    "same_party": (
+        "is not a consistent simulation: {where}: the same party ({party}) asks and answers"),
+    "dangling_order": (
+        "is not a consistent simulation: {where}: {field} names the order {order}, which is not "
+        "in this simulation"),
+    "dangling_request": (
+        "is not a consistent simulation: {where}: {field} names the request {request}, which "
+        "does not exist or belongs to another order"),
+    "request_unlisted": (
+        "is not a consistent simulation: {where}: its list of requests lacks its request "
+        "{request}"),
+    "open_request_unnamed": (
+        "is not a consistent simulation: {where}: its request {request} is open, but the order "
+        "does not name it as its open request"),
+    "open_request_not_open": (
+        "is not a consistent simulation: {where}: its open request {request} is {state}, not open"),
+    "open_on_final": (
+        "is not a consistent simulation: {where}: it is {status}, but its request {request} is "
+        "still open"),
+    "cancellation_mismatch": (
+        "is not a consistent simulation: {where}: its status ({status}) does not fit its "
+        "cancellation record (an order has one exactly when it is cancelled)"),
+    "deadline_past": (
+        "is not a consistent simulation: {where}: a deadline still open ({deadline}) lies before "
+        "the simulated clock ({now}); the clock never passes an open deadline"),
+    "auto_complete_state": (
+        "is not a consistent simulation: {where}: it has an automatic completion while it is "
+        "{status}; only a delivered order has one, and it pauses only while a request is open"),
+    "event_after_clock": (
+        "is not a consistent simulation: {where} is dated {at}, after the simulated clock ({now})"),
+    "event_sequence": (
+        "is not a consistent simulation: the event log is not numbered 1, 2, 3, ... without gaps "
+        "(entry {position} has the number {seq})"),
+    "event_counter": (
+        "is not a consistent simulation: the event counter is {value}, but the log holds {count} "
+        "events"),
+    "counter_low": (
+        "is not a consistent simulation: the {counter} counter is {value}, but numbers up to "
+        "{highest} are already given out: new ones would repeat them"),
 }
 
 WHERE: dict[str, str] = {

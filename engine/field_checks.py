@@ -3,9 +3,10 @@ before anything changes: money in cents, days in their range, text a file can ho
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Container, Iterable, Mapping
+from typing import Any
 
 from .errors import InputError, Refusal
 from .model import Status

@@ -4,8 +4,9 @@ branch written to a new file, and two simulations compared."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .core import State
 from .errors import InputError, Refusal, SimulationFileError

@@ -27,12 +27,13 @@ from the start). Time travel (rewind, undo, branch) builds on `Journal.state_at(
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from .core import Prepared, State
 from .errors import Refusal

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any, ClassVar
 
 from .timeutil import iso, parse_iso
-
 
 # The names of RULES.md Part 1 as enumerations the type checker sees. Each member *is* its
 # text ("buyer" == Party.BUYER): files, scenario files and translation keys are unchanged.
@@ -113,6 +114,8 @@ class Record:
     field added to a record is stored and read back without a second list of names."""
 
     __slots__ = ()
+    # Each record class's own (set on first use, read from the class's own __dict__)
+    _codec_cache: ClassVar[tuple[tuple[str, Any], ...]]
 
     @classmethod
     def _codec(cls) -> tuple[tuple[str, Any], ...]:
@@ -121,7 +124,7 @@ class Record:
         if codec is None:
             codec = tuple((f.name, f.metadata.get("store"))
                           for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-            setattr(cls, "_codec_cache", codec)
+            cls._codec_cache = codec
         return codec
 
     def to_doc(self) -> dict[str, Any]:
@@ -146,10 +149,9 @@ class Record:
                 elif how == "copy":
                     value = type(value)(value)
                 else:
-                    try:
+                    # (not a name of the rules: left as it is, the consistency check says so)
+                    with contextlib.suppress(ValueError):
                         value = how(value)
-                    except ValueError:  # not a name of the rules: the consistency check says so
-                        pass
             values.append(value)
         return cls(*values)
 

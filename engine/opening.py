@@ -4,7 +4,8 @@ saved as a new file, or opened from its file (checked, tidied and carried over u
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .changing import instant
 from .core import State

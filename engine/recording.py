@@ -27,24 +27,26 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 import unicodedata
-import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import scenario as scenario_module
-from .errors import RcsimError
 from .atomic import write_text
+from .errors import RcsimError
 from .model import SYSTEM
 from .rules import FIELD_NAMES, policy_rules
 from .service import Simulation
-from .views import OrderView
 from .timeutil import iso, to_datetime, to_ts
+from .views import OrderView
+
 
 class RecordingError(RcsimError):
     """The simulation cannot be recorded: `code` says why ("nothing", "no_orders_left",
@@ -444,7 +446,7 @@ def _verify(source: str, title: str, steps: Sequence[Mapping[str, Any]]) -> scen
     read = [s for s in parsed.steps if isinstance(s, scenario_module.ActionStep)]
     same = parsed.title == title and len(written) == len(read) and all(
         dict(r.fields) == {k: v for k, v in w.items() if k not in ("actor", "action", "order")}
-        for w, r in zip(written, read))
+        for w, r in zip(written, read, strict=False))
     if not same:
         raise RecordingError("not_read_back")
     return parsed

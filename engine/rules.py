@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 from . import bundled
 from .errors import InputError, Refusal

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from . import changing, history, opening, sync, viewing
 from .core import State
@@ -19,8 +20,16 @@ from .storage import Store
 from .timeutil import duration, in_calendar, iso, to_datetime
 from .viewing import deadline_view, event_view, message_view, order_view, request_view, snapshot_of
 from .views import (
-    BranchOrigin, Comparison, DeadlineView, EventView, HistoryEntry, Option, OrderView, PartyView,
-    RequestView, Synced,
+    BranchOrigin,
+    Comparison,
+    DeadlineView,
+    EventView,
+    HistoryEntry,
+    Option,
+    OrderView,
+    PartyView,
+    RequestView,
+    Synced,
 )
 
 Instant = datetime | str

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import errno
 import os
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from filelock import FileLock, Timeout, lock_descriptor
 
 from .atomic import (
-    Data, append_line, cut, open_committed, read_committed, recover_in_place,
-    remove_temporary_files, replace_locked, write_in_place,
+    Data,
+    append_line,
+    cut,
+    open_committed,
+    read_committed,
+    recover_in_place,
+    remove_temporary_files,
+    replace_locked,
+    write_in_place,
 )
 from .errors import SimulationFileError
 
@@ -142,10 +150,8 @@ class SimulationFile:
         (a new one that could not be written). Safe even for a process waiting on it: whoever
         gets a lock checks that its file still has the name (`_hold`), else takes it anew."""
         if self.held and CONTENT_LOCK:  # (where the lock file can go while it is open)
-            try:
+            with suppress(OSError):
                 os.unlink(self.lock_path)
-            except OSError:
-                pass
 
     def refused_by_system(self, error: OSError) -> SimulationFileError:
         """The system refused a new file beside the simulation file, said as it matters."""

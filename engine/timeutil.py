@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from .errors import InputError, Refusal
@@ -12,10 +12,10 @@ HOUR = 3600
 DAY = 24 * HOUR
 # The simulated clock stops at the end of 9989: every deadline lies at most ten years ahead (the
 # rules' ranges), so none can leave the calendar, which ends with the year 9999.
-CLOCK_LIMIT = int(datetime(9990, 1, 1, tzinfo=timezone.utc).timestamp()) - 1
+CLOCK_LIMIT = int(datetime(9990, 1, 1, tzinfo=UTC).timestamp()) - 1
 # The calendar itself, in UTC: the first and the last second that have a date.
-CALENDAR_START = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())
-CALENDAR_END = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
+CALENDAR_START = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
+CALENDAR_END = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
 
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 
@@ -23,14 +23,14 @@ _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 def to_ts(moment: datetime) -> int:
     """Seconds since the epoch of an aware datetime (a naive one is taken as UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
 
 
 @lru_cache(maxsize=4096)
 def to_datetime(ts: int) -> datetime:
     """The aware UTC datetime of a timestamp."""
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 def in_calendar(ts: int) -> bool:

@@ -12,7 +12,13 @@ from .model import PARTIES, Event, Message, Order, Request
 from .rules import ACTIONS, OPENING_ACTIONS, Rules
 from .timeutil import to_datetime
 from .views import (
-    DeadlineView, EventView, FieldSpec, MessageView, Option, OrderView, RequestView,
+    DeadlineView,
+    EventView,
+    FieldSpec,
+    MessageView,
+    Option,
+    OrderView,
+    RequestView,
 )
 
 

@@ -5,15 +5,17 @@ engine/viewing.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import Refusal
 from .journal import JournalEntry
 from .model import FINAL_STATUSES, PARTIES, SYSTEM, other
 from .timeutil import parse_iso, to_datetime
+
 
 @dataclass(frozen=True)
 class FieldSpec:

@@ -3,6 +3,7 @@ what it prints, stopped as a terminal's Ctrl+C stops it (SIGINT to its whole pro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -31,7 +32,7 @@ class Served:
     @property
     def addresses(self) -> dict[str, str]:
         found = [ADDRESS.search(line) for line in self.lines]
-        return dict(zip(ROLES, (m.group(0) for m in found if m)))
+        return dict(zip(ROLES, (m.group(0) for m in found if m), strict=False))
 
     def read_announcement(self) -> None:
         """Wait for the five lines rcsim serve prints once it serves (or for its end)."""
@@ -84,10 +85,8 @@ class Served:
     def kill(self) -> None:
         """The last resort of a failed test: nothing of it is left running."""
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=WAIT)
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:

@@ -175,7 +175,7 @@ def test_the_seats_of_a_class_each_their_own_link(tmp_path: Path) -> None:
 
 def test_the_paths_where_they_parted_and_the_outcomes(tmp_path: Path) -> None:
     classroom = make_class(tmp_path / "class")
-    for pair, answer in zip(classroom.pairs, ("accept", "accept", "decline")):
+    for pair, answer in zip(classroom.pairs, ("accept", "accept", "decline"), strict=False):
         play(classroom.path(pair), answer)
     paths = []
     for pair in classroom.pairs:

@@ -3,6 +3,7 @@ end in a message naming the file and exit status 2, never in a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -84,8 +85,8 @@ def test_a_file_another_rcsim_has_open_is_opened_too(tmp_path, lang) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_file_being_written_too_long_gets_advice_that_works(tmp_path, lang) -> None:
     from rcsim.engine import SimulationFileError
-    from rcsim.tui.words import i18n
     from rcsim.tui.cli.main import advice
+    from rcsim.tui.words import i18n
 
     with i18n.using(lang):
         text = advice(SimulationFileError(tmp_path / "sim.json", "busy", seconds=20))
@@ -188,10 +189,8 @@ def test_starting_afresh_through_a_link_keeps_the_link_and_the_old_file_beside_t
 def _said(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     from rcsim.tui.cli.main import main
 
-    try:
+    with contextlib.suppress(SystemExit):  # --help ends with it
         main(args)
-    except SystemExit:  # --help
-        pass
     captured = capsys.readouterr()
     return captured.out + captured.err
 

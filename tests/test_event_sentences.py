@@ -7,8 +7,7 @@ the other party's notice show, in English and in German, word for word.
 from __future__ import annotations
 
 import contextlib
-
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

@@ -9,8 +9,8 @@ import io
 import json
 import os
 import pty
-import select
 import re
+import select
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from pathlib import Path
@@ -21,8 +21,8 @@ from rcsim.engine import experiment as ex
 from rcsim.engine.experiment.distributions import parse as parse_distribution
 from rcsim.engine.experiment.results import difference, estimate, t975
 from rcsim.engine.experiment.simulate import _Play, draw_scripts
-from rcsim.tui.words import i18n
 from rcsim.tui.cli.experiment_command import Progress, main
+from rcsim.tui.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "experiments"
@@ -69,7 +69,7 @@ rules = { cancellation_response_hours = 72 }
 
 def test_an_unanswered_cancellation_request_ends_every_order_exactly_at_the_window(tmp_path):
     arms = tallies(experiment(tmp_path, SILENCE % "0"))
-    for window, replications in zip((48, 72), arms):
+    for window, replications in zip((48, 72), arms, strict=False):
         for tally in replications:
             n = tally["orders"]
             assert tally["mutual_silence"] == tally["resolved"] == n
@@ -82,8 +82,8 @@ def test_a_72_hour_window_moves_each_such_cancellation_24_hours_later(tmp_path):
     status, out, _ = rcsim_experiment(str(path), "--json")
     document = json.loads(out)
     base, longer = ([t["resolved_seconds"] for t in arm["replications"]] for arm in document["arms"])
-    for b, l, tally in zip(base, longer, document["arms"][0]["replications"]):
-        assert l - b == tally["orders"] * 24 * HOUR  # the same orders, each 24 hours later
+    for short, long, tally in zip(base, longer, document["arms"][0]["replications"], strict=False):
+        assert long - short == tally["orders"] * 24 * HOUR  # the same orders, each 24 hours later
     difference = document["arms"][1]["metrics"]["resolution_hours"]["difference"]
     assert difference == {"mean": 24.0, "ci95": [24.0, 24.0], "n": 3}
     assert document["arms"][1]["metrics"]["mutual_silence"]["mean"] == 1.0
@@ -96,8 +96,11 @@ replications = 3
 [population]
 orders = 4000
 delivery_days = 10
-[freelancer]
-request_extension = { probability = 1, at_hours = { dist = "uniform", low = 0, high = 72 }, days = 2, extra_price = { dist = "choice", values = [0, 15] } }
+[freelancer.request_extension]
+probability = 1
+at_hours = { dist = "uniform", low = 0, high = 72 }
+days = 2
+extra_price = { dist = "choice", values = [0, 15] }
 [buyer.answers]
 extension = { probability = 0.5, after_hours = { dist = "uniform", low = 0, high = 40 }, accept = 0.6 }
 [[arms]]
@@ -111,7 +114,7 @@ policy = "current"
 
 def test_policy_current_turns_every_lapsed_extension_into_an_accepted_one(tmp_path):
     seed, current = tallies(experiment(tmp_path, EXTENSIONS))
-    for before, after in zip(seed, current):
+    for before, after in zip(seed, current, strict=False):
         assert before["ext_requested"] == after["ext_requested"] == before["orders"]
         assert before["ext_lapsed"] > 0 and before["ext_auto_accepted"] == 0
         assert after["ext_lapsed"] == 0
@@ -133,9 +136,9 @@ def test_what_is_counted_is_what_the_engine_holds(tmp_path):
     assert tally["completed"] == sum(v.status == "completed" for v in views)
     assert tally["direct"] == kinds.count("direct")
     assert tally["mutual_silence"] == sum(k == "mutual" and w == "timeout"
-                                          for k, w in zip(kinds, ways))
+                                          for k, w in zip(kinds, ways, strict=False))
     assert tally["mutual_accepted"] == sum(k == "mutual" and w == "accept"
-                                           for k, w in zip(kinds, ways))
+                                           for k, w in zip(kinds, ways, strict=False))
     assert tally["unresolved"] == sum(not v.final for v in views)
     assert tally["extras_cents"] == sum(v.extras_total for v in views if v.status == "completed")
     assert tally["cancelled_value_cents"] == sum(v.total for v in views if v.status == "cancelled")

@@ -7,10 +7,17 @@ import pytest
 
 from rcsim.engine import BASE_STATUSES, InputError, Simulation
 from rcsim.engine.rules import ANSWER_ACTIONS, OPENING_ACTIONS
-from rcsim.tui.words import i18n
 from rcsim.tui.flowmap import (
-    KEPT, build_map, edge_label, locate, rc_node, render_dot, render_mermaid, render_text,
+    KEPT,
+    build_map,
+    edge_label,
+    locate,
+    rc_node,
+    render_dot,
+    render_mermaid,
+    render_text,
 )
+from rcsim.tui.words import i18n
 
 START = "2026-03-02T09:00:00Z"
 RULE_SETS = [
@@ -92,7 +99,7 @@ def test_every_rule_is_on_the_map_with_this_simulations_durations(policy, rules)
                         if name == "mermaid":
                             label = label.replace(":", " ·")
                         assert label in flat, (name, label)
-                for rtype, n in hours.items():
+                for n in hours.values():
                     assert i18n.t("map.silence", hours=i18n.t("map.hours", n=n)) in flat
                 assert i18n.t("map.hours", n=data["very_late_hours"]) in flat
 

@@ -6,14 +6,14 @@ import io
 import json
 import re
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from rcsim.engine import Refusal, Simulation
-from rcsim.tui.words import i18n
 from rcsim.tui.cli import run
+from rcsim.tui.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "tui").rglob("*.py"))  # the engine uses no catalogue
@@ -106,7 +106,7 @@ def test_a_missing_key_is_recorded_and_shown_as_itself() -> None:
 ])
 def test_dates_times_and_money_in_the_languages_format(lang: str, when: str, money: str) -> None:
     with i18n.using(lang):
-        assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)) == when
+        assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=UTC)) == when
         assert i18n.fmt_money(12000) == money
         assert i18n.fmt_money(123456789) == ("$1,234,567.89" if lang == "en" else "1.234.567,89\u00a0$")
 

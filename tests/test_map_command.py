@@ -14,9 +14,9 @@ import pytest
 
 from rcsim.engine import BASE_STATUSES, Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
-from rcsim.tui.flowmap import build_map, edge_label, mermaid_id
 from rcsim.tui.cli.map_command import main
+from rcsim.tui.flowmap import build_map, edge_label, mermaid_id
+from rcsim.tui.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2026-03-02T09:00:00Z"

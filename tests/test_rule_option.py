@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Simulation
-from rcsim.engine.scenario import ActionStep, AdvanceStep, ExpectStep, UndoStep, UntilStep, load, play
+from rcsim.engine.scenario import (
+    ActionStep,
+    AdvanceStep,
+    ExpectStep,
+    UndoStep,
+    UntilStep,
+    load,
+    play,
+)
 from rcsim.engine.timeutil import to_ts
-from rcsim.tui.words import i18n
 from rcsim.tui.cli import run
 from rcsim.tui.cli.main import load_simulation, main
 from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
+from rcsim.tui.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "data" / "scenarios"

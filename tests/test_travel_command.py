@@ -13,8 +13,8 @@ import pytest
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
 from rcsim.tui.cli.travel_command import branch_main, diff_main, log_main
+from rcsim.tui.words import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2026-03-02T09:00:00Z"

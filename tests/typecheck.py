@@ -55,7 +55,8 @@ def run(args: list[str]) -> tuple[str, str, int]:
     os.chdir(link_tree())
     try:
         return api.run(["--config-file", str(ROOT / "pyproject.toml"),
-                        "--cache-dir", str(ROOT / ".mypy_cache"), "-p", "rcsim", *(f"-p{name}" for name in BESIDE), *args])
+                        "--cache-dir", str(ROOT / ".mypy_cache"), "-p", "rcsim",
+                        *(f"-p{name}" for name in BESIDE), *args])
     finally:
         os.chdir(previous)
 

@@ -82,7 +82,8 @@ confidence interval over the replications and the difference to the baseline
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .distributions import PARAMETERS as DISTRIBUTIONS
 from .results import METRICS, OUTCOMES, ArmResult, Estimate, Metric, add, summarize

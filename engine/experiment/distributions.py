@@ -22,8 +22,9 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 # The parameters of each distribution: required first, then optional (with `min`, `max` for all).
 PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -195,7 +196,7 @@ def _check_choice(p: Mapping[str, Any]) -> None:
     if not isinstance(values, list) or not values or not all(_number(v) for v in values):
         raise DistributionError("dist_values", key="values", found=values)
     weights = p.get("weights")
-    if weights is not None:
-        if (not isinstance(weights, list) or len(weights) != len(values)
-                or not all(_number(w) and w >= 0 for w in weights) or not sum(weights) > 0):
-            raise DistributionError("dist_weights", key="weights", count=len(values))
+    if weights is not None and (
+            not isinstance(weights, list) or len(weights) != len(values)
+            or not all(_number(w) and w >= 0 for w in weights) or not sum(weights) > 0):
+        raise DistributionError("dist_weights", key="weights", count=len(values))

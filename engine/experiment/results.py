@@ -8,8 +8,9 @@ whatever ran them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .simulate import TALLY
 
@@ -113,7 +114,7 @@ def difference(arm: Sequence[float | None], base: Sequence[float | None],
     """The arm's mean minus the baseline's, with its 95% interval: paired by replication when
     both played the same orders (common random numbers), else Welch's for two samples."""
     if paired:
-        return estimate([a - b for a, b in zip(arm, base) if a is not None and b is not None])
+        return estimate([a - b for a, b in zip(arm, base, strict=False) if a is not None and b is not None])
     xs = [a for a in arm if a is not None]
     ys = [b for b in base if b is not None]
     if not xs or not ys:

@@ -17,14 +17,15 @@ import gc
 import heapq
 import itertools
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from itertools import count
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Refusal
 from ..service import Simulation
-from ..views import EventView
 from ..timeutil import iso, parse_iso
+from ..views import EventView
 from .spec import Experiment
 
 CHUNK_ORDERS = 5000

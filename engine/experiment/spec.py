@@ -7,19 +7,21 @@ The format is documented in engine/experiment/__init__.py and in the README ("Ex
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from ..field_checks import ADDABLE_STATUSES
 from ..english import quoted
 from ..errors import Refusal
+from ..field_checks import ADDABLE_STATUSES
 from ..rules import ADJUSTABLE, load_policies, policy_rules, rule_value, with_changes
 from ..scenario.steps import LANGUAGE_TAG, MAX_DEPTH, MAX_DIGITS, Text
 from ..scenario.toml_guard import TOO_DEEP, TOO_LONG, hint, parse_toml, read_toml
 from ..timeutil import CLOCK_LIMIT, DAY, in_calendar_or_refuse, parse_iso, to_ts
-from .distributions import Distribution, DistributionError, parse as parse_distribution
+from .distributions import Distribution, DistributionError
+from .distributions import parse as parse_distribution
 
 DEFAULT_START = "2026-03-02T09:00:00Z"
 MAX_ORDERS = 10_000_000

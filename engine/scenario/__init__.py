@@ -62,8 +62,23 @@ The modules: ``steps`` (what a scenario is), ``toml_guard`` (what tomllib cannot
 from .loader import ScenarioError, load, loads, parse
 from .player import CheckResult, Player, Report, StepResult, play, refusal_matches
 from .steps import (
-    ACTION_KEYS, EXPECT_KEYS, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS, TOP_KEYS,
-    ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, Text, UndoStep, UntilStep,
+    ACTION_KEYS,
+    EXPECT_KEYS,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    NEXT,
+    ORDER_KEYS,
+    STEP_KINDS,
+    TOP_KEYS,
+    ActionStep,
+    AdvanceStep,
+    ExpectStep,
+    OrderSpec,
+    Scenario,
+    Step,
+    Text,
+    UndoStep,
+    UntilStep,
     in_language,
 )
 

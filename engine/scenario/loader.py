@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..english import quoted
 from ..errors import RcsimError, Refusal
-from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..field_checks import ADDABLE_STATUSES
+from ..model import BASE_STATUSES, PARTIES, REQUEST_STATES, REQUEST_TYPES
 from ..rules import ACTIONS, ANSWER_ACTIONS, FIELD_NAMES, Rules, load_policies, policy_rules
 from ..service import Simulation
-from ..timeutil import CLOCK_LIMIT, in_calendar_or_refuse, iso, parse_duration, parse_iso, to_datetime, to_ts
-from .steps import (
-    ACTION_KEYS, EXPECT_KEYS, LANGUAGE_TAG, MAX_DEPTH, MAX_DIGITS, NEXT, ORDER_KEYS, STEP_KINDS,
-    TEXT_FIELDS, TOP_KEYS, ActionStep, AdvanceStep, ExpectStep, OrderSpec, Scenario, Step, Text,
-    UndoStep, UntilStep,
+from ..timeutil import (
+    CLOCK_LIMIT,
+    in_calendar_or_refuse,
+    iso,
+    parse_duration,
+    parse_iso,
+    to_datetime,
+    to_ts,
 )
-from .toml_guard import TOO_DEEP, TOO_LONG, hint as _hint, parse_toml, read_toml
+from .steps import (
+    ACTION_KEYS,
+    EXPECT_KEYS,
+    LANGUAGE_TAG,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    NEXT,
+    ORDER_KEYS,
+    STEP_KINDS,
+    TEXT_FIELDS,
+    TOP_KEYS,
+    ActionStep,
+    AdvanceStep,
+    ExpectStep,
+    OrderSpec,
+    Scenario,
+    Step,
+    Text,
+    UndoStep,
+    UntilStep,
+)
+from .toml_guard import TOO_DEEP, TOO_LONG, parse_toml, read_toml
+from .toml_guard import hint as _hint
+
 
 class ScenarioError(RcsimError):
     """A file that is not a valid scenario: where (file, step or order, key) and what is wrong.

@@ -8,9 +8,10 @@ from typing import Any
 
 from ..errors import Refusal
 from ..service import Simulation
-from ..views import EventView, HistoryEntry, OrderView
 from ..timeutil import iso, to_ts
+from ..views import EventView, HistoryEntry, OrderView
 from .steps import ActionStep, AdvanceStep, ExpectStep, Scenario, Step, Text, UndoStep, UntilStep
+
 
 @dataclass(frozen=True)
 class CheckResult:

@@ -1,4 +1,5 @@
-"""Reading a TOML file (a scenario, an experiment) safely: what tomllib cannot read (nesting too deep, integers too long) becomes a marker.
+"""Reading a TOML file (a scenario, an experiment) safely: what tomllib cannot read (nesting too
+deep, integers too long) becomes a marker.
 
 tomllib recurses once per nested array or inline table (RecursionError some hundreds deep) and
 cannot read an integer of more than 4,300 digits (ValueError): before it reads a file, such a
@@ -11,8 +12,9 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .steps import MAX_DEPTH
 
@@ -115,7 +117,7 @@ _NUMBER_GOES_ON = frozenset(".eE_:xob") | frozenset("0123456789abcdefABCDEF")
 # it were inside an open array instead, its brackets would open and close on that line.
 _HEADER_LINE = re.compile(r"^[ \t]*\[\[?[^\]\n]*\]\]?[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
 # Every run of digits (and underscores) that `defuse` looks at is inside a run of word characters.
-_LONG_WORD = re.compile(r"\w{%d}" % (_LONG_RUN + 1))
+_LONG_WORD = re.compile(rf"\w{{{_LONG_RUN + 1}}}")
 
 
 def plainly_readable(source: str) -> bool:

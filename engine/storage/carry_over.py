@@ -14,8 +14,8 @@ from ..errors import SimulationFileError
 from ..journal import Journal
 from ..simfile import os_reason
 from .codec import decode
-from .image import Image
 from .compaction import write_image, write_whole
+from .image import Image
 from .layout import RECORDS, VERSION, Loaded, base_origin, check_rules, meta_of
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from ..errors import SimulationFileError
 

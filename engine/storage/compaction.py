@@ -4,7 +4,8 @@ too much at the next open."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..core import State
 from ..errors import SimulationFileError

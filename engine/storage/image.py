@@ -4,8 +4,9 @@ and written table by table."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..consistency import check_rows, check_state
 from ..core import State

@@ -4,8 +4,9 @@ the meta, the origin, the head, and the journal's steps as the lines give them."
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..consistency import check_branch, check_head, check_meta, check_table, shown
 from ..core import State

@@ -5,7 +5,8 @@ needs them."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..consistency import check_step, check_table, shown
 from ..core import State
@@ -14,7 +15,16 @@ from ..journal import STEP_COST, Journal, replay_all
 from .carry_over import load_version_1
 from .image import Image, bare_state, no_collection
 from .layout import (
-    HEAD, ORIGIN, RECORDS, TABLES, VERSION, Loaded, Steps, check_meta_2, check_rules, meta_of,
+    HEAD,
+    ORIGIN,
+    RECORDS,
+    TABLES,
+    VERSION,
+    Loaded,
+    Steps,
+    check_meta_2,
+    check_rules,
+    meta_of,
 )
 
 if TYPE_CHECKING:

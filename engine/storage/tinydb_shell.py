@@ -4,7 +4,8 @@ a table whose insert appends one line. The only module that imports tinydb."""
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage

@@ -4,10 +4,10 @@ the others without a key pressed there (polled with a generous timeout, never ti
 
 from __future__ import annotations
 
-import pytest
-
 import re
 from datetime import datetime, timedelta
+
+import pytest
 
 from .conftest import Tab
 

@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from .layouts import resealed
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.scenario import Player, load
 
 from .conftest import START
+from .layouts import resealed
 
 DEMO_STEPS = 9  # the demo's orders, then its eight actions
 

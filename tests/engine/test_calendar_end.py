@@ -11,7 +11,7 @@ every view keeps working after it.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from rcsim.engine.timeutil import CALENDAR_END, CLOCK_LIMIT, iso, to_datetime
 
 from .conftest import refused
 
-LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 NEAR_THE_END = "9989-12-30T00:00:00Z"  # two days before the clock stops
 
 
@@ -77,7 +77,7 @@ def test_an_extension_past_the_calendar_is_refused_when_requested(make_sim) -> N
     assert "9999-12-31" in refusal.message and "11" in refusal.message
     sim.act("freelancer", "request_extension", "B", days=11)  # up to the calendar's last day
     sim.act("buyer", "accept", "B")
-    assert sim.order_view("B").due == datetime(9999, 12, 31, tzinfo=timezone.utc)
+    assert sim.order_view("B").due == datetime(9999, 12, 31, tzinfo=UTC)
     views_work(sim)
 
 
@@ -160,7 +160,7 @@ def test_submitting_requirements_at_the_clocks_end_stays_inside_the_calendar() -
     sim = at_the_clocks_end()
     sim.add_order("Z", "Late", 10, 3650, status="incomplete")
     sim.act("buyer", "submit_requirements", "Z")
-    assert sim.order_view("Z").due == datetime(9999, 12, 29, 23, 59, 59, tzinfo=timezone.utc)
+    assert sim.order_view("Z").due == datetime(9999, 12, 29, 23, 59, 59, tzinfo=UTC)
     views_work(sim)
 
 
@@ -187,7 +187,10 @@ def test_request_deadlines_at_the_clocks_end_stay_inside_the_calendar(party, act
 
 
 def test_refusals_here_render_in_both_languages() -> None:
-    from rcsim.tui.words.i18n import refusal_text, table  # the app's words for the engine's refusals
+    from rcsim.tui.words.i18n import (  # the app's words for the engine's refusals
+        refusal_text,
+        table,
+    )
 
     refusal = Refusal("timeout_past_calendar", order="Z", request="R-1", at=iso(CLOCK_LIMIT),
                       days=29, limit=iso(CALENDAR_END))
@@ -202,7 +205,7 @@ def test_an_instant_before_the_year_1000_is_written_so_that_it_reads_back(tmp_pa
     Simulation.create(path, start="0999-03-02T09:00:00Z").close()
     assert '"0999-03-02T09:00:00Z"' in path.read_text(encoding="utf-8")
     with Simulation.open(path) as sim:
-        assert sim.now == datetime(999, 3, 2, 9, tzinfo=timezone.utc)
+        assert sim.now == datetime(999, 3, 2, 9, tzinfo=UTC)
 
 
 def test_a_duration_of_thousands_of_digits_is_refused_not_crashed_on(make_sim) -> None:

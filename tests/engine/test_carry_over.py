@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Simulation
-from rcsim.engine.viewing import snapshot_of
 from rcsim.engine.storage import VERSION, JournalStorage
+from rcsim.engine.viewing import snapshot_of
 
 from .conftest import files
 from .layouts import ROOT, VERSION_1_FILE

@@ -3,8 +3,9 @@ wrong, and left untouched; every state the engine itself writes passes the same 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -19,8 +19,8 @@ import pytest
 from rcsim.engine import Simulation, SimulationFileError
 from rcsim.engine.journal import replay_all
 
-from ._kill_child import fingerprint
 from ..conftest import THOROUGH
+from ._kill_child import fingerprint
 from .conftest import START
 from .layouts import version_1_document, write_version_1
 

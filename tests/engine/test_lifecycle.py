@@ -10,7 +10,6 @@ from rcsim.engine import Refusal, Simulation
 
 from .conftest import START, T0, at, refused, reopened
 
-
 # ------------------------------------------------------------------ lifecycle
 
 def test_submit_requirements_moves_incomplete_to_in_progress_and_sets_due(make_sim):

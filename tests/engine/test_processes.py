@@ -76,7 +76,7 @@ def test_two_processes_taking_300_actions_each_as_fast_as_they_can_lose_none(tmp
                    for order in ids["buyer"] + ids["other"])
         # They wrote at once: their steps alternate in the file (around the barrier at least).
         whose = [entry.record["order"][0] for entry in sim.journal(1)]
-        assert sum(a != b for a, b in zip(whose, whose[1:])) >= 2, "".join(whose)
+        assert sum(a != b for a, b in zip(whose, whose[1:], strict=False)) >= 2, "".join(whose)
 
 
 def test_two_processes_answering_the_same_request_at_once_make_exactly_one_answer(tmp_path):
@@ -101,7 +101,7 @@ def test_two_processes_answering_the_same_request_at_once_make_exactly_one_answe
                 for child in (first, second):  # (the one refused before took in the answer then)
                     assert child.call("sync")["ok"][-1:] == ["ask_to_cancel"]
                 assert first.ask("wait") == second.ask("wait") == {"waiting": True}
-                for child, (party, action, fields) in zip((first, second), calls):
+                for child, (party, action, fields) in zip((first, second), calls, strict=False):
                     child.send("call", "act", [party, action, order], fields)
                 replies = [first.read(), second.read()]
                 accepted = [reply for reply in replies if "ok" in reply]

@@ -19,7 +19,8 @@ CATALOGUE = ROOT / "data" / "i18n"
 
 PROBE = """
 import json, sys
-import rcsim.engine.demo, rcsim.engine.storage, rcsim.engine.simfile, rcsim.engine.service, rcsim.engine.views, rcsim.engine.core
+import rcsim.engine.demo, rcsim.engine.storage, rcsim.engine.simfile
+import rcsim.engine.service, rcsim.engine.views, rcsim.engine.core
 from rcsim import engine
 sim = engine.demo.create_demo(None, start="2026-03-02T09:00:00Z")
 sim.advance("30d")

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rcsim.engine import Refusal, Simulation
-from rcsim.engine import recording, scenario
-from rcsim.tui.words.report import transcript
+from rcsim.engine import Refusal, Simulation, recording, scenario
+from rcsim.engine.recording import Mark, RecordingError, plan, toml_string, write
 from rcsim.tui.cli.run import main as run_main
-from rcsim.engine.recording import LeftOut, Mark, RecordingError, plan, toml_string, write
+from rcsim.tui.words.report import transcript
 
 START = "2026-03-02T09:00:00Z"
 

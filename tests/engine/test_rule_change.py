@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from rcsim.engine import Refusal, Simulation, SimulationFileError
-from rcsim.engine.rules import ADJUSTABLE, NUMBERS, policy_rules, rule_spec, rule_value, with_changes
+from rcsim.engine.rules import (
+    ADJUSTABLE,
+    NUMBERS,
+    policy_rules,
+    rule_spec,
+    rule_value,
+    with_changes,
+)
 from rcsim.engine.storage import encode
 
 from .conftest import START, at

@@ -1,8 +1,9 @@
 """A Hypothesis state machine: random orders, actions, clock moves and reopenings, checked each step.
 
-After every step (rules changed mid-way among them): at most one open request per order; a final order never changes again; every
-deadline fires exactly once, at its own instant, in time order; the clock never goes backwards;
-the file holds exactly the state in memory; a refused call changes nothing (memory and bytes).
+After every step (rules changed mid-way among them): at most one open request per order; a final
+order never changes again; every deadline fires exactly once, at its own instant, in time order;
+the clock never goes backwards; the file holds exactly the state in memory; a refused call
+changes nothing (memory and bytes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, Phase, settings
-
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from rcsim.engine import ACTIONS, Refusal, Simulation
@@ -233,7 +233,7 @@ class EngineMachine(RuleBasedStateMachine):
         requests = {r["id"]: r for r in before["requests"]}
         orders = {o["id"]: o for o in before["orders"]}
         closed_at: dict[str, int] = {}  # order -> instant its request timed out in this step
-        for event, stamp in zip(events, stamps):
+        for event, stamp in zip(events, stamps, strict=False):
             assert event.actor == "system"
             if event.type == "timeout":
                 request = event.data["request"]

@@ -18,9 +18,9 @@ from rcsim.engine import Refusal, Simulation, SimulationFileError
 from rcsim.engine.storage import body_of, encode
 
 from .conftest import START
+from .test_journal import journals, settings_, take
 
 ROOT = Path(__file__).resolve().parents[2]
-from .test_journal import journals, settings_, take
 
 # Time travel mixed into the random calls: undo, redo, and a rewind to some step kept.
 travel_op = st.one_of(st.tuples(st.just("undo")), st.tuples(st.just("redo")),

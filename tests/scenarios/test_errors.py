@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from rcsim.engine.scenario import ActionStep, ScenarioError, load
-from rcsim.tui.words.report import error_text
 from rcsim.tui.cli.run import main
+from rcsim.tui.words.report import error_text
 
 Write = Callable[..., Path]
 

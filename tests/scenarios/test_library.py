@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from rcsim.engine.scenario import ActionStep, AdvanceStep, ExpectStep, UndoStep, UntilStep, load, play
+from rcsim.engine.scenario import (
+    ActionStep,
+    AdvanceStep,
+    ExpectStep,
+    UndoStep,
+    UntilStep,
+    load,
+    play,
+)
 from rcsim.tui.cli.run import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from rcsim.engine import Refusal
 from rcsim.engine.scenario import (
-    ActionStep, AdvanceStep, ExpectStep, Player, Scenario, UntilStep, load, refusal_matches,
+    ActionStep,
+    AdvanceStep,
+    ExpectStep,
+    Player,
+    Scenario,
+    UntilStep,
+    load,
+    refusal_matches,
 )
-from rcsim.tui.words.report import transcript
 from rcsim.tui.cli.run import main
+from rcsim.tui.words.report import transcript
 
 Write = Callable[..., Path]
 

@@ -4,8 +4,8 @@ can go back and take another turn; checked, played, transcribed, and stepped bac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import RcsimApp, make_app
 from rcsim.tui.app.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
 
 START = "2026-03-02T09:00:00Z"
 SIZE = (160, 48)

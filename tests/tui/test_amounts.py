@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import Input
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
-from rcsim.tui.words.amounts import read_amount
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.screens.request_sent import RequestSentScreen
+from rcsim.tui.words import i18n
+from rcsim.tui.words.amounts import read_amount
 
 from .conftest import SIZE, START, activate, open_order, paste, screen_text
 

@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Input, Static
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.rules import ADJUSTABLE
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
 
 from .conftest import SIZE, START, open_order, paste, plain
 from .test_keys_everywhere import CLASSIC, app_in, title
@@ -163,7 +163,7 @@ async def test_comparison_cells_are_whole_where_there_is_room(tmp_path, monkeypa
         used = sum(c.width + 2 for c in table.columns)
         assert used <= room + 2, "the columns fit the dialog"
         for index in range(table.row_count):
-            for column, (text, _) in zip(table.columns, table.row_at(index)[1]):
+            for column, (text, _) in zip(table.columns, table.row_at(index)[1], strict=False):
                 if cell_len(text) > column.width:
                     assert size == CLASSIC, f"{text!r} cut at {size}"
         line = "\n".join("".join(segment.text for segment in table.render_line(y))

@@ -15,8 +15,8 @@ from textual.widgets import DataTable
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
+from rcsim.tui.app.dashboard import Dashboard, DebriefScreen
 from rcsim.tui.web import classroom as classes
-from rcsim.tui.app.dashboard import DebriefScreen, Dashboard
 
 from .conftest import START
 
@@ -125,7 +125,7 @@ async def test_a_pair_without_a_step_for_a_while_is_marked_stuck(tmp_path: Path)
     classroom = make_class(tmp_path / "class", 2)
     clock = [NOW]
     app = dashboard(classroom, wall_clock=lambda: clock[0], stuck_minutes=3)
-    async with app.run_test(size=(300, 40)) as pilot:
+    async with app.run_test(size=(300, 40)):
         assert cells(app, 1)[6] == "just now"
         clock[0] = NOW + 120
         app.look()

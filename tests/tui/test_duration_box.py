@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Static
 
+from rcsim.tui.app.screens.duration import DurationScreen
 from rcsim.tui.words import i18n
 from rcsim.tui.words.durations import read_duration
-from rcsim.tui.app.screens.duration import DurationScreen
 
 from .conftest import SIZE, paste, plain
 from .test_keys_everywhere import CLASSIC, app_in

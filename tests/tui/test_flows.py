@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from rcsim.engine import Simulation
 from textual.widgets import Input, TextArea
 
+from rcsim.engine import Simulation
 from rcsim.tui.app.screens.action_form import ActionFormScreen
 from rcsim.tui.app.screens.request_sent import RequestSentScreen
 from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
 from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from .conftest import (
-    SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row, screen_text,
+    SIZE,
+    START,
+    activate,
+    build_app,
+    open_order,
+    open_rc,
+    pane_text,
+    paste,
+    row,
+    screen_text,
 )
 from .reach import tick
 

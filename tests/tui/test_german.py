@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from rcsim.tui.app.widgets.lazy_table import LazyTable
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.widgets.footer import LocalizedFooter
+from rcsim.tui.app.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
 
 from .conftest import SIZE, START, activate, build_app, open_order, open_rc, pane_text, paste, row
 

@@ -6,8 +6,8 @@ from textual.widgets import Static
 
 from rcsim.engine import Simulation
 from rcsim.engine.rules import load_policies
-from rcsim.tui.words import i18n
 from rcsim.tui.app.screens.help import HelpScreen, rule_lines
+from rcsim.tui.words import i18n
 
 from .conftest import START, build_app, plain
 

@@ -10,7 +10,6 @@ from textual.pilot import Pilot
 from textual.widgets import RadioButton, Static, TextArea
 
 from rcsim.engine.scenario import Player, load
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import RcsimApp, make_app
 from rcsim.tui.app.screens.action_form import ActionFormScreen
 from rcsim.tui.app.screens.dialog import Dialog
@@ -20,9 +19,17 @@ from rcsim.tui.app.screens.request_sent import RequestSentScreen
 from rcsim.tui.app.screens.resolution_center import ResolutionCenterScreen
 from rcsim.tui.app.screens.rules import RulesScreen
 from rcsim.tui.app.widgets.footer import FooterKey, LocalizedFooter
+from rcsim.tui.words import i18n
 
 from .conftest import (
-    SIZE, START, activate, build_app, open_rc, paste, plain, run_from_palette, wait_for,
+    SIZE,
+    START,
+    activate,
+    open_rc,
+    paste,
+    plain,
+    run_from_palette,
+    wait_for,
 )
 from .test_present import TIMEOUT_STORY
 
@@ -85,7 +92,6 @@ async def open_form(pilot: Pilot, action: str) -> None:
 
 async def open_each(pilot: Pilot, which: str) -> type[Dialog]:
     """Open one of the screens the issue names; returns its class."""
-    app = pilot.app
     if which == "resolution center":
         await open_rc(pilot, "buyer", "FO-1001")
         return ResolutionCenterScreen

@@ -8,10 +8,10 @@ from textual.pilot import Pilot
 from textual.widgets import Button, RadioButton, Static
 
 from rcsim.engine.demo import create_demo
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.screens.main import MIN_HEIGHT, MIN_WIDTH
 from rcsim.tui.app.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
 
 from .conftest import START, build_app, open_order, open_rc
 from .reach import notifications

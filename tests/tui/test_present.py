@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.widgets import Static
 
 from rcsim.engine.scenario import Player, load
-from rcsim.tui.cli import main as cli
 from rcsim.tui.app.app import RcsimApp, make_app
+from rcsim.tui.cli import main as cli
 
 from .conftest import SIZE, build_app, pane_text, plain, row, run_from_palette
 
@@ -200,8 +200,8 @@ def test_rcsim_scenario_opens_the_app_on_the_files_orders(monkeypatch, tmp_path)
 def test_the_bar_describes_steps_and_values_in_the_runners_words(tmp_path):
     """The bar and `rcsim run` put steps, durations, fields and expected values into the same
     words (tui/words/report.py): German durations in words, statuses as labels, never identifiers."""
-    from rcsim.tui.words import i18n
     from rcsim.tui.app.widgets.presenter import describe_step, result_lines
+    from rcsim.tui.words import i18n
 
     player = Player(load(wrong_scenario(tmp_path)))
     action, expect, advance = player.scenario.steps

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input, RadioButton
 
 from rcsim.engine import scenario
-from rcsim.tui.words.report import transcript
 from rcsim.tui.app.messages import ActionRequested
+from rcsim.tui.words.report import transcript
 
 from .conftest import SIZE, build_app, screen_text
 from .reach import notifications
@@ -188,8 +188,8 @@ def test_why_an_order_was_left_out_is_said_in_words():
 async def test_the_save_box_shows_its_choice_first_and_enter_does_not_save(
         tmp_path, monkeypatch, language, size):
     from rcsim.engine.demo import create_demo
-    from rcsim.tui.words import i18n
     from rcsim.tui.app.app import make_app
+    from rcsim.tui.words import i18n
 
     from .conftest import START, plain
 

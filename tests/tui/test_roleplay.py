@@ -14,10 +14,10 @@ from textual.widgets import Static
 
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
-from rcsim.tui.cli.main import main
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.widgets.clock_bar import ClockBar
 from rcsim.tui.app.widgets.party_pane import PartyPane
+from rcsim.tui.cli.main import main
 
 from .conftest import SIZE, START, pane_text, plain
 from .reach import hold_sync

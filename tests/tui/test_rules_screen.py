@@ -12,9 +12,9 @@ from textual.widgets import DataTable, Input, RadioSet
 from rcsim.engine import Simulation
 from rcsim.engine.demo import create_demo
 from rcsim.engine.rules import ADJUSTABLE
-from rcsim.tui.words import i18n
 from rcsim.tui.app.app import make_app
 from rcsim.tui.app.screens.rules import RulesScreen
+from rcsim.tui.words import i18n
 
 from .conftest import SIZE, START, build_app, pane_text, plain, run_from_palette, screen_text
 

@@ -7,7 +7,6 @@ import io
 import re
 from pathlib import Path
 
-
 from rcsim.engine.scenario import load
 from rcsim.tui.cli.shots import main
 

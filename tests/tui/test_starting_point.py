@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from rcsim.tui.words import i18n
 from rcsim.tui.app.screens.travel import StepScreen
+from rcsim.tui.words import i18n
 
 from .conftest import SIZE, plain, screen_text
 from .test_keys_everywhere import CLASSIC, app_in, footer_keys

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rcsim.tui.words import i18n
 from rcsim.tui.words.text import clean, one_line, plain
 
@@ -27,9 +29,9 @@ def test_one_line_shortens_and_flattens():
 
 
 def test_formats():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     assert i18n.fmt_money(12000) == "$120.00"
-    assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)) == "Mar 2, 2026 9:00 AM"
+    assert i18n.fmt_datetime(datetime(2026, 3, 2, 9, tzinfo=UTC)) == "Mar 2, 2026 9:00 AM"
     assert i18n.fmt_countdown(-6 * 3600) == "6h overdue"
     assert i18n.fmt_countdown(2 * 86400) == "in 2d"  # (no zero part)

@@ -17,7 +17,18 @@ from rcsim.tui.app.widgets.clock_bar import ClockBar
 from rcsim.tui.app.widgets.event_log import EventLog
 from rcsim.tui.app.widgets.lazy_table import LazyTable
 
-from .conftest import SIZE, START, activate, app_of, build_app, open_order, pane_text, paste, plain, screen_text
+from .conftest import (
+    SIZE,
+    START,
+    activate,
+    app_of,
+    build_app,
+    open_order,
+    pane_text,
+    paste,
+    plain,
+    screen_text,
+)
 
 LIBRARY = Path(__file__).resolve().parents[2] / "data" / "scenarios"
 
@@ -135,7 +146,8 @@ async def test_go_back_to_a_step_of_the_timeline(tmp_path):
         assert "Mon, Mar 2, 2026 10:00 AM" in clock(app)  # the clock went back two days
         log = app.main_screen.query_one("#event-log")
         assert log.query_one(LazyTable).cursor_row == log.row_of(10)
-        assert "standing at step 10, with 2 steps taken back above it" in plain(log.query_one("#event-log-title").content)
+        title = plain(log.query_one("#event-log-title", Static).content)
+        assert "standing at step 10, with 2 steps taken back above it" in title
     app.sim.close()
     with Simulation.open(path) as again:  # the file says so
         assert (again.step_count, again.redo_count) == (10, 2)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from rcsim.tui.words import i18n
 from rcsim.tui.app.screens.travel import StepScreen
 from rcsim.tui.app.widgets.lazy_table import LazyTable
+from rcsim.tui.words import i18n
 
 from .conftest import SIZE, plain
 from .test_keys_everywhere import CLASSIC, app_in, footer_keys, help_keys_text, words_in

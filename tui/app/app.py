@@ -10,23 +10,31 @@ clock (clock.py), and the sync with other windows on the same file (sync.py, a c
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from rcsim.engine import PARTIES, HistoryEntry, Refusal, Simulation
-from rcsim.engine import read_bundled_text
-from rcsim.engine import OPENING_ACTIONS
-
-from rcsim.tui.words.i18n import LANGUAGES, set_language, t
+from rcsim.engine import (
+    OPENING_ACTIONS,
+    PARTIES,
+    HistoryEntry,
+    Refusal,
+    Simulation,
+    read_bundled_text,
+)
 from rcsim.tui.app.clock import TICKS_PER_SECOND, ClockControl
 from rcsim.tui.app.core import SPEEDS, refused
 from rcsim.tui.app.messages import (
-    ActionRequested, FormRequested, ResolutionCenterRequested, RuleChangeRequested, TimelineLeft,
+    ActionRequested,
+    FormRequested,
+    ResolutionCenterRequested,
+    RuleChangeRequested,
+    TimelineLeft,
 )
 from rcsim.tui.app.permissions import Permissions
 from rcsim.tui.app.recording import Recording
@@ -35,9 +43,11 @@ from rcsim.tui.app.time_travel import TimeTravel
 from rcsim.tui.app.widgets.clock_bar import ClockBar
 from rcsim.tui.app.widgets.footer import LocalizedFooter
 from rcsim.tui.app.widgets.party_pane import PaneState, PartyPane
+from rcsim.tui.words.i18n import LANGUAGES, set_language, t
 
 if TYPE_CHECKING:
-    from rcsim.engine import Player, RecordingMark as Mark, StepResult
+    from rcsim.engine import Player, StepResult
+    from rcsim.engine import RecordingMark as Mark
 
 __all__ = ["SPEEDS", "SYNC_SECONDS", "TICKS_PER_SECOND", "RcsimApp", "make_app"]
 
@@ -129,7 +139,8 @@ class RcsimApp(Permissions, TimeTravel, Recording, ClockControl):
         from rcsim.tui.app.screens.main import TooSmall
 
         yield TooSmall()
-        yield ClockBar(self.sim, controls=self.holds_clock, role=self.role).data_bind(RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
+        yield ClockBar(self.sim, controls=self.holds_clock, role=self.role).data_bind(
+            RcsimApp.revision, RcsimApp.playing, RcsimApp.speed)
         if self.player is not None:
             from rcsim.tui.app.widgets.presenter import PresenterBar
             yield PresenterBar(self.player, self.presented)

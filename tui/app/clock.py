@@ -11,11 +11,10 @@ from functools import partial
 from textual.timer import Timer
 
 from rcsim.engine import Refusal
-
-from rcsim.tui.words.i18n import refusal_text, t
 from rcsim.tui.app.core import SPEEDS, AppCore, refused
 from rcsim.tui.app.messages import ClockMoveRequested
 from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.words.i18n import refusal_text, t
 
 TICKS_PER_SECOND = 2
 
@@ -33,10 +32,8 @@ class ClockControl(AppCore):
         """Move the simulated clock ("by" a duration or to the "next" deadline); returns a
         refusal, which the clock bar says unless the dialog that asked says it (`in_bar`)."""
         try:
-            if how == "next":
-                events = self.sim.advance_to_next_deadline()
-            else:
-                events = self.sim.advance(value)
+            events = (self.sim.advance_to_next_deadline() if how == "next"
+                      else self.sim.advance(value))
         except Refusal as refusal:
             if in_bar:
                 self.main_screen.query_one(ClockBar).show_message(

@@ -8,8 +8,9 @@ what this window may do (permissions.py) and the sync with other windows (sync.p
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Awaitable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.compose import compose
@@ -17,14 +18,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from rcsim.engine import EventView, HistoryEntry, Refusal, Simulation, SimulationFileError
-
-from rcsim.tui.words.describe import describe_event, party_label
-from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
 from rcsim.tui.app.messages import PaneFocused
 from rcsim.tui.app.widgets.party_pane import PaneState, PartyPane
+from rcsim.tui.words.describe import describe_event, party_label
+from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
 
 if TYPE_CHECKING:
-    from rcsim.engine import Player, RecordingMark as Mark, StepResult
+    from rcsim.engine import Player, StepResult
+    from rcsim.engine import RecordingMark as Mark
     from rcsim.tui.app.screens.dialog import Dialog
     from rcsim.tui.app.sync import WindowSync
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -27,14 +27,13 @@ from textual.widgets import DataTable, Static
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine import class_pair_path as pair_path
 from rcsim.engine import seat_held as held
-
-from rcsim.tui.words import class_report
+from rcsim.tui.app.widgets.footer import LocalizedFooter
 from rcsim.tui.web.classroom import Classroom, Pair
+from rcsim.tui.words import class_report
 from rcsim.tui.words.describe import party_label
 from rcsim.tui.words.i18n import LANGUAGES, fmt_datetime, refusal_text, set_language, t, using
 from rcsim.tui.words.safetext import clean
 from rcsim.tui.words.travel import step_text, with_seat
-from rcsim.tui.app.widgets.footer import LocalizedFooter
 
 LOOK_SECONDS = 0.5  # how often the dashboard looks at the pairs' files
 COLUMNS = ("pair", "seats", "time", "orders", "waiting", "last", "ago")
@@ -218,7 +217,7 @@ class Dashboard(App[None]):
                 state.sim.take_in()
             except Refusal:
                 continue  # (busy: the next look takes it in)
-            for column, value in zip(COLUMNS, self.row(state)):
+            for column, value in zip(COLUMNS, self.row(state), strict=False):
                 table.update_cell(str(state.pair.number), column, value)
         self.show_detail()
 

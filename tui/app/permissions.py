@@ -5,14 +5,14 @@ moves the clock or changes the layout waits while a dialog is open."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import SystemCommand
 from textual.screen import ModalScreen, Screen
 
-from rcsim.tui.words.i18n import t
 from rcsim.tui.app.core import AppCore
+from rcsim.tui.words.i18n import t
 
 CLOCK_ACTIONS = {"advance", "jump", "next_deadline", "toggle_play", "faster", "slower",
                  "cycle_speed"}

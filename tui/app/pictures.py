@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rcsim.engine import write_text_atomically as write_text
 from rcsim.engine import free_file_name as free_name
-
+from rcsim.engine import write_text_atomically as write_text
 from rcsim.tui.words.i18n import t
 
 if TYPE_CHECKING:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from rcsim.tui.words.i18n import t
-from rcsim.tui.words.text import clean
 from rcsim.tui.app.core import AppCore
 from rcsim.tui.app.messages import RecordingRequested
+from rcsim.tui.words.i18n import t
+from rcsim.tui.words.text import clean
 
 
 class Recording(AppCore):
@@ -31,16 +31,23 @@ class Recording(AppCore):
 
         start = self.sim.events()[0].at if self.sim.events() else self.sim.now
         mark = self.recording_mark.at if self.recording_mark is not None else None
-        from rcsim.tui.app.screens.travel import shown_path  # as a user would type it: relative, here
+        from rcsim.tui.app.screens.travel import (
+            shown_path,  # as a user would type it: relative, here
+        )
         self.push_screen(RecordScreen(start, mark, shown_path(free_name(Path.cwd(), "recording"))))
 
     async def on_recording_requested(self, message: RecordingRequested) -> None:
         """Record, check and write the file; the dialog says what went wrong and stays open,
         or closes and a notice says what was saved."""
         from rcsim.engine import (
-            RecordingError, free_file_name as free_name, write_new_recording as write_new,
+            RecordingError,
         )
-
+        from rcsim.engine import (
+            free_file_name as free_name,
+        )
+        from rcsim.engine import (
+            write_new_recording as write_new,
+        )
         from rcsim.tui.words.recording import record
 
         dialog = self._dialog()
@@ -77,7 +84,6 @@ class Recording(AppCore):
 def _record_failed(error: Exception) -> str:
     """Why a recording was not written, as its dialog says it, in the current language."""
     from rcsim.engine import RecordingError
-
     from rcsim.tui.words.recording import error_text
     if isinstance(error, RecordingError):
         return t("record.failed", error=error_text(error))

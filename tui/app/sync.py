@@ -9,18 +9,18 @@ somewhere after a change. A browser tab's app also ends with the server that sta
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
 from rcsim.engine import EventView, HistoryEntry, Refusal, SimulationFileError
-
+from rcsim.tui.app.widgets.clock_bar import ClockBar
 from rcsim.tui.words.describe import describe_event
 from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
-from rcsim.tui.words.travel import put_back_text, taken_back_text
 from rcsim.tui.words.text import clean
-from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.words.travel import put_back_text, taken_back_text
 
 if TYPE_CHECKING:
     from rcsim.tui.app.core import AppCore

@@ -7,20 +7,20 @@ steps taken by hand since). Every change says what was taken back or put back, i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rcsim.engine import HistoryEntry, RcsimError, Refusal, Simulation, SimulationFileError
-
-from rcsim.tui.words.describe import describe_event, party_label
-from rcsim.tui.words.i18n import refusal_text, t
-from rcsim.tui.words.travel import branch_text, put_back_text, taken_back_text
-from rcsim.tui.words.text import clean
 from rcsim.tui.app.core import file_problem, refused
 from rcsim.tui.app.messages import BranchRequested, CompareRequested, StepChosen, TravelRequested
 from rcsim.tui.app.presenting import Presenting
 from rcsim.tui.app.widgets.clock_bar import ClockBar
+from rcsim.tui.words.describe import describe_event, party_label
+from rcsim.tui.words.i18n import refusal_text, t
+from rcsim.tui.words.text import clean
+from rcsim.tui.words.travel import branch_text, put_back_text, taken_back_text
 
 
 class TimeTravel(Presenting):
@@ -75,11 +75,12 @@ class TimeTravel(Presenting):
             self._travel_refused(Refusal("at_start", steps=self.player.setup_steps))
             return
         stepped_back = list(self.stepped_back)
-        if isinstance(taken, HistoryEntry):
-            text: Callable[[], str] = lambda: taken_back_text((taken,))
-        else:
-            text = lambda: t("present.stepped_back", number=taken.number,
-                             what=describe_step(taken.step))
+
+        def text() -> str:  # (in the language of the moment it is said in)
+            if isinstance(taken, HistoryEntry):
+                return taken_back_text((taken,))
+            return t("present.stepped_back", number=taken.number, what=describe_step(taken.step))
+
         self.presented = self.player.results[-1:]
         self.main_screen.query_one(PresenterBar).show(self.presented)
         self.travelled(text)

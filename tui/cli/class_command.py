@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from rcsim.engine import RcsimError
 from rcsim.engine import write_text_atomically as write_text
-
-from rcsim.tui.web import classroom as classes
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
+from rcsim.tui.web import classroom as classes
 from rcsim.tui.words.i18n import language, t
 from rcsim.tui.words.safetext import clean, json_inert
 

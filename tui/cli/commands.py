@@ -9,9 +9,9 @@ command: the registry is names and strings, so no command's import can lead back
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Callable, Sequence
 
 from rcsim.tui.words.i18n import t
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence, TextIO
+from typing import TextIO
 
 from rcsim.tui.words.i18n import LANGUAGES, language, language_from_environment, set_language, t
 from rcsim.tui.words.safetext import clean

@@ -10,17 +10,20 @@ import atexit
 import os
 import sys
 import tomllib
+from collections.abc import Sequence
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from rcsim.engine import (
-    BUNDLED_EXPERIMENTS, BUNDLED_STORIES, bundled_names, read_bundled_text,
+    BUNDLED_EXPERIMENTS,
+    BUNDLED_STORIES,
+    bundled_names,
+    read_bundled_text,
 )
 from rcsim.engine import bundled_path as bundled_entry
 from rcsim.engine import write_text_atomically as write_text
-
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
 from rcsim.tui.words.i18n import language, t
 from rcsim.tui.words.safetext import clean

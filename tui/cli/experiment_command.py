@@ -19,22 +19,47 @@ import argparse
 import socket
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
+from rcsim.engine import (
+    EXPERIMENT_MAX_ORDERS as MAX_ORDERS,
+)
+from rcsim.engine import (
+    EXPERIMENT_MAX_REPLICATIONS as MAX_REPLICATIONS,
+)
+from rcsim.engine import (
+    Experiment,
+    ExperimentError,
+)
+from rcsim.engine import (
+    ExperimentTask as Task,
+)
+from rcsim.engine import (
+    collect_experiment as collect,
+)
+from rcsim.engine import (
+    experiment_tasks as tasks,
+)
+from rcsim.engine import (
+    load_experiment as load,
+)
+from rcsim.engine import (
+    run_experiment_task as run_task,
+)
 from rcsim.engine import write_text_atomically as write_text
-from rcsim.engine import (
-    Experiment, ExperimentError, ExperimentTask as Task, collect_experiment as collect,
-    load_experiment as load, run_experiment_task as run_task, experiment_tasks as tasks,
-)
-from rcsim.engine import (
-    EXPERIMENT_MAX_ORDERS as MAX_ORDERS, EXPERIMENT_MAX_REPLICATIONS as MAX_REPLICATIONS,
-)
-
 from rcsim.tui.cli import examples
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
 from rcsim.tui.words.experiment_report import (
-    BAR, csv_text, error_text, json_text, seconds_words, svg_chart, table, text_chart,
+    BAR,
+    csv_text,
+    error_text,
+    json_text,
+    seconds_words,
+    svg_chart,
+    table,
+    text_chart,
 )
 from rcsim.tui.words.i18n import t
 from rcsim.tui.words.safetext import clean

@@ -7,19 +7,25 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
-from rcsim.engine import PARTIES, RcsimError, Refusal, Simulation, SimulationFileError
-from rcsim.engine import BundledFileError
-from rcsim.engine import create_demo
-from rcsim.engine import real_path
-
+from rcsim.engine import (
+    PARTIES,
+    BundledFileError,
+    RcsimError,
+    Refusal,
+    Simulation,
+    SimulationFileError,
+    create_demo,
+    real_path,
+)
 from rcsim.tui.cli import commands
 from rcsim.tui.cli.common import Parser, choose_language, default_path, ends_quietly, shared_options
-from rcsim.tui.words.i18n import language, refusal_text, render_file_problem, set_language, t
 from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
+from rcsim.tui.words.i18n import language, refusal_text, render_file_problem, set_language, t
 
 __all__ = ["default_path", "load_simulation", "main", "open_or_say", "run", "wall_clock_hour"]
 
@@ -29,7 +35,7 @@ def wall_clock_hour() -> datetime:
 
     The UI may read the OS clock; the engine never does.
     """
-    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,7 +148,7 @@ def load_simulation(argv: Sequence[str] | None = None) -> Simulation:
         return sim
     # --new: the engine keeps the old file aside (never deleting it) and refuses one in use; the
     # old file is kept beside the file itself, where a link leads there
-    backup = backup_name(real_path(path), datetime.now(timezone.utc)) if exists else None
+    backup = backup_name(real_path(path), datetime.now(UTC)) if exists else None
     sim = create_demo(path, start=wall_clock_hour(), policy=args.policy or "seed",
                       keep_old_as=backup, rules=rules)
     if backup is not None:
@@ -273,8 +279,8 @@ def present(path: str, rule_pairs: Sequence[str] = ()) -> int:
     """`rcsim --scenario FILE [--rule NAME=VALUE]`: the app on a fresh in-memory simulation of
     the file's orders (its rules, with `--rule` changing some), with the presenter bar stepping
     through it; a bad file or rule is reported and exits 2."""
-    from rcsim.engine import Player, ScenarioError, load_scenario as load
-
+    from rcsim.engine import Player, ScenarioError
+    from rcsim.engine import load_scenario as load
     from rcsim.tui.cli import examples
     from rcsim.tui.cli.run import with_rules
 

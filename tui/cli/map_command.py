@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from rcsim.engine import RcsimError, Refusal, Simulation, SimulationFileError
-
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.flowmap import RENDERERS, build_map, locate, render_text
 from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
-from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.words.safetext import clean
 
 START = "2026-01-05T00:00:00Z"  # a map of rules alone: no order, no clock on it

@@ -12,11 +12,10 @@ before anything runs. No Textual here.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from rcsim.engine import Refusal
-from rcsim.engine import policy_rules, rule_spec, rule_value, with_changes
-
+from rcsim.engine import Refusal, policy_rules, rule_spec, rule_value, with_changes
 from rcsim.tui.words.i18n import refusal_text, t
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")

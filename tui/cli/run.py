@@ -1,4 +1,5 @@
-"""`rcsim run FILE... [--rule NAME=VALUE] [--json] [--lang de]`: play scenario files headless, print what happened, exit 0, 1 or 2.
+"""`rcsim run FILE... [--rule NAME=VALUE] [--json] [--lang de]`: play scenario files headless,
+print what happened, exit 0, 1 or 2.
 
 It prints a transcript per file (or one JSON document per line with ``--json``) and exits 0 when
 every expectation held and every ``fails`` step was refused, 1 when one did not, and 2 when a file
@@ -23,23 +24,42 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, TextIO
 
-from rcsim.engine import Refusal
-from rcsim.engine import policy_rules, with_changes
 from rcsim.engine import (
-    ScenarioReport as Report, Scenario, ScenarioError, load_scenario as load, play_scenario as play,
+    Refusal,
+    Scenario,
+    ScenarioError,
+    policy_rules,
+    with_changes,
 )
-
+from rcsim.engine import (
+    ScenarioReport as Report,
+)
+from rcsim.engine import (
+    load_scenario as load,
+)
+from rcsim.engine import (
+    play_scenario as play,
+)
 from rcsim.tui.cli import examples
-from rcsim.tui.cli.common import Parser, ends_quietly, own_arguments, parse, shared_options, speaking
+from rcsim.tui.cli.common import (
+    Parser,
+    ends_quietly,
+    own_arguments,
+    parse,
+    shared_options,
+    speaking,
+)
+from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.words.i18n import language, localized, refusal_text
 from rcsim.tui.words.report import describe_failures, error_text, report_json, text, transcript
-from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
 from rcsim.tui.words.safetext import clean, json_inert
+
 
 def _files(paths: Iterable[str]) -> list[Path]:
     """The files named, with a directory standing for the *.toml files in it and the name of a
@@ -157,11 +177,11 @@ def _what_if(scenarios: list[Scenario], with_change: list[Scenario], changes: di
     """Play each story under its own rules and with the change; say which stories it touches:
     a table of every story (the touched ones first), then the details of each touched one."""
     rows: list[tuple[Scenario, Report, Report, bool]] = []
-    for own, other in zip(scenarios, with_change):
+    for own, other in zip(scenarios, with_change, strict=False):
         before, after = play(own), play(other)
         rows.append((own, before, after, _failures(before) != _failures(after)))
     if as_json:
-        for own, before, after, touched in rows:
+        for _own, before, after, touched in rows:
             document = report_json(after)
             document.update(rules_changed=dict(changes), changed=touched,
                             passed_with_own_rules=before.passed)

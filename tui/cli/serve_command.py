@@ -13,14 +13,29 @@ import asyncio
 import os
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 from urllib.parse import urlsplit
 
-from rcsim.tui.cli.common import Parser, default_path, own_arguments, parse, shared_options, speaking
+from rcsim.tui.cli.common import (
+    Parser,
+    default_path,
+    own_arguments,
+    parse,
+    shared_options,
+    speaking,
+)
 from rcsim.tui.web.classroom import Classroom
 from rcsim.tui.web.network import (
-    LOOPBACK_NAMES, ListenError, address_of, bind, is_ip, is_loopback, machine_addresses, url_host,
+    LOOPBACK_NAMES,
+    ListenError,
+    address_of,
+    bind,
+    is_ip,
+    is_loopback,
+    machine_addresses,
+    url_host,
 )
 from rcsim.tui.web.seats import PARTY_ROLES, ROLES, class_seats, seats_of
 from rcsim.tui.web.server import Server, serve
@@ -77,11 +92,10 @@ def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classr
     """The class in --dir: continued as it is (same links), or made with --pairs pairs from the
     demo (as `rcsim --db` makes one) or from --scenario's start. None after saying why not."""
     from rcsim.engine import RcsimError, Refusal, SimulationFileError
-
-    from rcsim.tui.web import classroom as classes
     from rcsim.tui.cli.main import wall_clock_hour
-    from rcsim.tui.words.i18n import refusal_text, render_file_problem
     from rcsim.tui.cli.rule_options import RuleOptionError, parse_rules
+    from rcsim.tui.web import classroom as classes
+    from rcsim.tui.words.i18n import refusal_text, render_file_problem
 
     folder = Path(os.path.abspath(Path(options.dir).expanduser()))
     try:
@@ -107,8 +121,8 @@ def prepare_class(options: argparse.Namespace, lang: str, err: TextIO) -> Classr
         return None
     try:
         if options.scenario is not None:
-            from rcsim.engine import ScenarioError, load_scenario as load
-
+            from rcsim.engine import ScenarioError
+            from rcsim.engine import load_scenario as load
             from rcsim.tui.cli import examples
             from rcsim.tui.cli.run import with_rules
 
@@ -251,7 +265,7 @@ def announce_class(server: Server, classroom: Classroom, bases: list[str], out: 
     labels = [t("serve.class.pair", pair=link.pair, seat=t(f"serve.seat.{link.role}"))
               if link.pair else t("class.links.seat.trainer") + ":" for link in found]
     width = max(len(label) for label in labels)
-    for label, link in zip(labels, found):
+    for label, link in zip(labels, found, strict=False):
         lines.append(f"  {label:<{width}}  {link.address}")
     if len(bases) > 1:
         lines.append(t("serve.also", addresses=", ".join(b.split("//", 1)[1] for b in bases[1:])))

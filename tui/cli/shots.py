@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import html
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rcsim.engine import write_text_atomically as write_text
-from rcsim.engine import free_file_name as free_name
-
-from rcsim.tui.app.pictures import picture, save_moment, step_name  # the app's pictures
+from rcsim.tui.app.pictures import picture  # the app's pictures
 from rcsim.tui.cli import examples
 from rcsim.tui.cli.common import Parser, own_arguments, parse, shared_options, speaking
 from rcsim.tui.words.i18n import localized, t
@@ -31,8 +30,6 @@ from rcsim.tui.words.safetext import clean
 
 if TYPE_CHECKING:
     from rcsim.engine import Scenario
-
-    from rcsim.tui.app.app import RcsimApp
 
 SIZE = (160, 48)
 """The terminal size of every picture: both panes side by side, the presenter bar and the
@@ -52,7 +49,6 @@ class Shot:
 def shoot(scenario: Scenario, folder: Path, lang: str) -> list[Shot]:
     """Present `scenario` headless and save the screen after every step into `folder`."""
     from rcsim.engine import Player
-
     from rcsim.tui.app.app import make_app
     from rcsim.tui.app.widgets.presenter import describe_step
 
@@ -187,8 +183,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """`rcsim shots STORY.toml -o DIR [--lang de]`: 0 when written, 2 when the story is not a
     valid scenario or the folder takes no file (the message says why)."""
-    from rcsim.engine import ScenarioError, load_scenario as load
-
+    from rcsim.engine import ScenarioError
+    from rcsim.engine import load_scenario as load
     from rcsim.tui.words.report import error_text
 
     out = stdout or sys.stdout

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Callable, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from rcsim.engine import RcsimError, Refusal, Simulation, SimulationFileError
-
 from rcsim.tui.cli.common import Parser, ends_quietly, own_arguments, shared_options, speaking
 from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
 from rcsim.tui.words.safetext import clean, json_inert

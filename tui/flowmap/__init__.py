@@ -25,12 +25,29 @@ from rcsim.tui.flowmap.discover import build_map, overrides_of
 from rcsim.tui.flowmap.dot import dot_id, render_dot
 from rcsim.tui.flowmap.mermaid import mermaid_id, render_mermaid
 from rcsim.tui.flowmap.model import (
-    KEPT, RC, Edge, FlowMap, Position, RequestNode, Step, locate, rc_node, trace,
+    KEPT,
+    RC,
+    Edge,
+    FlowMap,
+    Position,
+    RequestNode,
+    Step,
+    locate,
+    rc_node,
+    trace,
 )
 from rcsim.tui.flowmap.text import WIDE, Span, render_text, text_lines, title_text
 from rcsim.tui.flowmap.words import (
-    count_text, edge_label, hours_text, marks_text, node_label, outcome_label, override_text,
-    position_text, step_text, who,
+    count_text,
+    edge_label,
+    hours_text,
+    marks_text,
+    node_label,
+    outcome_label,
+    override_text,
+    position_text,
+    step_text,
+    who,
 )
 
 RENDERERS = {"text": render_text, "mermaid": render_mermaid, "dot": render_dot}

@@ -8,18 +8,26 @@ action leads, what an answer does and what a deadline does live in the engine's 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
-from rcsim.engine import BASE_STATUSES, PARTIES, Refusal, Simulation
-from rcsim.engine import ADDABLE_STATUSES
-from rcsim.engine import FINAL_STATUSES, REQUEST_TYPES
-from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Rules, load_policies
-
-from rcsim.tui.flowmap.model import Edge, FlowMap, RequestNode, KEPT, rc_node
-
+from rcsim.engine import (
+    ADDABLE_STATUSES,
+    ANSWER_ACTIONS,
+    BASE_STATUSES,
+    FINAL_STATUSES,
+    OPENING_ACTIONS,
+    PARTIES,
+    REQUEST_TYPES,
+    Refusal,
+    Rules,
+    Simulation,
+    load_policies,
+)
+from rcsim.tui.flowmap.model import KEPT, Edge, FlowMap, RequestNode, rc_node
 
 PROBE_ORDER = "P"
 PROBE_START = "2026-01-05T00:00:00Z"  # any instant will do: the probes only measure durations

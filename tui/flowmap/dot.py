@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from rcsim.tui.flowmap.model import KEPT, FlowMap
 from rcsim.tui.flowmap.mermaid import mermaid_id
-from rcsim.tui.flowmap.words import edge_text, is_current, marks_text, node_text, override_text, position_text
+from rcsim.tui.flowmap.model import KEPT, FlowMap
+from rcsim.tui.flowmap.words import (
+    edge_text,
+    is_current,
+    marks_text,
+    node_text,
+    override_text,
+    position_text,
+)
 from rcsim.tui.words.i18n import t
 
 

@@ -7,12 +7,12 @@ No Textual and no rendering here: the renderers (flowmap/text.py, mermaid.py, do
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Simulation
-
 
 KEPT = "kept"
 """The pseudo-node an answer or a deadline leads to when the order keeps the status it has."""

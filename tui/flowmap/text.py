@@ -4,17 +4,24 @@ a list below."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rcsim.engine import PARTIES
-
 from rcsim.tui.flowmap.model import Edge, FlowMap, RequestNode
 from rcsim.tui.flowmap.words import (
-    count_of, count_text, edge_label, is_current, marks_text, node_label,
-    outcome_label, override_text, position_text, shown, step_text, who,
+    count_of,
+    count_text,
+    edge_label,
+    is_current,
+    marks_text,
+    node_label,
+    outcome_label,
+    override_text,
+    position_text,
+    shown,
+    step_text,
 )
 from rcsim.tui.words.i18n import t
-
 
 Span = tuple[str, str]
 """A piece of text and its role: "" (plain), "title", "muted", "status", "final", "current",
@@ -277,9 +284,9 @@ def _statuses_wide(canvas: _Canvas, flow: FlowMap, y: int) -> int:
                            (marks_text(flow), "muted")])
     columns = _columns(canvas.width, len(flow.statuses))
     y = _openers_wide(canvas, flow, y, columns)
-    boxes = [_box_lines(flow, s, inner) for s, (_, inner) in zip(flow.statuses, columns)]
+    boxes = [_box_lines(flow, s, inner) for s, (_, inner) in zip(flow.statuses, columns, strict=False)]
     height = max(len(b) for b in boxes)
-    for status, (left, inner), lines in zip(flow.statuses, columns, boxes):
+    for status, (left, inner), lines in zip(flow.statuses, columns, boxes, strict=False):
         role = _node_role(flow, status, "final" if status in flow.final else "status")
         border = role if role in ("current", "path") else "muted"
         heavy = status in flow.final

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from rcsim.engine import PARTIES
-
 from rcsim.tui.flowmap.model import KEPT, RC, Edge, FlowMap, Step, rc_node
 from rcsim.tui.words.i18n import fmt_datetime, t
 from rcsim.tui.words.safetext import clean
@@ -141,8 +140,6 @@ def node_text(flow: FlowMap, node: str) -> str:
 
 def edge_text(edge: Edge) -> str:
     text = edge_label(edge)
-    if edge.kind in ("answer", "timeout"):
-        text += " → " + outcome_label(edge)
-    elif edge.cancellation:
+    if edge.kind in ("answer", "timeout") or edge.cancellation:
         text += " → " + outcome_label(edge)
     return text

@@ -18,14 +18,14 @@ import html
 import io
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from rcsim.engine import Simulation
 from rcsim.engine import write_text_atomically as write_text
-
 from rcsim.tui.words.i18n import language, t
 
 CLASS_FILE = "class.json"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from rcsim.tui.web.classroom import Classroom
 

@@ -26,14 +26,16 @@ dies, even by SIGKILL; Ctrl+C or SIGTERM ends every app and waits for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -251,10 +253,8 @@ class Server:
 
         async def output(data: bytes) -> None:
             if not websocket.closed:
-                try:
+                with contextlib.suppress(ConnectionError):
                     await websocket.send_bytes(data)
-                except ConnectionError:
-                    pass
 
         async def asked(request: client.AppRequest) -> None:
             if request.kind == "exit":
@@ -295,10 +295,9 @@ async def serve(server: Server, sock: socket.socket, listening: Callable[[], Non
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # (Windows has no signal handlers in the loop: there Ctrl+C cancels this task)
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C cancels this task
-            pass
     # aiohttp says a malformed request with a traceback: rcsim serve says it in one line
     for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.websocket"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -319,7 +318,5 @@ async def serve(server: Server, sock: socket.socket, listening: Callable[[], Non
         await server.end_tabs()
         await runner.cleanup()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
-            except (NotImplementedError, RuntimeError):
-                pass

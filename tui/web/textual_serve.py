@@ -20,16 +20,18 @@ tests/test_web.py pins each of these facts against the installed packages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import os
 import secrets
 import signal
 import sys
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any, Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 # The files of textual-serve's client that a page needs: name served -> (path inside
 # textual_serve/static, content type).
@@ -72,7 +74,7 @@ def terminal_size(width: Any, height: Any) -> tuple[int, int]:
     """A terminal size a browser asked for, as whole cells within MIN_SIZE and MAX_SIZE (the
     default size where a value is no whole number)."""
     size = []
-    for value, default, low, high in zip((width, height), DEFAULT_SIZE, MIN_SIZE, MAX_SIZE):
+    for value, default, low, high in zip((width, height), DEFAULT_SIZE, MIN_SIZE, MAX_SIZE, strict=False):
         try:
             number = int(str(value), 10)
         except (TypeError, ValueError):
@@ -353,11 +355,11 @@ class AppProcess:
             await self.send_meta({"type": "quit"})
             try:
                 await asyncio.wait_for(process.wait(), wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._signal(signal.SIGTERM)
                 try:
                     await asyncio.wait_for(process.wait(), 2.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self._signal(signal.SIGKILL)
                     await process.wait()
         if self._reader is not None:
@@ -367,7 +369,5 @@ class AppProcess:
     def _signal(self, signum: int) -> None:
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
             os.killpg(self.process.pid, signum)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass

@@ -11,16 +11,26 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from rcsim.engine import Simulation
 from rcsim.engine import (
-    Fork, OrderOutcome, PairPath, class_forks as forks, class_outcome_counts as outcome_counts,
+    Fork,
+    OrderOutcome,
+    PairPath,
+    Simulation,
+    iso,
+)
+from rcsim.engine import (
+    class_forks as forks,
+)
+from rcsim.engine import (
+    class_outcome_counts as outcome_counts,
+)
+from rcsim.engine import (
     class_pair_path as pair_path,
 )
-from rcsim.engine import iso
-
 from rcsim.tui.web.classroom import Classroom
 from rcsim.tui.words.describe import describe_event, party_forms
 from rcsim.tui.words.i18n import fmt_datetime, label, t

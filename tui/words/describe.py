@@ -16,15 +16,23 @@ has no `requester` or `due`: it gets the plainer sentence of its action, never a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from rcsim.engine import DeadlineView, EventView, OrderView, RequestView
-from rcsim.engine import PARTIES, other_party as other
-from rcsim.engine import ANSWER_ACTIONS, OPENING_ACTIONS, Rules
-
+from rcsim.engine import (
+    ANSWER_ACTIONS,
+    OPENING_ACTIONS,
+    PARTIES,
+    DeadlineView,
+    EventView,
+    OrderView,
+    RequestView,
+    Rules,
+)
+from rcsim.engine import other_party as other
 from rcsim.tui.words.i18n import fmt_datetime, fmt_money, has, label, language, t
 
 OPENING = frozenset(OPENING_ACTIONS)

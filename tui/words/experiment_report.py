@@ -11,17 +11,32 @@ import csv
 import io
 import json
 import textwrap
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rcsim.engine import (
-    EXPERIMENT_CHUNK_ORDERS as CHUNK_ORDERS, EXPERIMENT_METRICS as METRICS,
-    EXPERIMENT_OUTCOMES as OUTCOMES, ArmResult, ExperimentEstimate as Estimate, Experiment,
-    ExperimentError, ExperimentMetric as Metric,
+    EXPERIMENT_CHUNK_ORDERS as CHUNK_ORDERS,
+)
+from rcsim.engine import (
+    EXPERIMENT_METRICS as METRICS,
+)
+from rcsim.engine import (
+    EXPERIMENT_OUTCOMES as OUTCOMES,
+)
+from rcsim.engine import (
+    ArmResult,
+    Experiment,
+    ExperimentError,
+    iso,
+)
+from rcsim.engine import (
+    ExperimentEstimate as Estimate,
+)
+from rcsim.engine import (
+    ExperimentMetric as Metric,
 )
 from rcsim.engine import experiment_as_data as as_data
-from rcsim.engine import iso
-
 from rcsim.tui.words.i18n import localized, render_refusal, t
 from rcsim.tui.words.safetext import clean, json_inert
 
@@ -166,7 +181,7 @@ def table(experiment: Experiment, results: Sequence[ArmResult]) -> str:
 
     def row(label: str, values: Sequence[str]) -> str:
         return (label.ljust(label_width) + gap + gap.join(
-            v.ljust(w) for v, w in zip(values, widths))).rstrip()
+            v.ljust(w) for v, w in zip(values, widths, strict=False))).rstrip()
 
     lines = headline(experiment)
     lines.append(t("experiment.cells"))

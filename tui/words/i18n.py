@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import lru_cache
-from typing import Any, Iterator, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
-from rcsim.engine import BundledFileError, bundled_names, read_bundled_json
-from rcsim.engine import Quoting, quoted
+from rcsim.engine import BundledFileError, Quoting, bundled_names, quoted, read_bundled_json
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de")
@@ -35,7 +35,7 @@ missing_keys: set[str] = set()
 """Keys asked for but found in no file (the tests assert this stays empty)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(language: str) -> dict[str, str]:
     """The translation table of one language."""
     found = read_bundled_json(f"i18n/{language}.json")
@@ -110,7 +110,7 @@ class _Words(Quoting):
         return forms[categories.index(plural_form(value, self.language))].replace("#", str(value))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _formatter(language: str) -> _Words:
     return _Words(language)
 

@@ -7,13 +7,29 @@ Textual here: the command line and the tests use it as the app does.
 
 from __future__ import annotations
 
-from rcsim.engine import Simulation
 from rcsim.engine import (
-    RecordingLeftOut as LeftOut, RecordingMark as Mark, RecordingPlan as Plan, Recording,
-    RecordingError, plan_recording as plan, toml_string, write_recording as write,
+    Recording,
+    RecordingError,
+    Simulation,
+    iso,
+    to_ts,
+    toml_string,
 )
-from rcsim.engine import iso, to_ts
-
+from rcsim.engine import (
+    RecordingLeftOut as LeftOut,
+)
+from rcsim.engine import (
+    RecordingMark as Mark,
+)
+from rcsim.engine import (
+    RecordingPlan as Plan,
+)
+from rcsim.engine import (
+    plan_recording as plan,
+)
+from rcsim.engine import (
+    write_recording as write,
+)
 from rcsim.tui.words.i18n import has, t
 
 

@@ -4,21 +4,42 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
-from rcsim.engine import excerpt
-from rcsim.engine import other_party as other
 from rcsim.engine import (
-    ActionStep, AdvanceStep, CheckResult, ExpectStep, ScenarioReport as Report, ScenarioError,
-    ScenarioStep as Step, StepResult, UndoStep, UntilStep,
+    ActionStep,
+    AdvanceStep,
+    CheckResult,
+    EventView,
+    ExpectStep,
+    ScenarioError,
+    StepResult,
+    UndoStep,
+    UntilStep,
+    excerpt,
+    iso,
+    to_ts,
 )
-from rcsim.engine import EventView
-from rcsim.engine import iso, to_ts
-
+from rcsim.engine import (
+    ScenarioReport as Report,
+)
+from rcsim.engine import (
+    ScenarioStep as Step,
+)
+from rcsim.engine import other_party as other
 from rcsim.tui.words.describe import day_count, describe_event, duration_words
-from rcsim.tui.words.i18n import LANGUAGES, fmt_money, has, language, localized, refusal_text, render_refusal
+from rcsim.tui.words.i18n import (
+    LANGUAGES,
+    fmt_money,
+    has,
+    language,
+    localized,
+    refusal_text,
+    render_refusal,
+)
 from rcsim.tui.words.i18n import table as translations
 from rcsim.tui.words.i18n import text as translate
 from rcsim.tui.words.safetext import clean

@@ -6,13 +6,22 @@ said comes from data/i18n ("travel.*"). No Textual here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
-from rcsim.engine import Comparison, HistoryEntry, JournalEntry, OrderFacts, Simulation
-from rcsim.engine import ADJUSTABLE
-from rcsim.engine import iso, parse_iso, to_datetime, to_ts
-
+from rcsim.engine import (
+    ADJUSTABLE,
+    Comparison,
+    HistoryEntry,
+    JournalEntry,
+    OrderFacts,
+    Simulation,
+    iso,
+    parse_iso,
+    to_datetime,
+    to_ts,
+)
 from rcsim.tui.words.describe import describe_event, duration_words
 from rcsim.tui.words.i18n import fmt_datetime, fmt_money, has, label, t
 from rcsim.tui.words.safetext import clean

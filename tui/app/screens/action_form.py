@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from rcsim.engine import Option, OrderView
-
+from rcsim.tui.app.messages import ActionRequested
+from rcsim.tui.app.screens.dialog import Dialog
 from rcsim.tui.words.amounts import read_amount
 from rcsim.tui.words.describe import day_count, party_forms, reason_label
 from rcsim.tui.words.i18n import has, label, refusal_text, t
-from rcsim.tui.app.messages import ActionRequested
 from rcsim.tui.words.text import WHOLE, one_line
-from rcsim.tui.app.screens.dialog import Dialog
+
 
 class ActionFormScreen(Dialog[None]):
     """Collects an action's fields and posts `ActionRequested`; a refusal is shown here."""

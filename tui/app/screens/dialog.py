@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, Static, TextArea
 
-from rcsim.tui.words.i18n import t
-from rcsim.tui.words.text import clean
 from rcsim.tui.app.widgets._update import still
 from rcsim.tui.app.widgets.footer import LocalizedFooter
+from rcsim.tui.words.i18n import t
+from rcsim.tui.words.text import clean
 
 ResultT = TypeVar("ResultT")
 

@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from rcsim.tui.words.durations import read_duration
-from rcsim.tui.words.i18n import t
 from rcsim.tui.app.messages import ClockMoveRequested
 from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.words.durations import read_duration
+from rcsim.tui.words.i18n import t
 
 
 class DurationScreen(Dialog[None]):

@@ -12,11 +12,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rcsim.engine import Simulation
-
+from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.app.widgets.footer import LocalizedFooter
 from rcsim.tui.flowmap import FlowMap, Span, build_map, locate, text_lines, title_text
 from rcsim.tui.words.i18n import t
-from rcsim.tui.app.widgets.footer import LocalizedFooter
-from rcsim.tui.app.screens.dialog import Dialog
 
 STYLES = {
     "": "", "title": "bold $text-primary", "muted": "$text-muted", "status": "bold",

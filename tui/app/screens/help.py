@@ -5,8 +5,9 @@ each one changed from its policy marked so."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -16,12 +17,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from rcsim.engine import ADJUSTABLE
-
+from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.app.widgets.footer import PRIORITY, plain_action
 from rcsim.tui.flowmap import overrides_of
 from rcsim.tui.words.i18n import has, t
 from rcsim.tui.words.safetext import clean
-from rcsim.tui.app.widgets.footer import PRIORITY, plain_action
-from rcsim.tui.app.screens.dialog import Dialog
 
 HELP_KEYS = ("help.policy", "help.rc", "help.one_request", "help.update", "help.cancel",
              "help.extension", "help.late", "help.auto_complete", "help.comments")

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from rcsim.tui.words.i18n import fmt_datetime, t
 from rcsim.tui.app.messages import RecordingRequested
 from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.words.i18n import fmt_datetime, t
 
 
 class RecordScreen(Dialog[None]):

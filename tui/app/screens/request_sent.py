@@ -8,10 +8,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from rcsim.engine import RequestView
-
+from rcsim.tui.app.screens.dialog import Dialog
 from rcsim.tui.words.describe import party_forms
 from rcsim.tui.words.i18n import fmt_countdown, fmt_datetime, label, t
-from rcsim.tui.app.screens.dialog import Dialog
 
 
 class RequestSentScreen(Dialog[None]):

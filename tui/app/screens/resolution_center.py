@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from rcsim.engine import OrderView, Option, other_party
-
+from rcsim.engine import Option, OrderView, other_party
+from rcsim.tui.app.screens.dialog import Dialog
 from rcsim.tui.words.describe import party_forms
 from rcsim.tui.words.i18n import refusal_text, t
 from rcsim.tui.words.text import WHOLE, one_line
-from rcsim.tui.app.screens.dialog import Dialog
 
 
 class ResolutionCenterScreen(Dialog["str | None"]):

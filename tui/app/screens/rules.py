@@ -5,7 +5,8 @@ then on; the screen says what that means for the deadlines already running."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -14,14 +15,12 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from rcsim.engine import Simulation
-from rcsim.engine import ADJUSTABLE, RuleSpec, load_policies
-
-from rcsim.tui.words.i18n import has, t
+from rcsim.engine import ADJUSTABLE, RuleSpec, Simulation, load_policies
 from rcsim.tui.app.messages import RuleChangeRequested
-from rcsim.tui.words.safetext import clean
 from rcsim.tui.app.screens.dialog import Dialog, words
 from rcsim.tui.app.screens.help import _value
+from rcsim.tui.words.i18n import has, t
+from rcsim.tui.words.safetext import clean
 
 _WHOLE_NUMBER = set("0123456789")
 RULE_WIDTH = 40

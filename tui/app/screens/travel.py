@@ -14,14 +14,13 @@ from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from rcsim.engine import Comparison, HistoryEntry, OrderDifference
-
+from rcsim.tui.app.messages import BranchRequested, CompareRequested, TravelRequested
+from rcsim.tui.app.screens.dialog import Dialog
+from rcsim.tui.app.widgets.lazy_table import Column, LazyTable
 from rcsim.tui.words.describe import describe_event
 from rcsim.tui.words.i18n import fmt_datetime, language, t
-from rcsim.tui.app.messages import BranchRequested, CompareRequested, TravelRequested
 from rcsim.tui.words.text import clean, one_line
 from rcsim.tui.words.travel import FACTS, fact_name, fact_words, rule_words, step_line, step_text
-from rcsim.tui.app.widgets.lazy_table import Column, LazyTable
-from rcsim.tui.app.screens.dialog import Dialog
 
 MAX_EVENTS = 6
 """Events of a step listed in its dialog; the rest are counted."""

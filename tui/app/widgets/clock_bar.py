@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -12,14 +12,12 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from rcsim.engine import DeadlineView, Simulation
-from rcsim.engine import parse_duration
-
+from rcsim.engine import DeadlineView, Simulation, parse_duration
+from rcsim.tui.app.widgets._update import QuietButton, update
 from rcsim.tui.words.describe import describe_deadline, party_label
 from rcsim.tui.words.i18n import fmt_countdown, fmt_datetime, fmt_duration, t
 from rcsim.tui.words.text import clean
 from rcsim.tui.words.travel import branch_text
-from rcsim.tui.app.widgets._update import QuietButton, update
 
 
 def next_deadline_text(upcoming: Sequence[DeadlineView], now: datetime, width: int) -> str:

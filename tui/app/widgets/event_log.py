@@ -5,7 +5,7 @@ Enter (or a click) on a row chooses its step: go back to it, or branch from it."
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import accumulate
 
 from textual.app import ComposeResult
@@ -16,13 +16,12 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from rcsim.engine import HistoryEntry, Simulation
-
+from rcsim.tui.app.messages import StepChosen, TimelineLeft
+from rcsim.tui.app.widgets.lazy_table import Cell, Column, LazyTable
 from rcsim.tui.words.describe import describe_event, party_label
 from rcsim.tui.words.i18n import fmt_datetime, language, t
-from rcsim.tui.app.messages import StepChosen, TimelineLeft
 from rcsim.tui.words.text import clean, one_line
 from rcsim.tui.words.travel import step_text, with_seat
-from rcsim.tui.app.widgets.lazy_table import Cell, Column, LazyTable
 
 LOG_COLUMNS = ("seq", "at", "order", "actor", "what")
 
@@ -77,7 +76,7 @@ class EventLog(Vertical):
 
     def _widths(self, total: int) -> dict[str, int]:
         """Each column as wide as its longest text; "what happened" takes the rest."""
-        longest_date = fmt_datetime(datetime(2026, 12, 24, 22, 0, tzinfo=timezone.utc))
+        longest_date = fmt_datetime(datetime(2026, 12, 24, 22, 0, tzinfo=UTC))
         steps = self.sim.step_count + self.sim.redo_count
         widths = {
             "seq": len(str(steps or 1)) + 2,  # room for the mark of where it stands

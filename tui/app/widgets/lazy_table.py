@@ -9,7 +9,8 @@ with no private Textual API.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -235,7 +236,7 @@ class LazyTable(ScrollView, can_focus=True):
 
     def _strip(self, cells: Sequence[Cell], base: Style, width: int, scroll_x: int) -> Strip:
         segments: list[Segment] = []
-        for column, meta, (text, style) in zip(self.columns, self._column_meta, cells):
+        for column, meta, (text, style) in zip(self.columns, self._column_meta, cells, strict=False):
             # One cell: a space, the text, spaces to the column's width, a space; the text in
             # its own segment, so that only it carries the cell's style.
             cell = base + meta

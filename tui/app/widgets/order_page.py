@@ -16,15 +16,26 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from rcsim.engine import Option, OrderView, Simulation
-from rcsim.engine import ANSWER_ACTIONS
-
-from rcsim.tui.words.describe import (
-    cancellation_label, extras_text, party_forms, party_label, reason_label, status_label,
-)
-from rcsim.tui.words.i18n import fmt_countdown, fmt_datetime, fmt_duration, fmt_money, label, refusal_text, t
-from rcsim.tui.words.text import clean, plain
+from rcsim.engine import ANSWER_ACTIONS, Option, OrderView, Simulation
 from rcsim.tui.app.widgets._update import QuietButton, show, update
+from rcsim.tui.words.describe import (
+    cancellation_label,
+    extras_text,
+    party_forms,
+    party_label,
+    reason_label,
+    status_label,
+)
+from rcsim.tui.words.i18n import (
+    fmt_countdown,
+    fmt_datetime,
+    fmt_duration,
+    fmt_money,
+    label,
+    refusal_text,
+    t,
+)
+from rcsim.tui.words.text import clean, plain
 
 MAX_BUTTON_COLUMNS = 3
 BUTTON_GUTTER = 1  # as .button-row's grid-gutter in app.tcss
@@ -121,7 +132,8 @@ class OrderPage(VerticalScroll):
         title = self.query_one("#page-title", Static)
         if order is None:
             update(title, Content(t("page.empty")))
-            for widget in self.query("#page-details, #page-request, #actions-hint, #page-history, #thread").results(Static):
+            parts = "#page-details, #page-request, #actions-hint, #page-history, #thread"
+            for widget in self.query(parts).results(Static):
                 update(widget, Content(""))
             for button in self.query(".action"):
                 button.display = False

@@ -6,8 +6,8 @@ each button may do comes from `Simulation.options(party, order)`, never from rul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,14 +17,25 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from rcsim.engine import BASE_STATUSES, REQUEST_TYPES, Option, OrderView, Refusal, Simulation
-
-from rcsim.tui.words.describe import party_label
-from rcsim.tui.words.i18n import compact_duration, fmt_countdown, fmt_datetime, language, refusal_text, t
-from rcsim.tui.app.messages import ActionRequested, FormRequested, PaneFocused, ResolutionCenterRequested
-from rcsim.tui.words.text import clean, one_line
+from rcsim.tui.app.messages import (
+    ActionRequested,
+    FormRequested,
+    PaneFocused,
+    ResolutionCenterRequested,
+)
 from rcsim.tui.app.widgets._update import show, update
 from rcsim.tui.app.widgets.lazy_table import Cell, Column, LazyTable
 from rcsim.tui.app.widgets.order_page import OrderPage
+from rcsim.tui.words.describe import party_label
+from rcsim.tui.words.i18n import (
+    compact_duration,
+    fmt_countdown,
+    fmt_datetime,
+    language,
+    refusal_text,
+    t,
+)
+from rcsim.tui.words.text import clean, one_line
 
 # How the order list shows a status (presentation only: which status an order has is the engine's).
 STATUS_STYLES = {"very_late": "bold red", "late": "dark_orange3", "cancelled": "italic"}

@@ -8,21 +8,21 @@ per key press) and hands the results down.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from rcsim.engine import ExpectStep, Player, ScenarioStep as Step, StepResult, UndoStep
-
+from rcsim.engine import ExpectStep, Player, StepResult, UndoStep
+from rcsim.engine import ScenarioStep as Step
+from rcsim.tui.app.widgets._update import update
 from rcsim.tui.words.describe import describe_event
 from rcsim.tui.words.i18n import fmt_datetime, localized, refusal_text, t
 from rcsim.tui.words.report import check_name, problem_text, step_parts, value_words
 from rcsim.tui.words.text import clean
 from rcsim.tui.words.travel import step_text
-from rcsim.tui.app.widgets._update import update
 
 MAX_LINES = 8
 """Result lines shown for the last key press; the rest are counted ("... and 3 more")."""
