@@ -50,3 +50,16 @@ def test_the_scan_would_catch_a_module_import(tmp_path: Path) -> None:
 def test_every_name_the_engine_exports_is_there() -> None:
     for name in rcsim.engine.__all__:
         assert getattr(rcsim.engine, name) is not None, name
+
+
+MOST_LINES = 500  # one job per module: past this, a module holds more than one
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = []
+    for folder in ("engine", "tui", "rcsim"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            count = len(path.read_text(encoding="utf-8").splitlines())
+            if count > MOST_LINES:
+                long.append(f"{path.relative_to(ROOT)}: {count} lines")
+    assert not long, "split by job:\n" + "\n".join(long)
