@@ -20,7 +20,8 @@ from .viewing import event_view
 from .views import EventView
 
 if TYPE_CHECKING:
-    from .service import Instant, Simulation
+    from .service import Simulation
+    from .timeutil import Instant
 
 
 def replay(sim: Simulation, record: Mapping[str, Any]) -> tuple[EventView, ...]:

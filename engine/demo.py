@@ -8,8 +8,8 @@ from typing import Any
 
 from . import bundled
 from .errors import InputError
-from .service import Instant, Simulation
-from .timeutil import HOUR, iso
+from .service import Simulation
+from .timeutil import HOUR, Instant, iso
 
 DEMO_FILE = "demo.json"  # in rcsim's data (engine/bundled.py)
 

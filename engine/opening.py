@@ -17,7 +17,8 @@ from .storage import Store, base_origin, origin_of, record_count
 from .timeutil import CLOCK_LIMIT, iso
 
 if TYPE_CHECKING:
-    from .service import Instant, Simulation
+    from .service import Simulation
+    from .timeutil import Instant
 
 
 def create(cls: type[Simulation], path: str | os.PathLike[str] | None = None, *,

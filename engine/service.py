@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from .presence import CLOCK, Presence, held, hold
 from .rules import ORDER_PAGE_ACTIONS, RESOLUTION_CENTER_ACTIONS, Rules
 from .simfile import LOCK_WAIT
 from .storage import Store
-from .timeutil import duration, in_calendar, iso, to_datetime
+from .timeutil import Duration, Instant, duration, in_calendar, iso, to_datetime
 from .viewing import deadline_view, event_view, message_view, order_view, request_view, snapshot_of
 from .views import (
     BranchOrigin,
@@ -32,8 +32,6 @@ from .views import (
     Synced,
 )
 
-Instant = datetime | str
-Duration = timedelta | str | int
 T = TypeVar("T")
 
 

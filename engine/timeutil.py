@@ -8,6 +8,11 @@ from functools import lru_cache
 
 from .errors import InputError, Refusal
 
+# What the API takes for an instant (a datetime, or ISO 8601 text) and for a duration (a
+# timedelta, text such as "36h" or "2d", or seconds).
+Instant = datetime | str
+Duration = timedelta | str | int
+
 HOUR = 3600
 DAY = 24 * HOUR
 # The simulated clock stops at the end of 9989: every deadline lies at most ten years ahead (the
