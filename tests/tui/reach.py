@@ -17,7 +17,7 @@ def notifications(app: RcsimApp) -> list[Notification]:
 def hold_sync(app: RcsimApp) -> None:
     """Stop the app's look at its file, as if the next look had not come yet."""
     assert app.sync.timer is not None
-    app.sync.timer.pause()
+    app.sync.hold()
 
 
 def tick(app: RcsimApp) -> None:

@@ -114,6 +114,22 @@ async def test_what_another_process_writes_is_on_screen_without_a_key_press(demo
     app.sim.close()
 
 
+async def test_a_window_is_woken_by_its_file_changing_not_only_by_its_next_look(demo_file):
+    """With the timer's looks paused, only the operating system's word that the file changed
+    can bring another process's step onto the screen: it does."""
+    app = window(demo_file, "freelancer")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.sync.timer is not None and app.sync.watch is not None
+        app.sync.timer.pause()
+        await until(pilot, app.sync.watch.watching.is_set, "the file's watch")
+        other_process(demo_file, 'sim.act("buyer", "ask_to_cancel", "FO-1001", '
+                                 'comment="Plans changed", reason="no_longer_needed")')
+        await until(pilot, lambda: app.sim.order_view("FO-1001").open_request is not None
+                    and "cancel" in pane_text(app, "freelancer").lower(),
+                    "the buyer's cancellation request, with no look on the timer")
+    app.sim.close()
+
+
 async def test_an_action_on_an_out_of_date_screen_is_refused_and_the_screen_catches_up(demo_file):
     app = window(demo_file, "freelancer")
     async with app.run_test(size=SIZE) as pilot:

@@ -204,6 +204,9 @@ class RcsimApp(Permissions, TimeTravel, Recording, ClockControl):
         self.start_clock()  # play mode's timer, paused
         self.sync.start()  # the look at the file other windows write, and at a tab's server
 
+    def on_unmount(self) -> None:
+        self.sync.stop()  # (the file's watch, in a thread of its own)
+
     # ---------------------------------------------------------------- acting
 
     async def on_action_requested(self, message: ActionRequested) -> None:

@@ -10,6 +10,7 @@ tab and its `b` leads back here.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from textual.widgets import DataTable, Static
 from rcsim.engine import Refusal, Simulation
 from rcsim.engine import class_pair_path as pair_path
 from rcsim.engine import seat_held as held
+from rcsim.tui.app.file_watch import FileWatch, soon_in
 from rcsim.tui.app.widgets.footer import LocalizedFooter
 from rcsim.tui.web.classroom import Classroom, Pair
 from rcsim.tui.words import class_report
@@ -116,6 +118,9 @@ class Dashboard(App[None]):
                        for pair in classroom.pairs]
         for state in self.states:
             state.sim.claim_seat("trainer")
+        # the operating system's word that a pair's file changed (started with the screen)
+        self.pair_files = FileWatch((state.sim.path for state in self.states if state.sim.path),
+                                    lambda: None)
 
     # ---------------------------------------------------------------- the screen
 
@@ -132,6 +137,10 @@ class Dashboard(App[None]):
         self.title = t("class.dash.window_title")
         self._build()
         self.set_interval(LOOK_SECONDS, self.look)
+        # ... and at once when a pair's file changes, where the operating system says so
+        loop = asyncio.get_running_loop()
+        self.pair_files.woken = lambda: soon_in(loop, self.look)
+        self.pair_files.start()
         if self._server_pid is not None:  # a browser tab: it ends with its server
             self.set_interval(1.0, self._check_server)
 
@@ -320,5 +329,6 @@ class Dashboard(App[None]):
         await self.mount(LocalizedFooter())
 
     def on_unmount(self) -> None:
+        self.pair_files.stop()
         for state in self.states:
             state.sim.close()

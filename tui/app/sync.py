@@ -1,13 +1,15 @@
 """Role-play: several windows (the trainer's, each party's, browser tabs) on one simulation file.
 
-`WindowSync` is the App's part that looks for what other windows wrote (every SYNC_SECONDS, one
-`stat` when nothing was written, and before each change of this window's own), tells each pane
+`WindowSync` is the App's part that looks for what other windows wrote (as soon as the operating
+system says the file changed, file_watch.py; every SYNC_SECONDS whatever it says, one `stat` when
+nothing was written; and before each change of this window's own), tells each pane
 what concerns its party and each open form what changed on its order, and keeps the keys going
 somewhere after a change. A browser tab's app also ends with the server that started it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from rcsim.engine import EventView, HistoryEntry, Refusal, SimulationFileError
+from rcsim.tui.app.file_watch import FileWatch, soon_in
 from rcsim.tui.app.widgets.clock_bar import ClockBar
 from rcsim.tui.words.describe import describe_event
 from rcsim.tui.words.i18n import refusal_text, render_file_problem, t
@@ -27,7 +30,8 @@ if TYPE_CHECKING:
 
 SYNC_SECONDS = 0.25
 """How often a window looks for what other windows wrote to its simulation file (one `stat`
-when nothing was written): a step taken elsewhere is on screen within about that time."""
+when nothing was written), whether or not the operating system said it changed: a step taken
+elsewhere is on screen within about that time even where no file watch can be had."""
 
 
 class WindowSync:
@@ -38,15 +42,37 @@ class WindowSync:
         self.timer: Timer | None = None
         """The look at the simulation file (a file's simulation only)."""
         self._server_pid = os.getppid() if ends_with_parent else None
+        self.watch: FileWatch | None = None
+        self.held = False
+        """The operating system's word that the file changed (a file's simulation only)."""
 
     def start(self) -> None:
-        """Look often when other windows may write the same file; a browser tab looks for the
-        server that started it too."""
+        """Look at once when the file changes, and often whatever happens, when other windows
+        may write the same file; a browser tab looks for the server that started it too."""
         app = self.app
         if app.sim.path is not None:  # other windows may write the same file: look often
             self.timer = app.set_interval(SYNC_SECONDS, self.take_in)
+            loop = asyncio.get_running_loop()
+            self.watch = FileWatch([app.sim.path], lambda: soon_in(loop, self._woken))
+            self.watch.start()
         if self._server_pid is not None:  # a browser tab: it ends with the server that started it
             app.set_interval(1.0, self._check_parent)
+
+    def stop(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+
+    def hold(self) -> None:
+        """Look no more until the app ends (a test: as if the next look had not come yet)."""
+        self.held = True
+        if self.timer is not None:
+            self.timer.pause()
+
+    def _woken(self) -> None:
+        """The file changed (the operating system says): what was written is taken in now,
+        unless the looks are held or the app has ended."""
+        if not self.held and self.app.is_running:
+            self.take_in()
 
     def _check_parent(self) -> None:
         """A tab's app whose server is gone (killed, where no signal told this process) quits:
