@@ -135,6 +135,12 @@ def main() -> None:
                 wait(page, lambda text, key=key: ("Where the orders stand" if key == "trainer"
                                                   else "my orders") in text)
             time.sleep(3)  # settled: every app drew and looks at its file
+            # Each tab is its own window, shown, as each trainee's is on their own screen (a
+            # hidden tab's timers would be throttled by the browser, which no trainee sees).
+            hidden = [key for key, page in pages.items()
+                      if page.evaluate("document.visibilityState") != "visible"]
+            print(f"tabs shown: {len(pages) - len(hidden)} of {len(pages)}"
+                  + (f" (hidden: {', '.join(hidden)})" if hidden else ""))
             rss, uss, apps = memory(serve.pid)
             print(f"memory with every seat open ({apps} app processes): {rss:,.0f} MB resident, "
                   f"{uss:,.0f} MB unique; {uss / max(apps, 1):.0f} MB unique per tab "
