@@ -28,3 +28,20 @@ def english_to_start_with() -> Iterator[None]:
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+# The longest tests first: the workers take tests from the front of the list, so what takes a
+# minute (building and installing the wheel, a browser with its server, the type checker over
+# everything) starts at once instead of holding the last worker after the others are done.
+FIRST = ("tests/test_install.py", "tests/browser/", "tests/test_types.py", "tests/test_docs.py",
+         "tests/test_experiment.py", "tests/engine/test_kill.py", "tests/test_serve.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for place, prefix in enumerate(FIRST):
+            if item.nodeid.startswith(prefix):
+                return place
+        return len(FIRST)
+
+    items.sort(key=rank)  # (stable: within each, the order they were collected in)

@@ -41,8 +41,14 @@ async def look_at(pilot, party: str, order: str) -> None:
 # ---------------------------------------------------------------- buttons and the badge
 
 
-@pytest.mark.parametrize("size", [SIZES[0], SIZES[2]])  # 160x48: every snapshot shows it
-@pytest.mark.parametrize("language", ["en", "de"])
+# German at the classic size (the longest labels, the least room), English at the widest (three
+# buttons a row); every language at both with RCSIM_THOROUGH=1 (160x48: every snapshot shows it).
+BUTTON_CASES = [pytest.param(language, size.values[0], id=f"{language}-{size.id}")
+                for language in ("en", "de") for size in (SIZES[0], SIZES[2])
+                if THOROUGH or (language, size.id) in (("de", "80x24"), ("en", "200x50"))]
+
+
+@pytest.mark.parametrize("language, size", BUTTON_CASES)
 async def test_action_buttons_keep_their_label_on_one_line(language, size) -> None:
     app = app_in(language)
     async with app.run_test(size=size) as pilot:

@@ -167,11 +167,9 @@ class RcsimApp(Permissions, TimeTravel, Recording, ClockControl):
         return shown
 
     def get_default_screen(self) -> Screen:
-        from rcsim.tui.app.screens.main import BREAKPOINTS_H, BREAKPOINTS_W, MainScreen
-        screen = MainScreen(id="_default")
-        screen.HORIZONTAL_BREAKPOINTS = BREAKPOINTS_W
-        screen.VERTICAL_BREAKPOINTS = BREAKPOINTS_H
-        return screen
+        from rcsim.tui.app.screens.main import MainScreen
+
+        return MainScreen()
 
     async def run_async(self, **kwargs: Any) -> None:
         """Run with the cyclic garbage collector paused until the first frame is shown.

@@ -41,6 +41,9 @@ class MainScreen(Screen[None]):
     the focus starts in the first pane's order list (the buyer's; in a party's window, its own)."""
 
     AUTO_FOCUS = "PartyPane #orders"  # the first pane's list: the buyer's, or a party window's own
+    # Size classes (app.tcss): too small, one party at a time, side by side
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS_W
+    VERTICAL_BREAKPOINTS = BREAKPOINTS_H
 
     def on_resize(self, event: events.Resize) -> None:
         # One pane or both, for the new width. This handler runs before Textual's own, which
