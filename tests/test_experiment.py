@@ -287,7 +287,7 @@ def test_the_table_the_chart_the_csv_and_the_svg(tmp_path):
     path = experiment(tmp_path, source.replace('title = { en = "Extensions:',
                                                'title = { en = "<b>&Extensions\\u001b[2J:'))
     chart = tmp_path / "chart.svg"
-    args = [str(path), "--orders", "2000", "--replications", "3"]
+    args = [str(path), "--orders", "500", "--replications", "3"]
     status, out, err = rcsim_experiment(*args, "--svg", str(chart))
     assert status == 0, err
     assert "<b>&Extensions␛[2J:" in out  # a title is shown inert
