@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from rcsim.engine import Simulation  # noqa: E402
 from rcsim.engine.simfile import SimulationFile  # noqa: E402
+from tests.engine.reach import journal_of  # noqa: E402
 
 VALUES = {"comment": "Written before the kill", "days": 1, "extra_price": 0}
 
@@ -42,7 +43,7 @@ def fingerprint(records: list) -> str:
 
 
 def where(sim: Simulation) -> str:
-    records = sim._journal.records
+    records = journal_of(sim).records
     return (f"{sim.step_count} {len(records)} {fingerprint(records)} "
             f"{fingerprint(records[:sim.step_count])}")
 

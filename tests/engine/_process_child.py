@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from rcsim.engine import Simulation  # noqa: E402
 from rcsim.engine.errors import RcsimError  # noqa: E402
 from rcsim.engine.views import HistoryEntry, Synced  # noqa: E402
+from tests.engine.reach import write_lock  # noqa: E402
 
 
 def said(value: Any) -> Any:
@@ -102,7 +103,7 @@ def main(path: str) -> None:
             command = json.loads(sys.stdin.readline())
             name = command[0]
         if name == "hold":
-            with sim._store.locked():
+            with write_lock(sim):
                 answer({"holding": True})
                 sys.stdin.readline()
             answer({"released": True})

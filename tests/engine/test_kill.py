@@ -23,6 +23,7 @@ from ..conftest import THOROUGH
 from ._kill_child import fingerprint
 from .conftest import START
 from .layouts import version_1_document, write_version_1
+from .reach import journal_of, state_of
 
 CHILD = Path(__file__).with_name("_kill_child.py")
 KILLS = 40 if THOROUGH else 12
@@ -81,9 +82,9 @@ def holds_every_reported_step(sim: Simulation, events: int, steps: int) -> None:
     assert sim.step_count >= steps and len(sim.events()) >= events
     assert [e.seq for e in sim.events()] == list(range(1, len(sim.events()) + 1))
     assert [entry.number for entry in sim.journal()] == list(range(1, sim.step_count + 1))
-    state = sim._journal.origin()
+    state = journal_of(sim).origin()
     replay_all(state, [entry.record for entry in sim.journal()])
-    assert state.counters == sim._state.counters and state.now == sim._state.now
+    assert state.counters == state_of(sim).counters and state.now == state_of(sim).now
     assert [o.to_doc() for o in state.orders.values()] == sim.snapshot()["orders"]
 
 
@@ -119,7 +120,7 @@ def test_sigkill_at_random_moments_never_loses_a_reported_step_or_the_file(tmp_p
 def where(sim: Simulation) -> tuple[int, int, str, str]:
     """As the child says it (_kill_child.where): the steps in effect and kept, the fingerprints
     of the records kept and of those in effect."""
-    records = sim._journal.records
+    records = journal_of(sim).records
     return (sim.step_count, len(records), fingerprint(records),
             fingerprint(records[:sim.step_count]))
 
@@ -166,11 +167,11 @@ def stands_as_reported_or_as_the_call_in_flight_left_it(
         else:
             assert in_flight == ["step"], (now, last, in_flight)
             assert now[:2] == (head + 1, head + 1)
-            assert fingerprint(after._journal.records[:head]) == in_effect
+            assert fingerprint(journal_of(after).records[:head]) == in_effect
             outcome = "step in flight written"
-        state = after._journal.origin()
-        replay_all(state, after._journal.records[:after.step_count])
-        assert state.now == after._state.now and state.counters == after._state.counters
+        state = journal_of(after).origin()
+        replay_all(state, journal_of(after).records[:after.step_count])
+        assert state.now == state_of(after).now and state.counters == state_of(after).counters
         assert [o.to_doc() for o in state.orders.values()] == after.snapshot()["orders"]
     return now, outcome
 
@@ -297,8 +298,9 @@ def test_temporary_files_left_by_a_kill_are_removed_at_the_next_open_and_only_th
         import sys
         sys.path.insert(0, {str(CHILD.parents[2])!r})
         from rcsim.engine import Simulation
+        from tests.engine.reach import write_lock
         sim = Simulation.open({str(path)!r})
-        with sim._store.locked():  # as for the time of a write
+        with write_lock(sim):  # as for the time of a write
             print("holding", flush=True)
             sys.stdin.read()
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)

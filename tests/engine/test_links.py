@@ -14,6 +14,7 @@ from rcsim.engine import Refusal, Simulation, SimulationFileError, changing, syn
 
 from .conftest import START, files
 from .processes import Child
+from .reach import state_of, write_lock
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 needs_hard_links = pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
@@ -254,7 +255,7 @@ def test_a_write_under_one_name_waits_for_a_write_under_the_other_and_then_goes_
     logger.setLevel(logging.DEBUG)
     outcome: list[object] = []
     try:
-        with writer._store.locked():  # a write under way through the first name
+        with write_lock(writer):  # a write under way through the first name
             sync.catch_up(writer)
             thread = threading.Thread(target=lambda: outcome.append(waiter.advance("1h")))
             thread.start()
@@ -277,6 +278,6 @@ def writer_step(sim: Simulation) -> tuple[dict, object]:
     """The record of the buyer's update request on A and what applies it (as `act` takes it)."""
     from rcsim.engine.journal import act_record
 
-    state = sim._state
+    state = state_of(sim)
     prepared = state.prepare_act("buyer", "request_update", "A", {})
     return act_record(state.now, prepared), lambda: state.perform(prepared)

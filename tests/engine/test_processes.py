@@ -18,6 +18,7 @@ from rcsim.engine.journal import replay_all
 from ..conftest import THOROUGH
 from .conftest import START
 from .processes import Child
+from .reach import journal_of, state_of
 
 needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 # The refusals the rules give an answer to a request that was answered already (or withdrawn)
@@ -28,9 +29,9 @@ def consistent(path: Path) -> Simulation:
     """The file opened afresh, checked: its journal replays from the start to exactly its state
     (the caller closes it)."""
     sim = Simulation.open(path)
-    state = sim._journal.origin()
+    state = journal_of(sim).origin()
     replay_all(state, [entry.record for entry in sim.journal()])
-    assert state.counters == sim._state.counters and state.now == sim._state.now
+    assert state.counters == state_of(sim).counters and state.now == state_of(sim).now
     assert [o.to_doc() for o in state.orders.values()] == sim.snapshot()["orders"]
     assert [r.to_doc() for r in state.requests.values()] == sim.snapshot()["requests"]
     return sim

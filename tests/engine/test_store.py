@@ -17,6 +17,7 @@ from rcsim.engine.storage import FORMAT, TABLES, VERSION, JournalStorage, encode
 
 from .conftest import START, files
 from .layouts import compacted, version_1_document, write_database
+from .reach import journal_of, state_of
 
 
 def busy_sim(path: Path) -> Simulation:
@@ -378,7 +379,7 @@ def test_the_file_compacts_itself_when_replaying_would_cost_too_much_and_keeps_e
             sim.act("buyer", "request_update", order)
         else:
             sim.act("buyer", "withdraw", order)
-        checkpoints.add(sim._journal.checkpoint_step)
+        checkpoints.add(journal_of(sim).checkpoint_step)
     assert len(checkpoints) >= 2 and max(checkpoints) > 500  # it compacted by itself
     snap, records = sim.snapshot(), [e.record for e in sim.journal()]
     sim.close()
@@ -412,7 +413,7 @@ def test_a_step_interrupted_half_way_is_taken_back_in_memory_and_on_disk(tmp_pat
             fired.append(1)
             raise KeyboardInterrupt
 
-    state = sim._state
+    state = state_of(sim)
     real_fire = state._fire
 
     def fire(kind, ref):  # (the real effect; it tells the test the effect has begun)
