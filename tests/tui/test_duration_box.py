@@ -14,7 +14,7 @@ from rcsim.tui.words import i18n
 from rcsim.tui.words.durations import read_duration
 
 from .conftest import SIZE, paste, plain
-from .test_keys_everywhere import CLASSIC, app_in
+from .test_keys_everywhere import CLASSIC, LANGUAGE_SIZES, app_in
 
 SIZES = [pytest.param(CLASSIC, id="80x24"), pytest.param(SIZE, id="160x48")]
 SHOWN = [2 * 86400, 2 * 86400 + 5 * 3600, 7 * 3600 + 30 * 60, 45 * 60, 86400 + 12 * 3600]
@@ -41,8 +41,7 @@ def test_the_engines_form_and_words_read_in_both_languages(language) -> None:
             assert read_duration(nonsense) == nonsense, "handed on as typed, for the engine"
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language, size", LANGUAGE_SIZES)
 async def test_typing_a_countdown_as_shown_moves_the_clock(language, size) -> None:
     app = app_in(language)
     async with app.run_test(size=size) as pilot:

@@ -21,6 +21,7 @@ from rcsim.tui.app.screens.rules import RulesScreen
 from rcsim.tui.app.widgets.footer import FooterKey, LocalizedFooter
 from rcsim.tui.words import i18n
 
+from ..conftest import THOROUGH
 from .conftest import (
     SIZE,
     START,
@@ -37,6 +38,11 @@ CLASSIC = (80, 24)
 SIZES = [pytest.param(CLASSIC, id="80x24"), pytest.param(SIZE, id="160x48")]
 SWITCHES = [pytest.param("en", CLASSIC, id="en-80x24"), pytest.param("de", SIZE, id="de-160x48")]
 """For a test that switches the language and back: each language at each size, both ways."""
+EVERY_LANGUAGE_AT_EVERY_SIZE = [pytest.param(language, size.values[0], id=f"{language}-{size.id}")
+                                for language in ("en", "de") for size in SIZES]
+LANGUAGE_SIZES = EVERY_LANGUAGE_AT_EVERY_SIZE if THOROUGH else SWITCHES
+"""For a test whose words and layout both matter: English at the classic size, German (the longer
+words) at the usual one every day; each language at each size with RCSIM_THOROUGH=1."""
 LANGUAGES = ["en", "de"]
 
 
@@ -265,8 +271,7 @@ def screen_keys(app: RcsimApp) -> set[str]:
             if i18n.has(active.binding.description)}
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language, size", LANGUAGE_SIZES)
 async def test_help_lists_every_key_of_the_main_screen(language, size) -> None:
     app = present_app(language)  # presenting: the most keys
     async with app.run_test(size=size) as pilot:

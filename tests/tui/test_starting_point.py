@@ -12,14 +12,13 @@ from rcsim.tui.app.screens.travel import StepScreen
 from rcsim.tui.words import i18n
 
 from .conftest import SIZE, plain, screen_text
-from .test_keys_everywhere import CLASSIC, app_in, footer_keys
+from .test_keys_everywhere import CLASSIC, LANGUAGE_SIZES, app_in, footer_keys
 from .test_time_travel import choose_step
 
 SIZES = [pytest.param(CLASSIC, id="80x24"), pytest.param(SIZE, id="160x48")]
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language, size", LANGUAGE_SIZES)
 async def test_nine_u_leave_the_demo_as_it_is_and_say_why(language, size) -> None:
     app = app_in(language)
     async with app.run_test(size=size) as pilot:

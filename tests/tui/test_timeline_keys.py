@@ -12,7 +12,14 @@ from rcsim.tui.app.widgets.lazy_table import LazyTable
 from rcsim.tui.words import i18n
 
 from .conftest import SIZE, plain
-from .test_keys_everywhere import CLASSIC, app_in, footer_keys, help_keys_text, words_in
+from .test_keys_everywhere import (
+    CLASSIC,
+    LANGUAGE_SIZES,
+    app_in,
+    footer_keys,
+    help_keys_text,
+    words_in,
+)
 
 SIZES = [pytest.param(CLASSIC, id="80x24"), pytest.param(SIZE, id="160x48")]
 
@@ -25,8 +32,7 @@ def order_list(app, party: str = "buyer") -> LazyTable:
     return app.pane(party).query_one("#orders", LazyTable)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language, size", LANGUAGE_SIZES)
 async def test_the_timeline_takes_the_focus_and_its_keys(language, size) -> None:
     app = app_in(language)
     async with app.run_test(size=size) as pilot:
