@@ -194,6 +194,7 @@ async def test_branch_from_a_step_writes_the_file_and_opens_it(tmp_path, monkeyp
         await pilot.pause()
         assert not app.screen.query("#branch-dialog")
         assert app.sim.path == (tmp_path / "class-step-7.json").resolve()
+        assert app.sync.watch is not None and app.sync.watch.files == {str(app.sim.path)}
         assert app.sim.step_count == 7 and app.sim.redo_count == 0
         assert "Branch of class.json at step 7" in clock(app)
         assert path.read_bytes() == original  # the original, byte for byte

@@ -43,24 +43,33 @@ class WindowSync:
         """The look at the simulation file (a file's simulation only)."""
         self._server_pid = os.getppid() if ends_with_parent else None
         self.watch: FileWatch | None = None
-        self.held = False
         """The operating system's word that the file changed (a file's simulation only)."""
+        self.held = False
 
     def start(self) -> None:
         """Look at once when the file changes, and often whatever happens, when other windows
         may write the same file; a browser tab looks for the server that started it too."""
-        app = self.app
-        if app.sim.path is not None:  # other windows may write the same file: look often
-            self.timer = app.set_interval(SYNC_SECONDS, self.take_in)
-            loop = asyncio.get_running_loop()
-            self.watch = FileWatch([app.sim.path], lambda: soon_in(loop, self._woken))
-            self.watch.start()
+        self.follow()
         if self._server_pid is not None:  # a browser tab: it ends with the server that started it
-            app.set_interval(1.0, self._check_parent)
+            self.app.set_interval(1.0, self._check_parent)
+
+    def follow(self) -> None:
+        """Watch (and look at) the file of the simulation the app shows: at the start, and again
+        when it opens another (a branch)."""
+        app = self.app
+        self.stop()
+        if app.sim.path is None:  # in memory: no other window can write it
+            return
+        if self.timer is None:
+            self.timer = app.set_interval(SYNC_SECONDS, self.take_in)
+        loop = asyncio.get_running_loop()
+        self.watch = FileWatch([app.sim.path], lambda: soon_in(loop, self._woken))
+        self.watch.start()
 
     def stop(self) -> None:
         if self.watch is not None:
             self.watch.stop()
+            self.watch = None
 
     def hold(self) -> None:
         """Look no more until the app ends (a test: as if the next look had not come yet)."""

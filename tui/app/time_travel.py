@@ -207,6 +207,7 @@ class TimeTravel(Presenting):
             if state.order_id not in sim.order_ids():
                 state.order_id = None
         self.sub_title = self._sub_title()
+        self.sync.follow()  # its file, not the old one's, wakes this window now
         await self._rebuild_main_screen()
         old.close()
 
