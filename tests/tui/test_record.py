@@ -14,6 +14,7 @@ from rcsim.tui.words.report import transcript
 
 from .conftest import SIZE, build_app, screen_text
 from .reach import notifications
+from .test_keys_everywhere import LANGUAGE_SIZES
 
 COMMENT = 'Stop "now" \\ please\nsecond line 🎉 مرحبا'
 
@@ -183,8 +184,7 @@ def test_why_an_order_was_left_out_is_said_in_words():
 # ---- the save box (issue 21, item 9): the choice seen first, the save deliberate
 
 
-@pytest.mark.parametrize("size", [(80, 24), SIZE], ids=["80x24", "160x48"])
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language, size", LANGUAGE_SIZES)
 async def test_the_save_box_shows_its_choice_first_and_enter_does_not_save(
         tmp_path, monkeypatch, language, size):
     from rcsim.engine.demo import create_demo
